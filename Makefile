@@ -1,0 +1,54 @@
+# ReviewSec — two commands: `make run` serves the app, `make test` runs the checks.
+# Both build .venv/ first (python3 -m venv + editable install with the dev extras).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format worker beat bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded default: SQLite in var/, Celery tasks in-process, the demo marketplace on.
+run: export DEMO_MARKET ?= 1
+run: export DEMO_MARKET_BASE_URL ?= http://$(HOST):$(PORT)/demo-market
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py ensure_dev_superuser
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	@if command -v node >/dev/null; then node --test extension/test/; \
+	 else echo "node not found: extension logic tests skipped (CI installs nodejs)"; fi
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A real Celery worker; needs REDIS_URL (and usually DATABASE_URL) in the environment.
+worker: install
+	$(BIN)/celery -A reviewsec worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A reviewsec beat --loglevel=info
+
+bench: install
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

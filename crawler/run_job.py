@@ -1,0 +1,189 @@
+"""One analysis crawl in one process: product → reviews → reviewers, one spider after another.
+
+``python -m crawler.run_job --marketplace amazon.com --asin B0… [--base-url URL] [--store]
+[--outcome PATH] [--items PATH] [--max-pages N] [--max-reviewers N] [--timeout-s S]``
+
+Meant to run as a child of the Celery worker (Twisted's reactor cannot restart inside it; see
+``crawler.runner.run_crawl``). It prints JSON lines on stdout — ``{"event": "stage"}`` as each
+spider starts, ``{"event": "progress"}`` after each page, ``{"event": "outcome"}`` at the end —
+and writes the combined :class:`~crawler.outcome.CrawlOutcome` to ``--outcome``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from crawler.extensions import OutcomeExtension, emit
+from crawler.items import ReviewItem
+from crawler.outcome import CrawlOutcome, Reason, Status, describe
+
+DEFAULT_MAX_REVIEWERS = 100
+# Outcomes of the product page after which fetching reviews cannot help.
+_STOP_AFTER_PRODUCT = {
+    Reason.ROBOT_CHECK,
+    Reason.NOT_FOUND,
+    Reason.ROBOTS_DISALLOWED,
+    Reason.OFFSITE_REDIRECT,
+    Reason.NETWORK_ERROR,
+    Reason.UNAVAILABLE,
+    Reason.STORE_ERROR,
+}
+_SHUTDOWN_MARGIN_S = 5
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m crawler.run_job", description=__doc__)
+    parser.add_argument("--marketplace", default="amazon.com")
+    parser.add_argument("--asin", required=True)
+    parser.add_argument("--base-url", default=None)
+    parser.add_argument("--store", action="store_true", help="upsert items into the database")
+    parser.add_argument("--outcome", type=Path, default=None, help="write the outcome JSON here")
+    parser.add_argument("--items", type=Path, default=None, help="also export items (JSON Lines)")
+    parser.add_argument("--max-pages", type=int, default=0)
+    parser.add_argument("--max-reviewers", type=int, default=DEFAULT_MAX_REVIEWERS)
+    parser.add_argument("--timeout-s", type=float, default=0, help="0: no time limit")
+    return parser.parse_args(argv)
+
+
+class ProfileCollector:
+    """Remembers the reviewers of the reviews scraped, for the reviewer stage."""
+
+    def __init__(self) -> None:
+        self.profile_ids: dict[str, None] = {}
+
+    def item_scraped(self, item: Any) -> None:
+        if isinstance(item, ReviewItem) and item.reviewer_profile_id:
+            self.profile_ids.setdefault(item.reviewer_profile_id, None)
+
+
+class JobRunner:
+    """Runs the three stages with shared settings and a shared deadline."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from scrapy.utils.project import get_project_settings
+
+        self.args = args
+        self.settings = get_project_settings()
+        self.settings.set("REVIEWSEC_PROGRESS_STDOUT", True)
+        self.settings.set("REVIEWSEC_OUTCOME_PATH", "")
+        self.settings.set("REVIEWSEC_STORE_TO_DB", args.store)
+        if args.items:
+            args.items.unlink(missing_ok=True)
+            feed = {"format": "jsonlines", "overwrite": False, "encoding": "utf-8"}
+            self.settings.set("FEEDS", {str(args.items): feed})
+        self.deadline = time.monotonic() + args.timeout_s if args.timeout_s else None
+        self.profiles = ProfileCollector()
+        self.stage_outcomes: dict[str, CrawlOutcome] = {}
+
+    def spider_arguments(self) -> dict[str, Any]:
+        return {"marketplace": self.args.marketplace, "base_url": self.args.base_url}
+
+    async def run_stage(self, stage: str, spider_class: type, **arguments: Any) -> CrawlOutcome:
+        from scrapy.crawler import AsyncCrawlerRunner
+        from scrapy.signals import item_scraped
+
+        settings = self.settings.copy()
+        if self.deadline is not None:
+            remaining = self.deadline - time.monotonic() - _SHUTDOWN_MARGIN_S
+            if remaining <= 0:
+                return _timed_out(stage)
+            settings.set("CLOSESPIDER_TIMEOUT", remaining)
+        emit({"event": "stage", "stage": stage})
+        runner = AsyncCrawlerRunner(settings)
+        crawler = runner.create_crawler(spider_class)
+        crawler.signals.connect(self.profiles.item_scraped, signal=item_scraped)
+        await runner.crawl(crawler, **self.spider_arguments(), **arguments)
+        extension = crawler.get_extension(OutcomeExtension)
+        outcome = extension.outcome if extension and extension.outcome else _crashed(stage)
+        self.stage_outcomes[stage] = outcome
+        return outcome
+
+    async def run(self) -> CrawlOutcome:
+        from crawler.spiders.product import ProductSpider
+        from crawler.spiders.reviewer import ReviewerSpider
+        from crawler.spiders.reviews import ReviewsSpider
+
+        product = await self.run_stage("product", ProductSpider, asin=self.args.asin)
+        if product.status == Status.FAILED and product.reason_code in _STOP_AFTER_PRODUCT:
+            return self.combine(product)
+        reviews = await self.run_stage(
+            "reviews", ReviewsSpider, asin=self.args.asin, max_pages=self.args.max_pages
+        )
+        ids = list(self.profiles.profile_ids)[: self.args.max_reviewers]
+        if ids and reviews.reason_code != Reason.ROBOT_CHECK:
+            await self.run_stage("reviewer", ReviewerSpider, profile_ids=ids)
+        return self.combine(reviews)
+
+    def combine(self, decisive: CrawlOutcome) -> CrawlOutcome:
+        """The decisive stage's outcome, with the counts of all stages."""
+        stages = self.stage_outcomes
+        decisive.pages = sum(outcome.pages for outcome in stages.values())
+        decisive.products = sum(outcome.products for outcome in stages.values())
+        decisive.reviewers = sum(outcome.reviewers for outcome in stages.values())
+        decisive.details = {
+            **decisive.details,
+            "stages": {
+                name: {"status": o.status, "reason_code": o.reason_code, "pages": o.pages}
+                for name, o in stages.items()
+            },
+        }
+        return decisive
+
+
+def _timed_out(stage: str) -> CrawlOutcome:
+    return CrawlOutcome(
+        status=Status.FAILED,
+        reason_code=Reason.TIMEOUT,
+        message=describe(Reason.TIMEOUT),
+        retryable=True,
+        stage=stage,
+    )
+
+
+def _crashed(stage: str) -> CrawlOutcome:
+    return CrawlOutcome(
+        status=Status.FAILED,
+        reason_code=Reason.CRASHED,
+        message=describe(Reason.CRASHED),
+        retryable=True,
+        stage=stage,
+    )
+
+
+def run_with_reactor(job: JobRunner) -> CrawlOutcome:
+    """Install the asyncio reactor, run the job to its end, stop the reactor."""
+    from scrapy.utils.log import configure_logging
+    from scrapy.utils.reactor import install_reactor
+
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet import reactor
+
+    configure_logging(job.settings)
+    result: list[CrawlOutcome] = []
+    finished = deferred_from_coro(job.run())
+    finished.addCallback(result.append)
+    finished.addErrback(lambda failure: failure.printTraceback(file=sys.stderr))
+    finished.addBoth(lambda _: reactor.stop())
+    reactor.run()
+    return result[0] if result else _crashed("job")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    outcome = run_with_reactor(JobRunner(args))
+    if args.outcome:
+        outcome.save(args.outcome)
+    emit({"event": "outcome", **outcome.to_dict()})
+    return 0 if outcome.status != Status.FAILED else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Run one crawl in a fresh child process and bring back its outcome.
+
+Twisted's reactor cannot be restarted, so a long-lived Celery worker must not run Scrapy
+itself (scrapy#1647, scrapy#5026). :func:`run_crawl` starts ``python -m crawler.run_job`` with
+the worker's environment (Django settings included), relays its progress lines to a callback
+in the calling thread, enforces a time limit, and returns the
+:class:`~crawler.outcome.CrawlOutcome` the child wrote — or a "crashed"/"timeout" outcome when it
+wrote none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from crawler.marketplaces import DEMO
+from crawler.outcome import CrawlOutcome, Reason, Status, describe
+from crawler.run_job import DEFAULT_MAX_REVIEWERS
+from crawler.urls import ProductRef
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The child stops itself at timeout_s and saves what it has; this is how long it gets to do so
+# before it is killed.
+KILL_GRACE_S = 30.0
+
+
+@dataclass
+class CrawlProgress:
+    """What a job row shows while the crawl runs (fields named like ``CrawlJob``'s)."""
+
+    stage: str = ""
+    pages_fetched: int = 0
+    reviews_fetched: int = 0
+    reviews_expected: int | None = None
+    _pages_by_stage: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+
+    def update(self, event: Mapping[str, Any]) -> None:
+        """Fold one progress line of the child into the totals."""
+        self.stage = str(event.get("stage", self.stage))
+        if event.get("event") != "progress":
+            return
+        self._pages_by_stage[self.stage] = int(event.get("pages") or 0)
+        self.pages_fetched = sum(self._pages_by_stage.values())
+        if self.stage == "reviews":
+            self.reviews_fetched = int(event.get("items") or 0)
+            self.reviews_expected = event.get("reviews_expected", self.reviews_expected)
+
+
+ProgressCallback = Callable[[CrawlProgress], None]
+
+
+def crawl_command(
+    ref: ProductRef,
+    *,
+    base_url: str | None,
+    store: bool,
+    outcome_path: Path,
+    timeout_s: float,
+    max_pages: int = 0,
+    max_reviewers: int = DEFAULT_MAX_REVIEWERS,
+) -> list[str]:
+    command = [sys.executable, "-m", "crawler.run_job", "--marketplace", ref.marketplace]
+    command += ["--asin", ref.asin, "--outcome", str(outcome_path)]
+    command += ["--timeout-s", str(timeout_s), "--max-pages", str(max_pages)]
+    command += ["--max-reviewers", str(max_reviewers)]
+    if base_url:
+        command += ["--base-url", base_url]
+    if store:
+        command.append("--store")
+    return command
+
+
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The worker's environment, with the settings modules the child needs."""
+    environment = dict(os.environ)
+    environment.setdefault("DJANGO_SETTINGS_MODULE", "reviewsec.settings")
+    environment["SCRAPY_SETTINGS_MODULE"] = "crawler.settings"
+    environment["PYTHONUNBUFFERED"] = "1"
+    path = environment.get("PYTHONPATH", "")
+    environment["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), path) if p)
+    environment.update(extra or {})
+    return environment
+
+
+def run_crawl(
+    ref: ProductRef,
+    *,
+    base_url: str | None,
+    store: bool,
+    outcome_path: str | os.PathLike[str],
+    timeout_s: float,
+    progress_callback: ProgressCallback | None = None,
+    max_pages: int = 0,
+    max_reviewers: int = DEFAULT_MAX_REVIEWERS,
+    log_path: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    kill_grace_s: float = KILL_GRACE_S,
+) -> CrawlOutcome:
+    """Crawl product → reviews → reviewers in a child process; block until it is done.
+
+    ``base_url`` points the crawl at a mirror; the demo market needs one (default: the
+    ``DEMO_MARKET_BASE_URL`` environment variable). The child's Scrapy log goes to
+    ``log_path`` (default: this process's stderr).
+    """
+    outcome_file = Path(outcome_path)
+    outcome_file.unlink(missing_ok=True)
+    command = crawl_command(
+        ref,
+        base_url=_base_url(ref, base_url),
+        store=store,
+        outcome_path=outcome_file,
+        timeout_s=timeout_s,
+        max_pages=max_pages,
+        max_reviewers=max_reviewers,
+    )
+    deadline = time.monotonic() + timeout_s + kill_grace_s
+    finished, exit_code = _run_child(command, env, log_path, progress_callback, deadline)
+    if not finished:
+        return _failed(Reason.TIMEOUT)
+    if outcome_file.exists():
+        return CrawlOutcome.load(outcome_file)
+    return _failed(Reason.CRASHED, exit_code=exit_code)
+
+
+def _base_url(ref: ProductRef, base_url: str | None) -> str | None:
+    if ref.marketplace != DEMO:
+        return base_url
+    base_url = base_url or os.environ.get("DEMO_MARKET_BASE_URL")
+    if not base_url:
+        raise ValueError("the demo market needs a base_url (or DEMO_MARKET_BASE_URL)")
+    return base_url
+
+
+def _run_child(
+    command: list[str],
+    env: Mapping[str, str] | None,
+    log_path: str | os.PathLike[str] | None,
+    progress_callback: ProgressCallback | None,
+    deadline: float,
+) -> tuple[bool, int | None]:
+    """Start the child and follow it; (finished in time, exit code)."""
+    log = open(log_path, "ab") if log_path else None  # noqa: SIM115 - closed below
+    try:
+        child = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=child_environment(env),
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            start_new_session=True,  # its own process group, so a kill takes its children too
+        )
+        finished = _follow(child, progress_callback, deadline)
+    finally:
+        if log:
+            log.close()
+    return finished, child.returncode
+
+
+def _follow(
+    child: subprocess.Popen[str], progress_callback: ProgressCallback | None, deadline: float
+) -> bool:
+    """Relay progress until the child exits (True) or the deadline passes (False, killed)."""
+    lines: queue.Queue[str | None] = queue.Queue()
+    reader = threading.Thread(target=_read_lines, args=(child.stdout, lines), daemon=True)
+    reader.start()
+    progress = CrawlProgress()
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            _kill(child)
+            return False
+        if line is None:
+            child.wait()
+            return True
+        event = _parse_event(line)
+        if event and progress_callback and event.get("event") in {"progress", "stage"}:
+            progress.update(event)
+            progress_callback(progress)
+
+
+def _read_lines(stream: IO[str] | None, lines: queue.Queue[str | None]) -> None:
+    if stream is not None:
+        for line in stream:
+            lines.put(line)
+    lines.put(None)
+
+
+def _parse_event(line: str) -> dict[str, Any] | None:
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) else None
+
+
+def _kill(child: subprocess.Popen[str]) -> None:
+    """Stop the child's whole process group: politely, then for good."""
+    for sig, wait_s in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            child.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _failed(reason: str, **details: Any) -> CrawlOutcome:
+    return CrawlOutcome(
+        status=Status.FAILED,
+        reason_code=reason,
+        message=describe(reason),
+        retryable=True,
+        details=details,
+    )

@@ -1,0 +1,1 @@
+"""The spiders: ``product``, ``reviews`` and ``reviewer`` (arguments in ``base.py``)."""

@@ -1,0 +1,115 @@
+"""``scrapy crawl reviews -a asin=… [-a marketplace=…] [-a base_url=…] [-a max_pages=N]``.
+
+Walks the review list newest first, one page at a time (Amazon shows 10 a page), following
+the pagination bar — or, on a page without one, asking for the next page while pages are full.
+It stops at the last page, at ``max_pages``, at a page of reviews it has all seen already, or
+when Amazon pushes back. When Amazon wants a sign-in before showing the list at all, the
+reviews on the product page itself are collected instead ("analysed the N reviews shown").
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response
+
+from crawler.items import ReviewItem
+from crawler.outcome import Reason
+from crawler.parsing.pages import PageKind
+from crawler.parsing.reviews import (
+    has_pagination_bar,
+    next_page_href,
+    parse_reviews,
+    review_blocks,
+    reviews_expected,
+)
+from crawler.spiders.base import MarketplaceSpider
+from crawler.urls import product_page_url, review_page_url
+
+PAGE_SIZE = 10
+
+
+class ReviewsSpider(MarketplaceSpider):
+    name = "reviews"
+
+    def __init__(self, asin: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.asin = self.checked_asin(asin)
+        self.seen_ids: set[str] = set()
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield self.list_request(1)
+
+    def list_request(self, page: int) -> scrapy.Request:
+        return scrapy.Request(
+            review_page_url(self.base_url, self.asin, page),
+            callback=self.parse_list,
+            errback=self.on_error,
+            cb_kwargs={"page": page},
+        )
+
+    def parse_list(self, response: Response, page: int) -> Iterator[ReviewItem | scrapy.Request]:
+        kind = self.page_kind(response)
+        if kind is PageKind.SIGNIN:
+            yield from self.on_signin_wall(page)
+            return
+        if kind is not PageKind.OK:
+            self.record_reason(kind.value, url=response.url, http_status=response.status)
+            return
+        page_selector = self.selector(response)
+        self.note_expected(page_selector)
+        reviews = self.new_reviews(page_selector)
+        yield from reviews
+        self.page_done(items=len(reviews))
+        if not reviews:
+            self.check_readable(page_selector, page)
+        elif self.has_more(page_selector, len(reviews)):
+            if self.max_pages and page >= self.max_pages:
+                self.record_reason(Reason.MAX_PAGES, max_pages=self.max_pages)
+            else:
+                yield self.list_request(page + 1)
+
+    def new_reviews(self, page_selector: Selector) -> list[ReviewItem]:
+        """The page's reviews not seen on earlier pages (the list shifts as reviews arrive)."""
+        found = parse_reviews(page_selector, marketplace=self.marketplace, asin=self.asin)
+        fresh = [review for review in found if review.review_id not in self.seen_ids]
+        self.seen_ids.update(review.review_id for review in fresh)
+        return fresh
+
+    def note_expected(self, page_selector: Selector) -> None:
+        expected = reviews_expected(page_selector)
+        if expected is not None:
+            self.crawler.stats.set_value("reviewsec/reviews_expected", expected)
+
+    @staticmethod
+    def has_more(page_selector: Selector, count: int) -> bool:
+        if next_page_href(page_selector):
+            return True
+        return not has_pagination_bar(page_selector) and count >= PAGE_SIZE
+
+    def check_readable(self, page_selector: Selector, page: int) -> None:
+        """An empty page is the end of the list, unless it shows reviews we could not read."""
+        unreadable = bool(review_blocks(page_selector))
+        promised = page == 1 and (reviews_expected(page_selector) or 0) > 0
+        if unreadable or promised:
+            self.record_reason(Reason.PARSE_ERROR, page=page)
+
+    def on_signin_wall(self, page: int) -> Iterator[scrapy.Request]:
+        self.record_reason(Reason.SIGNIN_REQUIRED, signin_at_page=page)
+        if not self.seen_ids:
+            yield scrapy.Request(
+                product_page_url(self.base_url, self.asin),
+                callback=self.parse_product_page,
+                errback=self.on_error,
+            )
+
+    def parse_product_page(self, response: Response) -> Iterator[ReviewItem]:
+        """The "top reviews" a product page shows, when the list itself needs a sign-in."""
+        if self.page_kind(response) is not PageKind.OK:
+            return
+        reviews = self.new_reviews(self.selector(response))
+        yield from reviews
+        self.page_done(items=len(reviews))

@@ -1,0 +1,241 @@
+"""``python -m detector FILE``: verdicts for every product in a review file, without Django.
+
+    python -m detector reviews.jsonl                 # a readable table, one product per row
+    python -m detector reviews.csv --json            # one verdict JSON object per line
+    python -m detector reviews.jsonl --threshold-model model.json --min-reviews 30 --jobs 2
+
+Two passes over the file (``detector.io`` keeps memory to one product at a time):
+
+1. read and check every review, count the products, and draw a seeded random sample of up to
+   ``--reference-size`` products with 20+ reviews. With at least 50 such products the reference
+   model (CvT line + ERO calibration) is fitted on the sample, robustly (``fit_reference(...,
+   robust=True)``: the file may hold manipulated products); otherwise the packaged default is
+   used. ``--threshold-model`` skips the fit.
+2. analyse every product and print its verdict, in file order (first appearance).
+
+A bad file (unreadable, empty, a missing column, a rating that is not 1–5 stars) stops the run
+before any verdict is printed, with a one-line message on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+from tqdm import tqdm
+
+from detector import cvt
+from detector.analysis import analyze, default_threshold_model
+from detector.io import BadReviewFile, PassRestarted, ProductReviews, ReviewSource
+from detector.prepare import MIN_REVIEWS
+from detector.reference import ReferenceModel, fit_reference
+from detector.verdict import AnalysisParams, Verdict
+
+__all__ = ["MIN_OWN_PRODUCTS", "main"]
+
+MIN_OWN_PRODUCTS = 50  # products with 20+ reviews needed to fit the file's own reference model
+DEFAULT_REFERENCE_SIZE = 1000
+_PROGRESS_BYTES = 5_000_000  # show progress bars for files larger than this
+_LABELS = {
+    "normal": "normal",
+    "suspicious": "suspicious",
+    "highly_suspicious": "highly suspicious",
+    "insufficient_data": "not enough data",
+}
+Model = ReferenceModel | cvt.ThresholdModel
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m detector",
+        description="Judge every product's reviews in a JSON Lines or CSV file (ReviewSec).",
+    )
+    parser.add_argument("file", type=Path, help="reviews: .jsonl (Amazon 2023 schema) or .csv")
+    parser.add_argument("--json", action="store_true", help="one JSON verdict per line")
+    parser.add_argument(
+        "--threshold-model", type=Path, help="a reference (or CvT) model JSON to use"
+    )
+    parser.add_argument("--min-reviews", type=int, default=MIN_REVIEWS, help="default 20")
+    parser.add_argument(
+        "--reference-size",
+        type=int,
+        default=DEFAULT_REFERENCE_SIZE,
+        help="most products the file's own reference model is fitted on (default 1000)",
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="analysing processes (default 1)")
+    args = parser.parse_args(argv)
+    if args.min_reviews < 1 or args.jobs < 1 or args.reference_size < 2:
+        parser.error("--min-reviews and --jobs must be at least 1, --reference-size at least 2")
+    return args
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the CLI; returns the exit status (0, or 1 for a bad file)."""
+    args = _arguments(argv)
+    out = out or sys.stdout
+    try:
+        given = _load_model(args.threshold_model) if args.threshold_model else None
+        with ReviewSource(args.file) as source:
+            model, products = _reference(source, given, args.reference_size)
+            params = AnalysisParams(min_reviews=args.min_reviews)
+            lines = _verdict_lines(source, model, params, args.json, args.jobs, products)
+            if not args.json:
+                print(_table_header(), file=out)
+            for line in lines:
+                print(line, file=out)
+    except BadReviewFile as error:
+        print(f"detector: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as Unix tools do
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
+        return 0
+    return 0
+
+
+def _load_model(path: Path) -> Model:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("schema") == cvt.SCHEMA:
+            return cvt.ThresholdModel.from_dict(data)
+        return ReferenceModel.from_dict(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise BadReviewFile(f"cannot use {path} as a threshold model: {error}") from None
+
+
+def _progress(path: Path, description: str, total: int | None, unit: str = "B") -> tqdm:
+    """A progress bar on stderr for long files (tqdm hides it when stderr is not a terminal)."""
+    small = path.stat().st_size < _PROGRESS_BYTES
+    scale = unit == "B"
+    return tqdm(
+        total=total, desc=description, unit=unit, unit_scale=scale, disable=True if small else None
+    )
+
+
+def _reference(source: ReviewSource, given: Model | None, reference_size: int) -> tuple[Model, int]:
+    """Pass 1: check the file, count products, choose the model. Returns (model, products)."""
+    size = None if source.path.suffix == ".gz" else source.path.stat().st_size
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, read: int) -> None:
+        if stage not in bars:
+            bars[stage] = _progress(source.path, stage, size)
+        bars[stage].update(read)
+
+    try:
+        while True:
+            try:
+                products, eligible, sample = _first_pass(source, progress, given, reference_size)
+                break
+            except PassRestarted:  # not grouped: now spilled, read it again from the spill
+                continue
+    finally:
+        for bar in bars.values():
+            bar.close()
+    if given is not None:
+        return given, products
+    if eligible < MIN_OWN_PRODUCTS:
+        print(
+            f"detector: using the packaged reference model ({eligible} products with "
+            f"{MIN_REVIEWS}+ reviews; {MIN_OWN_PRODUCTS} are needed to fit the file's own)",
+            file=sys.stderr,
+        )
+        return default_threshold_model(), products
+    print(
+        f"detector: fitting the reference model on {len(sample):,} of the file's "
+        f"{eligible:,} products with {MIN_REVIEWS}+ reviews",
+        file=sys.stderr,
+    )
+    model = fit_reference(
+        [p.reviews for p in sample],
+        robust=True,
+        sample_ids=[p.parent_asin or p.asin or "" for p in sample],
+        source=f"{len(sample)} products of {source.path.name}",
+    )
+    return model, products
+
+
+def _first_pass(
+    source: ReviewSource, progress: Any, given: Model | None, reference_size: int
+) -> tuple[int, int, list[ProductReviews]]:
+    """(products, products with 20+ reviews, a seeded uniform sample of the latter)."""
+    rng = np.random.default_rng(0)
+    sample: list[ProductReviews] = []
+    products = eligible = 0
+    for product in source.products(progress):
+        products += 1
+        if given is not None or product.size < MIN_REVIEWS:
+            continue
+        eligible += 1  # reservoir sampling (Algorithm R): a uniform sample in one pass
+        if len(sample) < reference_size:
+            sample.append(product)
+        elif (slot := int(rng.integers(eligible))) < reference_size:
+            sample[slot] = product
+    return products, eligible, sample
+
+
+# --- pass 2: verdicts -----------------------------------------------------------------------
+
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(model: Model, params: AnalysisParams, as_json: bool) -> None:
+    _worker_state.update(model=model, params=params, as_json=as_json)
+
+
+def _line(product: ProductReviews) -> str:
+    state = _worker_state
+    verdict = analyze(product.reviews, threshold_model=state["model"], params=state["params"])
+    if state["as_json"]:
+        record = {"product": product.product, **verdict.to_dict()}
+        return json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return _table_row(product, verdict)
+
+
+def _verdict_lines(
+    source: ReviewSource,
+    model: Model,
+    params: AnalysisParams,
+    as_json: bool,
+    jobs: int,
+    products: int,
+) -> Iterator[str]:
+    bar = _progress(source.path, "analysing", products, unit="product")
+    groups: Iterable[ProductReviews] = source.products()
+    try:
+        if jobs == 1:
+            _init_worker(model, params, as_json)
+            for product in groups:
+                yield _line(product)
+                bar.update()
+            return
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        with context.Pool(jobs, _init_worker, (model, params, as_json)) as pool:
+            for line in pool.imap(_line, groups, chunksize=16):
+                yield line
+                bar.update()
+    finally:
+        bar.close()
+
+
+def _table_header() -> str:
+    return f"{'product':<14} {'reviews':>7} {'PCI':>6} {'ERO S':>6}  {'verdict':<18} reason"
+
+
+def _table_row(product: ProductReviews, verdict: Verdict) -> str:
+    name = product.parent_asin or product.asin or "(file)"
+    pci = "-" if verdict.pci is None else f"{verdict.pci:.3f}"
+    satisfaction = "-" if verdict.satisfaction is None else f"{verdict.satisfaction:.3f}"
+    reason = verdict.reasons[0] if verdict.reasons else ""
+    if len(reason) > 100:
+        reason = reason[:99].rstrip() + "…"
+    return (
+        f"{name:<14} {verdict.reviews_analyzed:>7} {pci:>6} {satisfaction:>6}  "
+        f"{_LABELS[verdict.category]:<18} {reason}"
+    )

@@ -1,0 +1,253 @@
+"""Consistency analysis (ReviewSec paper §III-B; DESIGN §3.1).
+
+Ratings x[0..N−1] in arrival order. With μ0 the product's mean rating (or a given value) and ν the
+size of mean change to detect (default 0.6 stars), the two-sided CUSUM detection functions are
+
+    g⁺[n] = max(0, g⁺[n−1] + x[n] − μ0 − ν/2)        (upward change)
+    g⁻[n] = max(0, g⁻[n−1] − (x[n] − μ0) − ν/2)      (downward change),   g[−1] = 0.
+
+An alarm is raised at t_b when a statistic first exceeds h; the change is estimated to have begun
+at t_a, one after the last index before t_b where that statistic was 0 (0 if it never was). The
+statistic is reset to 0 and the scan continues. Overlapping intervals [t_a, t_b] (of either
+direction) are merged, and so are same-direction intervals that touch (one change split by a
+reset); PCI(h) = (indices inside intervals) / N. Consistency score = 1 − PCI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from detector.cusum_kernel import alarm_intervals, covered_counts, detection_functions
+
+if TYPE_CHECKING:
+    from detector.cvt import ThresholdModel
+
+DEFAULT_NU = 0.6
+DEFAULT_H0 = 3.0
+Direction = Literal["up", "down"]
+
+
+def as_ratings(x: Any) -> np.ndarray:
+    """Ratings as a 1-D float array, or a ``ValueError`` that says what is wrong with them."""
+    if np.asarray(x).dtype.kind == "b":
+        raise ValueError("ratings must be numbers from 1 to 5, not True/False")
+    try:
+        ratings = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError("ratings must be numbers from 1 to 5") from error
+    if ratings.ndim != 1:
+        raise ValueError(f"ratings must be a one-dimensional sequence, got shape {ratings.shape}")
+    if ratings.size == 0:
+        raise ValueError("there are no ratings to analyse")
+    if np.isnan(ratings).any():
+        raise ValueError("ratings contain missing values (NaN)")
+    if ((ratings < 1) | (ratings > 5)).any():
+        raise ValueError("ratings must lie between 1 and 5 stars")
+    return ratings
+
+
+def _check_parameters(nu: float, h: float | None = None) -> None:
+    if not np.isfinite(nu) or nu < 0:
+        raise ValueError(f"ν must be a finite number ≥ 0, got {nu}")
+    if h is not None and (not np.isfinite(h) or h < 0):
+        raise ValueError(f"the threshold h must be a finite number ≥ 0, got {h}")
+
+
+def _reference(ratings: np.ndarray, mu0: float | None) -> float:
+    if mu0 is None:
+        return float(ratings.mean())
+    if not np.isfinite(mu0):
+        raise ValueError(f"μ0 must be finite, got {mu0}")
+    return float(mu0)
+
+
+def cusum(x: Any, mu0: float, nu: float = DEFAULT_NU) -> tuple[np.ndarray, np.ndarray]:
+    """The detection functions g⁺ and g⁻ without resets, for charts (float arrays, len(x))."""
+    ratings = as_ratings(x)
+    _check_parameters(nu)
+    return detection_functions(ratings, _reference(ratings, mu0), nu / 2)
+
+
+@dataclass(frozen=True)
+class ChangeInterval:
+    """Ratings ``start``..``end`` (0-based, inclusive) drifted ``direction`` from μ0."""
+
+    start: int
+    end: int
+    direction: Direction
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+def change_intervals(
+    x: Any, h: float, nu: float = DEFAULT_NU, mu0: float | None = None
+) -> list[ChangeInterval]:
+    """Merged change intervals of both statistics at threshold ``h``, in index order.
+
+    A merged interval made of upward and downward pieces takes the direction that covers more of
+    its ratings (upward on a tie): the page shades it and says which way the ratings went. A piece
+    that starts right after a piece of the same direction ends is the same change split by the
+    reset, and is joined to it (a sustained shift is one interval, not one per alarm).
+    """
+    ratings = as_ratings(x)
+    _check_parameters(nu, h)
+    reference = _reference(ratings, mu0)
+    pieces: list[tuple[int, int, Direction]] = []
+    for sign, direction in ((1.0, "up"), (-1.0, "down")):
+        starts, ends = alarm_intervals(ratings, reference, nu / 2, float(h), sign)
+        pieces += [(int(s), int(e), direction) for s, e in zip(starts, ends, strict=True)]
+    return _merge(sorted(pieces))
+
+
+def _merge(pieces: Sequence[tuple[int, int, Direction]]) -> list[ChangeInterval]:
+    """Join sorted pieces that overlap, or touch the group's last piece in the same direction."""
+    merged: list[ChangeInterval] = []
+    group: list[tuple[int, int, Direction]] = []
+    group_end, end_direction = -2, None
+    for start, end, direction in pieces:
+        continues = start == group_end + 1 and direction == end_direction
+        if group and start > group_end and not continues:
+            merged.append(_combine(group))
+            group = []
+        if not group or end > group_end:
+            group_end, end_direction = end, direction
+        group.append((start, end, direction))
+    if group:
+        merged.append(_combine(group))
+    return merged
+
+
+def _combine(group: list[tuple[int, int, Direction]]) -> ChangeInterval:
+    up = sum(end - start + 1 for start, end, direction in group if direction == "up")
+    down = sum(end - start + 1 for start, end, direction in group if direction == "down")
+    start = min(piece[0] for piece in group)
+    end = max(piece[1] for piece in group)
+    return ChangeInterval(start, end, "up" if up >= down else "down")
+
+
+def pci(x: Any, h: float, nu: float = DEFAULT_NU, mu0: float | None = None) -> float:
+    """Percent of change interval: the share of ratings inside merged change intervals."""
+    return float(pci_grid(x, [h], nu=nu, mu0=mu0)[0])
+
+
+def pci_grid(
+    x: Any,
+    thresholds: Sequence[float] | np.ndarray,
+    nu: float = DEFAULT_NU,
+    mu0: float | None = None,
+) -> np.ndarray:
+    """PCI at every threshold of ``thresholds`` in one compiled pass per threshold."""
+    ratings = as_ratings(x)
+    grid = np.asarray(thresholds, dtype=np.float64)
+    _check_parameters(nu)
+    if grid.ndim != 1 or not np.isfinite(grid).all() or (grid < 0).any():
+        raise ValueError("thresholds must be finite numbers ≥ 0")
+    counts = covered_counts(ratings, _reference(ratings, mu0), nu / 2, grid)
+    return counts / ratings.size
+
+
+@dataclass(frozen=True)
+class ConsistencyResult:
+    """The consistency block of a verdict, with the series the page charts."""
+
+    mu0: float
+    nu: float
+    h0: float
+    threshold: float
+    c_index: int | None
+    pci: float
+    intervals: tuple[ChangeInterval, ...]
+    ratings: np.ndarray = field(repr=False, compare=False)
+    g_plus: np.ndarray = field(repr=False, compare=False)
+    g_minus: np.ndarray = field(repr=False, compare=False)
+
+    @property
+    def score(self) -> float:
+        return 1.0 - self.pci
+
+    @property
+    def running_mean(self) -> np.ndarray:
+        return np.cumsum(self.ratings) / np.arange(1, self.ratings.size + 1)
+
+    def to_dict(self, dates: Any = None) -> dict[str, Any]:
+        """The ``consistency`` block of DESIGN §3, plus ``series`` for the chart.
+
+        ``dates`` (one per rating, anything numpy reads as datetime64: datetime64 arrays, dates,
+        datetimes, ISO strings) become ISO dates on the intervals and timestamps in the series.
+        """
+        day = series_dates = None
+        if dates is not None:
+            stamps = np.asarray(dates, dtype="datetime64")
+            if stamps.shape != self.ratings.shape:
+                raise ValueError(
+                    f"dates must give one date per rating ({self.ratings.size}), "
+                    f"got shape {stamps.shape}"
+                )
+            day = stamps.astype("datetime64[D]").astype(str)
+            series_dates = np.datetime_as_string(stamps).tolist()
+        whole = bool((self.ratings == np.round(self.ratings)).all())
+        return {
+            "mu0": round(self.mu0, 6),
+            "nu": self.nu,
+            "h0": self.h0,
+            "threshold": round(self.threshold, 6),
+            "c_index": self.c_index,
+            "pci": round(self.pci, 6),
+            "score": round(self.score, 6),
+            "intervals": [
+                {
+                    "start": interval.start,
+                    "end": interval.end,
+                    "direction": interval.direction,
+                    "reviews": interval.length,
+                    "start_date": None if day is None else str(day[interval.start]),
+                    "end_date": None if day is None else str(day[interval.end]),
+                }
+                for interval in self.intervals
+            ],
+            "series": {
+                "dates": series_dates,
+                "ratings": (self.ratings.astype(int) if whole else self.ratings).tolist(),
+                "running_mean": np.round(self.running_mean, 4).tolist(),
+                "g_plus": np.round(self.g_plus, 4).tolist(),
+                "g_minus": np.round(self.g_minus, 4).tolist(),
+            },
+        }
+
+
+def analyze_consistency(
+    x: Any,
+    threshold_model: ThresholdModel | None = None,
+    nu: float = DEFAULT_NU,
+    h0: float = DEFAULT_H0,
+    mu0: float | None = None,
+) -> ConsistencyResult:
+    """CUSUM, change intervals and PCI at the product's threshold h_d (h0 without a CvT model)."""
+    ratings = as_ratings(x)
+    reference = _reference(ratings, mu0)
+    if threshold_model is not None:
+        threshold, c_index = threshold_model.threshold_for(ratings)
+        nu, h0 = threshold_model.nu, threshold_model.h0
+    else:
+        threshold, c_index = h0, None
+    g_plus, g_minus = cusum(ratings, reference, nu)
+    intervals = tuple(change_intervals(ratings, threshold, nu=nu, mu0=reference))
+    covered = sum(interval.length for interval in intervals)
+    return ConsistencyResult(
+        mu0=reference,
+        nu=nu,
+        h0=h0,
+        threshold=float(threshold),
+        c_index=c_index,
+        pci=covered / ratings.size,
+        intervals=intervals,
+        ratings=ratings,
+        g_plus=g_plus,
+        g_minus=g_minus,
+    )

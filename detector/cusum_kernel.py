@@ -1,0 +1,101 @@
+"""Compiled inner loops of the two-sided CUSUM (numba).
+
+The reset rule of DESIGN §3.1 makes every alarm depend on the one before it, so the scan is
+inherently sequential; with a threshold grid (CvT) it runs tens of millions of steps. These loops
+are the only per-rating code in the detector; everything around them is numpy. They implement the
+recursions literally, so they are the reference the rest of the detector is checked against.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def detection_functions(x: np.ndarray, mu0: float, half_nu: float) -> tuple[np.ndarray, np.ndarray]:
+    """g⁺[n] = max(0, g⁺[n−1] + x[n] − μ0 − ν/2), g⁻[n] = max(0, g⁻[n−1] − (x[n] − μ0) − ν/2)."""
+    n = x.shape[0]
+    g_plus = np.empty(n)
+    g_minus = np.empty(n)
+    up = 0.0
+    down = 0.0
+    for i in range(n):
+        deviation = x[i] - mu0
+        up = max(0.0, up + deviation - half_nu)
+        down = max(0.0, down - deviation - half_nu)
+        g_plus[i] = up
+        g_minus[i] = down
+    return g_plus, g_minus
+
+
+@njit(cache=True)
+def alarm_intervals(
+    x: np.ndarray, mu0: float, half_nu: float, h: float, sign: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Change intervals [t_a, t_b] of one statistic (sign +1: g⁺, −1: g⁻), with resets.
+
+    Alarm at t_b when g first exceeds h; t_a is one after the last index before t_b where g was 0
+    (0 if it never was); then g is reset to 0 at t_b and the scan goes on.
+    """
+    n = x.shape[0]
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    count = 0
+    g = 0.0
+    last_zero = -1
+    for i in range(n):
+        g = g + sign * (x[i] - mu0) - half_nu
+        if g <= 0.0:
+            g = 0.0
+            last_zero = i
+        elif g > h:
+            starts[count] = last_zero + 1
+            ends[count] = i
+            count += 1
+            g = 0.0
+            last_zero = i
+    return starts[:count], ends[:count]
+
+
+@njit(cache=True)
+def _covered(
+    up_starts: np.ndarray, up_ends: np.ndarray, down_starts: np.ndarray, down_ends: np.ndarray
+) -> int:
+    """Indices covered by the union of two sorted lists of disjoint intervals."""
+    i = 0
+    j = 0
+    total = 0
+    current_start = -1
+    current_end = -2
+    while i < up_starts.shape[0] or j < down_starts.shape[0]:
+        take_up = j >= down_starts.shape[0] or (
+            i < up_starts.shape[0] and up_starts[i] <= down_starts[j]
+        )
+        if take_up:
+            start, end = up_starts[i], up_ends[i]
+            i += 1
+        else:
+            start, end = down_starts[j], down_ends[j]
+            j += 1
+        if start > current_end:
+            if current_end >= current_start >= 0:
+                total += current_end - current_start + 1
+            current_start = start
+            current_end = end
+        elif end > current_end:
+            current_end = end
+    if current_end >= current_start >= 0:
+        total += current_end - current_start + 1
+    return total
+
+
+@njit(cache=True)
+def covered_counts(x: np.ndarray, mu0: float, half_nu: float, thresholds: np.ndarray) -> np.ndarray:
+    """For each threshold h, how many rating indices lie inside merged change intervals."""
+    counts = np.empty(thresholds.shape[0], dtype=np.int64)
+    for k in range(thresholds.shape[0]):
+        up_starts, up_ends = alarm_intervals(x, mu0, half_nu, thresholds[k], 1.0)
+        down_starts, down_ends = alarm_intervals(x, mu0, half_nu, thresholds[k], -1.0)
+        counts[k] = _covered(up_starts, up_ends, down_starts, down_ends)
+    return counts

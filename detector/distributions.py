@@ -1,0 +1,138 @@
+"""Each ERO feature by star level, summarised for the verdict page's charts and its sentences.
+
+Numeric features (text length, helpful votes, reviewer's review count): per star level the count,
+mean, median and quartiles of the known values. Categorical features (day of week, hour, country,
+verified purchase): per star level the share of its reviews in each category, categories in their
+natural order (Monday first, hour 0 first, verified before unverified, countries by frequency).
+Star levels without a known value are left out; missing values (NaN, None, "") are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detector.ero import CATEGORICAL_FEATURES, DAY_NAMES
+
+__all__ = ["FEATURE_LABELS", "feature_distribution", "feature_label"]
+
+FEATURE_LABELS = {
+    "day_of_week": "Day of week",
+    "hour_of_day": "Hour of day (UTC)",
+    "text_length": "Review length",
+    "country": "Country",
+    "verified": "Verified purchase",
+    "helpful_votes": "Helpful votes",
+    "reviewer_review_count": "Reviewer's review count",
+}
+
+
+def feature_label(name: str) -> str:
+    return FEATURE_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def feature_distribution(
+    name: str, ratings: NDArray[np.int64], values: NDArray[Any]
+) -> dict[str, Any]:
+    """The feature's distribution by star level (see the module docstring); JSON-safe."""
+    if name in CATEGORICAL_FEATURES:
+        return _categorical(name, ratings, values)
+    return _numeric(ratings, np.asarray(values, dtype=np.float64))
+
+
+def _round(values: NDArray[np.float64]) -> list[float]:
+    return [round(float(v), 4) for v in values]
+
+
+def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> dict[str, Any]:
+    known = ~np.isnan(values)
+    order = np.lexsort((values[known], ratings[known]))  # by star, then value
+    stars, x = ratings[known][order], values[known][order]
+    groups, starts, counts = np.unique(stars, return_index=True, return_counts=True)
+
+    def quantile(q: float) -> NDArray[np.float64]:
+        """numpy's default (linear) quantile of every star's sorted run, all at once."""
+        position = starts + q * (counts - 1)
+        low = np.floor(position).astype(np.intp)
+        high = np.minimum(low + 1, starts + counts - 1)
+        return x[low] + (x[high] - x[low]) * (position - low)
+
+    means = np.add.reduceat(x, starts) / counts if groups.size else np.array([])
+    empty = not groups.size
+    return {
+        "groups": groups.tolist(),
+        "median": [] if empty else _round(quantile(0.5)),
+        "q1": [] if empty else _round(quantile(0.25)),
+        "q3": [] if empty else _round(quantile(0.75)),
+        "mean": _round(means),
+        "n": counts.tolist(),
+    }
+
+
+def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) -> dict[str, Any]:
+    array = np.asarray(values)
+    known = _known(array)
+    stars, array = ratings[known], array[known]
+    try:
+        uniques, codes = np.unique(array, return_inverse=True)
+    except TypeError:  # mixed types that do not sort together
+        uniques, codes = np.unique(array.astype(str), return_inverse=True)
+    # Distinct raw values can share a label (True and "true"): count by label.
+    labels = [_label(name, value) for value in uniques.tolist()]
+    counts: dict[Hashable, int] = {}
+    for label, count in zip(
+        labels, np.bincount(codes, minlength=len(labels)).tolist(), strict=True
+    ):
+        counts[label] = counts.get(label, 0) + count
+    categories = _ordered_categories(name, counts)
+    column = np.array([categories.index(label) for label in labels], dtype=np.intp)
+    groups = np.unique(stars)
+    table = np.zeros((groups.size, len(categories)))
+    np.add.at(table, (np.searchsorted(groups, stars), column[codes]), 1.0)
+    totals = table.sum(axis=1)
+    shares = table / np.maximum(totals, 1.0)[:, None]
+    return {
+        "groups": groups.tolist(),
+        "categories": categories,
+        "shares": [_round(row) for row in shares],
+        "n": [int(total) for total in totals],
+    }
+
+
+def _known(array: NDArray[Any]) -> NDArray[np.bool_]:
+    if array.dtype.kind == "f":
+        return ~np.isnan(array)
+    if array.dtype.kind in "US":
+        return array != array.dtype.type()
+    if array.dtype.kind == "O":
+        return np.array([_label("", value) is not None for value in array.tolist()], dtype=bool)
+    return np.ones(array.shape, dtype=bool)
+
+
+def _label(name: str, value: Any) -> Hashable | None:
+    """A JSON-safe category label, or None for a missing value."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    if name == "verified":
+        verified = value in (True, 1, "true", "True", "1", "yes")
+        return "verified" if verified else "unverified"
+    if name == "hour_of_day":
+        return int(value)
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return str(value)
+
+
+def _ordered_categories(name: str, counts: Mapping[Hashable, int]) -> list[Hashable]:
+    if name == "day_of_week":
+        return [day for day in DAY_NAMES if day in counts]
+    if name == "verified":
+        return [label for label in ("verified", "unverified") if label in counts]
+    if name == "hour_of_day":
+        return sorted(counts, key=lambda hour: int(hour))  # type: ignore[call-overload]
+    return sorted(counts, key=lambda label: (-counts[label], str(label)))

@@ -1,0 +1,185 @@
+"""Equal Rating Opportunity (ERO) analysis (paper §III-C, DESIGN §3.3).
+
+An honest product's reviews of every star level should look alike in everything but their stars:
+posted on the same days, by the same kinds of reviewers, about as long. For each ERO feature y
+the reviews are grouped by star rating and compared:
+
+* numeric features (text length, helpful votes, the reviewer's review count): one-way ANOVA with
+  the feature value as the observation and the star rating as the group, then Tukey's HSD
+  (Tukey–Kramer) over every pair of star groups, giving adjusted p-values α_{i,j};
+* categorical features (day of week, hour of day, country, verified purchase) are not numbers -
+  Wednesday is not the mean of Monday and Friday - so each category c gets an indicator
+  [y = c] tested the same way (one-vs-rest), and the category results are Bonferroni-adjusted. A
+  chi-square test of independence (feature × rating) is reported beside it as a second opinion.
+
+Star groups with fewer than 2 reviews are dropped (and named). Reviews missing a feature's value
+(NaN, None, "") are left out of that feature only.
+
+**Satisfaction.** S_i = min_j α_{i,j}, the smallest adjusted p-value over the pairs: the most
+different pair of star groups decides. S_i = 1 is perfectly satisfied, S_i near 0 strongly violated.
+(Under the other reading of the paper, the share of pairs not rejected, an attack on one star level
+touches only 4 of the 10 pairs and S could never fall below 0.6, so the paper's 0.1 cut-off between
+suspicious and highly suspicious would never fire.)
+
+**Calibration.** Honest data is not perfectly ERO-neutral (honest negative reviews are longer), so
+raw S_i flags honest products whose ratings truly changed. A feature counts toward the product's
+ERO satisfaction only when an ``EROCalibration`` (``detector.ero_calibration``) fitted on a
+reference population of products gives it a calibrated p-value; the product's satisfaction is
+min(1, m · min_i calibrated p_i) over those m verdict features (Bonferroni). Uncalibrated features
+are still reported, as signals outside the verdict (``in_verdict: false``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from detector.ero_features import analyze_categorical, analyze_numeric, numeric_values, rating_index
+from detector.ero_results import (
+    CategoryResult,
+    ChiSquareResult,
+    EROResult,
+    FeatureResult,
+    OmnibusStatistic,
+)
+from detector.ero_words import feature_noun
+
+if TYPE_CHECKING:
+    from detector.ero_calibration import EROCalibration
+
+__all__ = [
+    "CATEGORICAL_FEATURES",
+    "DAY_NAMES",
+    "CategoryResult",
+    "ChiSquareResult",
+    "EROResult",
+    "FeatureResult",
+    "OmnibusStatistic",
+    "analyze_ero",
+    "features_from_reviews",
+]
+
+CATEGORICAL_FEATURES = frozenset({"day_of_week", "hour_of_day", "country", "verified"})
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def analyze_ero(
+    ratings: ArrayLike,
+    features: Mapping[str, ArrayLike],
+    *,
+    alpha: float = 0.05,
+    calibration: EROCalibration | None = None,
+    categorical: frozenset[str] = CATEGORICAL_FEATURES,
+) -> EROResult:
+    """ERO analysis of one product (see the module docstring).
+
+    ``ratings``: stars 1–5, one per review. ``features``: name → one value per review (NaN, None
+    or "" where unknown). Names in ``categorical`` are tested one category at a time, the rest as
+    numbers. ``calibration``: fitted on reference products; without it no feature is in the
+    verdict and ``satisfaction`` is None (``raw_satisfaction`` still says what the raw tests say).
+
+    Raises ValueError for ratings outside 1–5, arrays whose length differs from the ratings',
+    non-numeric values in a numeric feature, or alpha outside (0, 1).
+    """
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
+    star_index = rating_index(ratings)
+    results = []
+    for name, values in features.items():
+        if name in categorical:
+            result = analyze_categorical(name, star_index, values, alpha)
+        else:
+            numbers = numeric_values(name, values, star_index.size)
+            result = analyze_numeric(name, star_index, numbers, alpha)
+        results.append(_with_calibration(result, calibration))
+    return _combine(tuple(results), alpha, calibration)
+
+
+def _with_calibration(result: FeatureResult, calibration: EROCalibration | None) -> FeatureResult:
+    if calibration is None or result.omnibus is None:
+        return result
+    calibrated_p = calibration.calibrated_p(result.name, result.omnibus)
+    if calibrated_p is None:
+        note = (
+            f"{feature_noun(result.name).capitalize()} is not calibrated against the reference "
+            "products, so it is shown as a signal and not used for the verdict"
+        )
+        return replace(result, notes=(*result.notes, note))
+    return replace(result, calibrated_p=calibrated_p, in_verdict=True)
+
+
+def _bonferroni_min(p_values: list[float]) -> float | None:
+    return min(1.0, len(p_values) * min(p_values)) if p_values else None
+
+
+def _combine(
+    features: tuple[FeatureResult, ...], alpha: float, calibration: EROCalibration | None
+) -> EROResult:
+    calibrated = [f.calibrated_p for f in features if f.in_verdict and f.calibrated_p is not None]
+    raw = [f.satisfaction for f in features if f.satisfaction is not None]
+    notes = []
+    if not raw:
+        notes.append("No feature could be tested, so the ERO satisfaction is unknown")
+    elif calibration is None:
+        notes.append(
+            "No calibration against reference products was given, so no feature is used for "
+            "the verdict; the raw tests are shown as signals"
+        )
+    elif calibrated:
+        floor = min(1.0, len(calibrated) / (calibration.reference_products + 1))
+        if floor >= 0.1:
+            notes.append(
+                f"With {calibration.reference_products} reference products and "
+                f"{len(calibrated)} calibrated features the ERO satisfaction cannot fall below "
+                f"{floor:.2f}"
+            )
+    return EROResult(
+        alpha=alpha,
+        satisfaction=_bonferroni_min(calibrated),
+        raw_satisfaction=_bonferroni_min(raw),
+        features=features,
+        notes=tuple(notes),
+    )
+
+
+def features_from_reviews(
+    posted_at: ArrayLike,
+    text_length: ArrayLike | None = None,
+    country: ArrayLike | None = None,
+    verified: ArrayLike | None = None,
+    helpful_votes: ArrayLike | None = None,
+    reviewer_review_count: ArrayLike | None = None,
+    *,
+    has_time: bool = False,
+) -> dict[str, NDArray[Any]]:
+    """The ERO feature arrays, so every caller derives day and hour the same way.
+
+    ``day_of_week``: the weekday name of ``posted_at`` ("" where it is NaT); ``hour_of_day``
+    (only with ``has_time``, i.e. when the source gives times and not just dates): 0–23 as floats,
+    NaN where unknown, in the clock of ``posted_at`` (UTC for Amazon's millisecond timestamps).
+    Other arrays are passed through (numbers as float arrays) when given.
+    """
+    times = np.asarray(posted_at).astype("datetime64[s]")
+    known = ~np.isnat(times)
+    days = times.astype("datetime64[D]")
+    weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (index 3)
+    names = np.array(DAY_NAMES)[np.where(known, weekday, 0)]
+    features: dict[str, NDArray[Any]] = {"day_of_week": np.where(known, names, "")}
+    if has_time:
+        hours = (times - days).astype(np.int64) // 3600
+        features["hour_of_day"] = np.where(known, hours.astype(np.float64), np.nan)
+    if text_length is not None:
+        features["text_length"] = np.asarray(text_length, dtype=np.float64)
+    if country is not None:
+        features["country"] = np.asarray(country)
+    if verified is not None:
+        features["verified"] = np.asarray(verified)
+    if helpful_votes is not None:
+        features["helpful_votes"] = np.asarray(helpful_votes, dtype=np.float64)
+    if reviewer_review_count is not None:
+        features["reviewer_review_count"] = np.asarray(reviewer_review_count, dtype=np.float64)
+    return features

@@ -1,0 +1,236 @@
+"""Calibrating ERO features against a reference population of products (DESIGN §3.3).
+
+Honest data is not ERO-neutral: real negative reviews are longer than positive ones, reviewers who
+rate 1 star differ from those who rate 5. A raw test flags such honest products, and flags them more
+surely the more reviews they have, because a test's statistic grows with the number of reviews N
+for the same underlying difference. So the calibration does not compare raw statistics across
+products of different sizes; it compares **effect sizes** and puts the product's own sampling
+noise back in:
+
+1. For every reference product j and feature, the feature's omnibus statistic (ANOVA F for a
+   numeric feature, Pearson's X² of feature × rating for a categorical one) gives an unbiased
+   estimate of its noncentrality λ_j, and so of a per-review effect e_j = λ_j / N_j:
+       F:  E[F] = ν2(ν1 + λ)/(ν1(ν2 − 2))  →  λ̂ = F·ν1(ν2 − 2)/ν2 − ν1   (Cohen's f²·N)
+       X²: E[X²] = dof + λ                 →  λ̂ = X² − dof              (Cohen's w²·N)
+2. Small reference products estimate e_j with much noise (its variance s_j² ≈ Var(λ̂)/N_j²), which
+   would make honest effects look far more spread than they are. An empirical-Bayes step - the
+   random-effects model of meta-analysis - shrinks each e_j toward the precision-weighted mean μ,
+   by √(t/(t + s_j²)) with t = τ² + Var μ̂ and τ² the spread of the true effects (DerSimonian–Laird
+   estimate), so that the shrunk effects spread as a new product's effect is predicted to (the
+   "constrained Bayes" factor, Louis 1984), and clips at 0. Where the data are heavier-tailed than
+   the F model assumes, the extra noise shows up as a larger τ², which widens the reference
+   distribution rather than making it overconfident.
+3. A new product with N reviews and statistic T gets the calibrated p-value
+
+       p = (1 + Σ_j P(T' ≥ T | λ = N·e_j)) / (n + 1),
+
+   T' noncentral F(ν1, ν2, λ) or χ²(dof, λ): the expected share of reference products that, at this
+   product's size, would look at least as unequal - the "+1" counts the product itself, as in a
+   permutation p-value, so p ≥ 1/(n+1). With n products and m features in the verdict, the ERO
+   satisfaction (Bonferroni, m·min p) cannot fall below m/(n+1); ``analyze_ero`` says so when that
+   floor is 0.1 or more (the verdict's highly-suspicious cut-off).
+
+A feature is calibrated when at least ``min_reference`` reference products could test it; others
+stay out of the verdict. ``to_dict``/``from_dict`` round-trip through JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from detector.ero import CATEGORICAL_FEATURES, analyze_ero
+from detector.ero_results import OmnibusStatistic
+
+__all__ = ["SCHEMA", "EROCalibration", "FeatureCalibration", "fit_calibration"]
+
+SCHEMA = "reviewsec.ero_calibration/1"
+DEFAULT_MIN_REFERENCE = 20
+
+
+def _noncentrality_estimate(statistic: OmnibusStatistic) -> float:
+    """λ̂, the unbiased estimate of the statistic's noncentrality (may be negative)."""
+    if statistic.kind == "chi_square":
+        return statistic.value - statistic.df1
+    nu1, nu2 = statistic.df1, statistic.df2
+    return statistic.value * nu1 * ((nu2 - 2.0) / nu2 if nu2 > 2 else 1.0) - nu1
+
+
+def _noncentrality_variance(statistic: OmnibusStatistic, noncentrality: float) -> float:
+    """Var λ̂ at the given λ: 2(dof + 2λ) for X²; for F, ν1·F ≈ X·(1 + δ) with X ~ χ²(ν1, λ)
+    and δ the denominator's relative noise (variance 2/ν2)."""
+    lam = max(noncentrality, 0.0)
+    if statistic.kind == "chi_square":
+        return 2.0 * (statistic.df1 + 2.0 * lam)
+    nu1, nu2 = statistic.df1, statistic.df2
+    return 2.0 * (nu1 + 2.0 * lam) + 2.0 * (nu1 + lam) ** 2 / nu2
+
+
+@dataclass(frozen=True)
+class FeatureCalibration:
+    """The reference effects of one feature: raw per-review effects, their sizes, shrunk effects."""
+
+    statistic: str  # "anova_f" or "chi_square"
+    raw_effects: tuple[float, ...]
+    reviews: tuple[int, ...]
+    effects: tuple[float, ...]  # after empirical-Bayes shrinkage, ≥ 0: what p-values use
+
+    @classmethod
+    def fit(cls, statistics: list[OmnibusStatistic]) -> FeatureCalibration:
+        sizes = np.array([s.reviews for s in statistics], dtype=np.float64)
+        raw = np.array([_noncentrality_estimate(s) for s in statistics]) / sizes
+        # Each product's noise at the common effect Σλ̂/ΣN, not at its own estimate: variances
+        # that grow with the estimate would give low estimates more weight and bias μ down.
+        common = max(float(raw @ sizes / sizes.sum()), 0.0)
+        noise = (
+            np.array([_noncentrality_variance(s, common * s.reviews) for s in statistics])
+            / sizes**2
+        )
+        return cls(
+            statistic=statistics[0].kind,
+            raw_effects=tuple(raw.tolist()),
+            reviews=tuple(int(n) for n in sizes),
+            effects=tuple(_shrink(raw, noise).tolist()),
+        )
+
+    def calibrated_p(self, statistic: OmnibusStatistic) -> float:
+        """(1 + Σ_j P(T' ≥ T | λ = N·e_j)) / (n + 1); see the module docstring."""
+        noncentrality = statistic.reviews * np.asarray(self.effects)
+        central = noncentrality == 0.0  # scipy's ncf.sf is wrong at exactly λ = 0
+        t = statistic.value
+        if statistic.kind == "chi_square":
+            tails = np.where(
+                central,
+                stats.chi2.sf(t, statistic.df1),
+                stats.ncx2.sf(t, statistic.df1, np.where(central, 1.0, noncentrality)),
+            )
+        else:
+            nu1, nu2 = statistic.df1, statistic.df2
+            tails = np.where(
+                central,
+                stats.f.sf(t, nu1, nu2),
+                stats.ncf.sf(t, nu1, nu2, np.where(central, 1.0, noncentrality)),
+            )
+        tails = np.clip(np.nan_to_num(tails, nan=0.0), 0.0, 1.0)
+        return float((1.0 + tails.sum()) / (tails.size + 1.0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "statistic": self.statistic,
+            "raw_effects": list(self.raw_effects),
+            "reviews": list(self.reviews),
+            "effects": list(self.effects),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeatureCalibration:
+        return cls(
+            statistic=str(data["statistic"]),
+            raw_effects=tuple(float(x) for x in data["raw_effects"]),
+            reviews=tuple(int(x) for x in data["reviews"]),
+            effects=tuple(float(x) for x in data["effects"]),
+        )
+
+
+def _shrink(raw: NDArray[np.float64], noise: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Empirical-Bayes shrinkage of the effects (random-effects model), clipped at 0.
+
+    e_j = θ_j + noise with variance s_j², θ_j ~ (μ, τ²). τ² by DerSimonian–Laird (1986), μ the
+    precision-weighted mean, and each e_j moved to μ + (e_j − μ)·√(t/(t + s_j²)), t = τ² + Var μ̂,
+    so that the shrunk effects are spread like the effect of a new product is predicted to be.
+    """
+    if raw.size < 2:
+        return np.maximum(raw, 0.0)
+    noise = np.maximum(noise, np.finfo(np.float64).tiny)
+    weight = 1.0 / noise
+    fixed_mean = float(np.sum(weight * raw) / np.sum(weight))
+    heterogeneity = float(np.sum(weight * (raw - fixed_mean) ** 2))
+    denominator = float(np.sum(weight) - np.sum(weight**2) / np.sum(weight))
+    spread = max(0.0, (heterogeneity - (raw.size - 1)) / denominator) if denominator > 0 else 0.0
+    random_weight = 1.0 / (spread + noise)
+    mean = float(np.sum(random_weight * raw) / np.sum(random_weight))
+    # A new product's effect is predicted as (μ̂, t), t = τ² + Var μ̂: keep the uncertainty of μ̂,
+    # or with τ² = 0 every reference would collapse onto a μ̂ known only roughly. The square root
+    # (Louis 1984, "constrained Bayes") gives the shrunk ensemble that predictive variance t;
+    # posterior means (factor t/(t + s²)) would be spread too little.
+    predictive = spread + 1.0 / float(np.sum(random_weight))
+    return np.maximum(mean + (raw - mean) * np.sqrt(predictive / (predictive + noise)), 0.0)
+
+
+@dataclass(frozen=True)
+class EROCalibration:
+    """Per-feature reference effects from ``reference_products`` products (see the module doc)."""
+
+    features: Mapping[str, FeatureCalibration]
+    reference_products: int
+    min_reference: int = DEFAULT_MIN_REFERENCE
+    categorical: frozenset[str] = field(default=CATEGORICAL_FEATURES)
+
+    def calibrated_p(self, name: str, statistic: OmnibusStatistic) -> float | None:
+        """The calibrated p-value of a feature, or None where the feature is not calibrated
+        (too few reference products tested it, or it was tested another way)."""
+        feature = self.features.get(name)
+        if feature is None or feature.statistic != statistic.kind:
+            return None
+        if len(feature.effects) < self.min_reference:
+            return None
+        if math.isinf(statistic.value):  # perfect separation: beyond every reference product
+            return 1.0 / (len(feature.effects) + 1.0)
+        return feature.calibrated_p(statistic)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "reference_products": self.reference_products,
+            "min_reference": self.min_reference,
+            "categorical": sorted(self.categorical),
+            "features": {name: f.to_dict() for name, f in sorted(self.features.items())},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EROCalibration:
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"not an ERO calibration ({SCHEMA}): schema {data.get('schema')!r}")
+        return cls(
+            features={
+                name: FeatureCalibration.from_dict(f) for name, f in data["features"].items()
+            },
+            reference_products=int(data["reference_products"]),
+            min_reference=int(data["min_reference"]),
+            categorical=frozenset(data["categorical"]),
+        )
+
+
+def fit_calibration(
+    reference_products: Iterable[tuple[ArrayLike, Mapping[str, ArrayLike]]],
+    *,
+    categorical: frozenset[str] = CATEGORICAL_FEATURES,
+    min_reference: int = DEFAULT_MIN_REFERENCE,
+) -> EROCalibration:
+    """Fit the calibration on reference products, each ``(ratings, features)`` as for
+    ``analyze_ero`` - the same population the CvT threshold is fitted on.
+
+    Products where a feature cannot be tested (or its statistic is infinite: perfect separation)
+    add nothing to that feature.
+    """
+    statistics: dict[str, list[OmnibusStatistic]] = {}
+    count = 0
+    for ratings, features in reference_products:
+        count += 1
+        result = analyze_ero(ratings, features, categorical=categorical)
+        for feature in result.features:
+            omnibus = feature.omnibus
+            if omnibus is not None and math.isfinite(omnibus.value):
+                statistics.setdefault(feature.name, []).append(omnibus)
+    return EROCalibration(
+        features={name: FeatureCalibration.fit(found) for name, found in statistics.items()},
+        reference_products=count,
+        min_reference=min_reference,
+        categorical=categorical,
+    )

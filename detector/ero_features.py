@@ -1,0 +1,313 @@
+"""The ERO test of one feature: input checks, numeric features, categorical features.
+
+See ``detector.ero`` for the method; these functions take star indices 0–4 (rating − 1) and one
+feature's values, and return a ``FeatureResult``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from detector.ero_results import (
+    CategoryResult,
+    ChiSquareResult,
+    FeatureKind,
+    FeatureResult,
+    OmnibusStatistic,
+)
+from detector.ero_words import feature_noun, star_list
+from detector.studentized_range import studentized_range_sf
+from detector.tukey import (
+    AnovaResult,
+    anova_arrays,
+    pairs_from_statistics,
+    summarize_codes,
+    tukey_statistics,
+)
+
+__all__ = [
+    "MIN_GROUP_SIZE",
+    "STARS",
+    "analyze_categorical",
+    "analyze_numeric",
+    "numeric_values",
+    "rating_index",
+]
+
+STARS = (1, 2, 3, 4, 5)
+MIN_GROUP_SIZE = 2
+
+
+# --- input checks -----------------------------------------------------------------------------
+
+
+def rating_index(ratings: ArrayLike) -> NDArray[np.intp]:
+    """Ratings 1–5 as indices 0–4; ValueError for anything else."""
+    array = np.asarray(ratings)
+    if array.ndim != 1:
+        raise ValueError(f"ratings must be a one-dimensional array, got shape {array.shape}")
+    if array.dtype.kind == "b":
+        raise ValueError("ratings must be whole stars from 1 to 5, not True/False")
+    if array.size and array.dtype.kind not in "iuf":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("ratings must be whole stars from 1 to 5") from None
+    values = array.astype(np.float64)
+    bad = ~np.isin(values, STARS)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        value = values[position]
+        shown = "missing" if np.isnan(value) else f"{value:g}"
+        raise ValueError(
+            f"ratings must be whole stars from 1 to 5; the rating at position {position} is {shown}"
+        )
+    return (values - 1).astype(np.intp)
+
+
+def numeric_values(name: str, values: ArrayLike, length: int) -> NDArray[np.float64]:
+    array = np.asarray(values)
+    _check_length(name, array, length)
+    try:
+        numbers = array.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"feature {name!r} has values that are not numbers; list it in `categorical`"
+        ) from None
+    if np.isinf(numbers).any():
+        raise ValueError(f"feature {name!r} has infinite values")
+    return numbers
+
+
+def _check_length(name: str, array: NDArray[Any], length: int) -> None:
+    if array.ndim != 1 or array.shape[0] != length:
+        raise ValueError(f"feature {name!r} has {array.size} values for {length} ratings")
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN
+    return isinstance(value, str) and value == ""
+
+
+def _categorical_codes(
+    name: str, values: ArrayLike, length: int
+) -> tuple[NDArray[np.bool_], NDArray[np.intp], list[Hashable]]:
+    """(present, codes of the present values, category labels) - labels JSON-safe, sorted."""
+    array = np.asarray(values)
+    _check_length(name, array, length)
+    kind = array.dtype.kind
+    if kind == "O":
+        present = ~np.fromiter((_is_missing(v) for v in array), bool, count=array.size)
+    elif kind == "f":
+        present = ~np.isnan(array)
+    elif kind in "US":
+        present = array != array.dtype.type()
+    else:
+        present = np.ones(array.size, dtype=bool)
+    kept = array[present]
+    try:
+        labels, codes = np.unique(kept, return_inverse=True)
+    except TypeError:  # mixed types that do not sort together
+        labels, codes = np.unique(kept.astype(str), return_inverse=True)
+    label_list = [
+        label.item() if isinstance(label, np.generic) else label for label in labels.tolist()
+    ]
+    if kind == "f" and all(float(label).is_integer() for label in label_list):
+        label_list = [int(label) for label in label_list]
+    return present, codes.astype(np.intp), label_list
+
+
+def _missing_note(name: str, missing: int) -> list[str]:
+    if not missing:
+        return []
+    return [f"{missing} review{'s' if missing != 1 else ''} without {feature_noun(name)} left out"]
+
+
+def _groups_to_keep(
+    name: str, star_index: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.intp], list[str]]:
+    """(kept star indices, dropped star indices, notes) for groups of ≥ 2 vs exactly 1 review."""
+    counts = np.bincount(star_index, minlength=len(STARS))
+    kept = np.flatnonzero(counts >= MIN_GROUP_SIZE)
+    dropped = np.flatnonzero(counts == 1)
+    notes = []
+    if dropped.size:
+        notes.append(
+            f"{star_list(dropped + 1)} left out of {feature_noun(name)}: "
+            f"fewer than {MIN_GROUP_SIZE} reviews"
+        )
+    return kept, dropped, notes
+
+
+def _untestable(
+    name: str, kind: FeatureKind, notes: list[str], reason: str, **known: Any
+) -> FeatureResult:
+    return FeatureResult(name=name, kind=kind, satisfaction=None, notes=(*notes, reason), **known)
+
+
+# --- numeric features -----------------------------------------------------------------------
+
+
+def analyze_numeric(
+    name: str, star_index: NDArray[np.intp], values: NDArray[np.float64], alpha: float
+) -> FeatureResult:
+    present = ~np.isnan(values)
+    notes = _missing_note(name, int((~present).sum()))
+    stars, x = star_index[present], values[present]
+    kept, dropped, group_notes = _groups_to_keep(name, stars)
+    notes += group_notes
+    known: dict[str, Any] = {"groups": tuple(int(s) + 1 for s in kept)}
+    known["dropped_groups"] = tuple(int(s) + 1 for s in dropped)
+    if kept.size < 2:
+        return _untestable(name, "numeric", notes, _too_few_groups(name), **known)
+    in_kept = np.isin(stars, kept)
+    codes, x = np.searchsorted(kept, stars[in_kept]), x[in_kept]
+    known["reviews"] = int(x.size)
+    summary = summarize_codes(x, codes, kept.size)
+    f, p, df_between, df_within = anova_arrays(
+        summary.counts, summary.means, summary.sum_squares, scale=1.0
+    )
+    if x.min() == x.max() or np.isnan(f):
+        return _untestable(name, "numeric", notes, _constant(name, x), **known)
+    index_a, index_b, mean_diff, q = tukey_statistics(
+        summary.counts, summary.means, summary.sum_squares, scale=1.0
+    )
+    p_adj = studentized_range_sf(q, kept.size, df_within)
+    pairs = pairs_from_statistics(
+        known["groups"], summary.means, index_a, index_b, mean_diff, p_adj, q, alpha, summary.unit
+    )
+    if not np.isfinite(f):
+        notes.append(_perfect_separation_note(name))
+    return FeatureResult(
+        name=name,
+        kind="numeric",
+        satisfaction=float(p_adj.min()),
+        anova=AnovaResult(float(f), float(p), df_between, df_within),
+        pairs=pairs,
+        omnibus=OmnibusStatistic("anova_f", float(f), df_between, df_within, int(x.size)),
+        notes=tuple(notes),
+        **known,
+    )
+
+
+def _too_few_groups(name: str) -> str:
+    return (
+        f"{feature_noun(name).capitalize()} cannot be compared: fewer than two star levels "
+        f"have {MIN_GROUP_SIZE} or more reviews with it"
+    )
+
+
+def _constant(name: str, x: NDArray[np.float64]) -> str:
+    noun = feature_noun(name)
+    if x.size and x.min() == x.max():
+        return f"Every review has the same {noun} ({x[0]:g}): nothing to compare"
+    return f"The {noun} hardly varies (only by rounding errors): nothing to compare"
+
+
+def _perfect_separation_note(name: str) -> str:
+    return (
+        f"Within each star group every review has the same {feature_noun(name)}, "
+        "so groups with different values are perfectly separated (F is infinite)"
+    )
+
+
+# --- categorical features -------------------------------------------------------------------
+
+
+def analyze_categorical(
+    name: str, star_index: NDArray[np.intp], values: ArrayLike, alpha: float
+) -> FeatureResult:
+    present, codes, labels = _categorical_codes(name, values, star_index.size)
+    notes = _missing_note(name, int((~present).sum()))
+    stars = star_index[present]
+    kept, dropped, group_notes = _groups_to_keep(name, stars)
+    notes += group_notes
+    groups = tuple(int(s) + 1 for s in kept)
+    known: dict[str, Any] = {"groups": groups, "dropped_groups": tuple(int(s) + 1 for s in dropped)}
+    if kept.size < 2:
+        return _untestable(name, "categorical", notes, _too_few_groups(name), **known)
+    in_kept = np.isin(stars, kept)
+    group_codes, codes = np.searchsorted(kept, stars[in_kept]), codes[in_kept]
+    n_groups, n_codes = kept.size, len(labels)
+    table = np.bincount(group_codes * n_codes + codes, minlength=n_groups * n_codes)
+    table = table.reshape(n_groups, n_codes)
+    table = table[:, table.sum(axis=0) > 0]  # categories seen only in dropped groups
+    labels = [
+        label
+        for label, seen in zip(labels, np.bincount(codes, minlength=n_codes) > 0, strict=True)
+        if seen
+    ]
+    known["reviews"] = int(codes.size)
+    if len(labels) < 2:
+        return _untestable(name, "categorical", notes, _single_category(name, labels), **known)
+
+    counts = table.sum(axis=1).astype(np.float64)
+    # Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test: run one.
+    tested = [int(np.argmin(table.sum(axis=0)))] if len(labels) == 2 else list(range(len(labels)))
+    hits = table[:, tested].T.astype(np.float64)  # (categories, groups)
+    shares = hits / counts
+    sum_squares = hits * (counts - hits) / counts  # Σ (y − share)² of a 0/1 indicator, exactly
+    f, p, df_between, df_within = anova_arrays(counts, shares, sum_squares)
+    index_a, index_b, mean_diff, q = tukey_statistics(counts, shares, sum_squares)
+    max_q = q.max(axis=1)
+    driver = int(np.argmax(max_q))
+    # The studentized range sf falls with q (same K and ν for every category), so the smallest
+    # adjusted p of a category is sf(max q): one sf value per category, plus the driver's pairs.
+    p_values = studentized_range_sf(np.concatenate([max_q, q[driver]]), n_groups, df_within)
+    category_p, driver_p = p_values[: len(tested)], p_values[len(tested) :]
+    factor = len(tested)
+    categories = tuple(
+        CategoryResult(
+            category=labels[c],
+            reviews=int(table[:, c].sum()),
+            anova=AnovaResult(float(f[i]), float(p[i]), df_between, df_within),
+            satisfaction=float(category_p[i]),
+            adjusted_satisfaction=float(min(1.0, factor * category_p[i])),
+            pair=(groups[index_a[np.argmax(q[i])]], groups[index_b[np.argmax(q[i])]]),
+        )
+        for i, c in enumerate(tested)
+    )
+    chi_square = _chi_square(table)
+    if chi_square.low_expected_share > 0.2:
+        notes.append(
+            f"The chi-square p-value is rough: {chi_square.low_expected_share:.0%} of the "
+            "star × category cells expect fewer than 5 reviews"
+        )
+    return FeatureResult(
+        name=name,
+        kind="categorical",
+        satisfaction=float(min(1.0, factor * category_p[driver])),
+        anova=categories[driver].anova,
+        pairs=pairs_from_statistics(
+            groups, shares[driver], index_a, index_b, mean_diff[driver], driver_p, q[driver], alpha
+        ),
+        category=categories[driver].category,
+        categories=categories,
+        bonferroni_factor=factor,
+        chi_square=chi_square,
+        omnibus=OmnibusStatistic(
+            "chi_square", chi_square.statistic, chi_square.dof, 0, int(codes.size)
+        ),
+        notes=tuple(notes),
+        **known,
+    )
+
+
+def _single_category(name: str, labels: list[Hashable]) -> str:
+    shown = f" ({labels[0]})" if labels else ""
+    return f"Every review has the same {feature_noun(name)}{shown}: nothing to compare"
+
+
+def _chi_square(table: NDArray[np.int64]) -> ChiSquareResult:
+    """Pearson's X² (no continuity correction, so it matches the calibration's model)."""
+    result = stats.chi2_contingency(table, correction=False)
+    low = float(np.mean(result.expected_freq < 5.0))
+    return ChiSquareResult(float(result.statistic), float(result.pvalue), int(result.dof), low)

@@ -1,0 +1,398 @@
+"""Reading review files for ``python -m detector``: JSON Lines or CSV, grouped by product.
+
+**Formats.** JSON Lines in the Amazon Reviews 2023 schema — ``rating``, ``title``, ``text``,
+``timestamp`` (ms since the epoch, UTC), ``user_id``, ``asin``, ``parent_asin``, ``helpful_vote``,
+``verified_purchase`` — plus the optional keys ``detector.simulate`` writes (``country``,
+``reviewer_review_count``); a ``date`` string may stand in for ``timestamp``. CSV with a header:
+``rating``, ``date`` (ISO 8601; a date without a time means the time of day is unknown), and
+optionally ``text``, ``asin``, ``parent_asin``, ``verified_purchase``, ``helpful_votes`` (or
+``helpful_vote``), ``country``, ``reviewer_review_count``. ``.gz`` files are read compressed.
+
+**Grouping, in bounded memory.** Reviews belong to ``parent_asin`` (else ``asin``; a file with
+neither is one product). ``iter_groups`` streams a file whose reviews come grouped by product
+(each product's reviews in one run, as the Amazon dumps and the simulator write them): it holds
+one product at a time. A file where a product comes back after another one started is not grouped;
+``ReviewSource`` notices on its first pass and then spills every review once into a temporary
+SQLite database on disk (indexed by product and file order) and reads the products back from it,
+in the order they first appeared, one at a time. Either way memory holds one product's reviews
+(plus the set of product keys seen), never the whole file.
+
+Every problem with the file raises ``BadReviewFile`` with a one-line message naming the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import math
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+__all__ = [
+    "BadReviewFile",
+    "PassRestarted",
+    "ProductReviews",
+    "ReviewSource",
+    "Row",
+    "iter_rows",
+]
+
+# One review: (key, asin, parent_asin, rating, epoch ms, has_time, text length, verified,
+# helpful votes, country, reviewer's review count); None where the file does not say.
+Row = tuple[
+    str, str | None, str | None, int, int, bool, int | None, bool | None, float | None, str | None,
+    float | None,
+]  # fmt: skip
+_SPILL_BATCH = 20_000
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f"}
+
+
+class BadReviewFile(ValueError):
+    """The file cannot be analysed; the message is one line for people."""
+
+
+class PassRestarted(Exception):
+    """The file turned out not to be grouped: discard what this pass saw and call again."""
+
+
+class NotGrouped(Exception):
+    """A product's reviews do not come in one run (internal: switch to the spill)."""
+
+
+@dataclass(frozen=True)
+class ProductReviews:
+    """One product's reviews as the arrays ``detector.analyze`` takes, in file order."""
+
+    asin: str | None
+    parent_asin: str | None
+    reviews: dict[str, np.ndarray]
+
+    @property
+    def size(self) -> int:
+        return int(self.reviews["rating"].size)
+
+    @property
+    def product(self) -> dict[str, str | None]:
+        return {"asin": self.asin, "parent_asin": self.parent_asin}
+
+
+def _open_text(path: Path) -> IO[str]:
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
+    return open(path, encoding="utf-8", newline="")
+
+
+def _is_csv(path: Path) -> bool:
+    """By extension, else by the first non-blank character ('{' means JSON Lines)."""
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    if suffixes and suffixes[-1] in (".csv", ".tsv"):
+        return True
+    if suffixes and suffixes[-1] in (".jsonl", ".ndjson", ".json"):
+        return False
+    with _open_text(path) as stream:
+        head = stream.read(4096).lstrip("\ufeff \t\r\n")
+    return not head.startswith("{")
+
+
+def iter_rows(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Row]:
+    """Every review of the file as a ``Row``, validated; ``progress(bytes)`` as it reads."""
+    try:
+        csv_file = _is_csv(path)
+        with _open_text(path) as stream:
+            yield from (_csv_rows if csv_file else _jsonl_rows)(stream, path, progress)
+    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, csv.Error) as error:
+        raise BadReviewFile(f"cannot read {path}: {error}") from None
+
+
+def _jsonl_rows(
+    stream: IO[str], path: Path, progress: Callable[[int], None] | None
+) -> Iterator[Row]:
+    for number, line in enumerate(stream, start=1):
+        if progress is not None:
+            progress(len(line))
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BadReviewFile(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+        if not isinstance(record, dict):
+            raise BadReviewFile(f"{path}, line {number}: expected a JSON object per line")
+        try:
+            yield _row(record, "timestamp" in record, number)
+        except ValueError as error:
+            raise BadReviewFile(f"{path}, line {number}: {error}") from None
+
+
+def _csv_rows(stream: IO[str], path: Path, progress: Callable[[int], None] | None) -> Iterator[Row]:
+    csv.field_size_limit(max(csv.field_size_limit(), 100_000_000))  # long review texts
+    dialect = "excel-tab" if path.name.lower().removesuffix(".gz").endswith(".tsv") else "excel"
+    reader = csv.DictReader(stream, dialect=dialect)
+    header = [name.strip() for name in reader.fieldnames or []]
+    if not header:
+        raise BadReviewFile(f"{path} is empty")
+    reader.fieldnames = header
+    missing = [name for name in ("rating", "date") if name not in header]
+    if missing:
+        raise BadReviewFile(
+            f"{path}: the CSV header has no {' or '.join(map(repr, missing))} column"
+        )
+    consumed = 0
+    for record in reader:
+        if progress is not None:  # csv reads ahead: report lines as rows arrive
+            position = reader.line_num
+            progress(position - consumed)
+            consumed = position
+        try:
+            yield _row(record, False, reader.line_num)
+        except ValueError as error:
+            raise BadReviewFile(f"{path}, line {reader.line_num}: {error}") from None
+
+
+def _row(record: dict[str, Any], has_timestamp: bool, number: int) -> Row:
+    asin = _text(record.get("asin"))
+    parent = _text(record.get("parent_asin"))
+    rating = _rating(record.get("rating"))
+    if has_timestamp:
+        milliseconds, has_time = _timestamp(record["timestamp"]), True
+    elif _text(record.get("date")) is not None:
+        milliseconds, has_time = _date(str(record["date"]))
+    else:
+        raise ValueError("missing 'timestamp' (or 'date')")
+    text = record.get("text")
+    helpful = record.get("helpful_vote", record.get("helpful_votes"))
+    return (
+        parent or asin or "",
+        asin,
+        parent,
+        rating,
+        milliseconds,
+        has_time,
+        None if text is None else len(str(text)),
+        _boolean(record.get("verified_purchase")),
+        _number(helpful, "helpful_vote"),
+        _text(record.get("country")),
+        _number(record.get("reviewer_review_count"), "reviewer_review_count"),
+    )
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _rating(value: Any) -> int:
+    if value is None or value == "":
+        raise ValueError("missing 'rating'")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"rating {value!r} is not a number of stars") from None
+    if isinstance(value, bool) or not number.is_integer() or not 1 <= number <= 5:
+        raise ValueError(f"rating must be a whole number of stars from 1 to 5, got {value!r}")
+    return int(number)
+
+
+def _timestamp(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"timestamp must be milliseconds since 1970 as a number, got {value!r}")
+    return int(value)
+
+
+def _date(value: str) -> tuple[int, bool]:
+    """(epoch ms, has a time of day) of an ISO 8601 date or datetime (UTC unless it says)."""
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"date {value!r} is not an ISO 8601 date such as 2021-03-01") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return int(np.datetime64(moment, "ms").astype(np.int64)), len(text) > 10
+
+
+def _boolean(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if text == "":
+        return None
+    raise ValueError(f"verified_purchase must be true or false, got {value!r}")
+
+
+def _number(value: Any, name: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if isinstance(value, bool) or not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return number
+
+
+def product_reviews(rows: list[Row]) -> ProductReviews:
+    """The arrays of one product's rows (optional columns only when some row has them)."""
+    columns = list(zip(*rows, strict=True))
+    has_time = all(columns[5])
+    unit = "ms" if has_time else "D"
+    posted = (
+        np.array(columns[4], dtype=np.int64).astype("datetime64[ms]").astype(f"datetime64[{unit}]")
+    )
+    reviews: dict[str, np.ndarray] = {
+        "rating": np.array(columns[3], dtype=np.int64),
+        "posted_at": posted,
+    }
+    optional = {
+        "text_length": (6, np.float64),
+        "verified": (7, bool),
+        "helpful_votes": (8, np.float64),
+        "country": (9, object),
+        "reviewer_review_count": (10, np.float64),
+    }
+    for name, (index, dtype) in optional.items():
+        values = columns[index]
+        missing = sum(value is None for value in values)
+        if missing == len(values):
+            continue
+        if dtype is np.float64:
+            reviews[name] = np.array([np.nan if v is None else v for v in values], dtype=dtype)
+        elif dtype is bool and not missing:
+            reviews[name] = np.array(values, dtype=bool)
+        else:
+            reviews[name] = np.array(values, dtype=object)
+    first = rows[0]
+    return ProductReviews(asin=first[1], parent_asin=first[2], reviews=reviews)
+
+
+def iter_groups(rows: Iterator[Row]) -> Iterator[ProductReviews]:
+    """Consecutive runs of one product; ``NotGrouped`` when a product comes back later."""
+    finished: set[str] = set()
+    current: list[Row] = []
+    for row in rows:
+        if current and row[0] != current[0][0]:
+            finished.add(current[0][0])
+            yield product_reviews(current)
+            current = []
+        if not current and row[0] in finished:
+            raise NotGrouped(row[0])
+        current.append(row)
+    if current:
+        yield product_reviews(current)
+
+
+Progress = Callable[[str, int], None]
+
+
+def _stage(progress: Progress | None, stage: str) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    return lambda size: progress(stage, size)
+
+
+class ReviewSource:
+    """A review file as a sequence of products, readable more than once (see the module doc).
+
+    Use as a context manager: the spill database (if one is needed) lives in a temporary
+    directory that ``close`` removes.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.grouped: bool | None = None  # unknown until the first pass
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._database: sqlite3.Connection | None = None
+        if not self.path.is_file():
+            raise BadReviewFile(f"cannot read {self.path}: no such file")
+
+    def __enter__(self) -> ReviewSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+    def products(self, progress: Progress | None = None) -> Iterator[ProductReviews]:
+        """Every product once, complete. The first call finds out whether the file is grouped;
+        if it is not, that call raises ``PassRestarted`` after the spill, part-way through, and
+        the caller starts again (``first_pass`` does that).
+
+        ``progress(stage, bytes)`` reports reading ("reading" or, for an ungrouped file's copy
+        into the spill database, "grouping").
+        """
+        if self.grouped is False:
+            yield from self._spilled()
+            return
+        try:
+            count = 0
+            for group in iter_groups(iter_rows(self.path, _stage(progress, "reading"))):
+                count += 1
+                yield group
+        except NotGrouped:
+            # The caller has already seen runs that were not whole products: spill, and make it
+            # start its pass again (the next call reads whole products from the spill).
+            self.grouped = False
+            self._spill(_stage(progress, "grouping"))
+            raise PassRestarted from None
+        if count == 0:
+            raise BadReviewFile(f"{self.path} has no reviews")
+        self.grouped = True
+
+    def _spill(self, progress: Callable[[int], None] | None) -> None:
+        """Copy every review into an on-disk SQLite table keyed by (product, file order)."""
+        self._scratch = tempfile.TemporaryDirectory(prefix="reviewsec-detector-")
+        database = sqlite3.connect(Path(self._scratch.name) / "reviews.sqlite3")
+        database.execute("PRAGMA journal_mode = OFF")
+        database.execute("PRAGMA synchronous = OFF")
+        database.execute("CREATE TABLE reviews (product INTEGER, seq INTEGER, row TEXT)")
+        ids: dict[str, int] = {}
+        batch: list[tuple[int, int, str]] = []
+        for seq, row in enumerate(iter_rows(self.path, progress)):
+            product = ids.setdefault(row[0], len(ids))
+            batch.append((product, seq, json.dumps(row[1:])))
+            if len(batch) >= _SPILL_BATCH:
+                database.executemany("INSERT INTO reviews VALUES (?, ?, ?)", batch)
+                batch = []
+        database.executemany("INSERT INTO reviews VALUES (?, ?, ?)", batch)
+        database.execute("CREATE INDEX by_product ON reviews (product, seq)")
+        database.commit()
+        self._database = database
+
+    def _spilled(self) -> Iterator[ProductReviews]:
+        assert self._database is not None
+        cursor = self._database.execute("SELECT product, row FROM reviews ORDER BY product, seq")
+        current: list[Row] = []
+        current_product = None
+        for product, text in cursor:
+            if current and product != current_product:
+                yield product_reviews(current)
+                current = []
+            current_product = product
+            values = json.loads(text)
+            current.append(("", *values))  # type: ignore[arg-type]
+        if current:
+            yield product_reviews(current)

@@ -1,0 +1,62 @@
+"""Hand a crawl job to the background, with or without a broker.
+
+With ``REDIS_URL`` the task goes through Redis to a Celery worker. Without it (the embedded default)
+Celery runs tasks eagerly, which would run the whole crawl inside the web request; instead the
+eager task runs in a daemon thread of the server process, so the request returns at once and the
+progress page is live there too. Either way the task is queued only after the transaction that
+created the job commits, so the worker can never look for a job row that does not exist yet.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_crawl_job(job_id: int) -> None:
+    transaction.on_commit(lambda: _send(job_id))
+
+
+def _send(job_id: int) -> None:
+    from reviewsec.analyses.tasks import crawl_job_task
+
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        result = crawl_job_task.apply_async(args=[job_id])
+        _remember_task_id(job_id, result.id)
+        return
+    if getattr(settings, "ANALYSIS_RUN_INLINE", False):
+        # Tests ask for this: the same task, run to the end before the request returns.
+        _apply_once(job_id)
+        return
+    thread = threading.Thread(
+        target=_run_in_thread, args=(job_id,), name=f"crawl-job-{job_id}", daemon=True
+    )
+    thread.start()
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        _apply_once(job_id)
+    except Exception:  # the task has already marked the job failed; keep the server alive
+        logger.exception("in-process crawl job %s failed", job_id)
+    finally:
+        close_old_connections()
+
+
+def _apply_once(job_id: int) -> None:
+    """Run the task here, without retries: an eager retry ignores its back-off and would hammer
+    the shop at once, so in-process mode fails the job with its reason and the shopper retries."""
+    from reviewsec.analyses.tasks import crawl_job_task
+
+    crawl_job_task.apply(args=[job_id], retries=crawl_job_task.max_retries)
+
+
+def _remember_task_id(job_id: int, task_id: str) -> None:
+    from reviewsec.analyses.models import CrawlJob
+
+    CrawlJob.objects.filter(id=job_id, celery_task_id="").update(celery_task_id=task_id)

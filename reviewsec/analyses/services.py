@@ -1,0 +1,288 @@
+"""Writes for the analysis flow (DESIGN §2): request an analysis, run a job, store a verdict."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+import detector
+from crawler.marketplaces import DEMO
+from crawler.outcome import CrawlOutcome, Status, describe
+from crawler.runner import CrawlProgress, run_crawl
+from crawler.urls import ProductRef, base_url_for, product_page_url
+from reviewsec.analyses.dispatch import enqueue_crawl_job
+from reviewsec.analyses.errors import CrawlFailed, RetryableCrawlError
+from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ThresholdModel
+from reviewsec.analyses.selectors import (
+    analysis_is_fresh,
+    analysis_latest,
+    crawl_job_active,
+    product_reviews_for_analysis,
+    threshold_model_active_row,
+)
+from reviewsec.catalog.marketplaces import demo_extra_hosts, mirror_base_url
+from reviewsec.catalog.models import Product
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AnalysisRequest:
+    """What a shopper's request got: a fresh verdict at once, or a job to follow."""
+
+    product: Product
+    analysis: Analysis | None
+    job: CrawlJob | None
+
+
+def analysis_request(*, marketplace: str, asin: str, force: bool = False) -> AnalysisRequest:
+    """Return the latest analysis when fresh, else create or join the product's one active job."""
+    product, _ = Product.objects.get_or_create(marketplace=marketplace, asin=asin)
+    latest = analysis_latest(product=product)
+    if latest is not None and not force and analysis_is_fresh(analysis=latest):
+        return AnalysisRequest(product=product, analysis=latest, job=None)
+    job, created = crawl_job_get_or_create(product=product)
+    if created:
+        enqueue_crawl_job(job.id)
+    return AnalysisRequest(product=product, analysis=None, job=job)
+
+
+def crawl_job_get_or_create(*, product: Product) -> tuple[CrawlJob, bool]:
+    job = crawl_job_active(product=product)
+    if job is not None:
+        return job, False
+    try:
+        with transaction.atomic():
+            return CrawlJob.objects.create(product=product, state=JobState.QUEUED), True
+    except IntegrityError:
+        # Race: another request inserted the product's active job between our read and our
+        # insert; the partial unique index refused ours, so join theirs.
+        job = crawl_job_active(product=product)
+        if job is None:  # it finished in between: nothing to join, so try once more
+            return CrawlJob.objects.create(product=product, state=JobState.QUEUED), True
+        return job, False
+
+
+def crawl_job_claim(*, job_id: int) -> CrawlJob | None:
+    """Mark a queued job running, or take over a running one whose worker died (acks_late).
+
+    Returns None when the job is already finished: a duplicate delivery has nothing to do.
+    """
+    now = timezone.now()
+    updated = CrawlJob.objects.filter(id=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started_at=now, attempts=F("attempts") + 1, stage="starting"
+    )
+    if not updated:
+        updated = CrawlJob.objects.filter(id=job_id, state=JobState.RUNNING).update(
+            attempts=F("attempts") + 1, stage="restarting"
+        )
+    if not updated:
+        return None
+    return CrawlJob.objects.select_related("product").get(id=job_id)
+
+
+def crawl_job_progress(*, job_id: int, **counters: Any) -> None:
+    """Record progress (stage, pages_fetched, reviews_fetched, reviews_expected) on the row."""
+    allowed = {"stage", "pages_fetched", "reviews_fetched", "reviews_expected"}
+    fields = {key: value for key, value in counters.items() if key in allowed}
+    if fields:
+        CrawlJob.objects.filter(id=job_id, state=JobState.RUNNING).update(**fields)
+
+
+def crawl_job_finish(*, job_id: int) -> None:
+    CrawlJob.objects.filter(id=job_id).update(
+        state=JobState.DONE, stage="done", finished_at=timezone.now(), error="", error_code=""
+    )
+
+
+def crawl_job_fail(*, job_id: int, message: str, code: str = "error") -> None:
+    """Mark a job failed with a reason a shopper can read; the catalogue rows stay as they are."""
+    CrawlJob.objects.filter(id=job_id).exclude(state=JobState.DONE).update(
+        state=JobState.FAILED,
+        finished_at=timezone.now(),
+        error=message[:2000],
+        error_code=code[:32],
+    )
+
+
+def threshold_model_active() -> tuple[ThresholdModel, Any]:
+    """The active reference model (CvT + ERO calibration), seeding the packaged default if none."""
+    row = threshold_model_active_row()
+    if row is None:
+        packaged = detector.default_threshold_model()
+        fit = packaged.to_dict()
+        try:
+            with transaction.atomic():
+                row, _ = ThresholdModel.objects.get_or_create(
+                    version=f"packaged-{detector.DETECTOR_VERSION}-{fit.get('version', '1')}",
+                    defaults={
+                        "fit": fit,
+                        "sample_size": packaged.reference_products,
+                        "is_active": True,
+                    },
+                )
+        except IntegrityError:  # another process seeded it at the same moment
+            row = threshold_model_active_row()
+        assert row is not None
+    return row, _reference_model(row.id, row.version)
+
+
+@functools.lru_cache(maxsize=4)
+def _reference_model(row_id: int, version: str) -> Any:
+    """Parse a stored model once per process: rows are never edited, only replaced."""
+    from detector.reference import ReferenceModel
+
+    return ReferenceModel.from_dict(ThresholdModel.objects.get(id=row_id).fit)
+
+
+def analysis_create(
+    *, product: Product, job: CrawlJob | None = None, collection: dict[str, Any] | None = None
+) -> Analysis:
+    """Run the detector over the product's stored reviews and store the verdict."""
+    reviews = product_reviews_for_analysis(product=product)
+    model_row, model = threshold_model_active()
+    verdict = detector.analyze(reviews, threshold_model=model).to_dict()
+    verdict["collection"] = {
+        "reviews_analyzed": verdict.get("reviews_analyzed", 0),
+        "shop_rating_count": product.shop_rating_count,
+        "sources": _review_sources(product),
+        **(collection or {}),
+    }
+    analysis = Analysis.objects.create(
+        product=product,
+        crawl_job=job,
+        threshold_model=model_row,
+        detector_version=verdict["detector_version"],
+        parameters={"threshold_model": model_row.version},
+        verdict=verdict,
+        category=verdict["verdict"]["category"],
+        reviews_analyzed=verdict.get("reviews_analyzed", 0),
+        pci=(verdict.get("consistency") or {}).get("pci"),
+        ero_satisfaction=(verdict.get("ero") or {}).get("satisfaction"),
+    )
+    from reviewsec.moderation.services import case_open_for_analysis  # local: no import cycle
+
+    case_open_for_analysis(analysis=analysis)
+    return analysis
+
+
+def _review_sources(product: Product) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = product.reviews.values("source").annotate(n=Count("id")).order_by("source")
+    return {row["source"]: row["n"] for row in rows}
+
+
+def crawl_job_run(*, job_id: int, attempt: int = 0) -> None:
+    """Crawl the product in a child process, analyse what was stored, finish the job.
+
+    Raises ``RetryableCrawlError`` when waiting can help (the task retries with back-off) and
+    ``CrawlFailed`` when it cannot; the task's failure handler then marks the job failed.
+    """
+    job = crawl_job_claim(job_id=job_id)
+    if job is None:
+        logger.info("crawl job %s already finished; duplicate delivery ignored", job_id)
+        return
+    product = job.product
+    outcome = crawl_product(job=job)
+    if outcome.status == Status.FAILED:
+        if outcome.retryable:
+            CrawlJob.objects.filter(id=job.id).update(
+                error=outcome.message, error_code=outcome.reason_code, stage="waiting_to_retry"
+            )
+            raise RetryableCrawlError(outcome.message, code=outcome.reason_code)
+        raise CrawlFailed(outcome.message, code=outcome.reason_code)
+    Product.objects.filter(id=product.id).update(last_crawled_at=timezone.now())
+    product.refresh_from_db()
+    crawl_job_progress(job_id=job.id, stage="analysing")
+    note = outcome.message if outcome.status == Status.PARTIAL else ""
+    analysis_create(
+        product=product,
+        job=job,
+        collection={"crawl_status": outcome.status, "note": note, "shop_url": _shop_url(product)},
+    )
+    crawl_job_finish(job_id=job.id)
+
+
+def crawl_product(*, job: CrawlJob) -> CrawlOutcome:
+    """Run the spiders for the job's product in a fresh child process, storing what they find."""
+    product = job.product
+
+    def report(progress: CrawlProgress) -> None:
+        crawl_job_progress(
+            job_id=job.id,
+            stage=progress.stage,
+            pages_fetched=progress.pages_fetched,
+            reviews_fetched=progress.reviews_fetched,
+            reviews_expected=progress.reviews_expected,
+        )
+
+    with tempfile.TemporaryDirectory(prefix=f"crawl-job-{job.id}-") as scratch:
+        return run_crawl(
+            ProductRef(product.marketplace, product.asin),
+            base_url=mirror_base_url(product.marketplace),
+            store=True,
+            outcome_path=Path(scratch) / "outcome.json",
+            timeout_s=settings.CRAWL_TIMEOUT_SECONDS,
+            max_pages=settings.CRAWL_MAX_REVIEW_PAGES,
+            progress_callback=report,
+            env=_crawl_environment(product.marketplace),
+        )
+
+
+def _crawl_environment(marketplace: str) -> dict[str, str]:
+    """What the crawl child needs beyond our environment: the same database, the demo's host."""
+    environment = {
+        # The child writes to the database this process uses (the test database in tests).
+        "DATABASE_URL": child_database_url(),
+        "DEMO_MARKET": "1" if settings.DEMO_MARKET else "0",
+        "DEMO_MARKET_HOSTS": ",".join(demo_extra_hosts()),
+    }
+    if marketplace == DEMO:
+        # Our own local shop: no politeness delay is owed to it.
+        environment.update(CRAWLER_DOWNLOAD_DELAY="0", CRAWLER_AUTOTHROTTLE="0")
+    return environment
+
+
+def readable_failure(error: BaseException) -> str:
+    """The message a shopper sees for a job that could not finish."""
+    if isinstance(error, RetryableCrawlError):
+        # Retries are spent: say what happened without promising another try.
+        reason = describe(error.code)
+        reason = str(error) if reason == error.code else reason  # a code without a sentence
+        return f"{reason} We tried several times; please try again later."
+    if isinstance(error, CrawlFailed):
+        return str(error)
+    if isinstance(error, SoftTimeLimitExceeded):
+        return "The analysis took longer than allowed and was stopped; please try again later."
+    logger.error("crawl job failed unexpectedly", exc_info=error)
+    return "Something went wrong on our side while analysing this product; please try again."
+
+
+def child_database_url() -> str:
+    """The database this process is really using (the test database under pytest), as a URL."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db.get("USER") or "")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'])}"
+
+
+def _shop_url(product: Product) -> str:
+    return product_page_url(
+        base_url_for(product.marketplace, mirror_base_url(product.marketplace)), product.asin
+    )

@@ -1,0 +1,42 @@
+"""Celery tasks: a few lines each; the work lives in ``services``.
+
+``acks_late`` + ``reject_on_worker_lost`` (settings) mean a worker killed mid-crawl leaves the
+message in Redis for another worker; ``crawl_job_claim`` lets that worker take the job over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task, shared_task
+
+from reviewsec.analyses import services
+from reviewsec.analyses.errors import RetryableCrawlError
+
+
+class CrawlJobTask(Task):
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        """The last failure (retries spent, or not retryable) marks the job failed, readably."""
+        job_id = args[0] if args else kwargs.get("job_id")
+        services.crawl_job_fail(
+            job_id=job_id,
+            message=services.readable_failure(exc),
+            code=getattr(exc, "code", "error"),
+        )
+
+
+@shared_task(
+    bind=True,
+    base=CrawlJobTask,
+    name="reviewsec.analyses.crawl_job",
+    acks_late=True,
+    autoretry_for=(RetryableCrawlError,),
+    retry_backoff=60,
+    retry_backoff_max=15 * 60,
+    retry_jitter=True,
+    max_retries=3,
+)
+def crawl_job_task(self: Task, job_id: int) -> None:
+    services.crawl_job_run(job_id=job_id, attempt=self.request.retries)

@@ -1,0 +1,25 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from reviewsec.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("analyses", views.AnalysesView.as_view(), name="analyses"),
+    path("jobs/<int:job_id>", views.JobView.as_view(), name="job-detail"),
+    path(
+        "products/<str:marketplace>/<str:asin>/verdict",
+        views.ProductVerdictView.as_view(),
+        name="product-verdict",
+    ),
+    path(
+        "products/<str:marketplace>/<str:asin>/analyses",
+        views.ProductAnalysesView.as_view(),
+        name="product-analyses",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: every other path under /api/v1/ answers 404 in the API's error envelope.
+    re_path(r"^.*$", views.UnknownPathView.as_view(), name="unknown"),
+]

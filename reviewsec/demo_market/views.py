@@ -1,0 +1,134 @@
+"""Amazon-shaped pages for the demo shop: catalogue, product, review list, reviewer profile.
+
+They use Amazon's own ``data-hook`` attributes and element ids so the crawler reads them through
+exactly the code path it uses on the real shop. Everything 404s while ``DEMO_MARKET`` is off.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from detector.simulate import DEMO_ROBOT_CHECK_ASIN, SimulatedProduct, SimulatedReview
+from reviewsec.demo_market.catalogue import REVIEWS_PER_PAGE, shop
+
+
+def demo_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.DEMO_MARKET:
+            raise Http404("The demo marketplace is off (set DEMO_MARKET=1).")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _product_or_404(asin: str) -> SimulatedProduct:
+    product = shop().products.get(asin.upper())
+    if product is None:
+        raise Http404("No such product in the demo shop.")
+    return product
+
+
+def _robot_check(request: HttpRequest) -> HttpResponse:
+    # Amazon answers a robot check with 200 and a captcha form, not with an error status.
+    return render(request, "demo_market/captcha.html")
+
+
+@demo_only
+def catalogue(request: HttpRequest) -> HttpResponse:
+    products = list(shop().products.values())
+    return render(
+        request,
+        "demo_market/catalogue.html",
+        {"products": products, "robot_check_asin": DEMO_ROBOT_CHECK_ASIN},
+    )
+
+
+@demo_only
+def product_page(request: HttpRequest, asin: str, slug: str = "") -> HttpResponse:
+    if asin.upper() == DEMO_ROBOT_CHECK_ASIN:
+        return _robot_check(request)
+    product = _product_or_404(asin)
+    return render(request, "demo_market/product.html", _product_context(product))
+
+
+@demo_only
+def review_page(request: HttpRequest, asin: str, slug: str = "") -> HttpResponse:
+    if asin.upper() == DEMO_ROBOT_CHECK_ASIN:
+        return _robot_check(request)
+    product = _product_or_404(asin)
+    try:
+        page = max(1, int(request.GET.get("pageNumber", "1")))
+    except ValueError:
+        page = 1
+    newest_first = request.GET.get("sortBy", "recent") == "recent"
+    reviews = list(reversed(product.reviews)) if newest_first else list(product.reviews)
+    pages = max(1, math.ceil(len(reviews) / REVIEWS_PER_PAGE))
+    chunk = reviews[(page - 1) * REVIEWS_PER_PAGE : page * REVIEWS_PER_PAGE]
+    context = {
+        **_product_context(product),
+        "reviews": [_review_context(review) for review in chunk],
+        "page": page,
+        "next_page": page + 1 if page < pages else None,
+        "sort": "recent" if newest_first else "helpful",
+    }
+    return render(request, "demo_market/reviews.html", context)
+
+
+@demo_only
+def profile_page(request: HttpRequest, profile_id: str) -> HttpResponse:
+    profile = shop().profiles.get(profile_id)
+    if profile is None:
+        raise Http404("No such reviewer in the demo shop.")
+    history = [
+        {"product": product, "review": _review_context(review)}
+        for product, review in sorted(profile.reviews, key=lambda pr: pr[1].posted_at, reverse=True)
+    ]
+    context = {
+        "profile": profile,
+        "about": profile.about,
+        "history": history,
+        "total_reviews": max(profile.about.review_count, len(profile.reviews)),
+    }
+    return render(request, "demo_market/profile.html", context)
+
+
+def _product_context(product: SimulatedProduct) -> dict[str, Any]:
+    ratings = product.columns.rating
+    n = len(ratings)
+    histogram = [
+        (star, round(100 * float((ratings == star).sum()) / n) if n else 0)
+        for star in (5, 4, 3, 2, 1)
+    ]
+    average = round(float(ratings.mean()), 1) if n else None
+    discount = None
+    if product.list_price and product.list_price > product.price:
+        discount = round(100 * (1 - product.price / product.list_price))
+    return {
+        "product": product,
+        "rating_count": n,
+        "average": average,
+        "histogram": histogram,
+        "discount": discount,
+        "category_path": product.category.split(" › "),
+    }
+
+
+def _review_context(review: SimulatedReview) -> dict[str, Any]:
+    author = shop().authors[review.user_id]
+    country = review.country
+    return {
+        "review": review,
+        "author": author,
+        "date_text": f"{review.posted_at:%B} {review.posted_at.day}, {review.posted_at.year}",
+        "country_text": f"the {country}"
+        if country in {"United States", "United Kingdom"}
+        else country,
+    }

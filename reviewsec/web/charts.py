@@ -1,0 +1,228 @@
+"""Plotly figures for the verdict page, built in Python from the stored verdict JSON.
+
+Each function takes the ``Verdict.to_dict()`` blocks (DESIGN §3) and returns a figure as a JSON-safe
+dict for ``Plotly.newPlot``; the page renders them with the plotly.js bundled with the ``plotly``
+package (no CDN). Missing blocks give ``None`` and the page shows text instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+STAR_COLOURS = {1: "#c62828", 2: "#ef6c00", 3: "#f9a825", 4: "#7cb342", 5: "#2e7d32"}
+LAYOUT = {
+    "template": "plotly_white",
+    "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
+    "legend": {"orientation": "h", "y": -0.15},
+    "font": {"family": "system-ui, sans-serif", "size": 13},
+}
+
+
+def _as_json(figure: go.Figure) -> dict[str, Any]:
+    return json.loads(figure.to_json())
+
+
+def consistency_figure(consistency: dict[str, Any]) -> dict[str, Any] | None:
+    """Ratings over time with the running mean (top) and CUSUM g⁺/g⁻ against h_d (bottom)."""
+    series = consistency.get("series") or {}
+    ratings = series.get("ratings") or []
+    if not ratings:
+        return None
+    x = series.get("dates") or list(range(len(ratings)))
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        row_heights=[0.55, 0.45],
+        subplot_titles=("Ratings in arrival order", "CUSUM detection functions"),
+    )
+    figure.add_trace(
+        go.Scattergl(
+            x=x,
+            y=ratings,
+            mode="markers",
+            name="rating",
+            marker={"size": 5, "opacity": 0.45, "color": "#546e7a"},
+        ),
+        row=1,
+        col=1,
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=x, y=series.get("running_mean"), name="running mean", line={"color": "#1565c0"}
+        ),
+        row=1,
+        col=1,
+    )
+    figure.add_trace(
+        go.Scatter(x=x, y=series.get("g_plus"), name="g⁺ (upward)", line={"color": "#2e7d32"}),
+        row=2,
+        col=1,
+    )
+    figure.add_trace(
+        go.Scatter(x=x, y=series.get("g_minus"), name="g⁻ (downward)", line={"color": "#c62828"}),
+        row=2,
+        col=1,
+    )
+    threshold = consistency.get("threshold")
+    if threshold is not None:
+        figure.add_hline(
+            y=threshold,
+            line={"dash": "dash", "color": "#37474f"},
+            annotation_text=f"threshold h = {threshold:.2f}",
+            row=2,
+            col=1,
+        )
+    for interval in consistency.get("intervals") or []:
+        start, end = interval["start"], interval["end"]
+        x0 = x[start] if start < len(x) else start
+        x1 = x[end] if end < len(x) else end
+        figure.add_vrect(
+            x0=x0,
+            x1=x1,
+            fillcolor="#ffb300" if interval.get("direction") == "up" else "#e53935",
+            opacity=0.18,
+            line_width=0,
+        )
+    figure.update_yaxes(title_text="stars", range=[0.5, 5.5], row=1, col=1)
+    figure.update_yaxes(title_text="g", rangemode="tozero", row=2, col=1)
+    figure.update_layout(**LAYOUT, height=520)
+    return _as_json(figure)
+
+
+def satisfaction_figure(ero: dict[str, Any]) -> dict[str, Any] | None:
+    """One bar per feature: its satisfaction S_i, with the 0.1 and 0.8 cut-offs."""
+    features = [f for f in ero.get("features") or [] if f.get("satisfaction") is not None]
+    if not features:
+        return None
+    names = [_feature_label(f["name"]) for f in features]
+    values = [f["satisfaction"] for f in features]
+    colours = ["#c62828" if v < 0.1 else "#f9a825" if v <= 0.8 else "#2e7d32" for v in values]
+    figure = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours))
+    figure.add_vline(x=0.1, line={"dash": "dot", "color": "#c62828"})
+    figure.add_vline(x=0.8, line={"dash": "dot", "color": "#2e7d32"})
+    figure.update_xaxes(range=[0, 1], title_text="satisfaction (1 = equal opportunity)")
+    figure.update_layout(**LAYOUT, height=80 + 40 * len(names), title="ERO satisfaction")
+    return _as_json(figure)
+
+
+def tukey_heatmap_figure(ero: dict[str, Any]) -> dict[str, Any] | None:
+    """Adjusted p-values of every star-pair (columns) for every feature (rows)."""
+    features = [f for f in ero.get("features") or [] if f.get("pairs")]
+    if not features:
+        return None
+    pair_labels: list[str] = []
+    for feature in features:
+        for pair in feature["pairs"]:
+            label = f"{pair['a']}★ vs {pair['b']}★"
+            if label not in pair_labels:
+                pair_labels.append(label)
+    matrix = []
+    for feature in features:
+        by_label = {f"{p['a']}★ vs {p['b']}★": p["p_adj"] for p in feature["pairs"]}
+        matrix.append([by_label.get(label) for label in pair_labels])
+    figure = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=pair_labels,
+            y=[_feature_label(f["name"]) for f in features],
+            zmin=0,
+            zmax=1,
+            colorscale="RdYlGn",
+            colorbar={"title": "adjusted p"},
+            hovertemplate="%{y}<br>%{x}<br>p = %{z:.3f}<extra></extra>",
+        )
+    )
+    figure.update_layout(**LAYOUT, height=120 + 45 * len(features), title="Tukey pair tests")
+    return _as_json(figure)
+
+
+def distribution_figure(feature: dict[str, Any]) -> dict[str, Any] | None:
+    """The feature by star rating: means with IQR for numbers, category shares for categories."""
+    distribution = feature.get("distribution") or {}
+    groups = distribution.get("groups") or []
+    if not groups:
+        return None
+    labels = [f"{g}★" for g in groups]
+    figure = go.Figure()
+    if "shares" in distribution:
+        for index, category in enumerate(distribution.get("categories") or []):
+            figure.add_trace(
+                go.Bar(
+                    x=labels,
+                    y=[row[index] for row in distribution["shares"]],
+                    name=str(category),
+                )
+            )
+        figure.update_layout(barmode="stack", yaxis={"title": "share", "range": [0, 1]})
+    else:
+        medians = distribution.get("median") or distribution.get("mean") or []
+        q1 = distribution.get("q1") or medians
+        q3 = distribution.get("q3") or medians
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=medians,
+                mode="markers",
+                name="median",
+                marker={"size": 11, "color": [STAR_COLOURS.get(g, "#546e7a") for g in groups]},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [hi - m for hi, m in zip(q3, medians, strict=False)],
+                    "arrayminus": [m - lo for lo, m in zip(q1, medians, strict=False)],
+                },
+            )
+        )
+        figure.update_layout(yaxis={"title": _feature_label(feature["name"])})
+    figure.update_layout(**LAYOUT, height=300, title=_feature_label(feature["name"]))
+    return _as_json(figure)
+
+
+def contour_figure(contours: dict[str, Any], c_index: int | None) -> dict[str, Any] | None:
+    """PCI over (C-index, threshold) for the reference set, the fitted line, and this product."""
+    if not contours or not contours.get("pci"):
+        return None
+    figure = go.Figure(
+        go.Contour(
+            x=contours.get("c_index"),
+            y=contours.get("thresholds"),
+            z=contours.get("pci"),
+            colorscale="Viridis",
+            colorbar={"title": "PCI"},
+            contours={"showlabels": True},
+        )
+    )
+    line = contours.get("line") or {}
+    if line.get("c_index") and line.get("threshold"):
+        figure.add_trace(
+            go.Scatter(
+                x=line["c_index"],
+                y=line["threshold"],
+                name="fitted h = a0 + a1·c",
+                line={"color": "#fff", "dash": "dash"},
+            )
+        )
+    if c_index is not None:
+        figure.add_vline(x=c_index, line={"color": "#c62828"}, annotation_text="this product")
+    figure.update_layout(
+        **LAYOUT, height=420, xaxis_title="C-index (reference rank)", yaxis_title="threshold h"
+    )
+    return _as_json(figure)
+
+
+def _feature_label(name: str) -> str:
+    return {
+        "day_of_week": "Day of week",
+        "hour_of_day": "Hour of day",
+        "text_length": "Review length",
+        "country": "Country",
+        "verified": "Verified purchase",
+        "helpful_votes": "Helpful votes",
+        "reviewer_review_count": "Reviewer's review count",
+    }.get(name, name.replace("_", " ").capitalize())

@@ -1,0 +1,26 @@
+"""The paste form: anything the shopper types becomes a ``ProductRef`` or a readable error."""
+
+from __future__ import annotations
+
+from django import forms
+
+from crawler.urls import InvalidProductRef, ProductRef, resolve_product_ref
+from reviewsec.catalog.marketplaces import demo_extra_hosts
+
+
+class ProductRefForm(forms.Form):
+    ref = forms.CharField(
+        label="Paste an Amazon product link or ASIN",
+        max_length=2048,
+        strip=True,
+        error_messages={
+            "required": "Paste an Amazon product link or a 10-character ASIN.",
+            "max_length": "That is too long to be an Amazon product link.",
+        },
+    )
+
+    def clean_ref(self) -> ProductRef:
+        try:
+            return resolve_product_ref(self.cleaned_data["ref"], extra_hosts=demo_extra_hosts())
+        except InvalidProductRef as error:
+            raise forms.ValidationError(str(error)) from error

@@ -1,0 +1,91 @@
+"""The shopper's pages: paste a product, follow the job, read the verdict."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviewsec.analyses.models import Analysis, CrawlJob
+from reviewsec.analyses.selectors import analysis_latest, crawl_job_active
+from reviewsec.analyses.services import AnalysisRequest, analysis_request
+from reviewsec.catalog.models import Product
+from reviewsec.moderation.selectors import moderator_review_for_product
+from reviewsec.web.forms import ProductRefForm
+from reviewsec.web.presenters import job_status_payload, verdict_context
+
+
+@require_http_methods(["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    """The paste box; a valid product goes to its verdict or to the job that will make one."""
+    form = ProductRefForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ref = form.cleaned_data["ref"]
+        return _follow(analysis_request(marketplace=ref.marketplace, asin=ref.asin))
+    context = {
+        "form": form,
+        "recent_analyses": Analysis.objects.select_related("product")[:10],
+        "demo_products": _demo_products(),
+    }
+    return render(request, "web/home.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def product_analyse(request: HttpRequest, marketplace: str, asin: str) -> HttpResponse:
+    """Run a new analysis now (the retry button and "re-analyse")."""
+    product = get_object_or_404(Product, marketplace=marketplace, asin=asin)
+    return _follow(analysis_request(marketplace=product.marketplace, asin=product.asin, force=True))
+
+
+@require_GET
+def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(CrawlJob.objects.select_related("product"), id=job_id)
+    return render(request, "web/progress.html", {"job": job, "status": job_status_payload(job)})
+
+
+@require_GET
+def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
+    job = get_object_or_404(CrawlJob.objects.select_related("product"), id=job_id)
+    return JsonResponse(job_status_payload(job))
+
+
+@require_GET
+def product_verdict(request: HttpRequest, marketplace: str, asin: str) -> HttpResponse:
+    product = get_object_or_404(Product, marketplace=marketplace, asin=asin)
+    analysis = analysis_latest(product=product)
+    if analysis is None:
+        job = crawl_job_active(product=product)
+        if job is not None:
+            return redirect("web:job-progress", job_id=job.id)
+        return render(request, "web/no_verdict.html", {"product": product}, status=404)
+    history = list(product.analyses.order_by("-created_at")[:20])
+    context = verdict_context(analysis, history)
+    context["moderator_review"] = moderator_review_for_product(product=product)
+    return render(request, "web/verdict.html", context)
+
+
+@require_GET
+def verdict_json(request: HttpRequest, marketplace: str, asin: str) -> JsonResponse:
+    product = get_object_or_404(Product, marketplace=marketplace, asin=asin)
+    analysis = analysis_latest(product=product)
+    if analysis is None:
+        raise Http404("This product has not been analysed yet.")
+    return JsonResponse(analysis.verdict, json_dumps_params={"ensure_ascii": False})
+
+
+def _follow(outcome: AnalysisRequest) -> HttpResponse:
+    if outcome.analysis is not None:
+        product = outcome.product
+        return redirect(reverse("web:product-verdict", args=[product.marketplace, product.asin]))
+    assert outcome.job is not None
+    return redirect("web:job-progress", job_id=outcome.job.id)
+
+
+def _demo_products() -> list[dict[str, str]]:
+    if not settings.DEMO_MARKET:
+        return []
+    from reviewsec.demo_market.catalogue import demo_products_for_home
+
+    return demo_products_for_home()

@@ -1,0 +1,80 @@
+"""The whole job over loopback: a real crawl of the demo market into the database, then a verdict.
+
+The spiders run in a child process against the live test server, exactly as in production;
+only the marketplace is the local demo shop instead of Amazon.
+"""
+
+import pytest
+
+from detector.simulate import DEMO_ROBOT_CHECK_ASIN, demo_catalogue
+from reviewsec.analyses.errors import RetryableCrawlError
+from reviewsec.analyses.models import CrawlJob, JobState
+from reviewsec.analyses.services import crawl_job_run
+from reviewsec.catalog.models import Product, Review
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
+
+
+@pytest.fixture
+def demo_market(live_server, settings) -> str:
+    settings.DEMO_MARKET = True
+    settings.DEMO_MARKET_BASE_URL = f"{live_server.url}/demo-market"
+    return settings.DEMO_MARKET_BASE_URL
+
+
+def _job(asin: str) -> CrawlJob:
+    product = Product.objects.create(marketplace="demo", asin=asin)
+    return CrawlJob.objects.create(product=product)
+
+
+def test_a_demo_product_is_crawled_stored_and_analysed(demo_market) -> None:
+    boosted = next(p for p in demo_catalogue() if p.scenario == "boost")
+    job = _job(boosted.asin)
+    crawl_job_run(job_id=job.id)
+
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.error
+    assert job.reviews_fetched == boosted.n_reviews
+    assert Review.objects.filter(product=job.product).count() == boosted.n_reviews
+    analysis = job.product.analyses.get()
+    assert analysis.reviews_analyzed == boosted.n_reviews
+    assert analysis.category in {"suspicious", "highly_suspicious"}
+    assert analysis.verdict["collection"]["sources"] == {"crawler": boosted.n_reviews}
+    job.product.refresh_from_db()
+    assert job.product.title == boosted.title
+    assert job.product.last_crawled_at is not None
+
+
+def test_a_recrawl_updates_reviews_without_duplicating_them(demo_market) -> None:
+    tiny = next(p for p in demo_catalogue() if p.scenario == "tiny")
+    first = _job(tiny.asin)
+    crawl_job_run(job_id=first.id)
+    second = CrawlJob.objects.create(product=first.product)
+    crawl_job_run(job_id=second.id)
+    assert Review.objects.filter(product=first.product).count() == tiny.n_reviews
+    latest = first.product.analyses.order_by("-created_at").first()
+    assert latest.category == "insufficient_data"
+
+
+def test_a_robot_check_is_retryable_and_says_so(demo_market) -> None:
+    job = _job(DEMO_ROBOT_CHECK_ASIN)
+    with pytest.raises(RetryableCrawlError) as raised:
+        crawl_job_run(job_id=job.id)
+    assert "robot check" in str(raised.value).lower()
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING and job.stage == "waiting_to_retry"
+    assert "robot check" in job.error.lower()
+    assert Review.objects.filter(product=job.product).count() == 0
+
+
+def test_in_process_a_robot_check_fails_the_job_at_once_with_its_reason(demo_market, settings):
+    from reviewsec.analyses.services import analysis_request
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.ANALYSIS_RUN_INLINE = True
+    outcome = analysis_request(marketplace="demo", asin=DEMO_ROBOT_CHECK_ASIN)
+    job = CrawlJob.objects.get(id=outcome.job.id)
+    assert job.state == JobState.FAILED
+    assert job.error.startswith("Amazon showed a robot check.")
+    assert "try again later" in job.error
+    assert job.error_code == "robot_check"

@@ -1,0 +1,33 @@
+"""Shared fixtures.
+
+Integration tests need real services. Locally (`make test` with nothing configured) they skip
+with a reason; in CI ``REVIEWSEC_REQUIRE_SERVICES=1`` turns a missing service into a failure, so
+a run that silently skipped the database or the broker cannot pass.
+"""
+
+import os
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("REVIEWSEC_REQUIRE_SERVICES") == "1"
+
+
+def service_unavailable(reason: str) -> None:
+    """Skip locally, fail in CI."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        service_unavailable("REDIS_URL is not set")
+    return url
+
+
+@pytest.fixture
+def postgres_only(settings) -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        service_unavailable("DATABASE_URL does not point at PostgreSQL")

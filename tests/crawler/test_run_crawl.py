@@ -1,0 +1,179 @@
+"""``run_crawl``: the whole product → reviews → reviewers job in a child process, over loopback."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler import runner
+from crawler.outcome import CrawlOutcome
+from crawler.parsing.reviews import parse_reviews
+from crawler.runner import CrawlProgress, run_crawl
+from crawler.urls import ProductRef
+from tests.crawler.fake_market import FIXTURES, PAGES, FakeMarket
+from tests.crawler.helpers import BALDACCI_PRODUCT, DAWN_LIST, fixture, saved
+
+pytestmark = pytest.mark.slow
+
+PREFIX = "/demo-market"
+REF = ProductRef("demo", "B0BBPNPZTC")
+FAST = {"CRAWLER_DOWNLOAD_DELAY": "0", "CRAWLER_AUTOTHROTTLE": "0"}
+
+
+def serve_product(market: FakeMarket) -> None:
+    market.add_file(f"{PREFIX}/dp/{REF.asin}", FIXTURES / BALDACCI_PRODUCT)
+    market.add_file(f"{PREFIX}/product-reviews/{REF.asin}#1", FIXTURES / DAWN_LIST)
+    market.add_file(f"{PREFIX}/product-reviews/{REF.asin}#2", PAGES / "en_review_list_last.html")
+    for page in (fixture(DAWN_LIST), saved("en_review_list_last.html")):
+        for review in parse_reviews(page, marketplace="demo", asin=REF.asin):
+            market.add_file(
+                f"{PREFIX}/gp/profile/{review.reviewer_profile_id}", PAGES / "profile_demo.html"
+            )
+
+
+def test_a_job_crawls_product_reviews_and_reviewers_reporting_progress(tmp_path: Path) -> None:
+    seen: list[CrawlProgress] = []
+
+    def remember(progress: CrawlProgress) -> None:
+        seen.append(
+            CrawlProgress(
+                progress.stage,
+                progress.pages_fetched,
+                progress.reviews_fetched,
+                progress.reviews_expected,
+            )
+        )
+
+    with FakeMarket() as market:
+        serve_product(market)
+        outcome = run_crawl(
+            REF,
+            base_url=market.origin + PREFIX,
+            store=False,
+            outcome_path=tmp_path / "outcome.json",
+            timeout_s=60,
+            progress_callback=remember,
+            max_reviewers=5,
+            log_path=tmp_path / "crawl.log",
+            env=FAST,
+        )
+    assert (outcome.status, outcome.reason_code) == ("ok", "")
+    assert (outcome.products, outcome.reviews, outcome.reviewers) == (1, 12, 5)
+    assert outcome.pages == 1 + 2 + 5
+    assert outcome == CrawlOutcome.load(tmp_path / "outcome.json")
+    assert list(dict.fromkeys(p.stage for p in seen)) == ["product", "reviews", "reviewer"]
+    assert [p.pages_fetched for p in seen] == sorted(p.pages_fetched for p in seen)
+    last_reviews = [p for p in seen if p.stage == "reviews"][-1]
+    assert (last_reviews.reviews_fetched, last_reviews.reviews_expected) == (12, 504)
+    assert seen[-1].pages_fetched == 8
+    assert "Spider closed" in (tmp_path / "crawl.log").read_text()
+
+
+def test_a_robot_check_on_the_product_page_ends_the_job_at_once(tmp_path: Path) -> None:
+    with FakeMarket() as market:
+        market.add_file(f"{PREFIX}/dp/{REF.asin}", PAGES / "captcha.html")
+        outcome = run_crawl(
+            REF,
+            base_url=market.origin + PREFIX,
+            store=False,
+            outcome_path=tmp_path / "outcome.json",
+            timeout_s=60,
+            log_path=tmp_path / "crawl.log",
+            env=FAST,
+        )
+        assert not [path for path in market.paths() if "product-reviews" in path]
+    assert (outcome.status, outcome.reason_code, outcome.stage) == (
+        "failed",
+        "robot_check",
+        "product",
+    )
+    assert outcome.retryable and outcome.retry_after_s == 900
+
+
+def test_a_child_that_hangs_is_killed_at_the_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        runner,
+        "crawl_command",
+        lambda *a, **k: [sys.executable, "-c", "import time; time.sleep(60)"],
+    )
+    outcome = run_crawl(
+        REF,
+        base_url="http://127.0.0.1:9",
+        store=False,
+        outcome_path=tmp_path / "o.json",
+        timeout_s=0.5,
+        kill_grace_s=0.5,
+    )
+    assert (outcome.status, outcome.reason_code, outcome.retryable) == ("failed", "timeout", True)
+
+
+def test_a_child_that_dies_without_an_outcome_is_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        runner, "crawl_command", lambda *a, **k: [sys.executable, "-c", "raise SystemExit(3)"]
+    )
+    outcome = run_crawl(
+        REF,
+        base_url="http://127.0.0.1:9",
+        store=False,
+        outcome_path=tmp_path / "o.json",
+        timeout_s=30,
+    )
+    assert (outcome.status, outcome.reason_code) == ("failed", "crashed")
+    assert outcome.details == {"exit_code": 3}
+
+
+def test_the_demo_market_needs_a_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DEMO_MARKET_BASE_URL", raising=False)
+    with pytest.raises(ValueError, match="base_url"):
+        run_crawl(REF, base_url=None, store=False, outcome_path=tmp_path / "o.json", timeout_s=5)
+
+
+def migrated_database(path: Path) -> dict[str, str]:
+    env = {"DATABASE_URL": f"sqlite:///{path}"}
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        cwd=root,
+        env={**os.environ, **env},
+        check=True,
+        timeout=120,
+    )
+    return env
+
+
+def counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as db:
+        return {
+            table: db.execute(f"SELECT COUNT(*) FROM catalog_{table}").fetchone()[0]
+            for table in ("product", "review", "reviewer", "reviewerhistory")
+        }
+
+
+def test_a_stored_recrawl_updates_the_database_without_duplicates(tmp_path: Path) -> None:
+    database = tmp_path / "crawl.sqlite3"
+    env = FAST | migrated_database(database)
+    with FakeMarket() as market:
+        serve_product(market)
+        for _ in range(2):
+            outcome = run_crawl(
+                REF,
+                base_url=market.origin + PREFIX,
+                store=True,
+                outcome_path=tmp_path / "outcome.json",
+                timeout_s=60,
+                max_reviewers=3,
+                log_path=tmp_path / "crawl.log",
+                env=env,
+            )
+            assert (outcome.status, outcome.reviews, outcome.reviewers) == ("ok", 12, 3)
+    # 12 reviewers from the reviews; the demo profile lists 2 products for each of 3 crawled.
+    assert counts(database) == {"product": 1, "review": 12, "reviewer": 12, "reviewerhistory": 6}

@@ -1,0 +1,151 @@
+"""Verdict.to_dict(): the JSON of DESIGN §3, plus the series and distributions the page plots."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import detector
+from detector.simulate import simulate
+from detector.verdict import json_safe
+
+TOP_KEYS = ["schema", "reviews_analyzed", "consistency", "ero", "verdict", "detector_version"]
+CONSISTENCY_KEYS = {
+    "mu0",
+    "nu",
+    "h0",
+    "threshold",
+    "c_index",
+    "pci",
+    "score",
+    "intervals",
+    "series",
+}
+INTERVAL_KEYS = {"start", "end", "direction", "start_date", "end_date"}
+SERIES_KEYS = {"dates", "ratings", "running_mean", "g_plus", "g_minus"}
+FEATURE_KEYS = {
+    "name",
+    "satisfaction",
+    "groups",
+    "anova",
+    "pairs",
+    "label",
+    "in_verdict",
+    "distribution",
+}
+
+
+@pytest.fixture(scope="module")
+def attacked() -> dict:
+    return detector.analyze(simulate("badmouth", seed=5).to_arrays()).to_dict()
+
+
+def walk(value):
+    """Every leaf of a JSON document."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk(item)
+    else:
+        yield value
+
+
+def test_the_top_level_keys_are_those_of_the_design(attacked):
+    assert list(attacked) == TOP_KEYS
+    assert attacked["schema"] == "reviewsec.verdict/1"
+    assert attacked["detector_version"] == detector.DETECTOR_VERSION
+    assert attacked["verdict"]["category"] == "highly_suspicious"
+    assert all(isinstance(reason, str) and reason for reason in attacked["verdict"]["reasons"])
+
+
+def test_the_consistency_block_has_intervals_with_dates_and_a_chart_series(attacked):
+    consistency = attacked["consistency"]
+    assert set(consistency) >= CONSISTENCY_KEYS
+    assert consistency["intervals"]
+    for interval in consistency["intervals"]:
+        assert set(interval) >= INTERVAL_KEYS
+        assert interval["direction"] in ("up", "down")
+        assert len(interval["start_date"]) == 10
+    series = consistency["series"]
+    assert set(series) == SERIES_KEYS
+    n = attacked["reviews_analyzed"]
+    assert all(len(series[key]) == n for key in SERIES_KEYS)
+    assert all(isinstance(date, str) for date in series["dates"])
+    assert all(round(value, 4) == value for value in series["g_plus"])
+
+
+def test_every_ero_feature_has_a_label_a_verdict_flag_and_a_distribution(attacked):
+    ero = attacked["ero"]
+    assert {"alpha", "satisfaction", "features"} <= set(ero)
+    for feature in ero["features"]:
+        assert set(feature) >= FEATURE_KEYS
+        assert isinstance(feature["in_verdict"], bool)
+        distribution = feature["distribution"]
+        if feature["name"] in ("day_of_week", "hour_of_day", "country", "verified"):
+            assert len(distribution["shares"]) == len(distribution["groups"])
+            assert all(
+                len(row) == len(distribution["categories"]) for row in distribution["shares"]
+            )
+            assert all(sum(row) == pytest.approx(1.0, abs=1e-3) for row in distribution["shares"])
+        else:
+            for key in ("median", "q1", "q3", "mean", "n"):
+                assert len(distribution[key]) == len(distribution["groups"])
+    labels = {f["name"]: f["label"] for f in ero["features"]}
+    assert labels["text_length"] == "Review length"
+    assert labels["verified"] == "Verified purchase"
+
+
+def test_numeric_distributions_match_numpy_by_star_level():
+    product = simulate("honest", seed=9).to_arrays()
+    verdict = detector.analyze(product).to_dict()
+    feature = next(f for f in verdict["ero"]["features"] if f["name"] == "text_length")
+    distribution = feature["distribution"]
+    for index, star in enumerate(distribution["groups"]):
+        values = product["text_length"][product["rating"] == star]
+        q1, median, q3 = np.percentile(values, [25, 50, 75])
+        assert distribution["median"][index] == pytest.approx(median, abs=1e-4)
+        assert distribution["q1"][index] == pytest.approx(q1, abs=1e-4)
+        assert distribution["q3"][index] == pytest.approx(q3, abs=1e-4)
+        assert distribution["mean"][index] == pytest.approx(values.mean(), abs=1e-4)
+        assert distribution["n"][index] == values.size
+
+
+def test_the_verdict_is_strict_json_with_plain_types_only(attacked):
+    text = json.dumps(attacked, allow_nan=False)
+    assert json.loads(text) == attacked
+    for leaf in walk(attacked):
+        assert leaf is None or type(leaf) in (str, int, float, bool)
+        assert not (isinstance(leaf, float) and not math.isfinite(leaf))
+
+
+def test_degenerate_features_still_give_strict_json():
+    """A constant text length and a country known for one review: untestable, never NaN."""
+    n = 40
+    product = {
+        "rating": np.array([5, 4, 1, 3] * 10),
+        "posted_at": np.datetime64("2022-05-01") + np.arange(n),
+        "text_length": np.full(n, 100.0),
+        "country": np.array(["US"] + [None] * (n - 1), dtype=object),
+        "verified": np.array([True, False] * 20),
+        "helpful_votes": np.where(np.arange(n) % 3 == 0, np.nan, 1.0),
+    }
+    verdict = detector.analyze(product).to_dict()
+    json.dumps(verdict, allow_nan=False)
+    assert verdict["verdict"]["category"] in ("normal", "suspicious", "highly_suspicious")
+
+
+def test_json_safe_turns_numpy_values_and_non_finite_numbers_into_plain_json():
+    value = {"a": np.float64("nan"), "b": (np.int64(3), np.inf), "c": np.array([1.5, -np.inf])}
+    assert json_safe(value) == {"a": None, "b": [3, None], "c": [1.5, None]}
+
+
+def test_insufficient_data_keeps_the_same_shape():
+    verdict = detector.analyze(
+        {"rating": [5, 1, 5], "posted_at": np.array(["2021-01-01"] * 3, "datetime64[D]")}
+    ).to_dict()
+    assert list(verdict) == TOP_KEYS
+    assert verdict["verdict"]["category"] == "insufficient_data"
+    json.dumps(verdict, allow_nan=False)
