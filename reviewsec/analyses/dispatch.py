@@ -13,7 +13,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _run_in_thread(job_id: int) -> None:
     except Exception:  # the task has already marked the job failed; keep the server alive
         logger.exception("in-process crawl job %s failed", job_id)
     finally:
-        close_old_connections()
+        connections.close_all()  # this thread's own connections; nobody else will close them
 
 
 def _apply_once(job_id: int) -> None:
@@ -53,7 +53,9 @@ def _apply_once(job_id: int) -> None:
     the shop at once, so in-process mode fails the job with its reason and the shopper retries."""
     from reviewsec.analyses.tasks import crawl_job_task
 
-    crawl_job_task.apply(args=[job_id], retries=crawl_job_task.max_retries)
+    result = crawl_job_task.apply(args=[job_id], retries=crawl_job_task.max_retries, throw=False)
+    if result.failed():
+        logger.warning("in-process crawl job %s failed: %s", job_id, result.result)
 
 
 def _remember_task_id(job_id: int, task_id: str) -> None:

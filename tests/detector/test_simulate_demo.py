@@ -45,3 +45,24 @@ def test_reviewer_profiles_are_derived_deterministically():
             assert profile.location == ""
     genuine = [profiles[r.user_id] for r in product.reviews if not r.is_fake]
     assert sum(bool(profile.location) for profile in genuine) > len(genuine) / 3
+
+
+def test_each_demo_product_shows_its_scenarios_usual_verdict_as_the_crawler_sees_it():
+    """Pinned on purpose (see ``DEMO_SEED``): a detector change that moves a demo verdict is seen.
+
+    The crawler reads dates only ("Reviewed … on March 3, 2021"), so the times are cut to days.
+    """
+    import detector
+
+    expected = {
+        "honest": {"normal"},
+        "genuine_change": {"normal", "suspicious"},
+        "boost": {"suspicious", "highly_suspicious"},
+        "badmouth": {"highly_suspicious"},
+        "tiny": {"insufficient_data"},
+    }
+    for product in demo_catalogue():
+        reviews = product.to_arrays()
+        reviews["posted_at"] = reviews["posted_at"].astype("datetime64[D]")
+        verdict = detector.analyze(reviews)
+        assert verdict.category in expected[product.scenario], (product.asin, verdict.reasons)
