@@ -7,6 +7,7 @@ at the live test server. Screenshots go to ``test-artifacts/`` for CI.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +100,10 @@ def test_analyse_now_follows_the_job_to_the_verdict(extension_context, sent_jobs
     page.goto(f"{server}/demo-market/dp/{asin}")
     page.get_by_role("button", name="Analyse now").click(timeout=15_000)
     page.locator("#reviewsec-badge[data-tone='working']").wait_for(timeout=10_000)
+    # The badge turns "working" as the request leaves; the job is sent once its row commits.
+    deadline = time.monotonic() + 10
+    while not sent_jobs and time.monotonic() < deadline:
+        time.sleep(0.05)
     job = CrawlJob.objects.get(product__marketplace="demo", product__asin=asin)
     assert sent_jobs == [job.id]
     make_analysis(job.product, category="highly_suspicious")
