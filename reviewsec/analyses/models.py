@@ -16,11 +16,22 @@ class JobState(models.TextChoices):
 ACTIVE_JOB_STATES = (JobState.QUEUED, JobState.RUNNING)
 
 
+class JobTrigger(models.TextChoices):
+    REQUEST = "request", "Asked for (page, API, extension)"
+    SCHEDULE = "schedule", "Scheduled recrawl"
+
+
 class CrawlJob(models.Model):
     """One crawl-and-analyse run for a product; at most one is active per product."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="crawl_jobs")
     state = models.CharField(max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    trigger = models.CharField(
+        max_length=16, choices=JobTrigger.choices, default=JobTrigger.REQUEST
+    )
+    incremental = models.BooleanField(
+        default=False, help_text="Read reviews newest first and stop at the first known page."
+    )
     stage = models.CharField(max_length=32, blank=True, help_text="product, reviews, reviewers…")
     pages_fetched = models.PositiveIntegerField(default=0)
     reviews_fetched = models.PositiveIntegerField(default=0)
@@ -31,6 +42,11 @@ class CrawlJob(models.Model):
     error_code = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True, help_text="A reason a shopper can read.")
     celery_task_id = models.CharField(max_length=64, blank=True)
+    requeued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when housekeeping found the job stuck and re-queued it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

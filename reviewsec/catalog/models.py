@@ -37,10 +37,17 @@ class Product(models.Model):
         default=dict, blank=True, help_text='Percent per star as shown, e.g. {"5": 61, "1": 9}.'
     )
     last_crawled_at = models.DateTimeField(null=True, blank=True)
+    last_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a shopper, the API or the extension last asked."
+    )
+    next_crawl_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the recrawl policy wants this product fetched again."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["next_crawl_at"], name="product_next_crawl")]
         constraints = [
             models.UniqueConstraint(fields=["marketplace", "asin"], name="product_natural_key"),
             models.CheckConstraint(
