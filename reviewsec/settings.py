@@ -151,6 +151,24 @@ ANALYSIS_RUN_INLINE = env.bool("ANALYSIS_RUN_INLINE", default=False)
 CRAWL_TIMEOUT_SECONDS = env.int("CRAWL_TIMEOUT_SECONDS", default=15 * 60)
 CRAWL_MAX_REVIEW_PAGES = env.int("CRAWL_MAX_REVIEW_PAGES", default=100)
 
+# Scheduled recrawls (reviewsec.analyses.scheduling): intervals in hours by how interesting a
+# product is, and how many jobs one beat run may start, spread over its period.
+RECRAWL_INTERVAL_HOURS = {
+    "hot": env.float("RECRAWL_HOT_HOURS", default=24),
+    "base": env.float("RECRAWL_BASE_HOURS", default=7 * 24),
+    "quiet": env.float("RECRAWL_QUIET_HOURS", default=30 * 24),
+    "minimum": env.float("RECRAWL_MINIMUM_HOURS", default=12),
+}
+RECRAWL_BATCH_SIZE = env.int("RECRAWL_BATCH_SIZE", default=20)
+RECRAWL_PERIOD_SECONDS = env.int("RECRAWL_PERIOD_SECONDS", default=15 * 60)
+# Threshold refits (reviewsec.analyses.refits): a fresh random sample of products with enough
+# reviews; the new model is activated only when the fit is sane.
+REFIT_SAMPLE_SIZE = env.int("REFIT_SAMPLE_SIZE", default=100)
+REFIT_MIN_PRODUCTS = env.int("REFIT_MIN_PRODUCTS", default=30)
+REFIT_MIN_REVIEWS = env.int("REFIT_MIN_REVIEWS", default=50)
+# Housekeeping (reviewsec.analyses.housekeeping).
+JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=30)
+
 # Crawler politeness and deployment knobs (read by crawler.settings through the environment).
 CRAWLER_USER_AGENT = env.str(
     "CRAWLER_USER_AGENT", default="ReviewSecBot/0.1 (+https://github.com/reviewsec/reviewsec)"

@@ -18,15 +18,17 @@ from django.db import connections, transaction
 logger = logging.getLogger(__name__)
 
 
-def enqueue_crawl_job(job_id: int) -> None:
-    transaction.on_commit(lambda: _send(job_id))
+def enqueue_crawl_job(job_id: int, *, countdown: float = 0) -> None:
+    """Send the job's task once the current transaction commits; ``countdown`` delays its start
+    on a worker (scheduled recrawls are staggered). In-process mode starts at once."""
+    transaction.on_commit(lambda: _send(job_id, countdown))
 
 
-def _send(job_id: int) -> None:
+def _send(job_id: int, countdown: float = 0) -> None:
     from reviewsec.analyses.tasks import crawl_job_task
 
     if not settings.CELERY_TASK_ALWAYS_EAGER:
-        result = crawl_job_task.apply_async(args=[job_id])
+        result = crawl_job_task.apply_async(args=[job_id], countdown=countdown or None)
         _remember_task_id(job_id, result.id)
         return
     if getattr(settings, "ANALYSIS_RUN_INLINE", False):
@@ -39,12 +41,26 @@ def _send(job_id: int) -> None:
     thread.start()
 
 
+# Jobs whose thread runs in this process (in-process mode): a restart loses them all.
+_running_here: set[int] = set()
+_running_lock = threading.Lock()
+
+
+def running_here(job_id: int) -> bool:
+    with _running_lock:
+        return job_id in _running_here
+
+
 def _run_in_thread(job_id: int) -> None:
+    with _running_lock:
+        _running_here.add(job_id)
     try:
         _apply_once(job_id)
     except Exception:  # the task has already marked the job failed; keep the server alive
         logger.exception("in-process crawl job %s failed", job_id)
     finally:
+        with _running_lock:
+            _running_here.discard(job_id)
         connections.close_all()  # this thread's own connections; nobody else will close them
 
 

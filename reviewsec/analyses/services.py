@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import tempfile
@@ -49,6 +50,10 @@ class AnalysisRequest:
 def analysis_request(*, marketplace: str, asin: str, force: bool = False) -> AnalysisRequest:
     """Return the latest analysis when fresh, else create or join the product's one active job."""
     product, _ = Product.objects.get_or_create(marketplace=marketplace, asin=asin)
+    now = timezone.now()
+    # "Recently requested" is what the recrawl policy looks at first.
+    Product.objects.filter(id=product.id).update(last_requested_at=now)
+    product.last_requested_at = now
     latest = analysis_latest(product=product)
     if latest is not None and not force and analysis_is_fresh(analysis=latest):
         return AnalysisRequest(product=product, analysis=latest, job=None)
@@ -60,6 +65,9 @@ def analysis_request(*, marketplace: str, asin: str, force: bool = False) -> Ana
 
 def crawl_job_get_or_create(*, product: Product) -> tuple[CrawlJob, bool]:
     job = crawl_job_active(product=product)
+    if job is not None and orphaned_in_process(job):
+        crawl_job_fail(job_id=job.id, message=ORPHANED_MESSAGE, code="stuck")
+        job = None
     if job is not None:
         return job, False
     try:
@@ -97,23 +105,54 @@ def crawl_job_progress(*, job_id: int, **counters: Any) -> None:
     allowed = {"stage", "pages_fetched", "reviews_fetched", "reviews_expected"}
     fields = {key: value for key, value in counters.items() if key in allowed}
     if fields:
-        CrawlJob.objects.filter(id=job_id, state=JobState.RUNNING).update(**fields)
+        # ``update`` skips auto_now: set it, since housekeeping reads it as "a worker is on it".
+        CrawlJob.objects.filter(id=job_id, state=JobState.RUNNING).update(
+            **fields, updated_at=timezone.now()
+        )
 
 
 def crawl_job_finish(*, job_id: int) -> None:
+    now = timezone.now()
     CrawlJob.objects.filter(id=job_id).update(
-        state=JobState.DONE, stage="done", finished_at=timezone.now(), error="", error_code=""
+        state=JobState.DONE, stage="done", finished_at=now, updated_at=now, error="", error_code=""
     )
+    _schedule_after(job_id)
 
 
 def crawl_job_fail(*, job_id: int, message: str, code: str = "error") -> None:
     """Mark a job failed with a reason a shopper can read; the catalogue rows stay as they are."""
+    now = timezone.now()
     CrawlJob.objects.filter(id=job_id).exclude(state=JobState.DONE).update(
         state=JobState.FAILED,
-        finished_at=timezone.now(),
+        finished_at=now,
+        updated_at=now,
         error=message[:2000],
         error_code=code[:32],
     )
+    _schedule_after(job_id)
+
+
+def _schedule_after(job_id: int) -> None:
+    """Whatever the outcome, the recrawl policy decides when the product is fetched next."""
+    from reviewsec.analyses.scheduling import product_schedule_next
+
+    product = Product.objects.filter(crawl_jobs__id=job_id).first()
+    if product is not None and product.last_crawled_at is not None:
+        product_schedule_next(product=product)
+
+
+ORPHANED_MESSAGE = "The analysis was interrupted when the server restarted; please start it again."
+
+
+def orphaned_in_process(job: CrawlJob) -> bool:
+    """In-process mode only: an active job no thread of this server runs and nobody touched for
+    a minute was left behind by a restart (threads die with the process), so nobody will finish
+    it. With a broker, housekeeping finds stuck jobs instead."""
+    from reviewsec.analyses.dispatch import running_here
+
+    if not settings.CELERY_TASK_ALWAYS_EAGER or running_here(job.id):
+        return False
+    return timezone.now() - job.updated_at > dt.timedelta(seconds=60)
 
 
 def threshold_model_active() -> tuple[ThresholdModel, Any]:
@@ -199,7 +238,10 @@ def crawl_job_run(*, job_id: int, attempt: int = 0) -> None:
     if outcome.status == Status.FAILED:
         if outcome.retryable:
             CrawlJob.objects.filter(id=job.id).update(
-                error=outcome.message, error_code=outcome.reason_code, stage="waiting_to_retry"
+                error=outcome.message,
+                error_code=outcome.reason_code,
+                stage="waiting_to_retry",
+                updated_at=timezone.now(),
             )
             raise RetryableCrawlError(outcome.message, code=outcome.reason_code)
         raise CrawlFailed(outcome.message, code=outcome.reason_code)
@@ -216,8 +258,15 @@ def crawl_job_run(*, job_id: int, attempt: int = 0) -> None:
 
 
 def crawl_product(*, job: CrawlJob) -> CrawlOutcome:
-    """Run the spiders for the job's product in a fresh child process, storing what they find."""
+    """Run the spiders for the job's product in a fresh child process, storing what they find.
+
+    An incremental job reads the reviews newest first and stops at the first page that reaches
+    one already stored; for a product with no stored reviews it is a full crawl.
+    """
     product = job.product
+    known_reviews = None
+    if job.incremental:
+        known_reviews = set(product.reviews.values_list("review_id", flat=True)) or None
 
     def report(progress: CrawlProgress) -> None:
         crawl_job_progress(
@@ -236,6 +285,7 @@ def crawl_product(*, job: CrawlJob) -> CrawlOutcome:
             outcome_path=Path(scratch) / "outcome.json",
             timeout_s=settings.CRAWL_TIMEOUT_SECONDS,
             max_pages=settings.CRAWL_MAX_REVIEW_PAGES,
+            known_reviews=known_reviews,
             progress_callback=report,
             env=_crawl_environment(product.marketplace),
         )

@@ -40,3 +40,32 @@ class CrawlJobTask(Task):
 )
 def crawl_job_task(self: Task, job_id: int) -> None:
     services.crawl_job_run(job_id=job_id, attempt=self.request.retries)
+
+
+@shared_task(name="reviewsec.analyses.recrawl_due")
+def recrawl_due_task() -> dict[str, Any]:
+    """Beat, every ``RECRAWL_PERIOD_SECONDS``: start the most overdue incremental recrawls."""
+    from reviewsec.analyses.scheduling import products_never_scheduled, recrawl_due_enqueue
+
+    backfilled = products_never_scheduled()
+    batch = recrawl_due_enqueue()
+    return {"backfilled": backfilled, "due": batch.due, "enqueued": batch.enqueued}
+
+
+@shared_task(name="reviewsec.analyses.threshold_refit", acks_late=True)
+def threshold_refit_task() -> dict[str, Any]:
+    """Beat, weekly: refit the reference model from a fresh sample; activate it only if sane."""
+    from reviewsec.analyses.refits import threshold_model_refit
+
+    outcome = threshold_model_refit()
+    version = outcome.activated.version if outcome.activated else None
+    return {"activated": version, "sampled": outcome.sampled, "reason": outcome.reason}
+
+
+@shared_task(name="reviewsec.analyses.housekeeping")
+def housekeeping_task() -> dict[str, Any]:
+    """Beat, hourly: prune old finished jobs; re-queue stuck jobs once, then fail them."""
+    from reviewsec.analyses.housekeeping import housekeeping_run
+
+    done = housekeeping_run()
+    return {"pruned": done.pruned, "requeued": done.requeued, "failed": done.failed}

@@ -41,12 +41,15 @@ def case_open_for_analysis(*, analysis: Analysis) -> ReviewCase | None:
     - needs recrawl: the recrawl the moderator asked for has landed, so it is open again;
     - cleared: re-open only if the verdict got more severe than what was cleared, else a
       daily re-analysis would undo every "cleared" with the same evidence;
-    - confirmed manipulation: stays confirmed; the new analysis is noted in the history.
+    - confirmed manipulation: re-open when the verdict *changed* (to another category, normal
+      included: the evidence the moderator confirmed is no longer what the page shows); the
+      same verdict again is only noted in the history.
+    A normal or insufficient verdict opens no case, but is recorded on an existing one.
     Calling it twice for one analysis changes nothing (a retried task is harmless).
     """
     severity = SEVERITY_BY_CATEGORY.get(analysis.category)
     if severity is None:
-        return None
+        return _note_unflagged(analysis)
     with transaction.atomic():
         case = _locked_case(product_id=analysis.product_id)
         if case is None:
@@ -71,9 +74,34 @@ def case_open_for_analysis(*, analysis: Analysis) -> ReviewCase | None:
     return case
 
 
+def _note_unflagged(analysis: Analysis) -> ReviewCase | None:
+    """A normal/insufficient verdict on a product with a case: re-open a confirmed case whose
+    verdict changed, note it on the others."""
+    with transaction.atomic():
+        case = _locked_case(product_id=analysis.product_id)
+        if case is None or case.analysis_id == analysis.id:
+            return case
+        verdict = analysis.get_category_display().lower()
+        if case.status == CaseStatus.CONFIRMED_MANIPULATION:
+            _reopen(case, analysis=analysis, severity=Severity(case.severity))
+            _event(case, f"Re-opened (verdict changed): a new analysis says {verdict}.")
+        else:
+            _event(
+                case,
+                f"A new analysis says {verdict}; "
+                f"the case stays {case.get_status_display().lower()}.",
+                analysis=analysis,
+            )
+    return case
+
+
 def _follow_analysis(case: ReviewCase, analysis: Analysis, severity: Severity) -> None:
     verdict = analysis.get_category_display().lower()
-    if case.status == CaseStatus.OPEN:
+    changed = case.analysis is None or case.analysis.category != analysis.category
+    if case.status == CaseStatus.CONFIRMED_MANIPULATION and changed:
+        _reopen(case, analysis=analysis, severity=severity)
+        _event(case, f"Re-opened (verdict changed): a new analysis says {verdict}.")
+    elif case.status == CaseStatus.OPEN:
         case.analysis, case.severity = analysis, severity
         case.save(update_fields=["analysis", "severity", "updated_at"])
         _event(case, f"Updated: a new analysis says {verdict}.")

@@ -3,9 +3,21 @@ import pytest
 from reviewsec.analyses import dispatch
 
 
+class SentJobs(list[int]):
+    """Job ids handed to the broker, in order; ``countdowns`` holds each one's start delay."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.countdowns: dict[int, float] = {}
+
+    def __call__(self, job_id: int, countdown: float = 0) -> None:
+        self.append(job_id)
+        self.countdowns[job_id] = countdown
+
+
 @pytest.fixture
-def sent_jobs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def sent_jobs(monkeypatch: pytest.MonkeyPatch) -> SentJobs:
     """Record the job ids handed to the broker instead of running them (the broker is external)."""
-    sent: list[int] = []
-    monkeypatch.setattr(dispatch, "_send", sent.append)
+    sent = SentJobs()
+    monkeypatch.setattr(dispatch, "_send", sent)
     return sent

@@ -89,11 +89,36 @@ def test_a_cleared_case_stays_cleared_on_the_same_evidence(admin_user) -> None:
     assert "stays cleared" in case.events.first().message
 
 
-def test_a_confirmed_case_stays_confirmed(admin_user) -> None:
+def test_a_confirmed_case_stays_confirmed_while_the_verdict_stays_the_same(admin_user) -> None:
     product = make_product()
     case = _open(product, "suspicious")
     case_decide(case=case, status=CaseStatus.CONFIRMED_MANIPULATION, actor=admin_user)
 
-    case = _open(product, "highly_suspicious")
+    case = _open(product, "suspicious")
 
     assert case.status == CaseStatus.CONFIRMED_MANIPULATION
+    assert "stays confirmed manipulation" in case.events.first().message
+
+
+@pytest.mark.parametrize("new_category", ["highly_suspicious", "normal"])
+def test_a_changed_verdict_reopens_a_confirmed_case(admin_user, new_category) -> None:
+    product = make_product()
+    case = _open(product, "suspicious")
+    case_decide(case=case, status=CaseStatus.CONFIRMED_MANIPULATION, actor=admin_user)
+
+    analysis = make_analysis(product, category=new_category)
+    case_open_for_analysis(analysis=analysis)
+
+    case.refresh_from_db()
+    assert (case.status, case.analysis, case.decided_by) == (CaseStatus.OPEN, analysis, None)
+    assert case.events.first().message.startswith("Re-opened (verdict changed)")
+
+
+def test_a_normal_verdict_is_noted_on_an_open_case_without_closing_it() -> None:
+    product = make_product()
+    case = _open(product, "suspicious")
+
+    assert _open(product, "normal") == case
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    assert "stays open" in case.events.first().message

@@ -11,9 +11,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     from reviewsec.analyses import dispatch
+    from tests.analyses.conftest import SentJobs
 
-    sent: list[int] = []
-    monkeypatch.setattr(dispatch, "_send", sent.append)
+    sent = SentJobs()
+    monkeypatch.setattr(dispatch, "_send", sent)
     return sent
 
 

@@ -1,0 +1,124 @@
+"""Housekeeping: prune old finished jobs, and find jobs whose worker died.
+
+A job row is *stuck* when it is still queued or running long after any live worker would have
+touched it: running jobs update ``updated_at`` with every page, and even a job waiting for its
+retry back-off is touched when it starts waiting. Past the task's hard time limit plus the
+longest back-off, no worker is on it any more (``acks_late`` redelivery would have claimed it).
+
+A stuck job is re-queued **once** (its old message revoked, so two workers never run it side by
+side); stuck a second time, it is failed with a reason the shopper can read, so the product's
+"one active job" slot is freed and the next request starts afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from reviewsec.analyses.dispatch import enqueue_crawl_job
+from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob, JobState
+
+logger = logging.getLogger(__name__)
+
+STUCK_MESSAGE = (
+    "The analysis stopped unexpectedly (the worker running it went away) and did not recover; "
+    "please try again."
+)
+_MARGIN = dt.timedelta(minutes=5)
+
+
+def stuck_after() -> dt.timedelta:
+    """How long an active job may go untouched before it counts as stuck."""
+    from reviewsec.analyses.tasks import crawl_job_task
+
+    time_limit = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    longest_backoff = dt.timedelta(seconds=crawl_job_task.retry_backoff_max)
+    return time_limit + longest_backoff + _MARGIN
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    pruned: int
+    requeued: list[int]
+    failed: list[int]
+
+
+def crawl_jobs_prune(*, now: dt.datetime | None = None, days: int | None = None) -> int:
+    """Delete finished jobs older than ``JOB_RETENTION_DAYS``; analyses keep their verdicts."""
+    now = now or timezone.now()
+    days = settings.JOB_RETENTION_DAYS if days is None else days
+    cutoff = now - dt.timedelta(days=days)
+    deleted, _ = CrawlJob.objects.filter(
+        state__in=[JobState.DONE, JobState.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+def crawl_jobs_stuck(*, now: dt.datetime | None = None) -> list[CrawlJob]:
+    now = now or timezone.now()
+    cutoff = now - stuck_after()
+    return list(
+        CrawlJob.objects.filter(state__in=ACTIVE_JOB_STATES)
+        .filter(Q(updated_at__lt=cutoff))
+        .order_by("updated_at")
+    )
+
+
+def crawl_jobs_recover(*, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:
+    """Re-queue stuck jobs once; fail the ones that were already re-queued."""
+    now = now or timezone.now()
+    requeued: list[int] = []
+    failed: list[int] = []
+    for job in crawl_jobs_stuck(now=now):
+        if job.requeued_at is None:
+            _revoke(job.celery_task_id)
+            # Conditional on the row being unchanged: a late worker finishing it wins.
+            claimed = CrawlJob.objects.filter(
+                id=job.id, state=job.state, updated_at=job.updated_at
+            ).update(
+                state=JobState.QUEUED,
+                stage="requeued",
+                requeued_at=now,
+                celery_task_id="",
+                updated_at=now,
+            )
+            if claimed:
+                enqueue_crawl_job(job.id)
+                requeued.append(job.id)
+                logger.warning("crawl job %s was stuck (%s); re-queued once", job.id, job.stage)
+        else:
+            claimed = CrawlJob.objects.filter(
+                id=job.id, state__in=ACTIVE_JOB_STATES, updated_at=job.updated_at
+            ).update(
+                state=JobState.FAILED,
+                finished_at=now,
+                error=STUCK_MESSAGE,
+                error_code="stuck",
+                updated_at=now,
+            )
+            if claimed:
+                failed.append(job.id)
+                logger.error("crawl job %s was stuck again after its re-queue; failed", job.id)
+    return requeued, failed
+
+
+def housekeeping_run(*, now: dt.datetime | None = None) -> Housekeeping:
+    requeued, failed = crawl_jobs_recover(now=now)
+    return Housekeeping(pruned=crawl_jobs_prune(now=now), requeued=requeued, failed=failed)
+
+
+def _revoke(task_id: str) -> None:
+    """Tell workers to drop the job's old message if it is still somewhere in the queue."""
+    if not task_id or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    from reviewsec.celery import app
+
+    try:
+        app.control.revoke(task_id)
+    except Exception:  # a broker hiccup must not stop the re-queue itself
+        logger.warning("could not revoke task %s", task_id, exc_info=True)

@@ -1,0 +1,99 @@
+"""Weekly refits: a fresh sample becomes the active model only when its fit is sane."""
+
+import datetime as dt
+import math
+
+import pytest
+
+from detector.simulate import simulate
+from reviewsec.analyses.models import ThresholdModel
+from reviewsec.analyses.refits import fit_problem, threshold_model_refit
+from reviewsec.analyses.services import analysis_create, threshold_model_active
+from reviewsec.catalog.models import Review
+from tests.factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def _store_simulated(count: int, *, seed: int = 11, n_reviews: int = 80) -> None:
+    """``count`` honest simulated products, stored as crawled rows (one bulk insert each)."""
+    for index in range(count):
+        columns = simulate("honest", seed=seed + index, n_reviews=n_reviews).columns
+        product = make_product()
+        Review.objects.bulk_create(
+            Review(
+                marketplace=product.marketplace,
+                review_id=f"R{product.id:05d}{i:05d}",
+                product=product,
+                rating=int(columns.rating[i]),
+                body=columns.text[i],
+                posted_date=columns.posted_at[i].astype(dt.date),
+                country=str(columns.country[i]),
+                verified_purchase=bool(columns.verified_purchase[i]),
+                helpful_votes=int(columns.helpful_votes[i]),
+            )
+            for i in range(columns.rating.size)
+        )
+
+
+def _sane_fit(**changes: object) -> dict:
+    fit = {"a0": 4.0, "a1": 0.05, "h0": 3.0, "reference_pci": [0.1] * 40}
+    return {**fit, **changes}
+
+
+def test_a_sane_refit_becomes_the_active_model_and_new_analyses_use_it() -> None:
+    packaged, _ = threshold_model_active()
+    _store_simulated(32)
+
+    outcome = threshold_model_refit(sample_size=40, min_products=30, min_reviews=50, seed=1)
+
+    assert outcome.reason == "activated" and outcome.sampled == 32
+    active = ThresholdModel.objects.get(is_active=True)
+    assert active == outcome.activated != packaged
+    assert active.sample_size == 32 and active.version.startswith("refit-")
+    assert len(active.fit["threshold_model"]["sample_ids"]) <= 32
+    analysis = analysis_create(product=Review.objects.first().product)
+    assert analysis.threshold_model == active
+    assert analysis.parameters["threshold_model"] == active.version
+
+
+def test_too_few_products_leave_the_active_model_in_place() -> None:
+    packaged, _ = threshold_model_active()
+    _store_simulated(3)
+
+    outcome = threshold_model_refit(sample_size=40, min_products=30, min_reviews=50, seed=1)
+
+    assert outcome.activated is None
+    assert "only 3 products have 50+ reviews" in outcome.reason
+    assert ThresholdModel.objects.get(is_active=True) == packaged
+
+
+def test_the_sample_is_random_but_repeatable_for_a_seed() -> None:
+    _store_simulated(12, n_reviews=60)
+
+    first = threshold_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=3)
+    again = threshold_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=3)
+    other = threshold_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=4)
+
+    def ids(outcome):
+        return sorted(outcome.activated.fit["threshold_model"]["sample_ids"])
+
+    assert ids(first) == ids(again)
+    assert ids(first) != ids(other)
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({}, ""),
+        ({"a1": math.nan}, "non-finite coefficients"),
+        ({"a0": math.inf}, "non-finite coefficients"),
+        ({"a0": None}, "non-finite coefficients"),
+        ({"a1": -0.5}, "slopes down"),
+        ({"reference_pci": [0.1] * 10}, "only 10 products are left"),
+        ({"a1": 10.0}, "the thresholds reach 404"),
+    ],
+)
+def test_fit_problem_names_what_makes_a_fit_unusable(changes, problem) -> None:
+    found = fit_problem(_sane_fit(**changes), min_products=30)
+    assert (problem in found) if problem else found == ""
