@@ -7,6 +7,7 @@ package (no CDN). Missing blocks give ``None`` and the page shows text instead.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -226,3 +227,52 @@ def _feature_label(name: str) -> str:
         "helpful_votes": "Helpful votes",
         "reviewer_review_count": "Reviewer's review count",
     }.get(name, name.replace("_", " ").capitalize())
+
+
+HISTORY_LABELS = {
+    "normal": "Normal",
+    "suspicious": "Suspicious",
+    "highly_suspicious": "Highly suspicious",
+    "insufficient_data": "Not enough reviews",
+}
+
+
+def history_changes(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The points, oldest first, where the category differs from the analysis before it."""
+    return [
+        {"at": newer["at"], "from": older["category"], "to": newer["category"]}
+        for older, newer in itertools.pairwise(history)
+        if newer["category"] != older["category"]
+    ]
+
+
+def history_figure(history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """PCI and ERO satisfaction over the product's analyses (oldest first), category changes
+    marked with a dotted line and the new category; None with fewer than two analyses."""
+    if len(history) < 2:
+        return None
+    at = [row["at"] for row in history]
+    hover = [HISTORY_LABELS.get(row["category"], row["category"]) for row in history]
+    figure = go.Figure()
+    figure.add_scatter(
+        x=at, y=[row["pci"] for row in history], name="PCI (share in change intervals)",
+        mode="lines+markers", line={"color": "#c62828"}, text=hover,
+        hovertemplate="%{x}<br>PCI %{y:.3f}<br>%{text}<extra></extra>",
+    )  # fmt: skip
+    figure.add_scatter(
+        x=at, y=[row["satisfaction"] for row in history], name="ERO satisfaction",
+        mode="lines+markers", line={"color": "#1565c0"}, text=hover,
+        hovertemplate="%{x}<br>S %{y:.3f}<br>%{text}<extra></extra>",
+    )  # fmt: skip
+    for change in history_changes(history):
+        figure.add_shape(
+            type="line", x0=change["at"], x1=change["at"], y0=0, y1=1, yref="paper",
+            line={"dash": "dot", "color": "#555"},
+        )  # fmt: skip
+        figure.add_annotation(
+            x=change["at"], y=1, yref="paper", showarrow=False, yanchor="bottom",
+            text="→ " + HISTORY_LABELS.get(change["to"], change["to"]),
+        )  # fmt: skip
+    figure.update_yaxes(range=[0, 1.05])
+    figure.update_layout(**LAYOUT, height=300, title="Verdicts over time")
+    return _as_json(figure)

@@ -62,6 +62,7 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
     label, css = BADGES.get(analysis.category, (analysis.category, "badge-suspicious"))
     features = ero.get("features") or []
     contours = _contours(analysis)
+    points = history_points(history)
     return {
         "analysis": analysis,
         "product": analysis.product,
@@ -74,7 +75,9 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
         "ero": ero,
         "features": features,
         "history": history,
+        "history_changes": {change["at"] for change in charts.history_changes(points)},
         "figures": {
+            "history": charts.history_figure(points),
             "consistency": charts.consistency_figure(consistency),
             "satisfaction": charts.satisfaction_figure(ero),
             "tukey": charts.tukey_heatmap_figure(ero),
@@ -86,6 +89,19 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
             ],
         },
     }
+
+
+def history_points(history: list[Analysis]) -> list[dict[str, Any]]:
+    """The product's analyses, oldest first, as what the history chart and table need."""
+    return [
+        {
+            "at": past.created_at.isoformat(),
+            "category": past.category,
+            "pci": past.pci,
+            "satisfaction": past.ero_satisfaction,
+        }
+        for past in sorted(history, key=lambda past: (past.created_at, past.id))
+    ]
 
 
 def _contours(analysis: Analysis) -> dict[str, Any]:

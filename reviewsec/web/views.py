@@ -60,7 +60,8 @@ def product_verdict(request: HttpRequest, marketplace: str, asin: str) -> HttpRe
         if job is not None:
             return redirect("web:job-progress", job_id=job.id)
         return render(request, "web/no_verdict.html", {"product": product}, status=404)
-    history = list(product.analyses.order_by("-created_at")[:20])
+    # The verdict JSON of past analyses is large and not shown: leave it in the database.
+    history = list(product.analyses.defer("verdict").order_by("-created_at", "-id")[:50])
     context = verdict_context(analysis, history)
     context["moderator_review"] = moderator_review_for_product(product=product)
     return render(request, "web/verdict.html", context)

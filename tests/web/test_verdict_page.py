@@ -72,3 +72,41 @@ def test_plotly_is_served_locally(client: Client, settings) -> None:
     from django.contrib.staticfiles import finders
 
     assert finders.find("vendor/plotly.min.js")
+
+
+def test_the_history_charts_every_verdict_and_marks_where_the_category_changed(
+    client: Client, analysis: Analysis
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.verdicts import make_analysis
+
+    product = analysis.product
+    for days_ago, category in ((30, "normal"), (20, "normal"), (10, "suspicious")):
+        past = make_analysis(product, category=category, age=dt.timedelta(days=days_ago))
+        assert past.created_at < timezone.now()
+
+    body = client.get(f"/p/{product.marketplace}/{product.asin}/").content.decode()
+
+    section = body[body.index('data-panel="history"') :]
+    assert section.count("<tr") == 1 + 4  # header + four analyses
+    assert section.count('class="verdict-changed"') == 2  # normal → suspicious → highly
+    start = body.index('id="figure-history"')
+    figure = json.loads(body[body.index(">", start) + 1 : body.index("</script>", start)])
+    assert [trace["name"] for trace in figure["data"]] == [
+        "PCI (share in change intervals)",
+        "ERO satisfaction",
+    ]
+    assert len(figure["data"][0]["x"]) == 4
+    assert [note["text"] for note in figure["layout"]["annotations"]] == [
+        "→ Suspicious",
+        "→ Highly suspicious",
+    ]
+
+
+def test_a_single_analysis_has_a_history_row_but_no_chart(client: Client, analysis) -> None:
+    product = analysis.product
+    body = client.get(f"/p/{product.marketplace}/{product.asin}/").content.decode()
+    assert 'data-panel="history"' in body and 'id="figure-history"' not in body
