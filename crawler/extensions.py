@@ -85,6 +85,7 @@ class OutcomeExtension:
             retryable=reason in RETRYABLE,
             retry_after_s=retry_after,
             stage=stage,
+            incremental=bool(stats.get_value("reviewsec/incremental")),
             details={"finish_reason": finish_reason, **stats.get_value("reviewsec/details", {})},
         )
 

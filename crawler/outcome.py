@@ -32,6 +32,7 @@ class Reason:
     ROBOTS_DISALLOWED = "robots_disallowed"
     OFFSITE_REDIRECT = "offsite_redirect"
     MAX_PAGES = "max_pages"
+    CAUGHT_UP = "caught_up"  # an incremental crawl reached reviews it already had
     TIMEOUT = "timeout"
     PARSE_ERROR = "parse_error"
     STORE_ERROR = "store_error"  # the database refused items
@@ -63,6 +64,8 @@ class CrawlOutcome:
     retryable: bool = False
     retry_after_s: int | None = None
     stage: str = ""  # which spider decided the outcome: product, reviews, reviewer
+    # Incremental: only reviews not stored before were read, so ``reviews`` counts the new ones.
+    incremental: bool = False
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -91,7 +94,7 @@ class CrawlOutcome:
 
 def status_for(reason_code: str, gathered: int) -> str:
     """OK when nothing went wrong; else PARTIAL if anything was gathered, FAILED if not."""
-    if reason_code in {Reason.NONE, Reason.NO_REVIEWS, Reason.MAX_PAGES}:
+    if reason_code in {Reason.NONE, Reason.NO_REVIEWS, Reason.MAX_PAGES, Reason.CAUGHT_UP}:
         return Status.OK
     return Status.PARTIAL if gathered > 0 else Status.FAILED
 
@@ -116,6 +119,11 @@ def describe(reason_code: str, *, reviews: int = 0, retry_after_s: int | None = 
         Reason.ROBOTS_DISALLOWED: "Amazon's robots.txt does not allow us to read these pages.",
         Reason.OFFSITE_REDIRECT: "Amazon sent us to a site outside its shops; we did not follow.",
         Reason.MAX_PAGES: f"Stopped at the page limit after {reviews} reviews.",
+        Reason.CAUGHT_UP: (
+            f"Found {reviews} new reviews since the last crawl."
+            if reviews
+            else "No new reviews since the last crawl."
+        ),
         Reason.TIMEOUT: f"The crawl ran out of time after {reviews} reviews.",
         Reason.PARSE_ERROR: "Some pages could not be read; the results may be incomplete.",
         Reason.STORE_ERROR: "The crawled reviews could not be saved; we will try again.",

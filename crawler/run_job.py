@@ -1,12 +1,17 @@
 """One analysis crawl in one process: product → reviews → reviewers, one spider after another.
 
 ``python -m crawler.run_job --marketplace amazon.com --asin B0… [--base-url URL] [--store]
-[--outcome PATH] [--items PATH] [--max-pages N] [--max-reviewers N] [--timeout-s S]``
+[--outcome PATH] [--items PATH] [--max-pages N] [--max-reviewers N] [--timeout-s S]
+[--known-reviews PATH]``
 
 Meant to run as a child of the Celery worker (Twisted's reactor cannot restart inside it; see
 ``crawler.runner.run_crawl``). It prints JSON lines on stdout — ``{"event": "stage"}`` as each
 spider starts, ``{"event": "progress"}`` after each page, ``{"event": "outcome"}`` at the end —
 and writes the combined :class:`~crawler.outcome.CrawlOutcome` to ``--outcome``.
+
+``--known-reviews`` (a file of the review ids already stored, one a line) makes the crawl
+incremental: the reviews spider stops at the first page that reaches a known review, and only
+the reviewers of the new reviews are fetched.
 """
 
 from __future__ import annotations
@@ -48,6 +53,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-pages", type=int, default=0)
     parser.add_argument("--max-reviewers", type=int, default=DEFAULT_MAX_REVIEWERS)
     parser.add_argument("--timeout-s", type=float, default=0, help="0: no time limit")
+    parser.add_argument(
+        "--known-reviews",
+        type=Path,
+        default=None,
+        help="incremental: a file of the review ids already stored, one a line",
+    )
     return parser.parse_args(argv)
 
 
@@ -113,8 +124,13 @@ class JobRunner:
         if product.status == Status.FAILED and product.reason_code in _STOP_AFTER_PRODUCT:
             return self.combine(product)
         reviews = await self.run_stage(
-            "reviews", ReviewsSpider, asin=self.args.asin, max_pages=self.args.max_pages
+            "reviews",
+            ReviewsSpider,
+            asin=self.args.asin,
+            max_pages=self.args.max_pages,
+            known_reviews=self.args.known_reviews,
         )
+        # Only reviewers of the reviews scraped (in an incremental crawl, the new ones).
         ids = list(self.profiles.profile_ids)[: self.args.max_reviewers]
         if ids and reviews.reason_code != Reason.ROBOT_CHECK:
             await self.run_stage("reviewer", ReviewerSpider, profile_ids=ids)
@@ -126,6 +142,7 @@ class JobRunner:
         decisive.pages = sum(outcome.pages for outcome in stages.values())
         decisive.products = sum(outcome.products for outcome in stages.values())
         decisive.reviewers = sum(outcome.reviewers for outcome in stages.values())
+        decisive.incremental = self.args.known_reviews is not None
         decisive.details = {
             **decisive.details,
             "stages": {

@@ -16,9 +16,11 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -68,6 +70,7 @@ def crawl_command(
     timeout_s: float,
     max_pages: int = 0,
     max_reviewers: int = DEFAULT_MAX_REVIEWERS,
+    known_reviews_path: Path | None = None,
 ) -> list[str]:
     command = [sys.executable, "-m", "crawler.run_job", "--marketplace", ref.marketplace]
     command += ["--asin", ref.asin, "--outcome", str(outcome_path)]
@@ -75,6 +78,8 @@ def crawl_command(
     command += ["--max-reviewers", str(max_reviewers)]
     if base_url:
         command += ["--base-url", base_url]
+    if known_reviews_path is not None:
+        command += ["--known-reviews", str(known_reviews_path)]
     if store:
         command.append("--store")
     return command
@@ -102,6 +107,7 @@ def run_crawl(
     progress_callback: ProgressCallback | None = None,
     max_pages: int = 0,
     max_reviewers: int = DEFAULT_MAX_REVIEWERS,
+    known_reviews: Collection[str] | None = None,
     log_path: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
     kill_grace_s: float = KILL_GRACE_S,
@@ -109,22 +115,25 @@ def run_crawl(
     """Crawl product → reviews → reviewers in a child process; block until it is done.
 
     ``base_url`` points the crawl at a mirror; the demo market needs one (default: the
-    ``DEMO_MARKET_BASE_URL`` environment variable). The child's Scrapy log goes to
-    ``log_path`` (default: this process's stderr).
+    ``DEMO_MARKET_BASE_URL`` environment variable). ``known_reviews``, the ids of the reviews
+    already stored, makes the crawl incremental (``None``: a full crawl). The child's Scrapy
+    log goes to ``log_path`` (default: this process's stderr).
     """
     outcome_file = Path(outcome_path)
     outcome_file.unlink(missing_ok=True)
-    command = crawl_command(
-        ref,
-        base_url=_base_url(ref, base_url),
-        store=store,
-        outcome_path=outcome_file,
-        timeout_s=timeout_s,
-        max_pages=max_pages,
-        max_reviewers=max_reviewers,
-    )
-    deadline = time.monotonic() + timeout_s + kill_grace_s
-    finished, exit_code = _run_child(command, env, log_path, progress_callback, deadline)
+    with _review_ids_file(known_reviews) as known_reviews_path:
+        command = crawl_command(
+            ref,
+            base_url=_base_url(ref, base_url),
+            store=store,
+            outcome_path=outcome_file,
+            timeout_s=timeout_s,
+            max_pages=max_pages,
+            max_reviewers=max_reviewers,
+            known_reviews_path=known_reviews_path,
+        )
+        deadline = time.monotonic() + timeout_s + kill_grace_s
+        finished, exit_code = _run_child(command, env, log_path, progress_callback, deadline)
     if not finished:
         return _failed(Reason.TIMEOUT)
     if outcome_file.exists():
@@ -139,6 +148,18 @@ def _base_url(ref: ProductRef, base_url: str | None) -> str | None:
     if not base_url:
         raise ValueError("the demo market needs a base_url (or DEMO_MARKET_BASE_URL)")
     return base_url
+
+
+@contextmanager
+def _review_ids_file(review_ids: Collection[str] | None) -> Iterator[Path | None]:
+    """The ids in a temporary file, one a line, for the child's ``--known-reviews``."""
+    if review_ids is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="reviewsec-known-") as folder:
+        path = Path(folder) / "known_reviews.txt"
+        path.write_text("".join(f"{review_id}\n" for review_id in review_ids), encoding="utf-8")
+        yield path
 
 
 def _run_child(

@@ -1,15 +1,22 @@
-"""``scrapy crawl reviews -a asin=… [-a marketplace=…] [-a base_url=…] [-a max_pages=N]``.
+"""``scrapy crawl reviews -a asin=… [-a marketplace=…] [-a base_url=…] [-a max_pages=N]
+[-a known_reviews=PATH]``.
 
 Walks the review list newest first, one page at a time (Amazon shows 10 a page), following
 the pagination bar — or, on a page without one, asking for the next page while pages are full.
 It stops at the last page, at ``max_pages``, at a page of reviews it has all seen already, or
 when Amazon pushes back. When Amazon wants a sign-in before showing the list at all, the
 reviews on the product page itself are collected instead ("analysed the N reviews shown").
+
+With ``known_reviews`` (a file of the review ids already stored, one a line) the crawl is
+incremental: it yields only reviews not in the file, and stops after the first page that shows
+one that is, since the list is newest first and everything below was read before.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import os
+from collections.abc import AsyncIterator, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import scrapy
@@ -35,12 +42,20 @@ PAGE_SIZE = 10
 class ReviewsSpider(MarketplaceSpider):
     name = "reviews"
 
-    def __init__(self, asin: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        asin: str | None = None,
+        known_reviews: str | os.PathLike[str] | Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.asin = self.checked_asin(asin)
         self.seen_ids: set[str] = set()
+        self.incremental = known_reviews not in (None, "")
+        self.known_ids = read_review_ids(known_reviews) if self.incremental else frozenset()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.crawler.stats.set_value("reviewsec/incremental", self.incremental)
         yield self.list_request(1)
 
     def list_request(self, page: int) -> scrapy.Request:
@@ -61,10 +76,15 @@ class ReviewsSpider(MarketplaceSpider):
             return
         page_selector = self.selector(response)
         self.note_expected(page_selector)
-        reviews = self.new_reviews(page_selector)
+        found = self.page_reviews(page_selector)
+        reviews = self.new_reviews(found)
         yield from reviews
         self.page_done(items=len(reviews))
-        if not reviews:
+        if any(review.review_id in self.known_ids for review in found):
+            # Newest first: this page reaches reviews an earlier crawl stored, and so does
+            # every page after it.
+            self.record_reason(Reason.CAUGHT_UP, caught_up_at_page=page)
+        elif not reviews:
             self.check_readable(page_selector, page)
         elif self.has_more(page_selector, len(reviews)):
             if self.max_pages and page >= self.max_pages:
@@ -72,10 +92,17 @@ class ReviewsSpider(MarketplaceSpider):
             else:
                 yield self.list_request(page + 1)
 
-    def new_reviews(self, page_selector: Selector) -> list[ReviewItem]:
-        """The page's reviews not seen on earlier pages (the list shifts as reviews arrive)."""
-        found = parse_reviews(page_selector, marketplace=self.marketplace, asin=self.asin)
-        fresh = [review for review in found if review.review_id not in self.seen_ids]
+    def page_reviews(self, page_selector: Selector) -> list[ReviewItem]:
+        return list(parse_reviews(page_selector, marketplace=self.marketplace, asin=self.asin))
+
+    def new_reviews(self, found: list[ReviewItem]) -> list[ReviewItem]:
+        """The reviews neither seen on earlier pages (the list shifts as reviews arrive) nor
+        already stored (``known_reviews``)."""
+        fresh = [
+            review
+            for review in found
+            if review.review_id not in self.seen_ids and review.review_id not in self.known_ids
+        ]
         self.seen_ids.update(review.review_id for review in fresh)
         return fresh
 
@@ -110,6 +137,15 @@ class ReviewsSpider(MarketplaceSpider):
         """The "top reviews" a product page shows, when the list itself needs a sign-in."""
         if self.page_kind(response) is not PageKind.OK:
             return
-        reviews = self.new_reviews(self.selector(response))
+        reviews = self.new_reviews(self.page_reviews(self.selector(response)))
         yield from reviews
         self.page_done(items=len(reviews))
+
+
+def read_review_ids(source: str | os.PathLike[str] | Iterable[str]) -> frozenset[str]:
+    """Review ids from a file (one a line, as ``crawler.run_job --known-reviews`` gets them) or
+    from an iterable of ids (a spider started from Python)."""
+    if isinstance(source, str | os.PathLike):
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+        return frozenset(line.strip() for line in lines if line.strip())
+    return frozenset(source)

@@ -59,6 +59,21 @@ def product_page(request: HttpRequest, asin: str, slug: str = "") -> HttpRespons
     return render(request, "demo_market/product.html", _product_context(product))
 
 
+def _newest_first(reviews: tuple[SimulatedReview, ...]) -> list[SimulatedReview]:
+    return list(reversed(reviews))  # the simulator keeps them in arrival order
+
+
+def _most_helpful_first(reviews: tuple[SimulatedReview, ...]) -> list[SimulatedReview]:
+    return sorted(_newest_first(reviews), key=lambda review: -review.helpful_votes)
+
+
+# Amazon's ``sortBy`` values; like Amazon, the list shows the "top reviews" unless asked.
+REVIEW_ORDERS: dict[str, Callable[[tuple[SimulatedReview, ...]], list[SimulatedReview]]] = {
+    "recent": _newest_first,
+    "helpful": _most_helpful_first,
+}
+
+
 @demo_only
 def review_page(request: HttpRequest, asin: str, slug: str = "") -> HttpResponse:
     if asin.upper() == DEMO_ROBOT_CHECK_ASIN:
@@ -68,8 +83,10 @@ def review_page(request: HttpRequest, asin: str, slug: str = "") -> HttpResponse
         page = max(1, int(request.GET.get("pageNumber", "1")))
     except ValueError:
         page = 1
-    newest_first = request.GET.get("sortBy", "recent") == "recent"
-    reviews = list(reversed(product.reviews)) if newest_first else list(product.reviews)
+    sort = request.GET.get("sortBy", "")
+    if sort not in REVIEW_ORDERS:
+        sort = "helpful"
+    reviews = REVIEW_ORDERS[sort](product.reviews)
     pages = max(1, math.ceil(len(reviews) / REVIEWS_PER_PAGE))
     chunk = reviews[(page - 1) * REVIEWS_PER_PAGE : page * REVIEWS_PER_PAGE]
     context = {
@@ -77,7 +94,7 @@ def review_page(request: HttpRequest, asin: str, slug: str = "") -> HttpResponse
         "reviews": [_review_context(review) for review in chunk],
         "page": page,
         "next_page": page + 1 if page < pages else None,
-        "sort": "recent" if newest_first else "helpful",
+        "sort": sort,
     }
     return render(request, "demo_market/reviews.html", context)
 

@@ -15,6 +15,8 @@ from crawler.outcome import CrawlOutcome, Reason, describe, status_for
         (Reason.NONE, 12, "ok"),
         (Reason.NO_REVIEWS, 0, "ok"),
         (Reason.MAX_PAGES, 100, "ok"),
+        (Reason.CAUGHT_UP, 3, "ok"),
+        (Reason.CAUGHT_UP, 0, "ok"),  # an incremental crawl that found nothing new succeeded
         (Reason.SIGNIN_REQUIRED, 8, "partial"),
         (Reason.SIGNIN_REQUIRED, 0, "failed"),
         (Reason.ROBOT_CHECK, 30, "partial"),
@@ -35,6 +37,8 @@ def test_messages_are_sentences_for_people() -> None:
     assert describe(Reason.SIGNIN_REQUIRED, reviews=8) == (
         "Amazon requires sign-in to list all reviews: analysed the 8 reviews shown."
     )
+    assert describe(Reason.CAUGHT_UP, reviews=3) == "Found 3 new reviews since the last crawl."
+    assert describe(Reason.CAUGHT_UP) == "No new reviews since the last crawl."
     assert describe("something_new") == "something_new"
 
 

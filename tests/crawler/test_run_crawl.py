@@ -62,7 +62,7 @@ def test_a_job_crawls_product_reviews_and_reviewers_reporting_progress(tmp_path:
             log_path=tmp_path / "crawl.log",
             env=FAST,
         )
-    assert (outcome.status, outcome.reason_code) == ("ok", "")
+    assert (outcome.status, outcome.reason_code, outcome.incremental) == ("ok", "", False)
     assert (outcome.products, outcome.reviews, outcome.reviewers) == (1, 12, 5)
     assert outcome.pages == 1 + 2 + 5
     assert outcome == CrawlOutcome.load(tmp_path / "outcome.json")
@@ -72,6 +72,34 @@ def test_a_job_crawls_product_reviews_and_reviewers_reporting_progress(tmp_path:
     assert (last_reviews.reviews_fetched, last_reviews.reviews_expected) == (12, 504)
     assert seen[-1].pages_fetched == 8
     assert "Spider closed" in (tmp_path / "crawl.log").read_text()
+
+
+def test_an_incremental_job_fetches_only_the_new_reviews_and_their_reviewers(
+    tmp_path: Path,
+) -> None:
+    known = {"R1P6IWGF3BKZQT", "R2LASTPAGE0001"}  # the last review of page 1, one of page 2
+    with FakeMarket() as market:
+        serve_product(market)
+        outcome = run_crawl(
+            REF,
+            base_url=market.origin + PREFIX,
+            store=False,
+            outcome_path=tmp_path / "outcome.json",
+            timeout_s=60,
+            known_reviews=known,
+            log_path=tmp_path / "crawl.log",
+            env=FAST,
+        )
+        paths = market.paths()
+    assert (outcome.status, outcome.reason_code, outcome.incremental) == ("ok", "caught_up", True)
+    assert (outcome.reviews, outcome.reviewers, outcome.pages) == (9, 9, 1 + 1 + 9)
+    assert outcome.message == "Found 9 new reviews since the last crawl."
+    assert [path for path in paths if "product-reviews" in path] == [
+        f"{PREFIX}/product-reviews/{REF.asin}"
+    ]
+    profiles = [path for path in paths if "/gp/profile/" in path]
+    # The known review's reviewer is not fetched again.
+    assert len(profiles) == 9 and not [p for p in profiles if "AHRRTVXAUMZAQJD3HZGFARYBLC4A" in p]
 
 
 def test_a_robot_check_on_the_product_page_ends_the_job_at_once(tmp_path: Path) -> None:

@@ -98,6 +98,7 @@ def test_reviews_spider_follows_pagination_newest_first(tmp_path: Path) -> None:
         12,
         504,
     )
+    assert not result.outcome.incremental
     assert agents == {"ReviewSecBot/0.1 (+https://github.com/reviewsec/reviewsec)"}
 
 
@@ -108,6 +109,49 @@ def test_reviews_spider_stops_at_max_pages(tmp_path: Path) -> None:
         assert list_requests(market) == [("1", "recent")]
     assert len(result.items) == 10
     assert (result.outcome.status, result.outcome.reason_code) == ("ok", "max_pages")
+
+
+def known_reviews_file(tmp_path: Path, *review_ids: str) -> str:
+    path = tmp_path / "known_reviews.txt"
+    path.write_text("".join(f"{review_id}\n" for review_id in review_ids))
+    return str(path)
+
+
+def test_an_incremental_crawl_stops_after_the_first_page_reaching_a_known_review(
+    tmp_path: Path,
+) -> None:
+    known = known_reviews_file(tmp_path, "R127U9U2HU8IX7", "R1P6IWGF3BKZQT", "R2LASTPAGE0001")
+    with FakeMarket() as market:
+        serve_two_pages(market)
+        result = crawl(market, tmp_path, "reviews", asin=ASIN, known_reviews=known)
+        assert list_requests(market) == [("1", "recent")]
+    ids = [item["review_id"] for item in result.items]
+    assert len(ids) == 8 and "R127U9U2HU8IX7" not in ids and ids[-1] == "R17KI0C8L7K5OT"
+    outcome = result.outcome
+    assert (outcome.status, outcome.reason_code, outcome.reviews, outcome.incremental) == (
+        "ok",
+        "caught_up",
+        8,
+        True,
+    )
+    assert outcome.message == "Found 8 new reviews since the last crawl."
+    assert outcome.details["caught_up_at_page"] == 1
+
+
+def test_an_incremental_crawl_that_finds_nothing_new_succeeds(tmp_path: Path) -> None:
+    page_one = [
+        "RIY0N097PYR7K", "R1RUZF3NO7Y1Q4", "RO2ELDP01KALS", "R10Z9DR9E2OT8X", "RCHIESXHQK6",
+        "R1VAPTPR4CWOWK", "R1DA3S956E3N51", "R127U9U2HU8IX7", "R17KI0C8L7K5OT", "R1P6IWGF3BKZQT",
+    ]  # fmt: skip
+    with FakeMarket() as market:
+        serve_two_pages(market)
+        known = known_reviews_file(tmp_path, *page_one)
+        result = crawl(market, tmp_path, "reviews", asin=ASIN, known_reviews=known)
+        assert list_requests(market) == [("1", "recent")]
+    assert result.items == []
+    outcome = result.outcome
+    assert (outcome.status, outcome.reason_code, outcome.incremental) == ("ok", "caught_up", True)
+    assert outcome.message == "No new reviews since the last crawl."
 
 
 def test_a_robot_check_is_retried_once_then_reported_for_a_later_retry(tmp_path: Path) -> None:

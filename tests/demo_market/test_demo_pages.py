@@ -58,6 +58,30 @@ def test_review_pages_are_newest_first_ten_a_page_and_read_back_exactly(client: 
         assert item.reviewer_profile_id == f"amzn1.account.{review.user_id}"
 
 
+def _review_ids(client: Client, asin: str, query: str) -> list[str]:
+    page = _page(client, f"/demo-market/product-reviews/{asin}?{query}")
+    return [item.review_id for item in parse_reviews(page, marketplace="demo", asin=asin)]
+
+
+def test_sort_by_recent_lists_every_review_once_newest_first(client: Client) -> None:
+    product = next(p for p in shop().products.values() if p.scenario == "tiny")
+    listed = _review_ids(client, product.asin, "pageNumber=1&sortBy=recent")
+    listed += _review_ids(client, product.asin, "pageNumber=2&sortBy=recent")
+    by_date = sorted(product.reviews, key=lambda review: review.posted_at, reverse=True)
+    assert listed == [review.review_id for review in by_date]
+
+
+def test_without_sort_by_the_list_shows_the_most_helpful_reviews_first(client: Client) -> None:
+    product = next(p for p in shop().products.values() if p.scenario == "honest")
+    votes = {review.review_id: review.helpful_votes for review in product.reviews}
+    for query in ("pageNumber=1", "pageNumber=1&sortBy=helpful", "sortBy=nonsense"):
+        listed = _review_ids(client, product.asin, query)
+        assert [votes[i] for i in listed] == sorted(votes.values(), reverse=True)[:10], query
+    page = _page(client, f"/demo-market/product-reviews/{product.asin}?sortBy=helpful")
+    next_link = page.css("[data-hook=pagination-bar] li.a-last > a::attr(href)").get()
+    assert "sortBy=helpful" in next_link
+
+
 def test_the_last_review_page_has_no_next_link(client: Client) -> None:
     product = next(p for p in shop().products.values() if p.scenario == "tiny")
     last = -(-product.n_reviews // REVIEWS_PER_PAGE)
