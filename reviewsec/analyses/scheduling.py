@@ -165,17 +165,38 @@ def recrawl_due_enqueue(
 
 
 def _recrawl_job_create(product: Product) -> CrawlJob | None:
-    """A scheduled, incremental job for ``product``; None when a request beat us to it."""
+    """A scheduled job for ``product``; None when a request beat us to it."""
     try:
         with transaction.atomic():
             return CrawlJob.objects.create(
                 product=product,
                 state=JobState.QUEUED,
                 trigger=JobTrigger.SCHEDULE,
-                incremental=True,
+                incremental=incremental_is_safe(product),
             )
     except IntegrityError:  # a shopper's request created the product's active job meanwhile
         return None
+
+
+def incremental_is_safe(product: Product) -> bool:
+    """Whether an incremental crawl will leave no hole in the product's stored reviews.
+
+    An incremental crawl stops at the first page holding a known review, so it can only fill
+    the gap above the newest stored review. If the last incremental crawl stopped *before*
+    reaching known reviews (time limit, robot check, failure), a gap sits between what it got
+    and what was stored before, and no later incremental crawl would ever reach it: the next
+    crawl is a full one. A failed full crawl likewise leaves no complete base to build on.
+    """
+    last = product.crawl_jobs.exclude(state__in=ACTIVE_JOB_STATES).order_by("-created_at").first()
+    if last is None:
+        return False
+    if last.state != JobState.DONE:
+        return False
+    if not last.incremental:
+        return True
+    analysis = last.analyses.order_by("-created_at").first()
+    collection = (analysis.verdict.get("collection") or {}) if analysis else {}
+    return collection.get("crawl_reason") == "caught_up"
 
 
 def products_never_scheduled() -> int:

@@ -252,7 +252,13 @@ def crawl_job_run(*, job_id: int, attempt: int = 0) -> None:
     analysis_create(
         product=product,
         job=job,
-        collection={"crawl_status": outcome.status, "note": note, "shop_url": _shop_url(product)},
+        collection={
+            "crawl_status": outcome.status,
+            "crawl_reason": outcome.reason_code,
+            "incremental": job.incremental,
+            "note": note,
+            "shop_url": _shop_url(product),
+        },
     )
     crawl_job_finish(job_id=job.id)
 

@@ -98,6 +98,8 @@ def test_due_products_become_staggered_incremental_jobs_most_overdue_first(
         make_product(last_crawled_at=crawled, next_crawl_at=timezone.now() - n * DAY)
         for n in range(1, 6)
     ]
+    for product in overdue:  # each was crawled in full before: an incremental crawl is safe
+        CrawlJob.objects.create(product=product, state=JobState.DONE)
     make_product(last_crawled_at=crawled, next_crawl_at=timezone.now() + DAY)  # not yet due
     make_product(next_crawl_at=timezone.now() - DAY)  # never crawled: not ours to refresh
     busy = make_product(last_crawled_at=crawled, next_crawl_at=timezone.now() - 9 * DAY)
@@ -138,3 +140,36 @@ def test_the_next_crawl_of_a_product_in_the_queue_is_within_a_day() -> None:
     when = product_schedule_next(product=product, now=NOW)
 
     assert NOW + DAY <= when < NOW + 1.1 * DAY
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("last_job", "crawl_reason", "incremental"),
+    [
+        (None, None, False),  # nothing stored from a crawl yet
+        ({"state": JobState.DONE, "incremental": False}, "", True),
+        ({"state": JobState.DONE, "incremental": False}, "max_pages", True),
+        ({"state": JobState.FAILED, "incremental": False}, None, False),
+        ({"state": JobState.DONE, "incremental": True}, "caught_up", True),
+        # Stopped before reaching known reviews: a hole no incremental crawl would ever fill.
+        ({"state": JobState.DONE, "incremental": True}, "time_limit", False),
+        ({"state": JobState.FAILED, "incremental": True}, None, False),
+    ],
+)
+def test_a_recrawl_is_incremental_only_when_that_leaves_no_gap(
+    last_job, crawl_reason, incremental, sent_jobs
+) -> None:
+    product = make_product(
+        last_crawled_at=timezone.now() - 3 * DAY, next_crawl_at=timezone.now() - DAY
+    )
+    if last_job is not None:
+        job = CrawlJob.objects.create(product=product, **last_job)
+        if crawl_reason is not None:
+            analysis = make_analysis(product)
+            analysis.crawl_job = job
+            analysis.verdict["collection"]["crawl_reason"] = crawl_reason
+            analysis.save()
+
+    batch = recrawl_due_enqueue(batch_size=1, period_s=900)
+
+    assert CrawlJob.objects.get(id=batch.enqueued[0]).incremental is incremental
