@@ -122,8 +122,10 @@ class ThresholdModel:
 def contour_crossings(surface: np.ndarray, thresholds: np.ndarray, level: float) -> np.ndarray:
     """h_L(c) for every row of a PCI surface: where PCI first falls to ``level`` (NaN if never).
 
-    PCI is non-increasing in h, so the crossing lies between the last grid point above the level
-    and the first at or below it; interpolate linearly there. Rows already at or below the level
+    The crossing is taken where PCI *first* falls to the level, between the last grid point
+    above it and the first at or below it (interpolated linearly). PCI is mostly, not strictly,
+    non-increasing in h under the reset rule (see tests/detector/test_consistency_properties.py):
+    a later small rise above the level does not move the crossing. Rows already at or below the level
     at the smallest threshold, or never reaching it, have no crossing inside the grid.
     """
     below = surface <= level
