@@ -17,39 +17,12 @@ from typing import NamedTuple
 import dateparser
 
 from crawler.marketplaces import languages_for, marketplace_info
+from crawler.parsing.spec import date_sentences
 
-_SENTENCES = [
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        # en: "Reviewed in the United States on July 1, 2024"
-        r"^Reviewed in (?:the )?(?P<country>.+?) on (?P<date>.+)$",
-        # de: "Rezension aus Deutschland vom 6. Juni 2021", "… aus den Vereinigten Staaten …"
-        r"^Rezension aus (?:den |der |dem )?(?P<country>.+?) vom (?P<date>.+)$",
-        # fr: "Commenté en France le 6 juin 2021", "Commenté aux États-Unis le …"
-        r"^Comment[ée] (?:en|au|aux|à|a) (?P<country>.+?) le (?P<date>.+)$",
-        # it: "Recensito in Italia il 14 novembre 2018", "Recensito negli Stati Uniti l'8 …"
-        r"^Recensito (?:in|negli|nei|nel|nella|nelle) (?P<country>.+?) (?:il |l['’])(?P<date>.+)$",
-        # es: "Revisado en España el 6 de junio de 2021"; com.mx: "Calificado en México el …"
-        r"^(?:Revisado|Calificado|Reseñado|Valorado) en (?:los |las |el |la )?"
-        r"(?P<country>.+?) el (?P<date>.+)$",
-        # pt-BR: "Avaliado no Brasil em 6 de junho de 2021"
-        r"^Avaliado (?:no|na|nos|nas|em) (?P<country>.+?) em (?P<date>.+)$",
-        # nl / com.be: "Beoordeeld in Nederland op 6 juni 2021"
-        r"^Beoordeeld in (?:de |het )?(?P<country>.+?) op (?P<date>.+)$",
-        # sv: "Recenserad i Sverige den 6 juni 2021"
-        r"^Recenserad i (?P<country>.+?) (?:den|på) (?P<date>.+)$",
-        # pl: "Zrecenzowano w Polsce dnia 6 czerwca 2021" / "… w dniu …"
-        r"^Zrecenzowano w (?P<country>.+?) (?:dnia|w dniu) (?P<date>.+)$",
-        # tr: "Türkiye'de 6 Haziran 2021 tarihinde değerlendirildi"
-        r"^(?P<country>.+?)['’](?:de|da|te|ta) (?P<date>.+?) tarihinde \w+$",
-        # ja: "2021年6月6日に日本でレビュー済み"
-        r"^(?P<date>\d{4}年\s*\d{1,2}月\s*\d{1,2}日)に(?P<country>.+?)でレビュー済み$",
-        # ar (ae, sa, eg): "تمت المراجعة في الإمارات العربية المتحدة في 6 يونيو 2021"
-        r"^تم(?:ت)? (?:المراجعة|التقييم) في (?P<country>.+?) (?:في|بتاريخ) (?P<date>.+)$",
-        # Country-less lines of older pages: "on 3 June 2016", "am 6. Juni 2021", "le 6 juin …"
-        r"^(?:on|am|le|il|el|em|op|den|dnia) (?P<date>.+)$",
-    )
-]
+# The sentence of each language, shared with the browser extension (review_spec.json), e.g.
+# en "Reviewed in the United States on July 1, 2024", de "Rezension aus Deutschland vom 6. Juni
+# 2021", ja "2021年6月6日に日本でレビュー済み", and the country-less "on 3 June 2016" of old pages.
+_SENTENCES = date_sentences()
 _DATEPARSER_SETTINGS = {
     "REQUIRE_PARTS": ["day", "month", "year"],
     "PARSERS": ["custom-formats", "absolute-time"],

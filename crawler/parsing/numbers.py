@@ -12,15 +12,15 @@ from decimal import Decimal
 
 from price_parser import Price
 
-_GROUPED_INT = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,\u00a0\u202f' ]\d{3})+(?![\d]|[.,]\d)|\d+")
-_DECIMAL = re.compile(r"\d+[.,]\d+")
+from crawler.parsing.spec import pattern
+
+# Shared with the browser extension (review_spec.json).
+_GROUPED_INT = pattern("grouped_int")
+_DECIMAL = pattern("decimal")
 _PERCENT = re.compile(r"(\d{1,3})\s*%")
 # "One person found this helpful" and its translations (fr, de, it/es, pt, nl, sv, pl, tr, ar).
-_ONE = re.compile(
-    r"^\W*(?:one|a|une|un|eine|einer|una|uno|uma|um|een|één|en|ett|jedna|jeden|jedną|bir)\b"
-    r"|واحد",
-    re.IGNORECASE,
-)
+_ONE = pattern("helpful_one", re.IGNORECASE)
+_STAR_CLASS = pattern("star_class")
 _CURRENCY_SYMBOLS = {
     "£": "GBP",
     "€": "EUR",
@@ -71,7 +71,7 @@ def parse_rating(text: str | None) -> float | None:
 
 def parse_star_class(class_attr: str | None) -> int | None:
     """The rating in an icon's class list: ``a-icon-star a-star-4`` → 4 (``a-star-4-5`` → None)."""
-    match = re.search(r"\ba-star-(?:medium-|small-|mini-)?([1-5])\b(?!-)", class_attr or "")
+    match = _STAR_CLASS.search(class_attr or "")
     return int(match.group(1)) if match else None
 
 

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
+from crawler.parsing.spec import selector
+
 
 class PageKind(enum.StrEnum):
     OK = "ok"
@@ -23,12 +25,8 @@ class PageKind(enum.StrEnum):
     UNAVAILABLE = "unavailable"  # 5xx or 429 that retries did not cure
 
 
-_CAPTCHA_SELECTORS = (
-    'form[action*="validateCaptcha"]',
-    "input#captchacharacters",
-    'img[src*="/captcha/"]',
-    "[data-hook=robot-check]",
-)
+# Shared with the browser extension (review_spec.json): the collector stops at these pages too.
+_CAPTCHA_SELECTORS = selector("robot_check")
 _CAPTCHA_TEXT = re.compile(
     r"Enter the characters you see below|Type the characters you see in this image|"
     r"To discuss automated access to Amazon data|Geben Sie die Zeichen unten ein|"
@@ -36,13 +34,7 @@ _CAPTCHA_TEXT = re.compile(
     r"Introduce los caracteres que ves|api-services-support@amazon\.com",
     re.IGNORECASE,
 )
-_SIGNIN_SELECTORS = (
-    "form[name=signIn]",
-    "form#ap_login_form",
-    "input#ap_email",
-    "input#ap_email_login",
-    "[data-hook=signin-wall]",
-)
+_SIGNIN_SELECTORS = selector("signin_wall")
 _NOT_FOUND_SELECTORS = (
     'img[alt*="Sorry! We couldn"]',
     'a[href*="/ref=cs_404_link"]',
@@ -65,7 +57,7 @@ def classify_page(status: int, url: str, page: Selector) -> PageKind:
 
 
 def is_robot_check(page: Selector) -> bool:
-    if any(page.css(selector) for selector in _CAPTCHA_SELECTORS):
+    if bool(page.css(_CAPTCHA_SELECTORS)):
         return True
     title = page.css("title::text").get() or ""
     if "Robot Check" in title:
@@ -79,7 +71,7 @@ def is_signin_wall(url: str, page: Selector) -> bool:
     path = urlsplit(url).path
     if path.startswith("/ap/signin") or "/ap/signin" in path:
         return True
-    return any(page.css(selector) for selector in _SIGNIN_SELECTORS)
+    return bool(page.css(_SIGNIN_SELECTORS))
 
 
 def is_not_found(page: Selector) -> bool:

@@ -22,21 +22,18 @@ from crawler.parsing.numbers import (
     parse_rating,
     parse_star_class,
 )
+from crawler.parsing.spec import ancestor_xpath, pattern, selector
 from crawler.parsing.text import clean_text, element_text, without
 
-_REVIEW_BLOCKS = "[data-hook=review], [data-hook=cmps-review]"
-_REVIEW_ID = re.compile(r"^R[0-9A-Z]{5,30}$")
-_REVIEW_LINK_ID = re.compile(r"/customer-reviews/([A-Z0-9]{6,30})")
-_PROFILE_ID = re.compile(r"/gp/profile/([A-Za-z0-9._-]+)")
-_VINE_TEXT = re.compile(r"\bVine\b|Vine先取り", re.IGNORECASE)
+# Selectors and patterns are shared with the browser extension (crawler/parsing/review_spec.json).
+_REVIEW_BLOCKS = selector("review_blocks")
+_REVIEW_ID = pattern("review_id")
+_REVIEW_ID_LOOSE = pattern("review_id_loose")
+_REVIEW_LINK_ID = pattern("review_link_id")
+_PROFILE_ID = pattern("profile_id")
+_VINE_TEXT = pattern("vine_text", re.IGNORECASE)
 # Text that is on the page but not part of what the reviewer wrote.
-_NOT_CONTENT = (
-    "ancestor::script or ancestor::style or ancestor::noscript "
-    "or ancestor::*[contains(concat(' ', @class, ' '), ' a-icon-alt ')] "
-    "or ancestor::*[contains(@class, 'cr-translated-review-content')] "
-    "or ancestor::*[contains(@class, 'a-expander-header')] "
-    "or ancestor::*[contains(@class, 'video-block')]"
-)
+_NOT_CONTENT = ancestor_xpath("not_content")
 
 
 def review_blocks(page: Selector) -> SelectorList[Selector]:
@@ -86,18 +83,18 @@ def review_id(block: Selector) -> str:
     own = (block.attrib.get("id") or "").removeprefix("customer_review-")
     if _REVIEW_ID.match(own):
         return own
-    for href in block.css('a[href*="/customer-reviews/"]::attr(href)').getall():
+    for href in block.css(_each(selector("review_links"), "::attr(href)")).getall():
         match = _REVIEW_LINK_ID.search(href)
         if match:
             return match.group(1)
-    return own if re.fullmatch(r"[A-Za-z0-9_-]{4,32}", own) else ""
+    return own if _REVIEW_ID_LOOSE.match(own) else ""
 
 
 def review_rating(block: Selector) -> int | None:
     """Stars given, 1–5: from the icon's class (``a-star-4``), else its text."""
-    icon = block.css("[data-hook$=review-star-rating], [data-hook=review-star-rating-view-point]")
+    icon = block.css(selector("rating_icon"))
     if not icon:
-        icon = block.css("i.a-icon-star, i[class*=a-star-]")
+        icon = block.css(selector("rating_icon_fallback"))
     if not icon:
         return None
     stars = parse_star_class(icon[0].attrib.get("class"))
@@ -108,47 +105,45 @@ def review_rating(block: Selector) -> int | None:
 
 
 def review_title(block: Selector) -> str:
-    title = block.css("[data-hook=review-title], [data-hook=cmps-review-title]")
+    title = block.css(selector("title"))
     if not title:
         return ""
     # An unclosed tag can pull the date and body into the title; they are not part of it.
-    own = without(title[0], "[data-hook$=review-date], [data-hook=review-body]")
+    own = without(title[0], selector("title_not_part"))
     return clean_text(element_text(own, exclude=_NOT_CONTENT))
 
 
 def review_body(block: Selector) -> str:
-    body = block.css("[data-hook=review-body], [data-hook=cmps-review-collapsed]")
+    body = block.css(selector("body"))
     if not body:
-        body = block.css("[data-hook=review-collapsed]")
+        body = block.css(selector("body_fallback"))
     return element_text(body[0], exclude=_NOT_CONTENT, multiline=True) if body else ""
 
 
 def review_date_text(block: Selector) -> str:
-    return clean_text(" ".join(block.css("[data-hook$=review-date] ::text").getall()))
+    return clean_text(" ".join(block.css(_each(selector("date"), " ::text")).getall()))
 
 
 def helpful_statement(block: Selector) -> str:
-    node = block.css(
-        "[data-hook=helpful-vote-statement], [data-hook=cmps-helpful-votes-text], .review-votes"
-    )
+    node = block.css(selector("helpful"))
     return clean_text(" ".join(node[0].css("::text").getall())) if node else ""
 
 
 def is_verified(block: Selector) -> bool:
-    return bool(block.css("[data-hook=avp-badge], [data-hook=avp-badge-linkless]"))
+    return bool(block.css(selector("verified")))
 
 
 def is_vine(block: Selector) -> bool:
     """A "Vine Customer Review of Free Product" label (the reviewer got the product free)."""
-    if block.css("[data-hook*=vine]"):
+    if block.css(selector("vine")):
         return True
-    labels = block.css(".review-format-strip ::text, .a-color-success ::text").getall()
+    labels = block.css(_each(selector("vine_labels"), " ::text")).getall()
     return any(_VINE_TEXT.search(label) for label in labels)
 
 
 def review_variant(block: Selector) -> str:
     """The variant bought: "Format: Hardcover", "Colour: Red | Size: M"."""
-    strip = block.css("[data-hook=format-strip], [data-hook=format-strip-linkless]")
+    strip = block.css(selector("variant"))
     if not strip:
         return ""
     parts = [clean_text(text) for text in strip[0].css("::text").getall()]
@@ -156,20 +151,20 @@ def review_variant(block: Selector) -> str:
 
 
 def review_image_count(block: Selector) -> int:
-    return len(block.css("[data-hook=review-image-tile], img.review-image-tile"))
+    return len(block.css(selector("images")))
 
 
 def reviewer_name(block: Selector) -> str:
-    name = block.css(".a-profile-name::text").get()
+    name = block.css(_each(selector("reviewer_name"), "::text")).get()
     if name:
         return clean_text(name)
-    author = block.css("[data-hook=review-author] ::text").getall()
+    author = block.css(_each(selector("reviewer_author"), " ::text")).getall()
     parts = [clean_text(text) for text in author if clean_text(text)]
     return parts[-1] if parts else ""  # "By" / "Von" / "Par" comes first
 
 
 def reviewer_profile_id(block: Selector) -> str:
-    for href in block.css('a.a-profile::attr(href), a[href*="/gp/profile/"]::attr(href)').getall():
+    for href in block.css(_each(selector("profile_links"), "::attr(href)")).getall():
         match = _PROFILE_ID.search(href)
         if match:
             return match.group(1)
@@ -181,21 +176,23 @@ def reviewer_profile_id(block: Selector) -> str:
 
 def reviews_expected(page: Selector) -> int | None:
     """How many written reviews the list says it has ("…, 504 with reviews", "… su 2.132")."""
-    info = page.css(
-        "[data-hook=cr-filter-info-review-rating-count], [data-hook=cr-filter-info-section], "
-        "#filter-info-section"
-    )
+    info = page.css(selector("reviews_expected"))
     numbers = parse_ints(" ".join(info.css("::text").getall())) if info else []
     return numbers[-1] if numbers else None
 
 
 def next_page_href(page: Selector) -> str | None:
     """The "Next page" link of the pagination bar, None on the last page."""
-    return page.css(
-        "[data-hook=pagination-bar] li.a-last > a::attr(href), "
-        "ul.a-pagination li.a-last > a::attr(href)"
-    ).get()
+    return page.css(_each(selector("next_page"), "::attr(href)")).get()
 
 
 def has_pagination_bar(page: Selector) -> bool:
-    return bool(page.css("[data-hook=pagination-bar], ul.a-pagination"))
+    return bool(page.css(selector("pagination_bar")))
+
+
+def _each(selectors: str, pseudo: str) -> str:
+    """``pseudo`` (parsel's ``::text``, ``::attr(href)``) appended to each selector of a list.
+
+    The shared selectors are plain CSS; the pseudo-elements are parsel's own.
+    """
+    return ", ".join(f"{part.strip()}{pseudo}" for part in selectors.split(","))
