@@ -4,17 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.request import Request
 
+from crawler.urls import ProductRef
 from reviewsec.analyses.models import Analysis, CrawlJob
+from reviewsec.api.selectors import VerdictVersion
 from reviewsec.catalog.models import Product
 from reviewsec.moderation.selectors import moderator_review_for_product
 from reviewsec.web.presenters import job_status_payload
 
+# A cached verdict body is keyed by its analysis and decision, so it cannot go stale in substance;
+# the expiry only bounds how long the product's title, price and the like may lag behind a crawl
+# that stored no new analysis.
+VERDICT_CACHE_SECONDS = 15 * 60
+
 
 def verdict_body(analysis: Analysis, request: Request) -> dict[str, Any]:
     """The stored verdict JSON as it is, plus which analysis, which product and where to go."""
+    return {**verdict_content(analysis), "links": product_links(analysis.product, request)}
+
+
+def verdict_body_cached(version: VerdictVersion, ref: ProductRef, request: Request) -> dict | None:
+    """``verdict_body`` of the analysis ``version`` names, from the cache when it is there.
+
+    Everything but the links (which follow the request's host) is cached under a key naming the
+    analysis and the moderator's decision, so a new one of either is a new key. None when the
+    analysis has gone since ``version`` was read.
+    """
+    content = cache.get(version.cache_key)
+    if content is None:
+        analysis = Analysis.objects.select_related("product").filter(id=version.analysis_id).first()
+        if analysis is None:
+            return None
+        content = verdict_content(analysis)
+        cache.set(version.cache_key, content, timeout=VERDICT_CACHE_SECONDS)
+    return {**content, "links": product_links(ref, request)}
+
+
+def verdict_content(analysis: Analysis) -> dict[str, Any]:
     product = analysis.product
     review = moderator_review_for_product(product=product)
     return {
@@ -24,7 +53,6 @@ def verdict_body(analysis: Analysis, request: Request) -> dict[str, Any]:
         "moderation": None
         if review is None
         else {"status": review.status, "label": review.label, "decided_at": review.decided_at},
-        "links": product_links(product, request),
     }
 
 
@@ -55,7 +83,7 @@ def product_body(product: Product) -> dict[str, Any]:
     }
 
 
-def product_links(product: Product, request: Request) -> dict[str, str]:
+def product_links(product: Product | ProductRef, request: Request) -> dict[str, str]:
     ref = (product.marketplace, product.asin)
     return {
         "self": _absolute(request, "api:product-verdict", *ref),

@@ -19,13 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crawler.urls import InvalidProductRef
+from crawler.urls import InvalidProductRef, ProductRef
 from reviewsec.analyses.models import Analysis, CrawlJob
-from reviewsec.analyses.selectors import analysis_latest
 from reviewsec.analyses.services import analysis_request
 from reviewsec.api import serializers as s
 from reviewsec.api.errors import InvalidProduct, NotAnalysed
-from reviewsec.api.presenters import job_body, verdict_body
+from reviewsec.api.presenters import job_body, verdict_body, verdict_body_cached
+from reviewsec.api.selectors import verdict_version
 from reviewsec.catalog.models import Product
 
 MAX_DATABASE_ID = 2**63 - 1
@@ -105,11 +105,13 @@ class ProductVerdictView(APIView):
         responses={200: s.VerdictSerializer, **PRODUCT_ERRORS},
     )
     def get(self, request: Request, marketplace: str, asin: str) -> Response:
-        product = product_or_404(marketplace, asin)
-        analysis = analysis_latest(product=product)
-        if analysis is None:
-            raise NotAnalysed(not_analysed_message(product))
-        return Response(verdict_body(analysis, request))
+        # The browser extension asks on every product page it shows: one query, then the cache.
+        ref = product_ref_or_400(marketplace, asin)
+        version = verdict_version(marketplace=ref.marketplace, asin=ref.asin)
+        body = None if version is None else verdict_body_cached(version, ref, request)
+        if body is None:
+            raise NotAnalysed(not_analysed_message(ref))
+        return Response(body)
 
 
 class HistoryPagination(PageNumberPagination):
@@ -144,12 +146,16 @@ class UnknownPathView(APIView):
         raise NotFound("There is no such API endpoint; see /api/v1/docs/.")
 
 
-def product_or_404(marketplace: str, asin: str) -> Product:
-    """The product the path names: 400 if it cannot be a product, 404 if we never saw it."""
+def product_ref_or_400(marketplace: str, asin: str) -> ProductRef:
     try:
-        ref = s.product_ref_from_asin(asin, marketplace)
+        return s.product_ref_from_asin(asin, marketplace)
     except InvalidProductRef as error:
         raise InvalidProduct(str(error)) from error
+
+
+def product_or_404(marketplace: str, asin: str) -> Product:
+    """The product the path names: 400 if it cannot be a product, 404 if we never saw it."""
+    ref = product_ref_or_400(marketplace, asin)
     product = Product.objects.filter(marketplace=ref.marketplace, asin=ref.asin).first()
     if product is None:
         raise NotAnalysed(not_analysed_message(ref))
