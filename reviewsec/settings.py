@@ -145,6 +145,9 @@ ANALYSIS_MAX_AGE_SECONDS = env.int("ANALYSIS_MAX_AGE_SECONDS", default=24 * 3600
 DEMO_MARKET = env.bool("DEMO_MARKET", default=False)
 # Where the crawler finds the demo market: this server itself (make run serves on port 8000).
 DEMO_MARKET_BASE_URL = env.str("DEMO_MARKET_BASE_URL", default="http://127.0.0.1:8000/demo-market")
+# Review lists of the demo market only for a "signed-in" demo session, as on Amazon since late
+# 2024: for trying the extension's collector. Off by default, so the crawler's demo flow works.
+DEMO_MARKET_SIGNIN_WALL = env.bool("DEMO_MARKET_SIGNIN_WALL", default=False)
 # Tests run the crawl task to the end inside the request instead of in a background thread.
 ANALYSIS_RUN_INLINE = env.bool("ANALYSIS_RUN_INLINE", default=False)
 # A crawl's whole time budget (seconds), and how many review pages it reads at most.

@@ -11,4 +11,5 @@ urlpatterns = [
     path("product-reviews/<str:asin>", views.review_page, name="reviews"),
     path("<slug:slug>/product-reviews/<str:asin>", views.review_page, name="reviews-with-slug"),
     path("gp/profile/<str:profile_id>", views.profile_page, name="profile"),
+    path("ap/signin", views.signin_page, name="signin"),
 ]

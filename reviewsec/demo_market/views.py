@@ -2,6 +2,7 @@
 
 They use Amazon's own ``data-hook`` attributes and element ids so the crawler reads them through
 exactly the code path it uses on the real shop. Everything 404s while ``DEMO_MARKET`` is off.
+With ``DEMO_MARKET_SIGNIN_WALL`` on, review lists need a demo sign-in (see ``signin.py``).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 from detector.simulate import DEMO_ROBOT_CHECK_ASIN, SimulatedProduct, SimulatedReview
+from reviewsec.demo_market import signin
 from reviewsec.demo_market.catalogue import REVIEWS_PER_PAGE, shop
 
 
@@ -79,6 +82,8 @@ def review_page(request: HttpRequest, asin: str, slug: str = "") -> HttpResponse
     if asin.upper() == DEMO_ROBOT_CHECK_ASIN:
         return _robot_check(request)
     product = _product_or_404(asin)
+    if signin.wall_is_up() and not signin.is_signed_in(request):
+        return signin.redirect_to_signin(request)
     try:
         page = max(1, int(request.GET.get("pageNumber", "1")))
     except ValueError:
@@ -115,6 +120,21 @@ def profile_page(request: HttpRequest, profile_id: str) -> HttpResponse:
         "total_reviews": max(profile.about.review_count, len(profile.reviews)),
     }
     return render(request, "demo_market/profile.html", context)
+
+
+@demo_only
+@require_http_methods(["GET", "POST"])
+def signin_page(request: HttpRequest) -> HttpResponse:
+    """A sign-in form with one button: no account, no password; it only sets the demo cookie."""
+    back = signin.return_path(request)
+    if request.method == "POST":
+        return signin.sign_in(HttpResponseRedirect(back))
+    context = {
+        "return_to": back,
+        "return_field": signin.RETURN_FIELD,
+        "signed_in": signin.is_signed_in(request),
+    }
+    return render(request, "demo_market/signin.html", context)
 
 
 def _product_context(product: SimulatedProduct) -> dict[str, Any]:
