@@ -31,7 +31,7 @@ async function call(url, init) {
   }
 }
 
-async function handle(message) {
+async function handle(message, sender) {
   const server = await serverUrl();
   switch (message && message.type) {
     case "verdict":
@@ -42,6 +42,26 @@ async function handle(message) {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ asin: message.ref.asin, marketplace: message.ref.marketplace }),
       });
+    case "submit": {
+      // A batch of the collector's reviews; only the API's fields go, and never over its limit.
+      const batch = message.batch || {};
+      const reviews = Array.isArray(batch.reviews) ? batch.reviews : [];
+      // The product is the one of the page the collector runs on, as the browser reports it.
+      const ref = ReviewSec.productRefFromUrl(sender && sender.url);
+      if (!ref || reviews.length > 100) return { status: 0, body: null };
+      return call(ReviewSec.reviewsUrl(server, ref), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          reviews,
+          final: batch.final === true,
+          shop_rating_count: Number.isInteger(batch.shop_rating_count) ? batch.shop_rating_count : null,
+        }),
+      });
+    }
+    case "spec":
+      // The review-list rules shared with the crawler, packaged with the extension.
+      return fetch(ext.runtime.getURL("lib/review_spec.json")).then((response) => response.json());
     case "get":
       if (!ReviewSec.isOnServer(server, message.url)) return { status: 0, body: null };
       return call(message.url);
@@ -51,6 +71,6 @@ async function handle(message) {
 }
 
 ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  handle(message).then(sendResponse);
+  handle(message, sender).then(sendResponse);
   return true; // the answer comes asynchronously
 });

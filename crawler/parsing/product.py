@@ -14,6 +14,7 @@ from parsel import Selector
 
 from crawler.items import ProductItem
 from crawler.marketplaces import marketplace_info
+from crawler.parsing import spec as review_spec
 from crawler.parsing.numbers import parse_int, parse_ints, parse_percent, parse_price, parse_rating
 from crawler.parsing.text import clean_text
 
@@ -182,7 +183,7 @@ def average_rating(page: Selector) -> float | None:
 
 def rating_count(page: Selector) -> int | None:
     """How many ratings the shop counts ("21,200 ratings", "2.345 valutazioni clienti")."""
-    text = _first_text(page, ("#acrCustomerReviewText", "[data-hook=total-review-count]"))
+    text = _first_text(page, review_spec.selector_list("shop_rating_count"))
     return parse_int(text)
 
 

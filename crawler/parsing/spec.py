@@ -30,6 +30,11 @@ def selector(name: str) -> str:
     return spec()["selectors"][name]
 
 
+def selector_list(name: str) -> tuple[str, ...]:
+    """The named selector list split into its selectors, for rules that try them in order."""
+    return tuple(part.strip() for part in selector(name).split(","))
+
+
 def python_regex(source: str) -> str:
     """A shared pattern in Python's syntax: ``(?<name>…)`` becomes ``(?P<name>…)``."""
     return _JS_NAMED_GROUP.sub("(?P<", source)

@@ -70,6 +70,13 @@
     return `${server}/api/v1/products/${m}/${a}/verdict`;
   }
 
+  /** Where the collector sends a product's reviews (POST, in batches). */
+  function reviewsUrl(server, ref) {
+    const m = encodeURIComponent(ref.marketplace);
+    const a = encodeURIComponent(ref.asin);
+    return `${server}/api/v1/products/${m}/${a}/reviews`;
+  }
+
   function analysesUrl(server) {
     return `${server}/api/v1/analyses`;
   }
@@ -162,6 +169,7 @@
     normaliseServerUrl,
     verdictUrl,
     analysesUrl,
+    reviewsUrl,
     isOnServer,
     interpret,
     badgeModel,

@@ -146,3 +146,10 @@ test("following a job stops at a failure or after a bounded number of polls", as
   assert.equal(forever.kind, "error");
   assert.equal(polls, 5);
 });
+
+test("the collector's reviews go to the product's reviews endpoint", () => {
+  assert.equal(
+    core.reviewsUrl("https://r.example", { marketplace: "demo", asin: "B0DEMO0005" }),
+    "https://r.example/api/v1/products/demo/B0DEMO0005/reviews",
+  );
+});
