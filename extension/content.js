@@ -76,8 +76,9 @@
     start.addEventListener("click", () => consent(panel, start));
   }
 
-  function consent(panel, start) {
+  async function consent(panel, start) {
     const C = ReviewSecCollect;
+    const { server } = await ext.storage.sync.get({ server: ReviewSec.DEFAULT_SERVER });
     const limit = element("input", {
       type: "number", id: "reviewsec-page-limit", min: "1", max: String(C.MAX_PAGE_LIMIT),
       value: String(C.DEFAULT_PAGE_LIMIT),
@@ -95,7 +96,7 @@
       }),
       element("p", {
         textContent:
-          "It sends only review data to the ReviewSec server: review ids, star ratings, titles, " +
+          `It sends only review data to the ReviewSec server at ${server}: review ids, star ratings, titles, ` +
           "texts, dates, countries, the \u201cverified purchase\u201d mark, helpful votes, variants, " +
           "image counts, and each reviewer's public name and profile id. It never sends your " +
           "cookies, your account details or anything else about you.",
@@ -105,10 +106,11 @@
     );
     document.body.append(dialog);
     dialog.showModal();
-    no.addEventListener("click", () => dialog.remove());
+    dialog.addEventListener("close", () => dialog.remove()); // also on Escape
+    no.addEventListener("click", () => dialog.close());
     go.addEventListener("click", () => {
       const pages = C.clampPageLimit(limit.value);
-      dialog.remove();
+      dialog.close();
       collect(panel, start, pages);
     });
   }
