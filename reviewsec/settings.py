@@ -111,7 +111,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing its redis-py clients (reviewsec/cache.py).
+            "BACKEND": "reviewsec.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "reviewsec",
         }

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.urls import reverse
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from crawler.urls import ProductRef
@@ -19,6 +20,7 @@ from reviewsec.web.presenters import job_status_payload
 # the expiry only bounds how long the product's title, price and the like may lag behind a crawl
 # that stored no new analysis.
 VERDICT_CACHE_SECONDS = 15 * 60
+_json = JSONRenderer()  # the API's renderer: cached bodies are byte for byte what it would send
 
 
 def verdict_body(analysis: Analysis, request: Request) -> dict[str, Any]:
@@ -26,21 +28,23 @@ def verdict_body(analysis: Analysis, request: Request) -> dict[str, Any]:
     return {**verdict_content(analysis), "links": product_links(analysis.product, request)}
 
 
-def verdict_body_cached(version: VerdictVersion, ref: ProductRef, request: Request) -> dict | None:
-    """``verdict_body`` of the analysis ``version`` names, from the cache when it is there.
+def verdict_json_cached(version: VerdictVersion, ref: ProductRef, request: Request) -> bytes | None:
+    """``verdict_body`` of the analysis ``version`` names, rendered, from the cache when there.
 
-    Everything but the links (which follow the request's host) is cached under a key naming the
-    analysis and the moderator's decision, so a new one of either is a new key. None when the
-    analysis has gone since ``version`` was read.
+    The body but its links is cached as rendered JSON under a key naming the analysis and the
+    moderator's decision, so a new one of either is a new key; serving it costs no rendering. The
+    links follow the request's host, so they are appended to the cached object as its last member.
+    None when the analysis has gone since ``version`` was read.
     """
     content = cache.get(version.cache_key)
     if content is None:
         analysis = Analysis.objects.select_related("product").filter(id=version.analysis_id).first()
         if analysis is None:
             return None
-        content = verdict_content(analysis)
+        content = _json.render(verdict_content(analysis))
         cache.set(version.cache_key, content, timeout=VERDICT_CACHE_SECONDS)
-    return {**content, "links": product_links(ref, request)}
+    links = _json.render(product_links(ref, request))
+    return content[:-1] + b',"links":' + links + b"}"
 
 
 def verdict_content(analysis: Analysis) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -24,7 +25,7 @@ from reviewsec.analyses.models import Analysis, CrawlJob
 from reviewsec.analyses.services import analysis_request
 from reviewsec.api import serializers as s
 from reviewsec.api.errors import InvalidProduct, NotAnalysed
-from reviewsec.api.presenters import job_body, verdict_body, verdict_body_cached
+from reviewsec.api.presenters import job_body, verdict_body, verdict_json_cached
 from reviewsec.api.selectors import verdict_version
 from reviewsec.catalog.models import Product
 
@@ -108,10 +109,10 @@ class ProductVerdictView(APIView):
         # The browser extension asks on every product page it shows: one query, then the cache.
         ref = product_ref_or_400(marketplace, asin)
         version = verdict_version(marketplace=ref.marketplace, asin=ref.asin)
-        body = None if version is None else verdict_body_cached(version, ref, request)
+        body = None if version is None else verdict_json_cached(version, ref, request)
         if body is None:
             raise NotAnalysed(not_analysed_message(ref))
-        return Response(body)
+        return HttpResponse(body, content_type="application/json")
 
 
 class HistoryPagination(PageNumberPagination):

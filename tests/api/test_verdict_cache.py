@@ -1,8 +1,12 @@
 """The verdict endpoint serves its body from the cache, and a new analysis or a moderator's
 decision is served at once, never a stale body."""
 
-import pytest
+import json
 
+import pytest
+from rest_framework.renderers import JSONRenderer
+
+from reviewsec.api.presenters import verdict_body
 from reviewsec.moderation.models import CaseStatus
 from reviewsec.moderation.services import case_decide, case_open_for_analysis
 from tests.factories import make_product
@@ -28,6 +32,17 @@ def test_a_repeated_request_is_one_query(api, product, django_assert_num_queries
 
     assert again == first
     assert again["product"]["title"] == "Cast iron pan"
+
+
+def test_the_cached_body_is_the_rendered_verdict_body(api, product) -> None:
+    analysis = make_analysis(product)
+    first = api.get(VERDICT)
+    again = api.get(VERDICT)
+
+    expected = JSONRenderer().render(verdict_body(analysis, first.wsgi_request))
+    assert again.content == first.content
+    assert json.loads(again.content) == json.loads(expected)  # PostgreSQL reorders JSON keys
+    assert again["Content-Type"] == "application/json"
 
 
 def test_a_new_analysis_is_served_at_once(api, product) -> None:
