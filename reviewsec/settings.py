@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers probes by IP over plain HTTP, before host checks and HTTPS redirects.
+    "reviewsec.health.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so CORS headers reach every /api/v1/ response (django-cors-headers).
@@ -60,7 +62,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # runserver serves static files itself in development; WhiteNoise serves them everywhere else.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "reviewsec.urls"
 WSGI_APPLICATION = "reviewsec.wsgi.application"
@@ -107,6 +112,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery -------------------------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Celery workers and beat write a heartbeat this often (it expires after three missed beats).
+HEARTBEAT_INTERVAL_SECONDS = env.float("HEARTBEAT_INTERVAL_SECONDS", default=10)
 
 if REDIS_URL:
     CACHES = {
@@ -248,11 +255,25 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# "plain" for people at a terminal, "json" (one object per line) for a log shipper. Either way
+# every line logged while a Celery task runs carries its task_id, and job_id for a crawl job
+# (reviewsec.logs). Celery workers and beat log through this too (reviewsec.celery).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain").lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "reviewsec.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"()": "reviewsec.logs.PlainFormatter"},
+        "json": {"()": "reviewsec.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

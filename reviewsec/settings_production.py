@@ -9,7 +9,10 @@ from reviewsec.settings import env
 
 DEBUG = False
 if "whitenoise.middleware.WhiteNoiseMiddleware" not in MIDDLEWARE:  # noqa: F405
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
+    MIDDLEWARE.insert(  # noqa: F405
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,  # noqa: F405
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}

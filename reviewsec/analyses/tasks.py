@@ -15,11 +15,15 @@ from reviewsec.analyses.errors import RetryableCrawlError
 
 
 class CrawlJobTask(Task):
+    def log_fields(self, args: Any, kwargs: Any) -> dict[str, Any]:
+        """Read by ``reviewsec.celery``: every line logged while the task runs names its job."""
+        return {"job_id": _job_id(args, kwargs)}
+
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
     ) -> None:
         """The last failure (retries spent, or not retryable) marks the job failed, readably."""
-        job_id = args[0] if args else kwargs.get("job_id")
+        job_id = _job_id(args, kwargs)
         services.crawl_job_fail(
             job_id=job_id,
             message=services.readable_failure(exc),
@@ -69,3 +73,7 @@ def housekeeping_task() -> dict[str, Any]:
 
     done = housekeeping_run()
     return {"pruned": done.pruned, "requeued": done.requeued, "failed": done.failed}
+
+
+def _job_id(args: Any, kwargs: Any) -> Any:
+    return args[0] if args else kwargs.get("job_id")

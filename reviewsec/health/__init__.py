@@ -1,0 +1,1 @@
+"""Operational health: /healthz (database, cache, broker, workers) and the Celery heartbeats."""
