@@ -9,10 +9,11 @@
   "use strict";
 
   const JAPANESE_DATE = /(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日/;
+  const COMPILED = new WeakMap();
 
   /** The spec's regular expressions, compiled once per spec object. */
   function compile(spec) {
-    if (spec._compiled) return spec._compiled;
+    if (COMPILED.has(spec)) return COMPILED.get(spec);
     const p = spec.patterns;
     const months = new Map();
     for (const names of Object.values(spec.months)) {
@@ -33,7 +34,7 @@
       sentences: spec.date_sentences.map((source) => new RegExp(source, "iu")),
       months,
     };
-    Object.defineProperty(spec, "_compiled", { value: compiled, enumerable: false });
+    COMPILED.set(spec, compiled);
     return compiled;
   }
 
