@@ -41,8 +41,10 @@ __all__ = [
     "BadReviewFile",
     "PassRestarted",
     "ProductReviews",
+    "Record",
     "ReviewSource",
     "Row",
+    "iter_records",
     "iter_rows",
 ]
 
@@ -104,19 +106,42 @@ def _is_csv(path: Path) -> bool:
     return not head.startswith("{")
 
 
+@dataclass(frozen=True)
+class Record:
+    """One review as the file has it (``fields``), before validation; ``line`` is 1-based."""
+
+    line: int
+    fields: dict[str, Any]
+    has_timestamp: bool
+
+    def row(self) -> Row:
+        """The validated ``Row``; ``ValueError`` with a message for people when it is not valid."""
+        return _row(self.fields, self.has_timestamp, self.line)
+
+
 def iter_rows(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Row]:
     """Every review of the file as a ``Row``, validated; ``progress(bytes)`` as it reads."""
+    for record in iter_records(path, progress):
+        try:
+            yield record.row()
+        except ValueError as error:
+            raise BadReviewFile(f"{path}, line {record.line}: {error}") from None
+
+
+def iter_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Every review of the file, unvalidated, with its line number (uploads validate them all
+    and report every bad line). A file that cannot be read at all raises ``BadReviewFile``."""
     try:
         csv_file = _is_csv(path)
         with _open_text(path) as stream:
-            yield from (_csv_rows if csv_file else _jsonl_rows)(stream, path, progress)
+            yield from (_csv_records if csv_file else _jsonl_records)(stream, path, progress)
     except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, csv.Error) as error:
         raise BadReviewFile(f"cannot read {path}: {error}") from None
 
 
-def _jsonl_rows(
+def _jsonl_records(
     stream: IO[str], path: Path, progress: Callable[[int], None] | None
-) -> Iterator[Row]:
+) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         if progress is not None:
             progress(len(line))
@@ -128,13 +153,12 @@ def _jsonl_rows(
             raise BadReviewFile(f"{path}, line {number}: not valid JSON ({error.msg})") from None
         if not isinstance(record, dict):
             raise BadReviewFile(f"{path}, line {number}: expected a JSON object per line")
-        try:
-            yield _row(record, "timestamp" in record, number)
-        except ValueError as error:
-            raise BadReviewFile(f"{path}, line {number}: {error}") from None
+        yield Record(number, record, "timestamp" in record)
 
 
-def _csv_rows(stream: IO[str], path: Path, progress: Callable[[int], None] | None) -> Iterator[Row]:
+def _csv_records(
+    stream: IO[str], path: Path, progress: Callable[[int], None] | None
+) -> Iterator[Record]:
     csv.field_size_limit(max(csv.field_size_limit(), 100_000_000))  # long review texts
     dialect = "excel-tab" if path.name.lower().removesuffix(".gz").endswith(".tsv") else "excel"
     reader = csv.DictReader(stream, dialect=dialect)
@@ -153,10 +177,7 @@ def _csv_rows(stream: IO[str], path: Path, progress: Callable[[int], None] | Non
             position = reader.line_num
             progress(position - consumed)
             consumed = position
-        try:
-            yield _row(record, False, reader.line_num)
-        except ValueError as error:
-            raise BadReviewFile(f"{path}, line {reader.line_num}: {error}") from None
+        yield Record(reader.line_num, record, False)
 
 
 def _row(record: dict[str, Any], has_timestamp: bool, number: int) -> Row:

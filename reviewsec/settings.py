@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "reviewsec.demo_market",
     "reviewsec.api",
     "reviewsec.moderation",
+    "reviewsec.submissions",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,15 @@ CRAWLER_USER_AGENT = env.str(
     "CRAWLER_USER_AGENT", default="ReviewSecBot/0.1 (+https://github.com/reviewsec/reviewsec)"
 )
 CRAWLER_PROXY_URL = env.str("CRAWLER_PROXY_URL", default="")
+
+# Reviews clients bring (reviewsec.submissions): extension batches and uploaded review files.
+# A batch holds at most this many reviews, in a JSON body of at most this many bytes (413 over).
+SUBMISSION_MAX_REVIEWS = env.int("SUBMISSION_MAX_REVIEWS", default=100)
+SUBMISSION_MAX_BODY_BYTES = env.int("SUBMISSION_MAX_BODY_BYTES", default=512 * 1024)
+# Reviews one client (API key, else hashed IP) may submit for one product in 24 hours (429 over).
+SUBMISSION_DAILY_CAP = env.int("SUBMISSION_DAILY_CAP", default=2000)
+# The largest review file /upload/ and POST /api/v1/uploads accept (413 over).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- JSON API (reviewsec.api) -------------------------------------------------------------------
 

@@ -43,6 +43,25 @@ class InvalidProduct(exceptions.ValidationError):
     default_code = "invalid_product"
 
 
+class UnknownMarketplace(exceptions.NotFound):
+    default_code = "unknown_marketplace"
+    default_detail = "That marketplace is not one we accept."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = "The request is too large."
+
+
+class DailyCapReached(exceptions.APIException):
+    """Not the rate limit: a cap on how many reviews one client submits per product per day."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "daily_cap_reached"
+    default_detail = "This client has submitted its day's worth of reviews for this product."
+
+
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 

@@ -17,14 +17,32 @@ class BoundedJSONParser(JSONParser):
     Reading one byte past the limit catches bodies that lie about, or omit, Content-Length.
     """
 
+    def max_bytes(self) -> int:
+        return settings.API_MAX_BODY_BYTES
+
+    def too_large(self, limit: int) -> Exception:
+        return ParseError(f"The request body is larger than {limit} bytes.")
+
     def parse(
         self,
         stream: IO[bytes],
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        limit = settings.API_MAX_BODY_BYTES
+        limit = self.max_bytes()
         body = stream.read(limit + 1)
         if len(body) > limit:
-            raise ParseError(f"The request body is larger than {limit} bytes.")
+            raise self.too_large(limit)
         return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+class SubmissionJSONParser(BoundedJSONParser):
+    """Review batches from the extension: a larger body, and 413 (not 400) when over it."""
+
+    def max_bytes(self) -> int:
+        return settings.SUBMISSION_MAX_BODY_BYTES
+
+    def too_large(self, limit: int) -> Exception:
+        from reviewsec.api.errors import PayloadTooLarge
+
+        return PayloadTooLarge(f"The request body is larger than {limit} bytes.")

@@ -6,14 +6,19 @@ are built by ``presenters``, and schemathesis checks that the two agree.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from crawler.urls import InvalidProductRef, ProductRef, parse_product_ref, resolve_product_ref
 from reviewsec.analyses.models import Analysis, Category, JobState
 from reviewsec.catalog.marketplaces import demo_extra_hosts
+from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_LOOSE_PATTERN
 
 
 class StrictCharField(serializers.CharField):
@@ -22,6 +27,37 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: DRF's IntegerField would take "5", 5.0 and true."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` only: DRF's BooleanField would take "yes", 1 and "on"."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class NoExtraFieldsSerializer(serializers.Serializer):
+    """Refuse keys we do not know, so nothing else (cookies, account details) slips in unseen."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            extra = sorted(set(data) - set(self.fields))
+            if extra:
+                raise serializers.ValidationError(
+                    {str(extra[0]): ["This field is not accepted here."]}
+                )
         return super().to_internal_value(data)
 
 
@@ -75,6 +111,82 @@ def product_ref_from_asin(asin: str, marketplace: str) -> ProductRef:
     return ref
 
 
+PROFILE_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+
+
+class SubmittedReviewSerializer(NoExtraFieldsSerializer):
+    """One review as the extension read it from the shop's review list; never account data."""
+
+    review_id = StrictCharField(
+        max_length=32,
+        validators=[
+            RegexValidator(REVIEW_ID_LOOSE_PATTERN, "Not a review id (4-32 of A-Z a-z 0-9 _ -).")
+        ],
+    )
+    rating = StrictIntegerField(min_value=1, max_value=5)
+    title = StrictCharField(max_length=2000, allow_blank=True, trim_whitespace=False, default="")
+    body = StrictCharField(max_length=50_000, allow_blank=True, trim_whitespace=False, default="")
+    posted_date = serializers.DateField(input_formats=["%Y-%m-%d"])
+    country = StrictCharField(max_length=64, allow_blank=True, default="")
+    verified_purchase = StrictBooleanField(default=False)
+    helpful_votes = StrictIntegerField(min_value=0, max_value=10_000_000, default=0)
+    reviewer_name = StrictCharField(max_length=255, allow_blank=True, default="")
+    profile_id = StrictCharField(
+        max_length=64,
+        allow_blank=True,
+        default="",
+        validators=[RegexValidator(PROFILE_ID_PATTERN, "Not a profile id.")],
+    )
+    variant = StrictCharField(max_length=255, allow_blank=True, default="")
+    image_count = StrictIntegerField(min_value=0, max_value=100, default=0)
+    vine = StrictBooleanField(default=False)
+
+    def validate_posted_date(self, value: dt.date) -> dt.date:
+        # A day of slack: the shop's calendar may be ahead of UTC.
+        if value > timezone.now().date() + dt.timedelta(days=1):
+            raise serializers.ValidationError("The date is in the future.")
+        if value < EARLIEST_REVIEW_DATE:
+            raise serializers.ValidationError("The date is before Amazon had reviews.")
+        return value
+
+
+class ReviewBatchSerializer(NoExtraFieldsSerializer):
+    """``POST /products/{marketplace}/{asin}/reviews``: one batch of the extension's reviews."""
+
+    reviews = serializers.ListField(
+        child=SubmittedReviewSerializer(),
+        allow_empty=True,
+        help_text="At most SUBMISSION_MAX_REVIEWS (default 100) per request.",
+    )
+    final = StrictBooleanField(
+        default=False, help_text="The last batch: analyse the product and return the verdict."
+    )
+    shop_rating_count = StrictIntegerField(
+        min_value=0,
+        max_value=1_000_000_000,
+        allow_null=True,
+        default=None,
+        help_text="The rating count the shop's page shows, if the extension read one.",
+    )
+
+    def to_internal_value(self, data: Any) -> Any:
+        limit = settings.SUBMISSION_MAX_REVIEWS
+        reviews = data.get("reviews") if isinstance(data, dict) else None
+        if isinstance(reviews, list) and len(reviews) > limit:
+            raise serializers.ValidationError(
+                {"reviews": [f"Send at most {limit} reviews per request."]}
+            )
+        return super().to_internal_value(data)
+
+
+class UploadRequestSerializer(serializers.Serializer):
+    """``POST /uploads``: one review file (multipart/form-data, field ``file``)."""
+
+    file = serializers.FileField(
+        help_text="JSON Lines (Amazon Reviews 2023) or CSV with a header; .gz accepted."
+    )
+
+
 # --- Output (schema) --------------------------------------------------------------------------
 
 
@@ -123,6 +235,25 @@ class ProductLinksSerializer(serializers.Serializer):
     analyse = serializers.URLField(help_text="POST here to start a new analysis.")
 
 
+class CollectionSerializer(serializers.Serializer):
+    """Provenance: how many reviews were analysed, from which sources, against the shop's count."""
+
+    reviews_analyzed = serializers.IntegerField()
+    shop_rating_count = serializers.IntegerField(
+        allow_null=True, help_text="How many ratings the shop reports (null: unknown)."
+    )
+    shop_rating_count_source = serializers.CharField(
+        required=False, help_text="crawler (read from the shop page) or extension (as it read it)."
+    )
+    sources = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Reviews analysed per source: crawler, extension, upload.",
+    )
+    crawl_status = serializers.CharField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+    shop_url = serializers.CharField(required=False, allow_blank=True)
+
+
 class VerdictSerializer(serializers.Serializer):
     """DESIGN §3's verdict JSON, as the detector wrote it, plus analysis, product and links."""
 
@@ -132,7 +263,9 @@ class VerdictSerializer(serializers.Serializer):
     ero = serializers.JSONField(required=False, help_text="DESIGN §3.3 (ERO satisfaction).")
     verdict = VerdictCategorySerializer()
     detector_version = serializers.CharField(required=False)
-    collection = serializers.JSONField(required=False, help_text="What the crawl collected.")
+    collection = CollectionSerializer(
+        required=False, help_text="Where the analysed reviews came from."
+    )
     analysis = AnalysisRefSerializer()
     product = ProductSerializer()
     moderation = ModerationSerializer(allow_null=True, help_text="A moderator's decision, if any.")
@@ -180,3 +313,48 @@ class AnalysisSummarySerializer(serializers.ModelSerializer):
 
     def get_reasons(self, analysis: Analysis) -> list[str]:
         return list((analysis.verdict.get("verdict") or {}).get("reasons") or [])
+
+
+class SubmittedAnalysisSerializer(AnalysisSummarySerializer):
+    """The analysis a final batch started: its summary, and where its reviews came from."""
+
+    collection = CollectionSerializer(source="verdict.collection", required=False)
+
+    class Meta(AnalysisSummarySerializer.Meta):
+        fields = [*AnalysisSummarySerializer.Meta.fields, "collection"]
+
+
+class SubmissionResultSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField(help_text="New reviews stored from this batch.")
+    duplicates = serializers.IntegerField(help_text="Reviews we already had; left unchanged.")
+    submission = serializers.IntegerField(help_text="The id of this batch.")
+    analysis = SubmittedAnalysisSerializer(
+        allow_null=True, help_text="With final=true: the new analysis; else null."
+    )
+    verdict_url = serializers.URLField(help_text="The verdict page for people.")
+
+
+class UploadProductSerializer(serializers.Serializer):
+    marketplace = serializers.CharField()
+    asin = serializers.CharField()
+    verdict_url = serializers.URLField()
+
+
+class UploadJobSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    state = serializers.ChoiceField(choices=JobState.choices)
+    stage = serializers.CharField(allow_blank=True)
+    stage_label = serializers.CharField(allow_blank=True)
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+    file_name = serializers.CharField()
+    reviews_read = serializers.IntegerField()
+    reviews_imported = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    products_total = serializers.IntegerField()
+    products_done = serializers.IntegerField()
+    errors = serializers.ListField(
+        child=serializers.CharField(), help_text="Line-numbered problems; nothing was imported."
+    )
+    error = serializers.CharField(allow_blank=True, help_text="The problems in one text.")
+    products = UploadProductSerializer(many=True)
+    links = serializers.DictField(child=serializers.URLField())

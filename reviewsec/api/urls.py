@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from reviewsec.api import views
+from reviewsec.api import submissions, views
 
 app_name = "api"
 
@@ -18,6 +18,13 @@ urlpatterns = [
         views.ProductAnalysesView.as_view(),
         name="product-analyses",
     ),
+    path(
+        "products/<str:marketplace>/<str:asin>/reviews",
+        submissions.ProductReviewsView.as_view(),
+        name="product-reviews",
+    ),
+    path("uploads", submissions.UploadsView.as_view(), name="uploads"),
+    path("uploads/<uuid:job_id>", submissions.UploadJobView.as_view(), name="upload-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: every other path under /api/v1/ answers 404 in the API's error envelope.

@@ -62,6 +62,43 @@ class Product(models.Model):
         return f"{self.asin} ({self.marketplace}) {self.title[:60]}".rstrip()
 
 
+class ReviewSubmission(models.Model):
+    """One batch of reviews a client sent (extension) or a file brought (upload).
+
+    Submitted reviews are untrusted: each review remembers the submission that first brought it,
+    so moderators can purge exactly those. The client is an API key if it sent one, else a
+    salted hash of its IP address (``client_key``); the raw address is never stored.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="submissions")
+    source = models.CharField(
+        max_length=16,
+        choices=[(s.value, s.label) for s in ReviewSource if s != ReviewSource.CRAWLER],
+    )
+    client_key = models.CharField(
+        max_length=80, help_text="key:<API key id>, or ip:<salted hash of the address>."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted = models.PositiveIntegerField(default=0, help_text="New reviews it brought.")
+    duplicates = models.PositiveIntegerField(
+        default=0, help_text="Reviews we already had (never overwritten)."
+    )
+    shop_rating_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The rating count the client says the shop shows."
+    )
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The per-client, per-product daily cap sums these.
+            models.Index(fields=["client_key", "product", "created_at"], name="submission_cap"),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} submission {self.pk} for {self.product.asin}"
+
+
 class Reviewer(models.Model):
     marketplace = models.CharField(max_length=32)
     profile_id = models.CharField(
@@ -109,6 +146,14 @@ class Review(models.Model):
     image_count = models.PositiveSmallIntegerField(default=0)
     source = models.CharField(
         max_length=16, choices=ReviewSource.choices, default=ReviewSource.CRAWLER
+    )
+    submission = models.ForeignKey(
+        ReviewSubmission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text="The submission that first brought this review (none for crawled reviews).",
     )
     crawled_at = models.DateTimeField(auto_now=True)
 

@@ -30,6 +30,9 @@ MODERATOR_PERMISSIONS = (
     ("moderation", "view_reviewcase"),
     ("moderation", "change_reviewcase"),
     ("moderation", "view_reviewcaseevent"),
+    # Submitted reviews: see who sent what, and purge it (the purge action needs "change").
+    ("catalog", "view_reviewsubmission"),
+    ("catalog", "change_reviewsubmission"),
 )
 
 

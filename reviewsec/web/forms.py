@@ -24,3 +24,15 @@ class ProductRefForm(forms.Form):
             return resolve_product_ref(self.cleaned_data["ref"], extra_hosts=demo_extra_hosts())
         except InvalidProductRef as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class UploadForm(forms.Form):
+    """A review file; its size is checked against ``UPLOAD_MAX_BYTES`` by the view."""
+
+    file = forms.FileField(
+        label="Review file (JSON Lines or CSV)",
+        error_messages={
+            "required": "Choose a review file to upload.",
+            "empty": "The file is empty.",
+        },
+    )

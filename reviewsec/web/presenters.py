@@ -71,6 +71,7 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
         "badge_class": css,
         "reasons": (verdict.get("verdict") or {}).get("reasons") or [],
         "collection": verdict.get("collection") or {},
+        "review_sources": review_sources((verdict.get("collection") or {}).get("sources") or {}),
         "consistency": consistency,
         "ero": ero,
         "features": features,
@@ -89,6 +90,22 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
             ],
         },
     }
+
+
+SOURCE_LABELS = {
+    "crawler": "read from the shop by our crawler",
+    "extension": "sent by shoppers' browser extension (unverified)",
+    "upload": "from uploaded review files (unverified)",
+}
+
+
+def review_sources(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """How many analysed reviews came from each source, crawled first, for the product panel."""
+    return [
+        {"source": source, "label": label, "count": counts[source]}
+        for source, label in SOURCE_LABELS.items()
+        if counts.get(source)
+    ]
 
 
 def history_points(history: list[Analysis]) -> list[dict[str, Any]]:

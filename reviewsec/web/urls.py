@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviewsec.web import views
+from reviewsec.web import uploads, views
 
 app_name = "web"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("p/<str:marketplace>/<str:asin>/", views.product_verdict, name="product-verdict"),
     path("p/<str:marketplace>/<str:asin>/verdict.json", views.verdict_json, name="verdict-json"),
     path("p/<str:marketplace>/<str:asin>/analyse", views.product_analyse, name="product-analyse"),
+    path("upload/", uploads.upload, name="upload"),
+    path("uploads/<uuid:job_id>/", uploads.upload_progress, name="upload-progress"),
+    path("uploads/<uuid:job_id>/status.json", uploads.upload_status, name="upload-status"),
 ]

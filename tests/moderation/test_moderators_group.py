@@ -11,6 +11,8 @@ EXPECTED = {
     "moderation.view_reviewcase",
     "moderation.change_reviewcase",
     "moderation.view_reviewcaseevent",
+    "catalog.view_reviewsubmission",
+    "catalog.change_reviewsubmission",
 }
 
 

@@ -1,0 +1,165 @@
+"""Upload jobs: create one for a file, run it in the background, report its progress.
+
+``upload_job_run`` claims the job with a conditional UPDATE (a duplicate delivery finds it
+taken and returns), validates the whole file, imports it in one transaction, then analyses each
+product. A file with any bad line fails the job with the line-numbered errors, having imported
+nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from reviewsec.analyses.models import JobState
+from reviewsec.catalog.models import Product, ReviewSource
+from reviewsec.submissions.models import UploadJob
+from reviewsec.submissions.services import submission_analyse, submission_create
+from reviewsec.submissions.uploads import UPLOAD_MARKETPLACE, UploadInvalid, upload_parse
+
+logger = logging.getLogger(__name__)
+
+STAGE_LABELS = {
+    "": "Waiting for a worker",
+    "reading": "Reading and checking every line",
+    "importing": "Saving reviews",
+    "analysing": "Analysing",
+    "done": "Done",
+    "failed": "The file could not be imported",
+}
+
+
+def upload_job_create(*, file_name: str, content: bytes, client_key: str) -> UploadJob:
+    """Store the file with a queued job; the job is sent once the transaction commits."""
+    from reviewsec.submissions.dispatch import enqueue_upload_job
+
+    job = UploadJob.objects.create(
+        file_name=file_name[:255],
+        file_size=len(content),
+        content=content,
+        client_key=client_key,
+    )
+    enqueue_upload_job(job.id)
+    return job
+
+
+def upload_job_claim(*, job_id: uuid.UUID | str) -> UploadJob | None:
+    """Mark a queued job running; None when another worker has it or it is finished."""
+    updated = UploadJob.objects.filter(id=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, stage="reading", started_at=timezone.now()
+    )
+    return UploadJob.objects.get(id=job_id) if updated else None
+
+
+def upload_job_run(*, job_id: uuid.UUID | str) -> None:
+    job = upload_job_claim(job_id=job_id)
+    if job is None:
+        logger.info("upload job %s already taken; duplicate delivery ignored", job_id)
+        return
+
+    def report(bytes_read: int, rows: int) -> None:
+        _progress(job.id, bytes_read=bytes_read, reviews_read=rows)
+
+    try:
+        parsed = upload_parse(bytes(job.content), file_name=job.file_name, progress=report)
+    except UploadInvalid as invalid:
+        upload_job_fail(job_id=job.id, errors=invalid.errors)
+        return
+    _progress(job.id, stage="importing", products_total=len(parsed.products))
+    products = _import(job, parsed.products)
+    _progress(job.id, stage="analysing")
+    for done, product in enumerate(products, start=1):
+        submission_analyse(product=product)
+        _progress(job.id, products_done=done)
+    now = timezone.now()
+    UploadJob.objects.filter(id=job.id).update(
+        state=JobState.DONE, stage="done", finished_at=now, updated_at=now, content=b""
+    )
+
+
+def _import(job: UploadJob, products: dict[str, list[dict[str, Any]]]) -> list[Product]:
+    """All the file's reviews in one transaction: every product, or none."""
+    with transaction.atomic():
+        submissions = [
+            submission_create(
+                marketplace=UPLOAD_MARKETPLACE,
+                asin=asin,
+                source=ReviewSource.UPLOAD,
+                client_key=job.client_key,
+                reviews=reviews,
+                enforce_cap=False,  # the file size limit bounds an upload
+            )
+            for asin, reviews in products.items()
+        ]
+        stored = [submission.product for submission in submissions]
+        job.products.set(stored)
+        UploadJob.objects.filter(id=job.id).update(
+            reviews_imported=sum(submission.accepted for submission in submissions),
+            duplicates=sum(submission.duplicates for submission in submissions),
+            updated_at=timezone.now(),
+        )
+    return stored
+
+
+def _progress(job_id: uuid.UUID, **fields: Any) -> None:
+    UploadJob.objects.filter(id=job_id, state=JobState.RUNNING).update(
+        **fields, updated_at=timezone.now()
+    )
+
+
+def upload_job_fail(*, job_id: uuid.UUID | str, errors: list[str]) -> None:
+    now = timezone.now()
+    UploadJob.objects.filter(id=job_id).exclude(state=JobState.DONE).update(
+        state=JobState.FAILED,
+        stage="failed",
+        errors=errors,
+        finished_at=now,
+        updated_at=now,
+        content=b"",
+    )
+
+
+def upload_job_status(job: UploadJob) -> dict[str, Any]:
+    """What the progress page polls and the API returns (links relative; the API absolutises)."""
+    if job.state == JobState.DONE:
+        percent = 100
+    elif job.stage == "reading":
+        percent = int(50 * job.bytes_read / job.file_size) if job.file_size else 0
+    elif job.stage in ("importing", "analysing"):
+        share = job.products_done / job.products_total if job.products_total else 0
+        percent = 55 + int(40 * share)
+    else:
+        percent = 0
+    return {
+        "id": str(job.id),
+        "state": job.state,
+        "stage": job.stage,
+        "stage_label": STAGE_LABELS.get(job.stage, job.stage),
+        "percent": min(percent, 100),
+        "file_name": job.file_name,
+        "reviews_read": job.reviews_read,
+        "reviews_imported": job.reviews_imported,
+        "duplicates": job.duplicates,
+        "products_total": job.products_total,
+        "products_done": job.products_done,
+        "errors": list(job.errors),
+        "error": "\n".join(job.errors),
+        "products": [
+            {
+                "marketplace": product.marketplace,
+                "asin": product.asin,
+                "verdict_url": reverse(
+                    "web:product-verdict", args=[product.marketplace, product.asin]
+                ),
+            }
+            for product in job.products.order_by("asin")
+        ]
+        if job.state == JobState.DONE
+        else [],
+        "verdict_url": reverse("web:upload-progress", args=[job.id]),
+    }

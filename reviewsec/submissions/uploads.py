@@ -1,0 +1,153 @@
+"""Review files: read and validate every line first, import all or nothing, then analyse.
+
+Formats are those of ``python -m detector`` (``detector.io``): JSON Lines in the Amazon Reviews
+2023 schema, or CSV with a header. Rows are grouped into products by ``parent_asin`` (else
+``asin``), which must be a 10-character ASIN. Uploaded products live on their own marketplace,
+``upload``: a file can never change the verdict of a product in a real shop.
+
+Review ids: a row's own ``review_id`` when it looks like Amazon's, else a stable hash of the
+row (product, user_id, time, rating, title, text), so uploading the same file twice imports
+nothing new. ``user_id`` is used for that hash only and never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from detector.io import BadReviewFile, Record, iter_records
+from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_PATTERN
+
+UPLOAD_MARKETPLACE = "upload"
+MAX_REPORTED_ERRORS = 20
+_ASIN = re.compile(r"^[A-Z0-9]{10}$")
+_REVIEW_ID = re.compile(REVIEW_ID_PATTERN)
+
+
+class UploadInvalid(Exception):
+    """The file cannot be imported; ``errors`` are line-numbered messages for people."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ParsedUpload:
+    """Every product's validated reviews (values for ``submission_create``), in file order."""
+
+    products: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rows: int = 0
+
+
+def upload_parse(
+    content: bytes, *, file_name: str, progress: Callable[[int, int], None] | None = None
+) -> ParsedUpload:
+    """Validate every row of the file; ``UploadInvalid`` lists the bad lines (up to 20).
+
+    ``progress(bytes_read, rows_read)`` is called as it reads.
+    """
+    suffix = "".join(Path(file_name).suffixes[-2:]).lower()
+    with tempfile.TemporaryDirectory(prefix="reviewsec-upload-") as scratch:
+        path = Path(scratch) / f"upload{suffix}"
+        path.write_bytes(content)
+        return _parse_path(path, file_name, progress)
+
+
+def _parse_path(
+    path: Path, file_name: str, progress: Callable[[int, int], None] | None
+) -> ParsedUpload:
+    parsed = ParsedUpload()
+    errors: list[str] = []
+    bytes_read = 0
+
+    def count(size: int) -> None:
+        nonlocal bytes_read
+        bytes_read += size
+
+    try:
+        for record in iter_records(path, count):
+            parsed.rows += 1
+            try:
+                asin, review = review_values(record)
+            except ValueError as error:
+                errors.append(f"line {record.line}: {error}")
+                if len(errors) >= MAX_REPORTED_ERRORS:
+                    errors.append(f"stopped after {MAX_REPORTED_ERRORS} bad lines")
+                    break
+                continue
+            parsed.products.setdefault(asin, []).append(review)
+            if progress is not None and parsed.rows % 500 == 0:
+                progress(bytes_read, parsed.rows)
+    except BadReviewFile as error:
+        errors.append(str(error).replace(str(path), file_name))
+    if not errors and not parsed.rows:
+        errors.append(f"{file_name} has no reviews")
+    if errors:
+        raise UploadInvalid(errors)
+    if progress is not None:
+        progress(bytes_read, parsed.rows)
+    return parsed
+
+
+def review_values(record: Record) -> tuple[str, dict[str, Any]]:
+    """(product ASIN, review values) of one record; ``ValueError`` says what is wrong."""
+    key, _, _, rating, milliseconds, has_time, _, verified, helpful, country, _ = record.row()
+    asin = key.upper()
+    if not asin:
+        raise ValueError("no 'parent_asin' or 'asin' says which product the review is of")
+    if not _ASIN.match(asin):
+        raise ValueError(f"{key!r} is not a 10-character ASIN")
+    posted_at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=milliseconds)
+    if posted_at.date() > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+        raise ValueError(f"the review date {posted_at.date()} is in the future")
+    if posted_at.date() < EARLIEST_REVIEW_DATE:
+        raise ValueError(f"the review date {posted_at.date()} is before Amazon had reviews")
+    if helpful is not None and (helpful < 0 or not float(helpful).is_integer()):
+        raise ValueError(f"helpful votes must be a whole number of at least 0, got {helpful:g}")
+    fields = record.fields
+    return asin, {
+        "review_id": _review_id(asin, fields, milliseconds, rating),
+        "rating": rating,
+        "title": _text(fields.get("title")),
+        "body": _text(fields.get("text")),
+        "posted_date": posted_at.date(),
+        "posted_at": posted_at if has_time else None,
+        "country": (country or "")[:64],
+        "verified_purchase": bool(verified),
+        "helpful_votes": int(helpful or 0),
+        "variant": _text(fields.get("variant"))[:255],
+        "image_count": min(_image_count(fields), 100),
+        "vine": _text(fields.get("vine")).lower() in ("true", "1", "yes"),
+    }
+
+
+def _review_id(asin: str, fields: dict[str, Any], milliseconds: int, rating: int) -> str:
+    own = _text(fields.get("review_id")).upper()
+    if _REVIEW_ID.match(own):
+        return own
+    identity = "\x1f".join(
+        [asin, _text(fields.get("user_id")), str(milliseconds), str(rating)]
+        + [_text(fields.get(name)) for name in ("title", "text")]
+    )
+    return "U" + hashlib.sha256(identity.encode()).hexdigest()[:24].upper()
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _image_count(fields: dict[str, Any]) -> int:
+    images = fields.get("images")
+    if isinstance(images, list):
+        return len(images)
+    try:
+        return max(0, int(fields.get("image_count") or 0))
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,71 @@
+"""The review-file upload pages: the form, then a progress page that becomes the results."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from reviewsec.submissions.models import UploadJob
+from reviewsec.submissions.services import client_key_for
+from reviewsec.submissions.upload_jobs import upload_job_create, upload_job_status
+from reviewsec.submissions.upload_limits import (
+    SizeLimitedUploadHandler,
+    limit_upload_size,
+    upload_too_large_message,
+)
+from reviewsec.web.forms import UploadForm
+
+
+@csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and limit_upload_size(request) is None:
+        return _form(request, UploadForm(), error=upload_too_large_message())
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _form(request, UploadForm())
+    form = UploadForm(request.POST, request.FILES)
+    limit = request.upload_handlers[0]
+    if isinstance(limit, SizeLimitedUploadHandler) and limit.too_large:
+        return _form(request, UploadForm(), error=upload_too_large_message())
+    if form.is_valid():
+        file = form.cleaned_data["file"]
+        job = upload_job_create(
+            file_name=file.name or "upload",
+            content=file.read(),
+            client_key=client_key_for(
+                api_key_id=None, ip_address=request.META.get("REMOTE_ADDR", "")
+            ),
+        )
+        return redirect("web:upload-progress", job_id=job.id)
+    return _form(request, form)
+
+
+def _form(request: HttpRequest, form: UploadForm, error: str = "") -> HttpResponse:
+    error = error or (form.errors.get("file") or [""])[0]
+    status = 413 if error == upload_too_large_message() else 400 if error else 200
+    context = {"form": form, "error": error, "max_mib": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+    return render(request, "web/upload.html", context, status=status)
+
+
+@require_GET
+def upload_progress(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = get_object_or_404(UploadJob.objects.defer("content"), id=job_id)
+    return render(
+        request, "web/upload_progress.html", {"job": job, "status": upload_job_status(job)}
+    )
+
+
+@require_GET
+def upload_status(request: HttpRequest, job_id: uuid.UUID) -> JsonResponse:
+    job = get_object_or_404(UploadJob.objects.defer("content"), id=job_id)
+    return JsonResponse(upload_job_status(job))
