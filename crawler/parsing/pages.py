@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from crawler.parsing.spec import selector
+from crawler.parsing.spec import selector, spec
 
 
 class PageKind(enum.StrEnum):
@@ -35,6 +35,7 @@ _CAPTCHA_TEXT = re.compile(
     re.IGNORECASE,
 )
 _SIGNIN_SELECTORS = selector("signin_wall")
+_SIGNIN_PATH = spec()["patterns"]["signin_path"]
 _NOT_FOUND_SELECTORS = (
     'img[alt*="Sorry! We couldn"]',
     'a[href*="/ref=cs_404_link"]',
@@ -68,8 +69,7 @@ def is_robot_check(page: Selector) -> bool:
 
 
 def is_signin_wall(url: str, page: Selector) -> bool:
-    path = urlsplit(url).path
-    if path.startswith("/ap/signin") or "/ap/signin" in path:
+    if _SIGNIN_PATH in urlsplit(url).path:
         return True
     return bool(page.css(_SIGNIN_SELECTORS))
 

@@ -31,7 +31,8 @@ console.log(JSON.stringify({
 
 def _table(test_function) -> list[tuple]:
     """The parameter rows of one of the crawler's parametrized tests."""
-    return list(test_function.pytestmark[0].args[1])
+    mark = next(mark for mark in test_function.pytestmark if mark.name == "parametrize")
+    return list(mark.args[1])
 
 
 def _extension_reads(cases: dict) -> dict:
