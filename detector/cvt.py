@@ -125,8 +125,8 @@ def contour_crossings(surface: np.ndarray, thresholds: np.ndarray, level: float)
     The crossing is taken where PCI *first* falls to the level, between the last grid point
     above it and the first at or below it (interpolated linearly). PCI is mostly, not strictly,
     non-increasing in h under the reset rule (see tests/detector/test_consistency_properties.py):
-    a later small rise above the level does not move the crossing. Rows already at or below the level
-    at the smallest threshold, or never reaching it, have no crossing inside the grid.
+    a later small rise above the level does not move the crossing. Rows already at or below the
+    level at the smallest threshold, or never reaching it, have no crossing inside the grid.
     """
     below = surface <= level
     first = np.argmax(below, axis=1)
