@@ -189,3 +189,18 @@ def test_a_file_over_the_limit_is_cut_off_while_it_streams(client, settings) -> 
 
     assert response.status_code == 413
     assert not UploadJob.objects.exists()
+
+
+def test_the_api_cuts_off_a_file_over_the_limit_while_it_streams(client, settings) -> None:
+    settings.UPLOAD_MAX_BYTES = 1000
+    content = b"\n".join(_csv().splitlines()[:40])
+
+    response = client.post("/api/v1/uploads", {"file": SimpleUploadedFile("r.csv", content)})
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert not UploadJob.objects.exists()
+
+
+def test_the_home_page_links_to_the_upload_page(client) -> None:
+    assert b'href="/upload/"' in client.get("/").content
