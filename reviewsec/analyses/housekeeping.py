@@ -1,4 +1,4 @@
-"""Housekeeping: prune old finished jobs, and find jobs whose worker died.
+"""Housekeeping: prune old finished jobs, and find jobs (crawls, uploads) whose worker died.
 
 A job row is *stuck* when it is still queued or running long after any live worker would have
 touched it: running jobs update ``updated_at`` with every page, and even a job waiting for its
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q
@@ -46,6 +46,8 @@ class Housekeeping:
     pruned: int
     requeued: list[int]
     failed: list[int]
+    uploads_pruned: int = 0
+    uploads_failed: list[str] = field(default_factory=list)
 
 
 def crawl_jobs_prune(*, now: dt.datetime | None = None, days: int | None = None) -> int:
@@ -107,9 +109,50 @@ def crawl_jobs_recover(*, now: dt.datetime | None = None) -> tuple[list[int], li
     return requeued, failed
 
 
+UPLOAD_STUCK_MESSAGE = (
+    "The upload stopped unexpectedly (the worker handling it went away); nothing more will "
+    "happen to it. Please upload the file again: reviews already imported are not duplicated."
+)
+
+
+def upload_jobs_tidy(*, now: dt.datetime | None = None) -> tuple[int, list[str]]:
+    """Fail upload jobs nobody is working on any more, and delete finished ones past retention.
+
+    An upload imports in one transaction, so a dead worker leaves either nothing or every review
+    imported; uploading again is always safe (duplicates are ignored), hence fail, not re-queue.
+    """
+    from reviewsec.submissions.models import UploadJob
+
+    now = now or timezone.now()
+    stuck = UploadJob.objects.filter(
+        state__in=ACTIVE_JOB_STATES, updated_at__lt=now - stuck_after()
+    )
+    failed = [str(job_id) for job_id in stuck.values_list("id", flat=True)]
+    stuck.filter(id__in=failed).update(
+        state=JobState.FAILED,
+        stage="failed",
+        errors=[UPLOAD_STUCK_MESSAGE],
+        finished_at=now,
+        updated_at=now,
+        content=b"",
+    )
+    cutoff = now - dt.timedelta(days=settings.JOB_RETENTION_DAYS)
+    pruned, _ = UploadJob.objects.filter(
+        state__in=[JobState.DONE, JobState.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return pruned, failed
+
+
 def housekeeping_run(*, now: dt.datetime | None = None) -> Housekeeping:
     requeued, failed = crawl_jobs_recover(now=now)
-    return Housekeeping(pruned=crawl_jobs_prune(now=now), requeued=requeued, failed=failed)
+    uploads_pruned, uploads_failed = upload_jobs_tidy(now=now)
+    return Housekeeping(
+        pruned=crawl_jobs_prune(now=now),
+        requeued=requeued,
+        failed=failed,
+        uploads_pruned=uploads_pruned,
+        uploads_failed=uploads_failed,
+    )
 
 
 def _revoke(task_id: str) -> None:

@@ -72,7 +72,13 @@ def housekeeping_task() -> dict[str, Any]:
     from reviewsec.analyses.housekeeping import housekeeping_run
 
     done = housekeeping_run()
-    return {"pruned": done.pruned, "requeued": done.requeued, "failed": done.failed}
+    return {
+        "pruned": done.pruned,
+        "requeued": done.requeued,
+        "failed": done.failed,
+        "uploads_pruned": done.uploads_pruned,
+        "uploads_failed": done.uploads_failed,
+    }
 
 
 def _job_id(args: Any, kwargs: Any) -> Any:

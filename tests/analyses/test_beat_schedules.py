@@ -30,6 +30,12 @@ def test_the_periodic_tasks_run_and_report_what_they_did(settings) -> None:
     settings.REFIT_MIN_PRODUCTS = 30
 
     assert recrawl_due_task.apply().get() == {"backfilled": 0, "due": 0, "enqueued": []}
-    assert housekeeping_task.apply().get() == {"pruned": 0, "requeued": [], "failed": []}
+    assert housekeeping_task.apply().get() == {
+        "pruned": 0,
+        "requeued": [],
+        "failed": [],
+        "uploads_pruned": 0,
+        "uploads_failed": [],
+    }
     refit = threshold_refit_task.apply().get()
     assert refit["activated"] is None and "only 0 products" in refit["reason"]
