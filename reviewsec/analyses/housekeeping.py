@@ -1,9 +1,14 @@
 """Housekeeping: prune old finished jobs, and find jobs (crawls, uploads) whose worker died.
 
-A job row is *stuck* when it is still queued or running long after any live worker would have
-touched it: running jobs update ``updated_at`` with every page, and even a job waiting for its
-retry back-off is touched when it starts waiting. Past the task's hard time limit plus the
-longest back-off, no worker is on it any more (``acks_late`` redelivery would have claimed it).
+A job row is *stuck* when nobody is working on it any more. Two ways to know:
+
+* its worker is dead: the job records the Celery node that claimed it, and that node's heartbeat
+  (``reviewsec.health.heartbeat``, renewed every few seconds) has expired — found at the next
+  housekeeping run (every 5 minutes), well inside the task's time limit;
+* it is old: still queued or running long after any live worker would have touched it (running
+  jobs update ``updated_at`` with every page; a job waiting for its retry back-off is touched
+  when it starts waiting). Past the hard time limit plus the longest back-off, no worker is on
+  it. This also covers a lost message and a broker whose heartbeats cannot be read.
 
 A stuck job is re-queued **once** (its old message revoked, so two workers never run it side by
 side); stuck a second time, it is failed with a reason the shopper can read, so the product's
@@ -62,13 +67,34 @@ def crawl_jobs_prune(*, now: dt.datetime | None = None, days: int | None = None)
 
 
 def crawl_jobs_stuck(*, now: dt.datetime | None = None) -> list[CrawlJob]:
+    """Active jobs nobody is working on: untouched past ``stuck_after()``, or running on a
+    worker whose heartbeat expired (found within minutes instead of after the time limit)."""
     now = now or timezone.now()
-    cutoff = now - stuck_after()
-    return list(
-        CrawlJob.objects.filter(state__in=ACTIVE_JOB_STATES)
-        .filter(Q(updated_at__lt=cutoff))
-        .order_by("updated_at")
-    )
+    untouched = Q(updated_at__lt=now - stuck_after())
+    alive = workers_alive()
+    if alive is not None:
+        grace = dt.timedelta(seconds=settings.HEARTBEAT_INTERVAL_SECONDS * 3)
+        untouched |= (
+            Q(state=JobState.RUNNING, updated_at__lt=now - grace)
+            & ~Q(worker="")
+            & ~Q(worker__in=alive)
+        )
+    return list(CrawlJob.objects.filter(state__in=ACTIVE_JOB_STATES).filter(untouched))
+
+
+def workers_alive() -> frozenset[str] | None:
+    """The worker nodes whose heartbeat is live, or None when that cannot be known (no broker,
+    or Redis not answering): then only the time limit decides, never a missing heartbeat."""
+    if not settings.REDIS_URL:
+        return None
+    from reviewsec.health.heartbeat import heartbeats_live
+
+    try:
+        live = heartbeats_live(redis_url=settings.REDIS_URL, role="worker")
+    except Exception:
+        logger.warning("worker heartbeats unreadable; judging stuck jobs by age only")
+        return None
+    return frozenset(record["node"] for record in live)
 
 
 def crawl_jobs_recover(*, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:

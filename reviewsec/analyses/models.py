@@ -42,6 +42,11 @@ class CrawlJob(models.Model):
     error_code = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True, help_text="A reason a shopper can read.")
     celery_task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The Celery node running it (its heartbeat says it lives).",
+    )
     requeued_at = models.DateTimeField(
         null=True,
         blank=True,

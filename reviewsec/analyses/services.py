@@ -82,18 +82,25 @@ def crawl_job_get_or_create(*, product: Product) -> tuple[CrawlJob, bool]:
         return job, False
 
 
-def crawl_job_claim(*, job_id: int) -> CrawlJob | None:
+def crawl_job_claim(*, job_id: int, worker: str = "") -> CrawlJob | None:
     """Mark a queued job running, or take over a running one whose worker died (acks_late).
 
-    Returns None when the job is already finished: a duplicate delivery has nothing to do.
+    ``worker`` (the Celery node name) is recorded so housekeeping can tell a job whose worker
+    stopped beating. Returns None when the job is already finished: a duplicate delivery has
+    nothing to do.
     """
     now = timezone.now()
     updated = CrawlJob.objects.filter(id=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=now, attempts=F("attempts") + 1, stage="starting"
+        state=JobState.RUNNING,
+        started_at=now,
+        attempts=F("attempts") + 1,
+        stage="starting",
+        worker=worker,
+        updated_at=now,
     )
     if not updated:
         updated = CrawlJob.objects.filter(id=job_id, state=JobState.RUNNING).update(
-            attempts=F("attempts") + 1, stage="restarting"
+            attempts=F("attempts") + 1, stage="restarting", worker=worker, updated_at=now
         )
     if not updated:
         return None
@@ -223,13 +230,13 @@ def _review_sources(product: Product) -> dict[str, int]:
     return {row["source"]: row["n"] for row in rows}
 
 
-def crawl_job_run(*, job_id: int, attempt: int = 0) -> None:
+def crawl_job_run(*, job_id: int, attempt: int = 0, worker: str = "") -> None:
     """Crawl the product in a child process, analyse what was stored, finish the job.
 
     Raises ``RetryableCrawlError`` when waiting can help (the task retries with back-off) and
     ``CrawlFailed`` when it cannot; the task's failure handler then marks the job failed.
     """
-    job = crawl_job_claim(job_id=job_id)
+    job = crawl_job_claim(job_id=job_id, worker=worker)
     if job is None:
         logger.info("crawl job %s already finished; duplicate delivery ignored", job_id)
         return

@@ -43,7 +43,8 @@ class CrawlJobTask(Task):
     max_retries=3,
 )
 def crawl_job_task(self: Task, job_id: int) -> None:
-    services.crawl_job_run(job_id=job_id, attempt=self.request.retries)
+    worker = "" if self.request.is_eager else (self.request.hostname or "")
+    services.crawl_job_run(job_id=job_id, attempt=self.request.retries, worker=worker)
 
 
 @shared_task(name="reviewsec.analyses.recrawl_due")

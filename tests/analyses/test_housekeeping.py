@@ -145,3 +145,35 @@ def test_an_abandoned_upload_is_failed_readably_and_old_ones_are_pruned() -> Non
     working.refresh_from_db()
     assert working.state == JobState.RUNNING
     assert not UploadJob.objects.filter(id=old.id).exists()
+
+
+@pytest.mark.integration
+def test_a_job_whose_worker_stopped_beating_is_requeued_within_minutes(
+    redis_url, settings, sent_jobs, django_capture_on_commit_callbacks
+) -> None:
+    """Real Redis heartbeats: the dead worker's job is re-queued long before the time limit."""
+    import uuid
+
+    from reviewsec.health.heartbeat import Heartbeat
+
+    settings.REDIS_URL = redis_url
+    alive_node, dead_node = (f"celery@{name}-{uuid.uuid4().hex[:6]}" for name in ("up", "gone"))
+    heartbeat = Heartbeat(node=alive_node, role="worker", redis_url=redis_url, interval_s=10)
+    heartbeat.beat()
+    try:
+        minutes = dt.timedelta(minutes=2)
+        on_live_worker = _job(JobState.RUNNING, untouched_for=minutes, worker=alive_node)
+        on_dead_worker = _job(JobState.RUNNING, untouched_for=minutes, worker=dead_node)
+        just_claimed = _job(
+            JobState.RUNNING, untouched_for=dt.timedelta(seconds=5), worker=dead_node
+        )
+
+        with django_capture_on_commit_callbacks(execute=True):
+            done = housekeeping_run()
+    finally:
+        heartbeat.stop()
+
+    assert done.requeued == [on_dead_worker.id] and sent_jobs == [on_dead_worker.id]
+    for job in (on_live_worker, just_claimed):
+        job.refresh_from_db()
+        assert job.state == JobState.RUNNING and job.requeued_at is None

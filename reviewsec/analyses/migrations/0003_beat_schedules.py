@@ -10,7 +10,7 @@ from django.db import migrations
 SCHEDULES = (
     # name, task, interval (every, period) or crontab (minute, hour, day_of_week)
     ("Recrawl due products", "reviewsec.analyses.recrawl_due", (15, "minutes"), None),
-    ("Housekeeping: stuck and old jobs", "reviewsec.analyses.housekeeping", (1, "hours"), None),
+    ("Housekeeping: stuck and old jobs", "reviewsec.analyses.housekeeping", (5, "minutes"), None),
     ("Weekly threshold refit", "reviewsec.analyses.threshold_refit", None, ("30", "3", "1")),
 )
 
