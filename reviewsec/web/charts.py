@@ -11,6 +11,7 @@ import itertools
 import json
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -185,15 +186,28 @@ def distribution_figure(feature: dict[str, Any]) -> dict[str, Any] | None:
     return _as_json(figure)
 
 
-def contour_figure(contours: dict[str, Any], c_index: int | None) -> dict[str, Any] | None:
-    """PCI over (C-index, threshold) for the reference set, the fitted line, and this product."""
+# A contour chart has no use for more columns than a page has pixels to spare: the reference
+# set's C-index axis (often 1,000 products) is thinned to at most this many columns.
+CONTOUR_MAX_COLUMNS = 200
+
+
+def contour_base_figure(contours: dict[str, Any]) -> dict[str, Any] | None:
+    """PCI over (C-index, threshold) for the reference set and the fitted line.
+
+    It depends on the threshold model only, so callers build it once per model (it is the
+    costliest figure of the page) and add the product's marker with ``contour_figure``.
+    """
     if not contours or not contours.get("pci"):
         return None
+    c_axis = list(contours.get("c_index") or [])
+    keep = sorted({round(i) for i in np.linspace(0, len(c_axis) - 1, CONTOUR_MAX_COLUMNS)})
+    if len(keep) >= len(c_axis):
+        keep = list(range(len(c_axis)))
     figure = go.Figure(
         go.Contour(
-            x=contours.get("c_index"),
+            x=[c_axis[i] for i in keep],
             y=contours.get("thresholds"),
-            z=contours.get("pci"),
+            z=[[row[i] for i in keep] for row in contours["pci"]],
             colorscale="Viridis",
             colorbar={"title": "PCI"},
             contours={"showlabels": True},
@@ -209,12 +223,29 @@ def contour_figure(contours: dict[str, Any], c_index: int | None) -> dict[str, A
                 line={"color": "#fff", "dash": "dash"},
             )
         )
-    if c_index is not None:
-        figure.add_vline(x=c_index, line={"color": "#c62828"}, annotation_text="this product")
     figure.update_layout(
         **LAYOUT, height=420, xaxis_title="C-index (reference rank)", yaxis_title="threshold h"
     )
     return _as_json(figure)
+
+
+def contour_figure(base: dict[str, Any] | None, c_index: int | None) -> dict[str, Any] | None:
+    """The model's contour chart with this product's C-index marked; ``base`` is not changed
+    (its data is shared, only the layout is copied)."""
+    if base is None or c_index is None:
+        return base
+    layout = dict(base["layout"])
+    layout["shapes"] = [
+        *layout.get("shapes", []),
+        {"type": "line", "x0": c_index, "x1": c_index, "y0": 0, "y1": 1, "yref": "paper",
+         "line": {"color": "#c62828"}},
+    ]  # fmt: skip
+    layout["annotations"] = [
+        *layout.get("annotations", []),
+        {"x": c_index, "y": 1, "yref": "paper", "text": "this product", "showarrow": False,
+         "yanchor": "bottom"},
+    ]  # fmt: skip
+    return {**base, "layout": layout}
 
 
 def _feature_label(name: str) -> str:

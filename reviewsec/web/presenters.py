@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
 
-from reviewsec.analyses.models import Analysis, CrawlJob, JobState
+from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ThresholdModel
 from reviewsec.web import charts
 
 BADGES = {
@@ -61,7 +64,6 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
     ero = verdict.get("ero") or {}
     label, css = BADGES.get(analysis.category, (analysis.category, "badge-suspicious"))
     features = ero.get("features") or []
-    contours = _contours(analysis)
     points = history_points(history)
     return {
         "analysis": analysis,
@@ -76,20 +78,54 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
         "ero": ero,
         "features": features,
         "history": history,
+        "threshold_model": _model_summary(analysis.threshold_model_id),
         "history_changes": {change["at"] for change in charts.history_changes(points)},
         "figures": {
-            "history": charts.history_figure(points),
-            "consistency": charts.consistency_figure(consistency),
-            "satisfaction": charts.satisfaction_figure(ero),
-            "tukey": charts.tukey_heatmap_figure(ero),
-            "contours": charts.contour_figure(contours, consistency.get("c_index")),
-            "distributions": [
-                {"id": f"dist-{f['name']}", "figure": charts.distribution_figure(f)}
-                for f in features
-                if f.get("distribution")
-            ],
+            **_verdict_figures(analysis),
+            "history": _cached(
+                f"history:{_analysis_key(analysis)}:{len(points)}",
+                lambda: charts.history_figure(points),
+            ),
+            "contours": charts.contour_figure(_contour_base(analysis), consistency.get("c_index")),
         },
     }
+
+
+# Bump when the charts change shape, so cached figures of the old shape are not served.
+FIGURES_VERSION = 1
+FIGURES_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _verdict_figures(analysis: Analysis) -> dict[str, Any]:
+    """The analysis's own charts. An analysis never changes once stored, so they are built once
+    and cached by its id: plotly's figure objects cost far more than the page's template."""
+
+    def build() -> dict[str, Any]:
+        verdict = analysis.verdict
+        ero = verdict.get("ero") or {}
+        return {
+            "consistency": charts.consistency_figure(verdict.get("consistency") or {}),
+            "satisfaction": charts.satisfaction_figure(ero),
+            "tukey": charts.tukey_heatmap_figure(ero),
+            "distributions": [
+                {"id": f"dist-{f['name']}", "figure": charts.distribution_figure(f)}
+                for f in ero.get("features") or []
+                if f.get("distribution")
+            ],
+        }
+
+    return _cached(f"analysis:{_analysis_key(analysis)}", build)
+
+
+def _analysis_key(analysis: Analysis) -> str:
+    """Id and creation time: unique even where a database reuses ids of rolled-back rows."""
+    return f"{analysis.id}:{analysis.created_at.timestamp():.6f}"
+
+
+def _cached(key: str, build: Callable[[], Any]) -> Any:
+    return cache.get_or_set(
+        f"verdict-figures:{FIGURES_VERSION}:{key}", build, timeout=FIGURES_CACHE_SECONDS
+    )
 
 
 SOURCE_LABELS = {
@@ -121,14 +157,29 @@ def history_points(history: list[Analysis]) -> list[dict[str, Any]]:
     ]
 
 
-def _contours(analysis: Analysis) -> dict[str, Any]:
-    """The reference model's PCI contours for the details tab ({} if the model is unreadable)."""
-    row = analysis.threshold_model
-    if row is None:
-        return {}
+def _contour_base(analysis: Analysis) -> dict[str, Any] | None:
+    """The analysis's threshold model as a contour chart, built once per model and process."""
+    if analysis.threshold_model_id is None:
+        return None
+    return _contour_base_for_model(analysis.threshold_model_id)
+
+
+@functools.lru_cache(maxsize=32)
+def _model_summary(model_id: int | None) -> dict[str, Any] | None:
+    """Version and size of a threshold model, without loading its (large) fit."""
+    if model_id is None:
+        return None
+    return ThresholdModel.objects.filter(id=model_id).values("version", "sample_size").first()
+
+
+@functools.lru_cache(maxsize=8)
+def _contour_base_for_model(model_id: int) -> dict[str, Any] | None:
+    """Threshold model rows are never edited, only replaced, so the id is a safe key."""
     from detector.reference import ReferenceModel
 
+    fit = ThresholdModel.objects.filter(id=model_id).values_list("fit", flat=True).first()
     try:
-        return ReferenceModel.from_dict(row.fit).contours()
+        contours = ReferenceModel.from_dict(fit).contours() if fit else {}
     except (KeyError, TypeError, ValueError):
-        return {}
+        return None
+    return charts.contour_base_figure(contours)
