@@ -1,18 +1,14 @@
 """One task through a real Redis broker to a real Celery worker process and back."""
 
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from reviewsec.celery import app, ping
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.project.workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.integration
 
@@ -21,29 +17,13 @@ pytestmark = pytest.mark.integration
 def worker_queue(redis_url: str) -> Iterator[str]:
     """Start a worker consuming a private queue, so no other worker can answer for it."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "reviewsec",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--loglevel=warning",
-            f"--hostname={queue}@%h",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "REDIS_URL": redis_url},
+    process = start_worker(
+        queue=queue, node=f"{queue}@%h", env={**os.environ, "REDIS_URL": redis_url}
     )
     try:
         yield queue
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_worker(process)
 
 
 def test_a_task_goes_through_redis_to_a_worker_and_back(worker_queue: str, settings) -> None:
