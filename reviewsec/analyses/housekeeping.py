@@ -148,20 +148,15 @@ def upload_jobs_tidy(*, now: dt.datetime | None = None) -> tuple[int, list[str]]
     imported; uploading again is always safe (duplicates are ignored), hence fail, not re-queue.
     """
     from reviewsec.submissions.models import UploadJob
+    from reviewsec.submissions.upload_jobs import upload_job_fail
 
     now = now or timezone.now()
     stuck = UploadJob.objects.filter(
         state__in=ACTIVE_JOB_STATES, updated_at__lt=now - stuck_after()
     )
     failed = [str(job_id) for job_id in stuck.values_list("id", flat=True)]
-    stuck.filter(id__in=failed).update(
-        state=JobState.FAILED,
-        stage="failed",
-        errors=[UPLOAD_STUCK_MESSAGE],
-        finished_at=now,
-        updated_at=now,
-        content=b"",
-    )
+    for job_id in failed:
+        upload_job_fail(job_id=job_id, errors=[UPLOAD_STUCK_MESSAGE])
     cutoff = now - dt.timedelta(days=settings.JOB_RETENTION_DAYS)
     pruned, _ = UploadJob.objects.filter(
         state__in=[JobState.DONE, JobState.FAILED], finished_at__lt=cutoff

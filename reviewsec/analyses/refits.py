@@ -78,13 +78,14 @@ def threshold_model_refit(
         )
     except ValueError as error:
         return _refused(len(products), f"the fit failed: {error}")
-    problem = fit_problem(model.to_dict()["threshold_model"], min_products=min_products)
+    fit = model.to_dict()
+    problem = fit_problem(fit["threshold_model"], min_products=min_products)
     if problem:
         return _refused(len(products), problem)
     with transaction.atomic():
         ThresholdModel.objects.filter(is_active=True).update(is_active=False)
         row = ThresholdModel.objects.create(
-            version=version, fit=model.to_dict(), sample_size=len(products), is_active=True
+            version=version, fit=fit, sample_size=len(products), is_active=True
         )
     logger.info("threshold model %s activated (%d products)", row.version, len(products))
     return RefitOutcome(activated=row, sampled=len(products), reason="activated")

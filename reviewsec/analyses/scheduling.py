@@ -194,9 +194,12 @@ def incremental_is_safe(product: Product) -> bool:
         return False
     if not last.incremental:
         return True
-    analysis = last.analyses.order_by("-created_at").first()
-    collection = (analysis.verdict.get("collection") or {}) if analysis else {}
-    return collection.get("crawl_reason") == "caught_up"
+    reason = (
+        last.analyses.order_by("-created_at")
+        .values_list("verdict__collection__crawl_reason", flat=True)
+        .first()
+    )
+    return reason == "caught_up"
 
 
 def products_never_scheduled() -> int:

@@ -181,7 +181,12 @@ def threshold_model_active() -> tuple[ThresholdModel, Any]:
         except IntegrityError:  # another process seeded it at the same moment
             row = threshold_model_active_row()
         assert row is not None
-    return row, _reference_model(row.id, row.version)
+    return row, reference_model_load(row_id=row.id, version=row.version)
+
+
+def reference_model_load(*, row_id: int, version: str) -> Any:
+    """A stored model's ``ReferenceModel``, parsed once per process (the fit is large)."""
+    return _reference_model(row_id, version)
 
 
 @functools.lru_cache(maxsize=4)

@@ -69,7 +69,8 @@ def threshold_refit_task() -> dict[str, Any]:
 
 @shared_task(name="reviewsec.analyses.housekeeping")
 def housekeeping_task() -> dict[str, Any]:
-    """Beat, hourly: prune old finished jobs; re-queue stuck jobs once, then fail them."""
+    """Beat, every 5 minutes: re-queue stuck jobs once, then fail them; fail abandoned uploads;
+    prune old finished jobs."""
     from reviewsec.analyses.housekeeping import housekeeping_run
 
     done = housekeeping_run()

@@ -18,18 +18,17 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from crawler.urls import InvalidProductRef, ProductRef, allowed_marketplaces
+from crawler.urls import ProductRef, allowed_marketplaces
 from reviewsec.analyses.models import Analysis
 from reviewsec.api import serializers as s
 from reviewsec.api.errors import (
     DailyCapReached,
-    InvalidProduct,
     PayloadTooLarge,
     UnknownMarketplace,
 )
 from reviewsec.api.models import ApiKey
 from reviewsec.api.parsers import SubmissionJSONParser
-from reviewsec.api.views import errors
+from reviewsec.api.views import errors, product_ref_or_400
 from reviewsec.catalog.marketplaces import demo_extra_hosts
 from reviewsec.catalog.models import ReviewSource, ReviewSubmission
 from reviewsec.submissions.models import UploadJob
@@ -130,10 +129,7 @@ def submission_product_ref(marketplace: str, asin: str) -> ProductRef:
     """404 for a marketplace we do not accept (``upload`` included), 400 for a bad ASIN."""
     if marketplace not in allowed_marketplaces(demo_extra_hosts()):
         raise UnknownMarketplace(f"{marketplace} is not a marketplace we accept reviews for.")
-    try:
-        return s.product_ref_from_asin(asin, marketplace)
-    except InvalidProductRef as error:
-        raise InvalidProduct(str(error)) from error
+    return product_ref_or_400(marketplace, asin)
 
 
 def request_client_key(request: Request) -> str:
@@ -147,14 +143,12 @@ def request_client_key(request: Request) -> str:
 def submission_body(
     submission: ReviewSubmission, analysis: Analysis | None, request: Request
 ) -> dict[str, Any]:
-    from reviewsec.api.serializers import SubmittedAnalysisSerializer
-
     product = submission.product
     return {
         "accepted": submission.accepted,
         "duplicates": submission.duplicates,
         "submission": submission.id,
-        "analysis": None if analysis is None else SubmittedAnalysisSerializer(analysis).data,
+        "analysis": None if analysis is None else s.SubmittedAnalysisSerializer(analysis).data,
         "verdict_url": _absolute(request, "web:product-verdict", product.marketplace, product.asin),
     }
 

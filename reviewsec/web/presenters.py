@@ -174,12 +174,15 @@ def _model_summary(model_id: int | None) -> dict[str, Any] | None:
 
 @functools.lru_cache(maxsize=8)
 def _contour_base_for_model(model_id: int) -> dict[str, Any] | None:
-    """Threshold model rows are never edited, only replaced, so the id is a safe key."""
-    from detector.reference import ReferenceModel
+    """Threshold model rows are never edited, only replaced, so the id is a safe key. The model
+    is the one the analyses themselves use, parsed once per process by the service."""
+    from reviewsec.analyses.services import reference_model_load
 
-    fit = ThresholdModel.objects.filter(id=model_id).values_list("fit", flat=True).first()
+    summary = _model_summary(model_id)
+    if summary is None:
+        return None
     try:
-        contours = ReferenceModel.from_dict(fit).contours() if fit else {}
+        model = reference_model_load(row_id=model_id, version=summary["version"])
     except (KeyError, TypeError, ValueError):
         return None
-    return charts.contour_base_figure(contours)
+    return charts.contour_base_figure(model.contours())
