@@ -21,7 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler.parsing.pages import is_robot_check
-from crawler.urls import NO_EXTRA_HOSTS, is_allowed_url
+from marketplaces import NO_EXTRA_HOSTS, is_allowed_url
 
 if TYPE_CHECKING:
     from typing import Self

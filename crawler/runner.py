@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.marketplaces import DEMO
 from crawler.outcome import CrawlOutcome, Reason, Status, describe
 from crawler.run_job import DEFAULT_MAX_REVIEWERS
-from crawler.urls import ProductRef
+from marketplaces import DEMO, ProductRef
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The child stops itself at timeout_s and saves what it has; this is how long it gets to do so

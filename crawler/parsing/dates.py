@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import dateparser
 
-from crawler.marketplaces import languages_for, marketplace_info
 from crawler.parsing.spec import date_sentences
+from marketplaces import languages_for, marketplace_info
 
 # The sentence of each language, shared with the browser extension (review_spec.json), e.g.
 # en "Reviewed in the United States on July 1, 2024", de "Rezension aus Deutschland vom 6. Juni

@@ -13,10 +13,10 @@ from decimal import Decimal
 from parsel import Selector
 
 from crawler.items import ProductItem
-from crawler.marketplaces import marketplace_info
 from crawler.parsing import spec as review_spec
 from crawler.parsing.numbers import parse_int, parse_ints, parse_percent, parse_price, parse_rating
 from crawler.parsing.text import clean_text
+from marketplaces import marketplace_info
 
 _PRICE = (
     "#corePriceDisplay_desktop_feature_div .priceToPay .a-offscreen",

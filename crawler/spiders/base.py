@@ -22,11 +22,10 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import signals
-from crawler.marketplaces import AMAZON_DOMAINS
 from crawler.middlewares import OffsiteRequest
 from crawler.outcome import Reason
 from crawler.parsing.pages import PageKind, classify_page
-from crawler.urls import base_url_for
+from marketplaces import AMAZON_DOMAINS, base_url_for
 
 _ASIN = re.compile(r"B[0-9A-Z]{9}|\d{9}[\dX]")
 

@@ -12,7 +12,7 @@ from crawler.items import ProductItem
 from crawler.parsing.pages import PageKind
 from crawler.parsing.product import parse_product
 from crawler.spiders.base import MarketplaceSpider
-from crawler.urls import product_page_url
+from marketplaces import product_page_url
 
 
 class ProductSpider(MarketplaceSpider):

@@ -18,7 +18,7 @@ from crawler.items import ReviewerItem
 from crawler.parsing.pages import PageKind
 from crawler.parsing.profile import parse_profile
 from crawler.spiders.base import MarketplaceSpider
-from crawler.urls import profile_page_url
+from marketplaces import profile_page_url
 
 _PROFILE_ID = re.compile(r"[A-Za-z0-9._-]{3,64}")
 

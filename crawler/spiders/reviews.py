@@ -34,7 +34,7 @@ from crawler.parsing.reviews import (
     reviews_expected,
 )
 from crawler.spiders.base import MarketplaceSpider
-from crawler.urls import product_page_url, review_page_url
+from marketplaces import product_page_url, review_page_url
 
 PAGE_SIZE = 10
 

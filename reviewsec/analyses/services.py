@@ -18,10 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 
 import detector
-from crawler.marketplaces import DEMO
 from crawler.outcome import CrawlOutcome, Status, describe
 from crawler.runner import CrawlProgress, run_crawl
-from crawler.urls import ProductRef, base_url_for, product_page_url
+from marketplaces import DEMO, ProductRef, base_url_for, product_page_url
 from reviewsec.analyses.dispatch import enqueue_crawl_job
 from reviewsec.analyses.errors import CrawlFailed, RetryableCrawlError
 from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ThresholdModel

@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from crawler.urls import InvalidProductRef
+from marketplaces import InvalidProductRef
 
 logger = logging.getLogger(__name__)
 

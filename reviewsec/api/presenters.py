@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
-from crawler.urls import ProductRef
+from marketplaces import ProductRef
 from reviewsec.analyses.models import Analysis, CrawlJob
 from reviewsec.api.selectors import VerdictVersion
 from reviewsec.catalog.models import Product

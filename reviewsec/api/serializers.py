@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
-from crawler.urls import InvalidProductRef, ProductRef, parse_product_ref, resolve_product_ref
+from marketplaces import InvalidProductRef, ProductRef, parse_product_ref, resolve_product_ref
 from reviewsec.analyses.models import Analysis, Category, JobState
 from reviewsec.catalog.marketplaces import demo_extra_hosts
 from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_LOOSE_PATTERN

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from crawler.urls import ProductRef, allowed_marketplaces
+from marketplaces import ProductRef, allowed_marketplaces
 from reviewsec.analyses.models import Analysis
 from reviewsec.api import serializers as s
 from reviewsec.api.errors import (

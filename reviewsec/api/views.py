@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crawler.urls import InvalidProductRef, ProductRef
+from marketplaces import InvalidProductRef, ProductRef
 from reviewsec.analyses.models import Analysis, CrawlJob
 from reviewsec.analyses.services import analysis_request
 from reviewsec.api import serializers as s

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from crawler.marketplaces import DEMO
+from marketplaces import DEMO
 
 
 def demo_extra_hosts() -> dict[str, str]:

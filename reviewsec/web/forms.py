@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from crawler.urls import InvalidProductRef, ProductRef, resolve_product_ref
+from marketplaces import InvalidProductRef, ProductRef, resolve_product_ref
 from reviewsec.catalog.marketplaces import demo_extra_hosts
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from crawler import urls
+from marketplaces import refs
 from reviewsec.analyses.models import CrawlJob
 from reviewsec.catalog.models import Product
 
@@ -16,7 +16,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(url: str, timeout_s: float = 5.0) -> None:
         raise AssertionError(f"the API tried to open {url}")
 
-    monkeypatch.setattr(urls, "fetch_location", refuse)
+    monkeypatch.setattr(refs, "fetch_location", refuse)
 
 
 BAD_BODIES = {

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from crawler import urls
+from marketplaces import refs
 from reviewsec.wsgi import application
 from tests.factories import make_product
 from tests.verdicts import make_analysis
@@ -42,7 +42,7 @@ def seeded(db, sent_jobs, settings, monkeypatch) -> Iterator[None]:
     def no_network(url: str, timeout_s: float = 5.0) -> None:
         raise OSError("no network in tests")
 
-    monkeypatch.setattr(urls, "fetch_location", no_network)
+    monkeypatch.setattr(refs, "fetch_location", no_network)
     # The operation examples name this product: one verdict on file, so 200s are generated too.
     make_analysis(make_product(asin="B0BBPNPZTC"), category="suspicious")
     # The raw WSGI app closes the database connection after each request, which would close the

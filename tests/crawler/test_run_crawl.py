@@ -14,7 +14,7 @@ from crawler import runner
 from crawler.outcome import CrawlOutcome
 from crawler.parsing.reviews import parse_reviews
 from crawler.runner import CrawlProgress, run_crawl
-from crawler.urls import ProductRef
+from marketplaces import ProductRef
 from tests.crawler.fake_market import FIXTURES, PAGES, FakeMarket
 from tests.crawler.helpers import BALDACCI_PRODUCT, DAWN_LIST, fixture, saved
 

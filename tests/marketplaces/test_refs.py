@@ -6,13 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.marketplaces import AMAZON_DOMAINS
-from crawler.urls import (
+from marketplaces import (
+    AMAZON_DOMAINS,
     InvalidProductRef,
     ProductRef,
     allowed_marketplaces,
-    demo_hosts,
-    fetch_location,
     is_allowed_url,
     parse_product_ref,
     product_page_url,
@@ -21,6 +19,7 @@ from crawler.urls import (
     resolve_short_link,
     review_page_url,
 )
+from marketplaces.refs import fetch_location
 from tests.crawler.fake_market import FakeMarket
 
 DEMO = {"127.0.0.1:8000": "demo", "localhost:8000": "demo"}
@@ -171,18 +170,6 @@ def test_refusals_explain_themselves_to_shoppers() -> None:
 
 
 # --- The demo market ----------------------------------------------------------------------------
-
-
-def test_demo_hosts_are_empty_while_the_demo_is_off() -> None:
-    assert demo_hosts({}) == {}
-    assert demo_hosts({"DEMO_MARKET": "0"}) == {}
-
-
-def test_demo_hosts_come_from_the_environment_when_the_demo_is_on() -> None:
-    assert demo_hosts({"DEMO_MARKET": "1"}) == DEMO
-    assert demo_hosts({"DEMO_MARKET": "true", "DEMO_MARKET_HOSTS": "Shop.test:9000"}) == {
-        "shop.test:9000": "demo"
-    }
 
 
 def test_a_demo_link_is_accepted_only_with_the_demo_on() -> None:

@@ -1,4 +1,4 @@
-"""Which product a shopper means, and the page addresses the spiders fetch.
+"""Which product a shopper means: a pasted URL or ASIN becomes a ``ProductRef`` or is refused.
 
 Everything a shopper pastes goes through :func:`parse_product_ref` before any network access:
 only hosts on the allow-list of Amazon marketplaces (and, while the demo is on, the demo
@@ -13,35 +13,31 @@ Short links (``amzn.to``, ``a.co``) need one network round trip per redirect;
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import tldextract
 
-from crawler.marketplaces import AMAZON_DOMAINS, DEMO, home_url
+from marketplaces.table import AMAZON_DOMAINS
 
 __all__ = [
     "NO_EXTRA_HOSTS",
     "SHORT_LINK_HOSTS",
+    "Fetch",
     "InvalidProductRef",
     "ProductRef",
     "allowed_marketplaces",
-    "base_url_for",
-    "demo_hosts",
+    "fetch_location",
     "is_allowed_url",
     "is_short_link",
     "parse_product_ref",
-    "product_page_url",
-    "profile_page_url",
     "resolve_product_ref",
     "resolve_short_link",
-    "review_page_url",
 ]
 
 NO_EXTRA_HOSTS: Mapping[str, str] = MappingProxyType({})
@@ -75,18 +71,6 @@ class ProductRef(NamedTuple):
 
 
 # --- Allow-list -------------------------------------------------------------------------------
-
-
-def demo_hosts(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """``{host:port: "demo"}`` for the demo market while ``DEMO_MARKET`` is on, else ``{}``.
-
-    The hosts come from ``DEMO_MARKET_HOSTS`` (comma-separated ``host:port``; default the local
-    development server). Pass the result as ``extra_hosts`` to the functions of this module.
-    """
-    if environ.get("DEMO_MARKET", "").strip().lower() not in {"1", "true", "yes", "on"}:
-        return {}
-    hosts = environ.get("DEMO_MARKET_HOSTS", "127.0.0.1:8000,localhost:8000")
-    return {host.strip().lower(): DEMO for host in hosts.split(",") if host.strip()}
 
 
 def allowed_marketplaces(extra_hosts: Mapping[str, str] = NO_EXTRA_HOSTS) -> frozenset[str]:
@@ -363,27 +347,3 @@ def resolve_product_ref(
             extra_hosts=extra_hosts,
         )
     return parse_product_ref(text, default_marketplace, extra_hosts=extra_hosts)
-
-
-# --- Page addresses ---------------------------------------------------------------------------
-
-
-def base_url_for(marketplace: str, base_url: str | None = None) -> str:
-    """Where a marketplace's pages live: ``base_url`` (a mirror, the demo) or the real shop."""
-    if base_url:
-        return base_url.rstrip("/")
-    return home_url(marketplace)
-
-
-def product_page_url(base_url: str, asin: str) -> str:
-    return f"{base_url.rstrip('/')}/dp/{asin}"
-
-
-def review_page_url(base_url: str, asin: str, page: int = 1, *, sort: str = "recent") -> str:
-    """A review-list page, newest first, so a recrawl can stop at reviews it already has."""
-    query = urlencode({"pageNumber": page, "sortBy": sort, "reviewerType": "all_reviews"})
-    return f"{base_url.rstrip('/')}/product-reviews/{asin}?{query}"
-
-
-def profile_page_url(base_url: str, profile_id: str) -> str:
-    return f"{base_url.rstrip('/')}/gp/profile/{profile_id}"
