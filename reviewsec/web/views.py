@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviewsec.analyses.models import Analysis, CrawlJob
 from reviewsec.analyses.selectors import analysis_latest, crawl_job_active
+from marketplaces import InvalidProductRef, ProductRef, parse_product_ref
 from reviewsec.analyses.services import AnalysisRequest, analysis_request
+from reviewsec.catalog.marketplaces import demo_extra_hosts
 from reviewsec.catalog.models import Product
 from reviewsec.moderation.selectors import moderator_review_for_product
 from reviewsec.web.forms import ProductRefForm
@@ -34,9 +36,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def product_analyse(request: HttpRequest, marketplace: str, asin: str) -> HttpResponse:
-    """Run a new analysis now (the retry button and "re-analyse")."""
-    product = get_object_or_404(Product, marketplace=marketplace, asin=asin)
-    return _follow(analysis_request(marketplace=product.marketplace, asin=product.asin, force=True))
+    """Run a new analysis now (the retry button, "re-analyse" and "Analyse this product")."""
+    product = Product.objects.filter(marketplace=marketplace, asin=asin).first()
+    ref = ProductRef(marketplace, asin) if product else _product_ref_or_404(marketplace, asin)
+    return _follow(analysis_request(marketplace=ref.marketplace, asin=ref.asin, force=True))
 
 
 @require_GET
@@ -53,7 +56,11 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 
 @require_GET
 def product_verdict(request: HttpRequest, marketplace: str, asin: str) -> HttpResponse:
-    product = get_object_or_404(Product, marketplace=marketplace, asin=asin)
+    product = Product.objects.filter(marketplace=marketplace, asin=asin).first()
+    if product is None:
+        ref = _product_ref_or_404(marketplace, asin)
+        product = Product(marketplace=ref.marketplace, asin=ref.asin)
+        return render(request, "web/no_verdict.html", {"product": product}, status=404)
     analysis = analysis_latest(product=product)
     if analysis is None:
         job = crawl_job_active(product=product)
@@ -74,6 +81,19 @@ def verdict_json(request: HttpRequest, marketplace: str, asin: str) -> JsonRespo
     if analysis is None:
         raise Http404("This product has not been analysed yet.")
     return JsonResponse(analysis.verdict, json_dumps_params={"ensure_ascii": False})
+
+
+def _product_ref_or_404(marketplace: str, asin: str) -> ProductRef:
+    """A product we could analyse (an allowed marketplace, a well-formed ASIN), else a 404."""
+    if marketplace == "upload":
+        raise Http404("Uploaded products exist only once their file is imported.")
+    try:
+        ref = parse_product_ref(asin, marketplace, extra_hosts=demo_extra_hosts())
+    except InvalidProductRef as error:
+        raise Http404(str(error)) from error
+    if ref.asin != asin:
+        raise Http404("That is not an ASIN as the shop writes it.")
+    return ref
 
 
 def _follow(outcome: AnalysisRequest) -> HttpResponse:
