@@ -76,8 +76,8 @@ def run_benchmarks() -> None:
     django.setup()
     from django.test import Client
 
-    from detector.simulate import demo_catalogue
     from reviewsec.analyses.services import analysis_request
+    from reviewsec.demo_market.products import demo_catalogue
 
     product = min(demo_catalogue(), key=lambda p: abs(p.n_reviews - 500))
     started = time.perf_counter()

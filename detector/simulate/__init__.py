@@ -17,13 +17,6 @@ Same seed, same output; products of a population are seeded independently, so
 """
 
 from .catalog import Listing
-from .demo import (
-    DEMO_ROBOT_CHECK_ASIN,
-    ReviewerProfile,
-    demo_catalogue,
-    reviewer_profile,
-    reviewer_profiles,
-)
 from .population import DEFAULT_MIX, iter_population, population, scenario_counts
 from .records import GroundTruth, ReviewColumns, SimulatedProduct, SimulatedReview
 from .scenarios import (
@@ -45,26 +38,21 @@ __all__ = [
     "ATTACK_SHARE_RANGE",
     "CSV_COLUMNS",
     "DEFAULT_MIX",
-    "DEMO_ROBOT_CHECK_ASIN",
     "HONEST_STAR_MIX",
     "SCENARIOS",
     "GroundTruth",
     "Listing",
     "ProductOptions",
     "ReviewColumns",
-    "ReviewerProfile",
     "SimulatedProduct",
     "SimulatedReview",
     "attack",
     "badmouth",
     "boost",
-    "demo_catalogue",
     "genuine_change",
     "honest",
     "iter_population",
     "population",
-    "reviewer_profile",
-    "reviewer_profiles",
     "scenario_counts",
     "simulate",
     "tiny",

@@ -1,4 +1,4 @@
-"""The demo shop's stock: the simulator's demo catalogue, indexed for page rendering.
+"""The demo shop's stock: its products and reviewer profiles, indexed for page rendering.
 
 Built once per process (a few hundred simulated reviews per product, well under a second) and
 kept read-only, so every page and every test sees the same shop for the same seed.
@@ -11,13 +11,9 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from detector.simulate import (
-    DEMO_ROBOT_CHECK_ASIN,
-    SimulatedProduct,
-    SimulatedReview,
-    demo_catalogue,
-)
-from detector.simulate.demo import ReviewerProfile, reviewer_profile
+from detector.simulate import SimulatedProduct, SimulatedReview
+from reviewsec.demo_market.products import DEMO_ROBOT_CHECK_ASIN, demo_catalogue
+from reviewsec.demo_market.profiles import ReviewerProfile, reviewer_profile
 
 REVIEWS_PER_PAGE = 10
 HINTS = {

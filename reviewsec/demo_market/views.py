@@ -17,9 +17,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from detector.simulate import DEMO_ROBOT_CHECK_ASIN, SimulatedProduct, SimulatedReview
+from detector.simulate import SimulatedProduct, SimulatedReview
 from reviewsec.demo_market import signin
 from reviewsec.demo_market.catalogue import REVIEWS_PER_PAGE, shop
+from reviewsec.demo_market.products import DEMO_ROBOT_CHECK_ASIN
 
 
 def demo_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -6,11 +6,11 @@ only the marketplace is the local demo shop instead of Amazon.
 
 import pytest
 
-from detector.simulate import DEMO_ROBOT_CHECK_ASIN, demo_catalogue
 from reviewsec.analyses.errors import RetryableCrawlError
 from reviewsec.analyses.models import CrawlJob, JobState
 from reviewsec.analyses.services import crawl_job_run
 from reviewsec.catalog.models import Product, Review
+from reviewsec.demo_market.products import DEMO_ROBOT_CHECK_ASIN, demo_catalogue
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 

@@ -7,10 +7,10 @@ exactly those, from the first page of the list, and nothing else.
 
 import pytest
 
-from detector.simulate import demo_catalogue
 from reviewsec.analyses.models import CrawlJob, JobState, JobTrigger
 from reviewsec.analyses.services import crawl_job_run
 from reviewsec.catalog.models import Product, Review
+from reviewsec.demo_market.products import demo_catalogue
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration, pytest.mark.slow]
 

@@ -16,7 +16,7 @@ def _paste(page, server_url: str, text: str) -> None:
 
 
 def test_pasting_a_demo_product_ends_on_a_four_panel_verdict(page, demo_live_server) -> None:
-    from detector.simulate import demo_catalogue
+    from reviewsec.demo_market.products import demo_catalogue
 
     boosted = next(p for p in demo_catalogue() if p.scenario == "boost")
     _paste(page, demo_live_server.url, f"{demo_live_server.url}/demo-market/dp/{boosted.asin}")
@@ -50,7 +50,7 @@ def test_a_bad_link_shows_the_error_next_to_the_box(page, demo_live_server) -> N
 
 
 def test_the_robot_check_product_ends_in_a_clear_failure(page, demo_live_server) -> None:
-    from detector.simulate import DEMO_ROBOT_CHECK_ASIN
+    from reviewsec.demo_market.products import DEMO_ROBOT_CHECK_ASIN
 
     _paste(
         page, demo_live_server.url, f"{demo_live_server.url}/demo-market/dp/{DEMO_ROBOT_CHECK_ASIN}"

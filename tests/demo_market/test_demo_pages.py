@@ -8,8 +8,8 @@ from crawler.parsing.pages import PageKind, classify_page
 from crawler.parsing.product import parse_product
 from crawler.parsing.profile import parse_profile
 from crawler.parsing.reviews import parse_reviews
-from detector.simulate import DEMO_ROBOT_CHECK_ASIN
 from reviewsec.demo_market.catalogue import REVIEWS_PER_PAGE, shop
+from reviewsec.demo_market.products import DEMO_ROBOT_CHECK_ASIN
 
 
 @pytest.fixture(autouse=True)

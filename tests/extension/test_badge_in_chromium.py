@@ -58,7 +58,7 @@ def extension_context(demo_live_server, monkeypatch) -> Iterator[tuple[object, s
 
 
 def _demo_asin(scenario: str) -> str:
-    from detector.simulate import demo_catalogue
+    from reviewsec.demo_market.products import demo_catalogue
 
     return next(p.asin for p in demo_catalogue() if p.scenario == scenario)
 

@@ -17,12 +17,12 @@ import uuid
 
 import pytest
 
-from detector.simulate import demo_catalogue
 from reviewsec.analyses.models import CrawlJob, JobState
 from reviewsec.analyses.services import child_database_url
 from reviewsec.analyses.tasks import crawl_job_task
 from reviewsec.catalog.models import Product, Review
 from reviewsec.celery import app
+from reviewsec.demo_market.products import demo_catalogue
 from tests.project.workers import kill_tree, sending_through, start_worker, stop_worker, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

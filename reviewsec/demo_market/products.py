@@ -1,23 +1,19 @@
-"""The demo marketplace's fixed catalogue, and reviewer profiles derived from simulated reviews.
+"""The demo shop's fixed products, simulated with ``detector.simulate``.
 
 The catalogue is the same on every start (stable ASINs ``B0DEMO0001``…, fixed seeds): three honest
 products, one with a genuine quality change, one boosted, one bad-mouthed and one with too few
 reviews to judge. ``DEMO_ROBOT_CHECK_ASIN`` is reserved for the product whose page answers with
 a robot check; the demo market serves that page itself, so it has no reviews here.
-
-Profiles are a pure function of the review, seeded by a hash of its ``user_id``, so the demo
-market can render any reviewer's page without storing anything.
 """
 
-import hashlib
+from __future__ import annotations
+
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
-from .catalog import Listing
-from .records import SimulatedProduct, SimulatedReview
-from .scenarios import SCENARIOS
+from detector.simulate import SCENARIOS, Listing, SimulatedProduct
 
 DEMO_ROBOT_CHECK_ASIN = "B0DEMO0099"
 
@@ -158,7 +154,7 @@ def demo_catalogue(seed: int = DEMO_SEED) -> list[SimulatedProduct]:
     wrong thing. The misses are real and measured on a population, not hidden:
     ``benchmarks/eval_detection.py`` reports, e.g., the share of boosts that go unnoticed (five-star
     fakes on a product whose own mean is already about 4.5 move the CUSUM by only 0.15 a review).
-    ``tests/detector/test_simulate_demo.py`` pins the demo verdicts so a detector change that
+    ``tests/demo_market/test_demo_products.py`` pins the demo verdicts so a detector change that
     moves them is seen.
     """
     return [
@@ -172,90 +168,3 @@ def demo_catalogue(seed: int = DEMO_SEED) -> list[SimulatedProduct]:
         )
         for index, item in enumerate(_CATALOGUE)
     ]
-
-
-@dataclass(frozen=True)
-class ReviewerProfile:
-    """What a reviewer's public profile page shows."""
-
-    user_id: str
-    profile_id: str  # as in /gp/profile/amzn1.account.<id>
-    display_name: str
-    location: str  # empty when the reviewer shows none
-    joined_on: date
-    review_count: int
-    badges: tuple[str, ...]
-
-
-_FIRST_NAMES = (
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
-    "Elizabeth", "William", "Barbara", "Carlos", "Susan", "Wei", "Jessica", "Daniel", "Sarah",
-    "Matthew", "Karen", "Anthony", "Priya", "Mark", "Nancy", "Kevin", "Lisa", "Brian", "Emily",
-)  # fmt: skip
-_LAST_NAMES = (
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Nguyen", "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Jackson", "Lee",
-    "Patel", "Harris", "Clark", "Lewis", "Walker", "Young", "Allen", "King", "Wright", "Scott",
-)  # fmt: skip
-_PLACES = {
-    "United States": (
-        "Austin, TX", "Columbus, OH", "Portland, OR", "Raleigh, NC", "Denver, CO",
-        "Tampa, FL", "Madison, WI", "Phoenix, AZ", "Albany, NY", "Boise, ID", "Richmond, VA",
-        "Sacramento, CA", "Minneapolis, MN", "Nashville, TN", "Pittsburgh, PA",
-    ),
-    "Canada": ("Toronto, ON", "Calgary, AB", "Halifax, NS"),
-    "United Kingdom": ("Leeds, UK", "Bristol, UK", "Glasgow, UK"),
-    "Germany": ("Köln, Deutschland", "Leipzig, Deutschland"),
-    "India": ("Pune, India", "Jaipur, India"),
-}  # fmt: skip
-
-
-def reviewer_profile(review: SimulatedReview) -> ReviewerProfile:
-    """The profile of the review's author, derived deterministically from the review.
-
-    Genuine reviewers mostly show a name and often a city, and joined months or years before
-    reviewing; campaign accounts are "Amazon Customer" or a name with digits, show no location,
-    and joined days before the review.
-    """
-    digest = hashlib.blake2b(review.user_id.encode(), digest_size=8).digest()
-    rng = np.random.default_rng(int.from_bytes(digest, "big"))
-    first = _FIRST_NAMES[rng.integers(len(_FIRST_NAMES))]
-    last = _LAST_NAMES[rng.integers(len(_LAST_NAMES))]
-    posted = review.posted_at.date()
-    if review.is_fake:
-        name = "Amazon Customer" if rng.random() < 0.4 else f"{first}{rng.integers(10, 2000)}"
-        location = ""
-        joined = posted - timedelta(days=int(rng.integers(1, 21)))
-    else:
-        name = _genuine_name(rng, first, last)
-        places = _PLACES.get(review.country, ())
-        location = places[rng.integers(len(places))] if places and rng.random() < 0.6 else ""
-        joined = posted - timedelta(days=int(rng.lognormal(np.log(900), 0.8)) + 1)
-    badges = ("Vine Voice",) if review.vine else ()
-    if review.reviewer_review_count >= 1000:
-        badges += ("Top 1000 Reviewer",)
-    return ReviewerProfile(
-        user_id=review.user_id,
-        profile_id=f"amzn1.account.{review.user_id}",
-        display_name=name,
-        location=location,
-        joined_on=joined,
-        review_count=review.reviewer_review_count,
-        badges=badges,
-    )
-
-
-def reviewer_profiles(product: SimulatedProduct) -> dict[str, ReviewerProfile]:
-    """Profiles of all of a product's reviewers, by ``user_id``."""
-    return {review.user_id: reviewer_profile(review) for review in product.reviews}
-
-
-def _genuine_name(rng: np.random.Generator, first: str, last: str) -> str:
-    style = rng.random()
-    if style < 0.55:
-        return f"{first} {last[0]}."
-    if style < 0.75:
-        return f"{first} {last}"
-    if style < 0.9:
-        return "Amazon Customer"
-    return f"{first.lower()}{last.lower()}{rng.integers(60, 100)}"

@@ -1,8 +1,9 @@
-"""detector.simulate demo catalogue: fixed products for the demo market, and reviewer profiles."""
+"""The demo market's fixed products and the reviewer profiles derived from their reviews."""
 
 from datetime import timedelta
 
-from detector.simulate import DEMO_ROBOT_CHECK_ASIN, demo_catalogue, reviewer_profiles
+from reviewsec.demo_market.products import DEMO_ROBOT_CHECK_ASIN, demo_catalogue
+from reviewsec.demo_market.profiles import reviewer_profiles
 
 
 def test_demo_catalogue_has_stable_asins_and_every_scenario():
