@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from marketplaces import InvalidProductRef, ProductRef, parse_product_ref
 from reviewsec.analyses.models import Analysis, CrawlJob
 from reviewsec.analyses.selectors import analysis_latest, crawl_job_active
-from marketplaces import InvalidProductRef, ProductRef, parse_product_ref
 from reviewsec.analyses.services import AnalysisRequest, analysis_request
 from reviewsec.catalog.marketplaces import demo_extra_hosts
 from reviewsec.catalog.models import Product

@@ -46,4 +46,4 @@ def test_a_product_without_a_verdict_offers_to_analyse_it(client: Client) -> Non
     product = make_product(asin="B0NOVERDCT")
     response = client.get(f"/p/{product.marketplace}/{product.asin}/")
     assert response.status_code == 404
-    assert "Analyse now" in response.content.decode()
+    assert "Analyse this product" in response.content.decode()

@@ -6,7 +6,6 @@ from django.views.defaults import server_error
 
 from reviewsec.analyses.models import CrawlJob
 from reviewsec.catalog.models import Product
-from tests.analyses.conftest import sent_jobs  # noqa: F401  (crawls are recorded, never run)
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
