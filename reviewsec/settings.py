@@ -209,6 +209,9 @@ SUBMISSION_MAX_BODY_BYTES = env.int("SUBMISSION_MAX_BODY_BYTES", default=512 * 1
 SUBMISSION_DAILY_CAP = env.int("SUBMISSION_DAILY_CAP", default=2000)
 # The largest review file /upload/ and POST /api/v1/uploads accept (413 over).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Checked while the file streams in: its size once decompressed (a .gz), and one line's length.
+UPLOAD_MAX_DECOMPRESSED_BYTES = env.int("UPLOAD_MAX_DECOMPRESSED_BYTES", default=100 * 1024 * 1024)
+UPLOAD_MAX_LINE_CHARS = env.int("UPLOAD_MAX_LINE_CHARS", default=1024 * 1024)
 
 # --- JSON API (reviewsec.api) -------------------------------------------------------------------
 
@@ -266,7 +269,6 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "reviewsec.web.staticfinders.PlotlyFinder",  # static/vendor/plotly.min.js, from the package
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -44,7 +44,7 @@ def consistency_figure(consistency: dict[str, Any]) -> dict[str, Any] | None:
         subplot_titles=("Ratings in arrival order", "CUSUM detection functions"),
     )
     figure.add_trace(
-        go.Scattergl(
+        go.Scatter(
             x=x,
             y=ratings,
             mode="markers",

@@ -59,7 +59,7 @@ def test_the_charts_are_embedded_as_plotly_json(client: Client, analysis: Analys
         payload = body[body.index(">", start) + 1 : body.index("</script>", start)]
         figure = json.loads(payload)
         assert figure["data"], chart
-    assert "vendor/plotly.min.js" in body
+    assert "vendor/plotly-cartesian.min.js" in body
 
 
 def test_the_verdict_json_is_the_stored_verdict(client: Client, analysis: Analysis) -> None:
@@ -71,7 +71,7 @@ def test_the_verdict_json_is_the_stored_verdict(client: Client, analysis: Analys
 def test_plotly_is_served_locally(client: Client, settings) -> None:
     from django.contrib.staticfiles import finders
 
-    assert finders.find("vendor/plotly.min.js")
+    assert finders.find("vendor/plotly-cartesian.min.js")
 
 
 def test_the_history_charts_every_verdict_and_marks_where_the_category_changed(
