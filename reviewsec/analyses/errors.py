@@ -1,5 +1,9 @@
 """Domain errors of the analysis flow, each with a message a shopper can read."""
 
+# The longest wait of the crawl task between two tries of a RetryableCrawlError (its
+# ``retry_backoff_max``); housekeeping adds it to the time limit to know when a job is stuck.
+RETRY_BACKOFF_MAX_SECONDS = 15 * 60
+
 
 class CrawlFailed(Exception):
     """The crawl could not produce reviews to analyse; ``str(error)`` is for the shopper."""

@@ -1,4 +1,4 @@
-"""Housekeeping: prune old finished jobs, and find jobs (crawls, uploads) whose worker died.
+"""Housekeeping: prune old finished jobs, and find jobs whose worker died.
 
 A job row is *stuck* when nobody is working on it any more. Two ways to know:
 
@@ -13,6 +13,9 @@ A job row is *stuck* when nobody is working on it any more. Two ways to know:
 A stuck job is re-queued **once** (its old message revoked, so two workers never run it side by
 side); stuck a second time, it is failed with a reason the shopper can read, so the product's
 "one active job" slot is freed and the next request starts afresh.
+
+Other kinds of job (uploads) are tidied by the tasks their apps register with
+``hooks.on_housekeeping``; their counts join the report under their own names.
 """
 
 from __future__ import annotations
@@ -20,13 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from reviewsec.analyses.dispatch import enqueue_crawl_job
+from reviewsec.analyses import hooks
+from reviewsec.analyses.dispatch import crawl_job_dispatcher
+from reviewsec.analyses.errors import RETRY_BACKOFF_MAX_SECONDS
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob, JobState
+from reviewsec.celery import app
+from reviewsec.health.heartbeat import heartbeats_live
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +47,8 @@ _MARGIN = dt.timedelta(minutes=5)
 
 def stuck_after() -> dt.timedelta:
     """How long an active job may go untouched before it counts as stuck."""
-    from reviewsec.analyses.tasks import crawl_job_task
-
     time_limit = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    longest_backoff = dt.timedelta(seconds=crawl_job_task.retry_backoff_max)
+    longest_backoff = dt.timedelta(seconds=RETRY_BACKOFF_MAX_SECONDS)
     return time_limit + longest_backoff + _MARGIN
 
 
@@ -51,8 +57,16 @@ class Housekeeping:
     pruned: int
     requeued: list[int]
     failed: list[int]
-    uploads_pruned: int = 0
-    uploads_failed: list[str] = field(default_factory=list)
+    # What the registered tasks of other job kinds did, by name (``uploads_failed``…).
+    others: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pruned": self.pruned,
+            "requeued": self.requeued,
+            "failed": self.failed,
+            **self.others,
+        }
 
 
 def crawl_jobs_prune(*, now: dt.datetime | None = None, days: int | None = None) -> int:
@@ -87,8 +101,6 @@ def workers_alive() -> frozenset[str] | None:
     or Redis not answering): then only the time limit decides, never a missing heartbeat."""
     if not settings.REDIS_URL:
         return None
-    from reviewsec.health.heartbeat import heartbeats_live
-
     try:
         live = heartbeats_live(redis_url=settings.REDIS_URL, role="worker")
     except Exception:
@@ -116,7 +128,7 @@ def crawl_jobs_recover(*, now: dt.datetime | None = None) -> tuple[list[int], li
                 updated_at=now,
             )
             if claimed:
-                enqueue_crawl_job(job.id)
+                crawl_job_dispatcher.enqueue(job.id)
                 requeued.append(job.id)
                 logger.warning("crawl job %s was stuck (%s); re-queued once", job.id, job.stage)
         else:
@@ -135,44 +147,12 @@ def crawl_jobs_recover(*, now: dt.datetime | None = None) -> tuple[list[int], li
     return requeued, failed
 
 
-UPLOAD_STUCK_MESSAGE = (
-    "The upload stopped unexpectedly (the worker handling it went away); nothing more will "
-    "happen to it. Please upload the file again: reviews already imported are not duplicated."
-)
-
-
-def upload_jobs_tidy(*, now: dt.datetime | None = None) -> tuple[int, list[str]]:
-    """Fail upload jobs nobody is working on any more, and delete finished ones past retention.
-
-    An upload imports in one transaction, so a dead worker leaves either nothing or every review
-    imported; uploading again is always safe (duplicates are ignored), hence fail, not re-queue.
-    """
-    from reviewsec.submissions.models import UploadJob
-    from reviewsec.submissions.upload_jobs import upload_job_fail
-
-    now = now or timezone.now()
-    stuck = UploadJob.objects.filter(
-        state__in=ACTIVE_JOB_STATES, updated_at__lt=now - stuck_after()
-    )
-    failed = [str(job_id) for job_id in stuck.values_list("id", flat=True)]
-    for job_id in failed:
-        upload_job_fail(job_id=job_id, errors=[UPLOAD_STUCK_MESSAGE])
-    cutoff = now - dt.timedelta(days=settings.JOB_RETENTION_DAYS)
-    pruned, _ = UploadJob.objects.filter(
-        state__in=[JobState.DONE, JobState.FAILED], finished_at__lt=cutoff
-    ).delete()
-    return pruned, failed
-
-
 def housekeeping_run(*, now: dt.datetime | None = None) -> Housekeeping:
+    now = now or timezone.now()
     requeued, failed = crawl_jobs_recover(now=now)
-    uploads_pruned, uploads_failed = upload_jobs_tidy(now=now)
+    others = hooks.housekeeping_tasks_run(now=now)
     return Housekeeping(
-        pruned=crawl_jobs_prune(now=now),
-        requeued=requeued,
-        failed=failed,
-        uploads_pruned=uploads_pruned,
-        uploads_failed=uploads_failed,
+        pruned=crawl_jobs_prune(now=now), requeued=requeued, failed=failed, others=others
     )
 
 
@@ -180,8 +160,6 @@ def _revoke(task_id: str) -> None:
     """Tell workers to drop the job's old message if it is still somewhere in the queue."""
     if not task_id or settings.CELERY_TASK_ALWAYS_EAGER:
         return
-    from reviewsec.celery import app
-
     try:
         app.control.revoke(task_id)
     except Exception:  # a broker hiccup must not stop the re-queue itself

@@ -29,7 +29,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reviewsec.analyses.dispatch import enqueue_crawl_job
+from reviewsec.analyses import hooks
+from reviewsec.analyses.dispatch import crawl_job_dispatcher
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob, JobState, JobTrigger
 from reviewsec.catalog.models import Product
 
@@ -94,17 +95,13 @@ def spread_offset(product_id: int, interval: dt.timedelta) -> dt.timedelta:
 
 
 def product_signals(product: Product) -> ProductSignals:
-    from reviewsec.moderation.models import CaseStatus, ReviewCase
-
     categories = list(
         product.analyses.order_by("-created_at", "-id").values_list("category", flat=True)[
             :VOLATILITY_WINDOW
         ]
     )
     changes = sum(1 for newer, older in itertools.pairwise(categories) if newer != older)
-    in_queue = ReviewCase.objects.filter(
-        product=product, status__in=[CaseStatus.OPEN, CaseStatus.NEEDS_RECRAWL]
-    ).exists()
+    in_queue = hooks.product_in_review_queue(product=product)
     return ProductSignals(product.last_requested_at, in_queue, changes)
 
 
@@ -152,7 +149,7 @@ def recrawl_due_enqueue(
         if job is None:
             continue
         countdown = spacing * len(enqueued)
-        enqueue_crawl_job(job.id, countdown=countdown)
+        crawl_job_dispatcher.enqueue(job.id, countdown=countdown)
         enqueued.append(job.id)
     if due_count:
         logger.info(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import tempfile
@@ -14,16 +13,18 @@ from urllib.parse import quote
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 import detector
 from crawler.outcome import CrawlOutcome, Status, describe
 from crawler.runner import CrawlProgress, run_crawl
 from marketplaces import DEMO, ProductRef, base_url_for, product_page_url
-from reviewsec.analyses.dispatch import enqueue_crawl_job
+from reviewsec.analyses import hooks
+from reviewsec.analyses.dispatch import crawl_job_dispatcher
 from reviewsec.analyses.errors import CrawlFailed, RetryableCrawlError
 from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ThresholdModel
+from reviewsec.analyses.scheduling import product_schedule_next
 from reviewsec.analyses.selectors import (
     analysis_is_fresh,
     analysis_latest,
@@ -58,7 +59,7 @@ def analysis_request(*, marketplace: str, asin: str, force: bool = False) -> Ana
         return AnalysisRequest(product=product, analysis=latest, job=None)
     job, created = crawl_job_get_or_create(product=product)
     if created:
-        enqueue_crawl_job(job.id)
+        crawl_job_dispatcher.enqueue(job.id)
     return AnalysisRequest(product=product, analysis=None, job=job)
 
 
@@ -140,8 +141,6 @@ def crawl_job_fail(*, job_id: int, message: str, code: str = "error") -> None:
 
 def _schedule_after(job_id: int) -> None:
     """Whatever the outcome, the recrawl policy decides when the product is fetched next."""
-    from reviewsec.analyses.scheduling import product_schedule_next
-
     product = Product.objects.filter(crawl_jobs__id=job_id).first()
     if product is not None and product.last_crawled_at is not None:
         product_schedule_next(product=product)
@@ -154,11 +153,7 @@ def orphaned_in_process(job: CrawlJob) -> bool:
     """In-process mode only: an active job no thread of this server runs and nobody touched for
     a minute was left behind by a restart (threads die with the process), so nobody will finish
     it. With a broker, housekeeping finds stuck jobs instead."""
-    from reviewsec.analyses.dispatch import running_here
-
-    if not settings.CELERY_TASK_ALWAYS_EAGER or running_here(job.id):
-        return False
-    return timezone.now() - job.updated_at > dt.timedelta(seconds=60)
+    return crawl_job_dispatcher.orphaned(job.id, updated_at=job.updated_at)
 
 
 def threshold_model_active() -> tuple[ThresholdModel, Any]:
@@ -221,15 +216,11 @@ def analysis_create(
         pci=(verdict.get("consistency") or {}).get("pci"),
         ero_satisfaction=(verdict.get("ero") or {}).get("satisfaction"),
     )
-    from reviewsec.moderation.services import case_open_for_analysis  # local: no import cycle
-
-    case_open_for_analysis(analysis=analysis)
+    hooks.verdict_stored(analysis=analysis)
     return analysis
 
 
 def _review_sources(product: Product) -> dict[str, int]:
-    from django.db.models import Count
-
     rows = product.reviews.values("source").annotate(n=Count("id")).order_by("source")
     return {row["source"]: row["n"] for row in rows}
 

@@ -11,7 +11,10 @@ from typing import Any
 from celery import Task, shared_task
 
 from reviewsec.analyses import services
-from reviewsec.analyses.errors import RetryableCrawlError
+from reviewsec.analyses.errors import RETRY_BACKOFF_MAX_SECONDS, RetryableCrawlError
+from reviewsec.analyses.housekeeping import housekeeping_run
+from reviewsec.analyses.refits import threshold_model_refit
+from reviewsec.analyses.scheduling import products_never_scheduled, recrawl_due_enqueue
 
 
 class CrawlJobTask(Task):
@@ -38,7 +41,7 @@ class CrawlJobTask(Task):
     acks_late=True,
     autoretry_for=(RetryableCrawlError,),
     retry_backoff=60,
-    retry_backoff_max=15 * 60,
+    retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS,
     retry_jitter=True,
     max_retries=3,
 )
@@ -50,8 +53,6 @@ def crawl_job_task(self: Task, job_id: int) -> None:
 @shared_task(name="reviewsec.analyses.recrawl_due")
 def recrawl_due_task() -> dict[str, Any]:
     """Beat, every ``RECRAWL_PERIOD_SECONDS``: start the most overdue incremental recrawls."""
-    from reviewsec.analyses.scheduling import products_never_scheduled, recrawl_due_enqueue
-
     backfilled = products_never_scheduled()
     batch = recrawl_due_enqueue()
     return {"backfilled": backfilled, "due": batch.due, "enqueued": batch.enqueued}
@@ -60,8 +61,6 @@ def recrawl_due_task() -> dict[str, Any]:
 @shared_task(name="reviewsec.analyses.threshold_refit", acks_late=True)
 def threshold_refit_task() -> dict[str, Any]:
     """Beat, weekly: refit the reference model from a fresh sample; activate it only if sane."""
-    from reviewsec.analyses.refits import threshold_model_refit
-
     outcome = threshold_model_refit()
     version = outcome.activated.version if outcome.activated else None
     return {"activated": version, "sampled": outcome.sampled, "reason": outcome.reason}
@@ -69,18 +68,9 @@ def threshold_refit_task() -> dict[str, Any]:
 
 @shared_task(name="reviewsec.analyses.housekeeping")
 def housekeeping_task() -> dict[str, Any]:
-    """Beat, every 5 minutes: re-queue stuck jobs once, then fail them; fail abandoned uploads;
-    prune old finished jobs."""
-    from reviewsec.analyses.housekeeping import housekeeping_run
-
-    done = housekeeping_run()
-    return {
-        "pruned": done.pruned,
-        "requeued": done.requeued,
-        "failed": done.failed,
-        "uploads_pruned": done.uploads_pruned,
-        "uploads_failed": done.uploads_failed,
-    }
+    """Beat, every 5 minutes: re-queue stuck crawl jobs once, then fail them; prune old finished
+    jobs; run the tidying other job kinds registered (abandoned uploads)."""
+    return housekeeping_run().as_dict()
 
 
 def _job_id(args: Any, kwargs: Any) -> Any:

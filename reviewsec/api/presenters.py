@@ -11,10 +11,10 @@ from rest_framework.request import Request
 
 from marketplaces import ProductRef
 from reviewsec.analyses.models import Analysis, CrawlJob
+from reviewsec.analyses.progress import crawl_job_status
 from reviewsec.api.selectors import VerdictVersion
 from reviewsec.catalog.models import Product
 from reviewsec.moderation.selectors import moderator_review_for_product
-from reviewsec.web.presenters import job_status_payload
 
 # A cached verdict body is keyed by its analysis and decision, so it cannot go stale in substance;
 # the expiry only bounds how long the product's title, price and the like may lag behind a crawl
@@ -64,7 +64,7 @@ def job_body(job: CrawlJob, request: Request) -> dict[str, Any]:
     """The progress page's own status JSON, plus the product and absolute links."""
     product = job.product
     return {
-        **job_status_payload(job),
+        **crawl_job_status(job),
         "product": product_body(product),
         "links": {
             "status": _absolute(request, "api:job-detail", job.id),

@@ -38,7 +38,11 @@ from reviewsec.submissions.services import (
     submission_analyse,
     submission_create,
 )
-from reviewsec.submissions.upload_jobs import upload_job_create, upload_job_status
+from reviewsec.submissions.upload_jobs import (
+    upload_job_create,
+    upload_job_orphan_check,
+    upload_job_status,
+)
 from reviewsec.submissions.upload_limits import limit_upload_size, upload_too_large_message
 
 
@@ -122,6 +126,7 @@ class UploadJobView(APIView):
         job = UploadJob.objects.filter(id=job_id).defer("content").first()
         if job is None:
             raise NotFound("There is no upload with that id.")
+        job = upload_job_orphan_check(job=job)
         return Response(upload_job_body(job, request))
 
 

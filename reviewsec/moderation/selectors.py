@@ -34,3 +34,10 @@ def moderator_review_for_product(*, product: Product) -> ModeratorReview | None:
     return ModeratorReview(
         status=case.status, label=PUBLIC_LABELS[CaseStatus(case.status)], decided_at=case.decided_at
     )
+
+
+def product_in_review_queue(*, product: Product) -> bool:
+    """Whether a moderator is waiting for fresh evidence (an open case, or a recrawl asked for)."""
+    return ReviewCase.objects.filter(
+        product=product, status__in=[CaseStatus.OPEN, CaseStatus.NEEDS_RECRAWL]
+    ).exists()

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reviewsec.analyses.models import Analysis
+from reviewsec.analyses.services import analysis_request
 from reviewsec.moderation.models import (
     SEVERITY_BY_CATEGORY,
     CaseStatus,
@@ -174,8 +175,6 @@ def moderators_group_sync(*, using: str = "default") -> Group:
 
 
 def _recrawl(case: ReviewCase) -> None:
-    from reviewsec.analyses.services import analysis_request
-
     product = case.product
     analysis_request(marketplace=product.marketplace, asin=product.asin, force=True)
 

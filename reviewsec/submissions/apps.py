@@ -6,3 +6,11 @@ class SubmissionsConfig(AppConfig):
 
     name = "reviewsec.submissions"
     verbose_name = "Submitted reviews"
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready: these modules import models.
+        from reviewsec.analyses import hooks
+        from reviewsec.submissions import tasks  # noqa: F401  (registers the upload task by name)
+        from reviewsec.submissions.housekeeping import upload_housekeeping
+
+        hooks.on_housekeeping(upload_housekeeping)

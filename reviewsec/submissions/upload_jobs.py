@@ -16,8 +16,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from reviewsec.analyses.models import JobState
+from reviewsec.analyses.models import ACTIVE_JOB_STATES, JobState
 from reviewsec.catalog.models import Product, ReviewSource
+from reviewsec.lib.dispatch import JobDispatcher
 from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.services import submission_analyse, submission_create
 from reviewsec.submissions.uploads import UPLOAD_MARKETPLACE, UploadInvalid, upload_parse
@@ -32,19 +33,25 @@ STAGE_LABELS = {
     "done": "Done",
     "failed": "The file could not be imported",
 }
+ORPHANED_MESSAGE = (
+    "The upload was interrupted when the server restarted; please upload the file again "
+    "(reviews already imported are not duplicated)."
+)
+
+upload_job_dispatcher = JobDispatcher(
+    task_name="reviewsec.submissions.upload_job", thread_name="upload-job"
+)
 
 
 def upload_job_create(*, file_name: str, content: bytes, client_key: str) -> UploadJob:
     """Store the file with a queued job; the job is sent once the transaction commits."""
-    from reviewsec.submissions.dispatch import enqueue_upload_job
-
     job = UploadJob.objects.create(
         file_name=file_name[:255],
         file_size=len(content),
         content=content,
         client_key=client_key,
     )
-    enqueue_upload_job(job.id)
+    upload_job_dispatcher.enqueue(str(job.id))
     return job
 
 
@@ -122,6 +129,18 @@ def upload_job_fail(*, job_id: uuid.UUID | str, errors: list[str]) -> None:
         updated_at=now,
         content=b"",
     )
+
+
+def upload_job_orphan_check(*, job: UploadJob) -> UploadJob:
+    """Fail a job a server restart left behind (in-process mode; see ``reviewsec.lib.dispatch``),
+    so its progress page says so instead of waiting for ever. Returns the job as it now is."""
+    if job.state not in ACTIVE_JOB_STATES:
+        return job
+    if not upload_job_dispatcher.orphaned(str(job.id), updated_at=job.updated_at):
+        return job
+    upload_job_fail(job_id=job.id, errors=[ORPHANED_MESSAGE])
+    job.refresh_from_db()
+    return job
 
 
 def upload_job_status(job: UploadJob) -> dict[str, Any]:

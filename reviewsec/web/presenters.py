@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.urls import reverse
 
-from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ThresholdModel
+from reviewsec.analyses.models import Analysis, ThresholdModel
 from reviewsec.web import charts
 
 BADGES = {
@@ -18,44 +17,6 @@ BADGES = {
     "highly_suspicious": ("Highly suspicious", "badge-high"),
     "insufficient_data": ("Not enough reviews", "badge-insufficient"),
 }
-
-STAGE_LABELS = {
-    "": "Waiting for a worker",
-    "starting": "Starting",
-    "restarting": "Restarting after an interruption",
-    "product": "Reading the product page",
-    "reviews": "Reading reviews",
-    "reviewers": "Reading reviewer profiles",
-    "storing": "Saving reviews",
-    "analysing": "Analysing",
-    "done": "Done",
-}
-
-
-def job_status_payload(job: CrawlJob) -> dict[str, Any]:
-    """The JSON the progress page polls: state, stage, counts, percent and where to go next."""
-    expected = job.reviews_expected or 0
-    if job.state == JobState.DONE:
-        percent = 100
-    elif expected:
-        percent = min(95, int(100 * job.reviews_fetched / expected))
-    else:
-        percent = 5 if job.state == JobState.RUNNING else 0
-    product = job.product
-    return {
-        "id": job.id,
-        "state": job.state,
-        "stage": job.stage,
-        "stage_label": STAGE_LABELS.get(job.stage, job.stage.replace("_", " ").capitalize()),
-        "pages_fetched": job.pages_fetched,
-        "reviews_fetched": job.reviews_fetched,
-        "reviews_expected": job.reviews_expected,
-        "percent": percent,
-        "error": job.error,
-        "error_code": job.error_code,
-        "verdict_url": reverse("web:product-verdict", args=[product.marketplace, product.asin]),
-        "retry_url": reverse("web:product-analyse", args=[product.marketplace, product.asin]),
-    }
 
 
 def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, Any]:
@@ -72,6 +33,9 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
         "badge_label": label,
         "badge_class": css,
         "reasons": (verdict.get("verdict") or {}).get("reasons") or [],
+        "headline": verdict_headline(verdict, analysis.product),
+        "baseline": verdict_baseline(verdict, _model_summary(analysis.threshold_model_id)),
+        "is_insufficient": analysis.category == "insufficient_data",
         "collection": verdict.get("collection") or {},
         "review_sources": review_sources((verdict.get("collection") or {}).get("sources") or {}),
         "consistency": consistency,
@@ -91,8 +55,46 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
     }
 
 
+DIRECTION_LABELS = {
+    "inflated": "The rating looks inflated",
+    "deflated": "The rating looks deflated",
+    "none": "The rating looks trustworthy",
+}
+
+
+def verdict_headline(verdict: dict[str, Any], product: Any) -> dict[str, Any]:
+    """What the top of the page shows: the verdict's ``summary`` block (grade, direction, shop and
+    adjusted rating, one sentence) where the detector wrote one; until then only what is known,
+    the category's first reason as the sentence and the shop's own rating, nothing derived."""
+    summary = verdict.get("summary") or {}
+    reasons = (verdict.get("verdict") or {}).get("reasons") or []
+    text = summary.get("headline") or (reasons[0] if reasons else "")
+    interval = summary.get("adjusted_interval") or None
+    return {
+        "grade": summary.get("grade"),
+        "direction": summary.get("direction"),
+        "direction_label": DIRECTION_LABELS.get(summary.get("direction") or ""),
+        "shop_rating": summary.get("shop_rating", getattr(product, "shop_average_rating", None)),
+        "adjusted_rating": summary.get("adjusted_rating"),
+        "adjusted_interval": interval if interval and len(interval) == 2 else None,
+        "text": text,
+        "more_reasons": [reason for reason in reasons if reason != text],
+    }
+
+
+def verdict_baseline(verdict: dict[str, Any], model: dict[str, Any] | None) -> dict[str, Any]:
+    """What "compared with reference products" means for this verdict: how many, and whether
+    they are simulated (the packaged model) or sampled from this database (a refit)."""
+    reference = verdict.get("reference") or {}
+    products = reference.get("products") or (model or {}).get("sample_size")
+    kind = reference.get("kind")
+    if kind is None and model is not None:
+        kind = "simulated" if str(model.get("version", "")).startswith("packaged-") else "database"
+    return {"products": products, "kind": kind, "version": (model or {}).get("version")}
+
+
 # Bump when the charts change shape, so cached figures of the old shape are not served.
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
 FIGURES_CACHE_SECONDS = 7 * 24 * 3600
 
 
@@ -107,6 +109,9 @@ def _verdict_figures(analysis: Analysis) -> dict[str, Any]:
             "consistency": charts.consistency_figure(verdict.get("consistency") or {}),
             "satisfaction": charts.satisfaction_figure(ero),
             "tukey": charts.tukey_heatmap_figure(ero),
+            "ratings": charts.rating_histogram_figure(
+                ((verdict.get("consistency") or {}).get("series") or {}).get("ratings") or []
+            ),
             "distributions": [
                 {"id": f"dist-{f['name']}", "figure": charts.distribution_figure(f)}
                 for f in ero.get("features") or []

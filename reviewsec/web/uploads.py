@@ -12,7 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.services import client_key_for
-from reviewsec.submissions.upload_jobs import upload_job_create, upload_job_status
+from reviewsec.submissions.upload_jobs import (
+    upload_job_create,
+    upload_job_orphan_check,
+    upload_job_status,
+)
 from reviewsec.submissions.upload_limits import (
     SizeLimitedUploadHandler,
     limit_upload_size,
@@ -60,6 +64,7 @@ def _form(request: HttpRequest, form: UploadForm, error: str = "") -> HttpRespon
 @require_GET
 def upload_progress(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     job = get_object_or_404(UploadJob.objects.defer("content"), id=job_id)
+    job = upload_job_orphan_check(job=job)
     return render(
         request, "web/upload_progress.html", {"job": job, "status": upload_job_status(job)}
     )
@@ -68,4 +73,5 @@ def upload_progress(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def upload_status(request: HttpRequest, job_id: uuid.UUID) -> JsonResponse:
     job = get_object_or_404(UploadJob.objects.defer("content"), id=job_id)
+    job = upload_job_orphan_check(job=job)
     return JsonResponse(upload_job_status(job))

@@ -10,13 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from marketplaces import InvalidProductRef, ProductRef, parse_product_ref
 from reviewsec.analyses.models import Analysis, CrawlJob
+from reviewsec.analyses.progress import crawl_job_status
 from reviewsec.analyses.selectors import analysis_latest, crawl_job_active
 from reviewsec.analyses.services import AnalysisRequest, analysis_request
 from reviewsec.catalog.marketplaces import demo_extra_hosts
 from reviewsec.catalog.models import Product
+from reviewsec.demo_market.catalogue import demo_products_for_home
 from reviewsec.moderation.selectors import moderator_review_for_product
 from reviewsec.web.forms import ProductRefForm
-from reviewsec.web.presenters import job_status_payload, verdict_context
+from reviewsec.web.presenters import verdict_context
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,13 +47,13 @@ def product_analyse(request: HttpRequest, marketplace: str, asin: str) -> HttpRe
 @require_GET
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(CrawlJob.objects.select_related("product"), id=job_id)
-    return render(request, "web/progress.html", {"job": job, "status": job_status_payload(job)})
+    return render(request, "web/progress.html", {"job": job, "status": crawl_job_status(job)})
 
 
 @require_GET
 def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     job = get_object_or_404(CrawlJob.objects.select_related("product"), id=job_id)
-    return JsonResponse(job_status_payload(job))
+    return JsonResponse(crawl_job_status(job))
 
 
 @require_GET
@@ -107,6 +109,4 @@ def _follow(outcome: AnalysisRequest) -> HttpResponse:
 def _demo_products() -> list[dict[str, str]]:
     if not settings.DEMO_MARKET:
         return []
-    from reviewsec.demo_market.catalogue import demo_products_for_home
-
     return demo_products_for_home()

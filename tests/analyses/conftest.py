@@ -1,6 +1,6 @@
 import pytest
 
-from reviewsec.analyses import dispatch
+from reviewsec.analyses.dispatch import crawl_job_dispatcher
 
 
 class SentJobs(list[int]):
@@ -19,5 +19,5 @@ class SentJobs(list[int]):
 def sent_jobs(monkeypatch: pytest.MonkeyPatch) -> SentJobs:
     """Record the job ids handed to the broker instead of running them (the broker is external)."""
     sent = SentJobs()
-    monkeypatch.setattr(dispatch, "_send", sent)
+    monkeypatch.setattr(crawl_job_dispatcher, "_send", sent)
     return sent

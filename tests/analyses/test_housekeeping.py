@@ -117,36 +117,6 @@ def test_with_a_broker_an_active_job_is_joined_not_replaced(settings, sent_jobs)
     assert outcome.job.id == running.id
 
 
-def test_an_abandoned_upload_is_failed_readably_and_old_ones_are_pruned() -> None:
-    from reviewsec.analyses.housekeeping import UPLOAD_STUCK_MESSAGE
-    from reviewsec.submissions.models import UploadJob
-
-    def upload(state: str, **fields: object) -> UploadJob:
-        return UploadJob.objects.create(
-            state=state, file_name="r.jsonl", file_size=3, content=b"{}\n", client_key="k", **fields
-        )
-
-    abandoned = upload(JobState.RUNNING)
-    UploadJob.objects.filter(id=abandoned.id).update(
-        updated_at=timezone.now() - stuck_after() - dt.timedelta(minutes=1)
-    )
-    working = upload(JobState.RUNNING)
-    old = upload(JobState.DONE, finished_at=timezone.now() - dt.timedelta(days=45))
-
-    done = housekeeping_run()
-
-    assert done.uploads_failed == [str(abandoned.id)] and done.uploads_pruned == 1
-    abandoned.refresh_from_db()
-    assert (abandoned.state, abandoned.errors, bytes(abandoned.content)) == (
-        JobState.FAILED,
-        [UPLOAD_STUCK_MESSAGE],
-        b"",
-    )
-    working.refresh_from_db()
-    assert working.state == JobState.RUNNING
-    assert not UploadJob.objects.filter(id=old.id).exists()
-
-
 @pytest.mark.integration
 def test_a_job_whose_worker_stopped_beating_is_requeued_within_minutes(
     redis_url, settings, sent_jobs, django_capture_on_commit_callbacks

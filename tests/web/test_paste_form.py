@@ -10,11 +10,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    from reviewsec.analyses import dispatch
+    from reviewsec.analyses.dispatch import crawl_job_dispatcher
     from tests.analyses.conftest import SentJobs
 
     sent = SentJobs()
-    monkeypatch.setattr(dispatch, "_send", sent)
+    monkeypatch.setattr(crawl_job_dispatcher, "_send", sent)
     return sent
 
 

@@ -1,0 +1,76 @@
+"""Where the apps above ``analyses`` plug into it, so that imports point one way (DESIGN §1).
+
+``analyses`` imports none of ``moderation``, ``submissions``, ``web`` or ``api``, yet a stored
+verdict must open a moderation case when it is suspicious, the recrawl policy must know which
+products a moderator is waiting for, and housekeeping must tidy the upload jobs too. The higher
+app registers a function here from its ``AppConfig.ready()``; ``analyses`` calls every registered
+function, in the order they were registered. With nothing registered each call is a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Protocol, TypeVar
+
+from reviewsec.analyses.models import Analysis
+from reviewsec.catalog.models import Product
+
+
+class VerdictStored(Protocol):
+    """Told of every analysis stored (moderation opens or updates the product's case)."""
+
+    def __call__(self, *, analysis: Analysis) -> object: ...
+
+
+class ReviewQueueCheck(Protocol):
+    """Whether a moderator is waiting for fresh evidence on the product (a short interval)."""
+
+    def __call__(self, *, product: Product) -> bool: ...
+
+
+class HousekeepingTask(Protocol):
+    """Tidies another kind of job; its counts join the housekeeping report under their names."""
+
+    def __call__(self, *, now: dt.datetime) -> Mapping[str, object]: ...
+
+
+_verdict_stored: list[VerdictStored] = []
+_review_queue_checks: list[ReviewQueueCheck] = []
+_housekeeping_tasks: list[HousekeepingTask] = []
+
+
+def on_verdict_stored(hook: VerdictStored) -> None:
+    _register(_verdict_stored, hook)
+
+
+def on_review_queue_check(hook: ReviewQueueCheck) -> None:
+    _register(_review_queue_checks, hook)
+
+
+def on_housekeeping(hook: HousekeepingTask) -> None:
+    _register(_housekeeping_tasks, hook)
+
+
+def verdict_stored(*, analysis: Analysis) -> None:
+    for hook in list(_verdict_stored):
+        hook(analysis=analysis)
+
+
+def product_in_review_queue(*, product: Product) -> bool:
+    return any(check(product=product) for check in list(_review_queue_checks))
+
+
+def housekeeping_tasks_run(*, now: dt.datetime) -> dict[str, object]:
+    report: dict[str, object] = {}
+    for task in list(_housekeeping_tasks):
+        report.update(task(now=now))
+    return report
+
+
+Hook = TypeVar("Hook")
+
+
+def _register(hooks: list[Hook], hook: Hook) -> None:
+    if hook not in hooks:  # ready() may run twice (tests, management commands)
+        hooks.append(hook)

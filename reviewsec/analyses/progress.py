@@ -1,0 +1,47 @@
+"""A crawl job's progress as JSON: what the progress page polls and the API's job body holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from reviewsec.analyses.models import CrawlJob, JobState
+
+STAGE_LABELS = {
+    "": "Waiting for a worker",
+    "starting": "Starting",
+    "restarting": "Restarting after an interruption",
+    "product": "Reading the product page",
+    "reviews": "Reading reviews",
+    "reviewers": "Reading reviewer profiles",
+    "storing": "Saving reviews",
+    "analysing": "Analysing",
+    "done": "Done",
+}
+
+
+def crawl_job_status(job: CrawlJob) -> dict[str, Any]:
+    """The JSON the progress page polls: state, stage, counts, percent and where to go next."""
+    expected = job.reviews_expected or 0
+    if job.state == JobState.DONE:
+        percent = 100
+    elif expected:
+        percent = min(95, int(100 * job.reviews_fetched / expected))
+    else:
+        percent = 5 if job.state == JobState.RUNNING else 0
+    product = job.product
+    return {
+        "id": job.id,
+        "state": job.state,
+        "stage": job.stage,
+        "stage_label": STAGE_LABELS.get(job.stage, job.stage.replace("_", " ").capitalize()),
+        "pages_fetched": job.pages_fetched,
+        "reviews_fetched": job.reviews_fetched,
+        "reviews_expected": job.reviews_expected,
+        "percent": percent,
+        "error": job.error,
+        "error_code": job.error_code,
+        "verdict_url": reverse("web:product-verdict", args=[product.marketplace, product.asin]),
+        "retry_url": reverse("web:product-analyse", args=[product.marketplace, product.asin]),
+    }
