@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    model = detector.default_threshold_model()
+    model = detector.default_reference_model()
     cases: dict[str, Mapping[str, Any]] = {}
     for scenario in ("honest", "boost"):
         arrays = simulate(scenario, seed=1, n_reviews=args.reviews).to_arrays()
@@ -46,12 +46,10 @@ def main() -> None:
     print(f"detector.analyze on {args.reviews:,} reviews, {args.repeat} runs (median / best):")
     worst = 0.0
     for name, reviews in cases.items():
-        detector.analyze(reviews, threshold_model=model)  # warm-up
-        median, best = timed(
-            lambda r=reviews: detector.analyze(r, threshold_model=model), args.repeat
-        )
+        detector.analyze(reviews, reference=model)  # warm-up
+        median, best = timed(lambda r=reviews: detector.analyze(r, reference=model), args.repeat)
         with_json, _ = timed(
-            lambda r=reviews: detector.analyze(r, threshold_model=model).to_dict(), args.repeat
+            lambda r=reviews: detector.analyze(r, reference=model).to_dict(), args.repeat
         )
         worst = max(worst, median)
         print(

@@ -28,8 +28,7 @@ from collections.abc import Callable
 import numba
 import numpy as np
 
-from detector import cvt
-from detector.consistency import pci, pci_grid
+from detector.consistency import cvt, pci, pci_grid
 
 NU, H = 0.6, 3.0
 
@@ -62,7 +61,7 @@ def show(label: str, median: float, best: float, target: str = "") -> None:
 FIRST_CALL = """
 import time
 import numpy as np
-from detector.cusum_kernel import alarm_intervals, covered_counts, detection_functions
+from detector.consistency.kernel import alarm_intervals, covered_counts, detection_functions
 start = time.perf_counter()
 x = np.array([3.0, 5.0, 1.0])
 detection_functions(x, 3.0, 0.3)
@@ -129,7 +128,7 @@ def main() -> None:
     print(f"  {sum(x.size for x in reference):,} ratings; grid {grid[0]}..{grid[-1]} ({len(grid)})")
     fitted = cvt.fit(reference, thresholds=grid)
     median, best = timed(lambda: cvt.fit(reference, thresholds=grid), args.repeat)
-    show("detector.cvt.fit", median, best, "< 2 s")
+    show("detector.consistency.cvt.fit", median, best, "< 2 s")
     print(f"  fitted line h = {fitted.a0:.3f} + {fitted.a1:.5f}·c")
 
     print("\n3. PCI over the 60-threshold grid for one product of 10,000 ratings")

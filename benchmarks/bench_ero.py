@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from detector.ero import analyze_ero, features_from_reviews
-from detector.ero_calibration import fit_calibration
+from detector.ero import analyze_ero, fit_calibration
+from detector.features import features_from_reviews
 
 COUNTRIES = ["US", "UK", "DE", "FR", "IN", "CA", "JP", "IT"]
 

@@ -42,7 +42,7 @@ def confusion(
     """scenario → Counter of verdict categories."""
     table: dict[str, Counter[str]] = {}
     for product in products:
-        verdict = detector.analyze(product.to_arrays(), threshold_model=model, params=params)
+        verdict = detector.analyze(product.to_arrays(), reference=model, params=params)
         table.setdefault(product.scenario, Counter())[verdict.category] += 1
     return table
 

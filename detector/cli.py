@@ -26,16 +26,16 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import numpy as np
 from tqdm import tqdm
 
-from detector import cvt
-from detector.analysis import analyze, default_threshold_model
+from detector.analysis import analyze
+from detector.consistency import cvt
 from detector.io import BadReviewFile, PassRestarted, ProductReviews, ReviewSource
 from detector.prepare import MIN_REVIEWS
-from detector.reference import ReferenceModel, fit_reference
+from detector.reference import ReferenceModel, default_reference_model, fit_reference
 from detector.verdict import AnalysisParams, Verdict
 
 __all__ = ["MIN_OWN_PRODUCTS", "main"]
@@ -49,7 +49,6 @@ _LABELS = {
     "highly_suspicious": "highly suspicious",
     "insufficient_data": "not enough data",
 }
-Model = ReferenceModel | cvt.ThresholdModel
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -99,17 +98,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     return 0
 
 
-def _load_model(path: Path) -> Model:
+def _load_model(path: Path) -> ReferenceModel:
+    """A reference model's JSON, or a bare CvT model's (no ERO calibration)."""
     try:
         data = json.loads(path.read_text("utf-8"))
         if data.get("schema") == cvt.SCHEMA:
-            return cvt.ThresholdModel.from_dict(data)
+            return ReferenceModel.cvt_only(cvt.ThresholdModel.from_dict(data))
         return ReferenceModel.from_dict(data)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise BadReviewFile(f"cannot use {path} as a threshold model: {error}") from None
 
 
-def _progress(path: Path, description: str, total: int | None, unit: str = "B") -> tqdm:
+def _progress(path: Path, description: str, total: int | None, unit: str = "B") -> tqdm[NoReturn]:
     """A progress bar on stderr for long files (tqdm hides it when stderr is not a terminal)."""
     small = path.stat().st_size < _PROGRESS_BYTES
     scale = unit == "B"
@@ -118,10 +118,12 @@ def _progress(path: Path, description: str, total: int | None, unit: str = "B") 
     )
 
 
-def _reference(source: ReviewSource, given: Model | None, reference_size: int) -> tuple[Model, int]:
+def _reference(
+    source: ReviewSource, given: ReferenceModel | None, reference_size: int
+) -> tuple[ReferenceModel, int]:
     """Pass 1: check the file, count products, choose the model. Returns (model, products)."""
     size = None if source.path.suffix == ".gz" else source.path.stat().st_size
-    bars: dict[str, tqdm] = {}
+    bars: dict[str, tqdm[NoReturn]] = {}
 
     def progress(stage: str, read: int) -> None:
         if stage not in bars:
@@ -146,7 +148,7 @@ def _reference(source: ReviewSource, given: Model | None, reference_size: int) -
             f"{MIN_REVIEWS}+ reviews; {MIN_OWN_PRODUCTS} are needed to fit the file's own)",
             file=sys.stderr,
         )
-        return default_threshold_model(), products
+        return default_reference_model(), products
     print(
         f"detector: fitting the reference model on {len(sample):,} of the file's "
         f"{eligible:,} products with {MIN_REVIEWS}+ reviews",
@@ -162,7 +164,7 @@ def _reference(source: ReviewSource, given: Model | None, reference_size: int) -
 
 
 def _first_pass(
-    source: ReviewSource, progress: Any, given: Model | None, reference_size: int
+    source: ReviewSource, progress: Any, given: ReferenceModel | None, reference_size: int
 ) -> tuple[int, int, list[ProductReviews]]:
     """(products, products with 20+ reviews, a seeded uniform sample of the latter)."""
     rng = np.random.default_rng(0)
@@ -185,13 +187,13 @@ def _first_pass(
 _worker_state: dict[str, Any] = {}
 
 
-def _init_worker(model: Model, params: AnalysisParams, as_json: bool) -> None:
+def _init_worker(model: ReferenceModel, params: AnalysisParams, as_json: bool) -> None:
     _worker_state.update(model=model, params=params, as_json=as_json)
 
 
 def _line(product: ProductReviews) -> str:
     state = _worker_state
-    verdict = analyze(product.reviews, threshold_model=state["model"], params=state["params"])
+    verdict = analyze(product.reviews, reference=state["model"], params=state["params"])
     if state["as_json"]:
         record = {"product": product.product, **verdict.to_dict()}
         return json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -200,7 +202,7 @@ def _line(product: ProductReviews) -> str:
 
 def _verdict_lines(
     source: ReviewSource,
-    model: Model,
+    model: ReferenceModel,
     params: AnalysisParams,
     as_json: bool,
     jobs: int,

@@ -3,7 +3,8 @@
 ``detector.analyze`` and the reference fit both start here, so every product is read the same way:
 
 * ``rating`` must be whole stars 1–5 and ``posted_at`` datetimes; every other array must have
-  their length. Unknown keys are ignored.
+  their length. Unknown keys are ignored. This is the one check of the ratings in an analysis:
+  what follows is told ``check_ratings=False``.
 * Reviews are sorted by ``posted_at`` with a stable sort: ties keep their source order (DESIGN
   §3.1). Reviews without a date (NaT) cannot be placed in time and are left out (and counted).
 * The datetime unit says what the source knows: day precision (``datetime64[D]``) means no time
@@ -17,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from detector.ero import features_from_reviews
+from detector.features import features_from_reviews
 
 __all__ = ["FEATURE_KEYS", "MIN_REVIEWS", "PreparedReviews", "prepare_reviews"]
 
@@ -39,7 +40,7 @@ class PreparedReviews:
     undated: int = 0  # reviews left out because they have no date
 
 
-def prepare_reviews(reviews: Mapping[str, Any]) -> PreparedReviews:
+def prepare_reviews(reviews: Mapping[str, ArrayLike | None]) -> PreparedReviews:
     """Validated, date-sorted arrays and ERO features; ``ValueError`` says what is wrong."""
     for key in ("rating", "posted_at"):
         if key not in reviews:
@@ -66,7 +67,7 @@ def prepare_reviews(reviews: Mapping[str, Any]) -> PreparedReviews:
     return PreparedReviews(ratings[order], posted_at, has_time, features, undated=n - dated)
 
 
-def _ratings(values: Any) -> NDArray[np.int64]:
+def _ratings(values: ArrayLike | None) -> NDArray[np.int64]:
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"'rating' must be one-dimensional, got shape {array.shape}")
@@ -85,7 +86,7 @@ def _ratings(values: Any) -> NDArray[np.int64]:
     return numbers.astype(np.int64)
 
 
-def _datetimes(values: Any) -> NDArray[np.datetime64]:
+def _datetimes(values: ArrayLike | None) -> NDArray[np.datetime64]:
     array = np.asarray(values)
     if array.dtype.kind != "M":
         try:

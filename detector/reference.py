@@ -3,8 +3,9 @@
 Both halves of the verdict judge a product against a population of reference products: the CvT
 line gives its CUSUM threshold h_d, and the ERO calibration says how unusual its rating groups'
 differences are. ``ReferenceModel`` holds both, fitted from the same products, so one JSON object
-(stored in the Django ``ThresholdModel.fit`` field, or shipped as
-``detector/data/default_reference_model.json``) is all ``detector.analyze`` needs.
+(stored by the Django app, or shipped as ``detector/data/default_reference_model.json``) is all
+``detector.analyze`` needs. A model without a calibration (``ReferenceModel.cvt_only``: a bare CvT
+line) shows every ERO feature as a signal outside the verdict.
 
 **Refinement of the CvT intercept (DESIGN §3.4 needs it).** The paper's line h = a0 + a1·c runs
 through the *middle* of a PCI contour, so about half of all honest reference products still show a
@@ -38,13 +39,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from detector import cvt
-from detector.consistency import DEFAULT_H0, DEFAULT_NU, cusum, pci_grid
-from detector.ero import analyze_ero
-from detector.ero_calibration import EROCalibration, FeatureCalibration
-from detector.ero_results import OmnibusStatistic
+from detector.consistency import DEFAULT_H0, DEFAULT_NU, cusum, cvt, pci_grid
+from detector.ero import (
+    EROCalibration,
+    FeatureCalibration,
+    OmnibusStatistic,
+    analyze_ero,
+)
 from detector.prepare import MIN_REVIEWS, PreparedReviews, prepare_reviews
 
 __all__ = [
@@ -74,7 +78,7 @@ _TRIM_EFFECTS = 200
 
 
 class HasArrays(Protocol):
-    def to_arrays(self) -> Mapping[str, Any]: ...
+    def to_arrays(self) -> Mapping[str, ArrayLike | None]: ...
 
 
 @dataclass(frozen=True)
@@ -82,17 +86,24 @@ class ReferenceModel:
     """A CvT threshold model and an ERO calibration fitted from the same reference products."""
 
     threshold_model: cvt.ThresholdModel
-    calibration: EROCalibration
+    calibration: EROCalibration | None
     false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE
     verdict_features: tuple[str, ...] = DEFAULT_VERDICT_FEATURES
     source: str = ""
     version: str = "1"
 
+    @classmethod
+    def cvt_only(cls, threshold_model: cvt.ThresholdModel) -> ReferenceModel:
+        """A bare CvT line without an ERO calibration: no ERO feature decides the verdict."""
+        return cls(threshold_model=threshold_model, calibration=None)
+
     @property
     def reference_products(self) -> int:
+        if self.calibration is None:
+            return len(self.threshold_model.reference_pci)
         return self.calibration.reference_products
 
-    def threshold_for(self, x: Any) -> tuple[float, int]:
+    def threshold_for(self, x: ArrayLike) -> tuple[float, int]:
         """(h_d, C-index) for a product's ratings in arrival order."""
         return self.threshold_model.threshold_for(x)
 
@@ -110,16 +121,17 @@ class ReferenceModel:
             "false_alarm_rate": self.false_alarm_rate,
             "verdict_features": list(self.verdict_features),
             "threshold_model": self.threshold_model.to_dict(),
-            "ero_calibration": self.calibration.to_dict(),
+            "ero_calibration": None if self.calibration is None else self.calibration.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReferenceModel:
         if data.get("schema") != SCHEMA:
             raise ValueError(f"not a reference model ({SCHEMA}): schema {data.get('schema')!r}")
+        calibration = data["ero_calibration"]
         return cls(
             threshold_model=cvt.ThresholdModel.from_dict(data["threshold_model"]),
-            calibration=EROCalibration.from_dict(data["ero_calibration"]),
+            calibration=None if calibration is None else EROCalibration.from_dict(calibration),
             false_alarm_rate=float(data["false_alarm_rate"]),
             verdict_features=tuple(str(name) for name in data["verdict_features"]),
             source=str(data.get("source", "")),
@@ -158,7 +170,7 @@ def fit_reference(
     members = robust_members(statistics) if robust else list(range(len(kept)))
     if len(members) < 2:
         raise ValueError("fewer than two reference products are left after trimming")
-    series = [kept[i].ratings.astype(np.float64) for i in members]
+    series: list[NDArray[np.float64]] = [kept[i].ratings.astype(np.float64) for i in members]
     if robust:  # each product's own ratings in a seeded random order: no change left in time
         series = [
             np.random.default_rng([_SHUFFLE_SEED, i]).permutation(x) for i, x in enumerate(series)
@@ -177,7 +189,7 @@ def fit_reference(
 
 
 def raise_to_false_alarm_rate(
-    model: cvt.ThresholdModel, series: Sequence[np.ndarray], false_alarm_rate: float
+    model: cvt.ThresholdModel, series: Sequence[NDArray[np.float64]], false_alarm_rate: float
 ) -> cvt.ThresholdModel:
     """The model with a0 set so a share ``false_alarm_rate`` of ``series`` alarms at h_d.
 
@@ -186,9 +198,14 @@ def raise_to_false_alarm_rate(
     share is covered, never fewer).
     """
     excursions = np.array(
-        [max(g.max() for g in cusum(x, float(x.mean()), model.nu)) for x in series]
+        [
+            max(g.max() for g in cusum(x, float(x.mean()), model.nu, check_ratings=False))
+            for x in series
+        ]
     )
-    pci_h0 = np.array([pci_grid(x, [model.h0], nu=model.nu)[0] for x in series])
+    pci_h0 = np.array(
+        [pci_grid(x, [model.h0], nu=model.nu, check_ratings=False)[0] for x in series]
+    )
     c_index = np.array([model.c_index_for(float(p)) for p in pci_h0])
     residual = excursions - model.a1 * c_index
     a0 = float(np.quantile(residual, 1.0 - false_alarm_rate, method="higher"))
@@ -221,7 +238,7 @@ Statistics = dict[str, OmnibusStatistic]
 def _omnibus_statistics(prepared: PreparedReviews, wanted: set[str]) -> Statistics:
     """The omnibus statistic of every testable verdict feature (what the calibration fits)."""
     features = {name: values for name, values in prepared.features.items() if name in wanted}
-    result = analyze_ero(prepared.ratings, features)
+    result = analyze_ero(prepared.ratings, features, check_ratings=False)
     return {
         f.name: f.omnibus
         for f in result.features
@@ -282,7 +299,9 @@ def _thinned(calibration: EROCalibration, size: int = _TRIM_EFFECTS) -> EROCalib
     return replace(calibration, features=features)
 
 
-def satisfactions(calibration: EROCalibration, statistics: Sequence[Statistics]) -> np.ndarray:
+def satisfactions(
+    calibration: EROCalibration, statistics: Sequence[Statistics]
+) -> NDArray[np.float64]:
     """Each product's ERO satisfaction min(1, m · min p) over its m calibrated features.
 
     The same numbers as ``analyze_ero(..., calibration=calibration).satisfaction`` (1 where no
@@ -308,7 +327,7 @@ def satisfactions(calibration: EROCalibration, statistics: Sequence[Statistics])
 
 def _calibrated_p_values(
     feature: FeatureCalibration, found: Sequence[OmnibusStatistic]
-) -> np.ndarray:
+) -> NDArray[np.float64]:
     value = np.array([s.value for s in found])[:, None]
     df1 = np.array([s.df1 for s in found], dtype=np.float64)[:, None]
     df2 = np.array([s.df2 for s in found], dtype=np.float64)[:, None]
@@ -322,7 +341,8 @@ def _calibrated_p_values(
             central, stats.f.sf(value, df1, df2), stats.ncf.sf(value, df1, df2, shifted)
         )
     tails = np.clip(np.nan_to_num(tails, nan=0.0), 0.0, 1.0)
-    return (1.0 + tails.sum(axis=1)) / (tails.shape[1] + 1.0)
+    p_values: NDArray[np.float64] = (1.0 + tails.sum(axis=1)) / (tails.shape[1] + 1.0)
+    return p_values
 
 
 @lru_cache(maxsize=1)

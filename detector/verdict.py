@@ -31,15 +31,19 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detector import DETECTOR_VERSION
 from detector.consistency import ConsistencyResult
 from detector.ero import EROResult
+from detector.ero.distributions import Distribution
+from detector.features import feature
 from detector.prepare import MIN_REVIEWS
 
 __all__ = [
     "CATEGORIES",
     "DETECTOR_VERSION",
+    "JSON",
     "SCHEMA",
     "AnalysisParams",
     "Category",
@@ -49,6 +53,7 @@ __all__ = [
 ]
 
 SCHEMA = "reviewsec.verdict/1"
+JSON = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
 Category = Literal["normal", "suspicious", "highly_suspicious", "insufficient_data"]
 CATEGORIES: tuple[Category, ...] = (
     "normal",
@@ -84,7 +89,7 @@ class AnalysisParams:
         """``params`` as given, built from a mapping of field names, or the defaults."""
         if params is None:
             return cls()
-        if isinstance(params, cls):
+        if isinstance(params, AnalysisParams):
             return params
         known = {f.name for f in fields(cls)}
         unknown = set(params) - known
@@ -124,10 +129,9 @@ class Verdict:
     reviews_analyzed: int
     consistency: ConsistencyResult | None = None
     ero: EROResult | None = None
-    # Per ERO feature: its human label and its distribution by star level (for the page's charts).
-    labels: Mapping[str, str] = field(default_factory=dict)
-    distributions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
-    dates: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # Per ERO feature: its distribution by star level (for the page's charts).
+    distributions: Mapping[str, Distribution] = field(default_factory=dict, repr=False)
+    dates: NDArray[np.datetime64] | None = field(default=None, repr=False, compare=False)
     detector_version: str = DETECTOR_VERSION
 
     @property
@@ -149,10 +153,10 @@ class Verdict:
         ero = None
         if self.ero is not None:
             ero = _checked(self.ero.to_dict())
-            for feature in ero["features"]:
-                name = feature["name"]
-                feature["label"] = self.labels.get(name, name.replace("_", " ").capitalize())
-                feature["distribution"] = copy.deepcopy(self.distributions.get(name))
+            for block in ero["features"]:
+                name = block["name"]
+                block["label"] = feature(name).label
+                block["distribution"] = copy.deepcopy(self.distributions.get(name))
         return {
             "schema": SCHEMA,
             "reviews_analyzed": self.reviews_analyzed,
@@ -169,11 +173,13 @@ def _checked(value: dict[str, Any]) -> dict[str, Any]:
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
-        return json_safe(value)
+        safe = json_safe(value)
+        assert isinstance(safe, dict)
+        return safe
     return value
 
 
-def json_safe(value: Any) -> Any:
+def json_safe(value: object) -> JSON:
     """``value`` with numpy scalars as Python numbers, tuples as lists, NaN/±inf as None."""
     if isinstance(value, Mapping):
         return {str(key): json_safe(item) for key, item in value.items()}
@@ -183,4 +189,6 @@ def json_safe(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"{type(value).__name__} {value!r} has no JSON form")

@@ -1,6 +1,7 @@
 """Small vectorised random helpers shared by the simulator's modules."""
 
 import numpy as np
+from numpy.typing import NDArray
 
 _ALPHANUMERIC = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
 
@@ -13,7 +14,8 @@ def categorical(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarra
     """
     cumulative = np.cumsum(p)
     picks = np.searchsorted(cumulative, rng.random(size) * cumulative[-1], side="right")
-    return np.minimum(picks, len(p) - 1)
+    picked: NDArray[np.intp] = np.minimum(picks, len(p) - 1)
+    return picked
 
 
 def random_ids(rng: np.random.Generator, count: int, *, prefix: str, length: int) -> np.ndarray:

@@ -328,7 +328,8 @@ def _attack_first_day(
 
 
 def _utc(moment: np.datetime64) -> datetime:
-    return moment.astype(datetime).replace(tzinfo=UTC)
+    naive: datetime = moment.astype(datetime)
+    return naive.replace(tzinfo=UTC)
 
 
 def _as_tuple(mix: np.ndarray) -> tuple[float, ...]:

@@ -9,6 +9,7 @@ Everything here is vectorised per product: the random draws are numpy arrays and
 per-review Python work is one ``str.join``, so millions of reviews stay cheap.
 """
 
+from collections.abc import Mapping
 from functools import lru_cache
 from math import gcd
 
@@ -209,7 +210,8 @@ def _walks(rng: np.random.Generator, count: int, bank_size: int, width: int) -> 
     strides = _coprime_strides(bank_size)
     first = rng.integers(0, bank_size, size=(count, 1))
     stride = strides[rng.integers(0, strides.size, size=(count, 1))]
-    return ((first + stride * np.arange(min(width, bank_size))) % bank_size).tolist()
+    walks: list[list[int]] = ((first + stride * np.arange(min(width, bank_size))) % bank_size).tolist()
+    return walks
 
 
 def genuine_texts(
@@ -273,7 +275,7 @@ def fake_titles(rng: np.random.Generator, ratings: np.ndarray) -> list[str]:
 def _pick_per_star(
     rng: np.random.Generator,
     ratings: np.ndarray,
-    banks: dict[int, tuple[str, ...]],
+    banks: Mapping[int, tuple[str, ...]],
     noun: str = "",
 ) -> list[str]:
     picked: list[str] = [""] * ratings.size

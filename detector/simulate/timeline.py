@@ -15,6 +15,7 @@ the reviewer's time zone, then are converted to UTC.
 from datetime import date
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .draws import categorical
 
@@ -73,7 +74,8 @@ def daily_intensity(rng: np.random.Generator, start: date, life_days: int) -> np
     since = t - onsets
     spikes = 1.0 + (sizes * np.exp(-np.maximum(since, 0.0) / fades) * (since >= 0)).sum(axis=0)
     noise = rng.gamma(3.0, 1.0 / 3.0, size=life_days)
-    return ramp * decline * drift * season * weekday_effect * spikes * noise
+    rate: NDArray[np.float64] = ramp * decline * drift * season * weekday_effect * spikes * noise
+    return rate
 
 
 def genuine_days(rng: np.random.Generator, n: int, start: date, life_days: int) -> np.ndarray:
@@ -99,4 +101,5 @@ def utc_offsets_seconds(rng: np.random.Generator, countries: np.ndarray) -> np.n
     offsets = _UTC_OFFSET_HOURS[countries]
     home = countries == HOME_COUNTRY
     offsets[home] = _US_OFFSETS[categorical(rng, _US_OFFSET_SHARE, int(home.sum()))]
-    return (offsets * 3600).astype(np.int64)
+    seconds: NDArray[np.int64] = (offsets * 3600).astype(np.int64)
+    return seconds

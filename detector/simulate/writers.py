@@ -20,7 +20,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from json.encoder import encode_basestring as _quote  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _quote
 from typing import TextIO
 
 import numpy as np
@@ -134,8 +134,9 @@ def _csv_rows(product: SimulatedProduct, *, truth: bool) -> list[list[object]]:
     return [list(row) for row in zip(*columns, strict=True)]
 
 
-def _booleans(values: np.ndarray) -> list[str]:
-    return np.where(values, "true", "false").tolist()
+def _booleans(values: np.ndarray) -> list[object]:
+    words: list[object] = np.where(values, "true", "false").tolist()
+    return words
 
 
 def _image(review_id: str, index: int) -> dict[str, str]:
@@ -150,8 +151,8 @@ def _image(review_id: str, index: int) -> dict[str, str]:
 @contextmanager
 def _opened(out: Destination, *, newline: str | None) -> Iterator[TextIO]:
     """``out`` itself if it is an open text stream, else the file at that path opened to write."""
-    if hasattr(out, "write"):
-        yield out  # type: ignore[misc]
+    if not isinstance(out, str | os.PathLike):
+        yield out
         return
-    with open(out, "w", encoding="utf-8", newline=newline) as stream:  # type: ignore[arg-type]
+    with open(out, "w", encoding="utf-8", newline=newline) as stream:
         yield stream

@@ -10,18 +10,18 @@ from detector.simulate import simulate
 
 @pytest.fixture(scope="module")
 def model():
-    return detector.default_threshold_model()
+    return detector.default_reference_model()
 
 
 def test_an_honest_product_is_normal(model):
-    verdict = detector.analyze(simulate("honest", seed=2).to_arrays(), threshold_model=model)
+    verdict = detector.analyze(simulate("honest", seed=2).to_arrays(), reference=model)
     assert verdict.category == "normal"
     assert verdict.reasons[0].startswith("The ratings stayed steady over time")
 
 
 def test_a_bad_mouthing_campaign_is_highly_suspicious_and_the_reasons_name_it(model):
     product = simulate("badmouth", seed=1, fake_share=0.25)
-    verdict = detector.analyze(product.to_arrays(), threshold_model=model)
+    verdict = detector.analyze(product.to_arrays(), reference=model)
     assert verdict.category == "highly_suspicious"
     first_fake, last_fake = product.truth.fake_index_range
     assert any(
@@ -34,7 +34,7 @@ def test_a_bad_mouthing_campaign_is_highly_suspicious_and_the_reasons_name_it(mo
 
 
 def test_a_boosting_campaign_is_flagged_and_its_5_star_reviews_are_named(model):
-    verdict = detector.analyze(simulate("boost", seed=1).to_arrays(), threshold_model=model)
+    verdict = detector.analyze(simulate("boost", seed=1).to_arrays(), reference=model)
     assert verdict.category == "highly_suspicious"
     text = " ".join(verdict.reasons)
     assert "clearly more positive than usual: 5.0 stars on average" in text
@@ -42,9 +42,7 @@ def test_a_boosting_campaign_is_flagged_and_its_5_star_reviews_are_named(model):
 
 
 def test_a_genuine_change_with_equal_opportunity_is_explained_as_a_real_change(model):
-    verdict = detector.analyze(
-        simulate("genuine_change", seed=1).to_arrays(), threshold_model=model
-    )
+    verdict = detector.analyze(simulate("genuine_change", seed=1).to_arrays(), reference=model)
     assert verdict.category == "normal"
     assert verdict.pci > 0
     assert "what a real change in the product looks like" in verdict.reasons[0]

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import detector
-from detector.cvt import ThresholdModel
+from detector.consistency.cvt import ThresholdModel
+from detector.reference import ReferenceModel
 from detector.simulate import simulate
 
 
@@ -76,7 +77,9 @@ def test_hand_worked_alternating_blocks_give_pci_0_9_and_name_both_directions():
     PCI = 0.9. A bare CvT model has no ERO calibration, so S is unknown and a product with a
     change is suspicious.
     """
-    verdict = detector.analyze(reviews([5] * 10 + [1] * 10), threshold_model=fixed_threshold(4.0))
+    verdict = detector.analyze(
+        reviews([5] * 10 + [1] * 10), reference=ReferenceModel.cvt_only(fixed_threshold(4.0))
+    )
     consistency = verdict.to_dict()["consistency"]
     assert consistency["threshold"] == 4.0
     assert consistency["pci"] == pytest.approx(0.9)
@@ -146,9 +149,8 @@ def test_the_same_input_gives_the_same_json_byte_for_byte():
 
 def test_a_bare_cvt_model_shows_ero_features_as_signals_only():
     product = simulate("badmouth", seed=2).to_arrays()
-    verdict = detector.analyze(
-        product, threshold_model=detector.default_threshold_model().threshold_model
-    )
+    bare = ReferenceModel.cvt_only(detector.default_reference_model().threshold_model)
+    verdict = detector.analyze(product, reference=bare)
     ero = verdict.to_dict()["ero"]
     assert ero["satisfaction"] is None
     assert not any(feature["in_verdict"] for feature in ero["features"])
@@ -156,9 +158,11 @@ def test_a_bare_cvt_model_shows_ero_features_as_signals_only():
 
 
 def test_a_model_given_as_json_is_the_same_as_the_model():
-    model = detector.default_threshold_model()
+    model = detector.default_reference_model()
     product = simulate("honest", seed=4).to_arrays()
     as_json = json.loads(json.dumps(model.to_dict()))
+    from_json = ReferenceModel.from_dict(as_json)
     assert (
-        detector.analyze(product, as_json).to_dict() == detector.analyze(product, model).to_dict()
+        detector.analyze(product, reference=from_json).to_dict()
+        == detector.analyze(product, reference=model).to_dict()
     )

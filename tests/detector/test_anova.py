@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from detector.ero import analyze_ero
-from detector.tukey import one_way_anova
+from detector.stats.tukey import one_way_anova
 
 DATA = Path(__file__).parent / "data"
 

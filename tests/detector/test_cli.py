@@ -122,7 +122,7 @@ def test_min_reviews_is_passed_to_the_verdict(jsonl):
 
 def test_a_given_threshold_model_file_is_used_instead_of_a_fit(tmp_path, jsonl, capsys):
     path = tmp_path / "model.json"
-    path.write_text(json.dumps(detector.default_threshold_model().to_dict()))
+    path.write_text(json.dumps(detector.default_reference_model().to_dict()))
     status, output = run(jsonl, "--threshold-model", path)
     assert status == 0
     assert len(output.splitlines()) == 13

@@ -55,7 +55,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector.consistency import ChangeInterval, change_intervals, pci, pci_grid
-from detector.cusum_kernel import alarm_intervals
+from detector.consistency.kernel import alarm_intervals
 
 detecta = pytest.importorskip("detecta", minversion="0.1.0")
 

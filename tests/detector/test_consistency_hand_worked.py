@@ -11,7 +11,14 @@ alarmed is reset to 0 at t_b, and that reset counts as "was 0 at t_b" for the ne
 import numpy as np
 import pytest
 
-from detector.consistency import ChangeInterval, _merge, change_intervals, cusum, pci, pci_grid
+from detector.consistency.cusum import (
+    ChangeInterval,
+    _merge,
+    change_intervals,
+    cusum,
+    pci,
+    pci_grid,
+)
 
 UP, DOWN = "up", "down"
 

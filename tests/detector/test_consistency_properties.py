@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector.consistency import ChangeInterval, as_ratings, change_intervals, cusum, pci, pci_grid
-from detector.cusum_kernel import alarm_intervals
+from detector.consistency.kernel import alarm_intervals
 
 FAST = settings(max_examples=80, deadline=None)
 

@@ -1,4 +1,5 @@
-"""The consistency block of the verdict (DESIGN §3) and ``analyze_consistency``."""
+"""The consistency block of the verdict (DESIGN §3), ``analyze_consistency`` at a given threshold
+and ``consistency_at_threshold`` at a CvT model's."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import numpy as np
 import pytest
 
+from detector.analysis import consistency_at_threshold
 from detector.consistency import (
     ChangeInterval,
     ConsistencyResult,
@@ -16,7 +18,7 @@ from detector.consistency import (
     cusum,
     pci,
 )
-from detector.cvt import ThresholdModel
+from detector.consistency.cvt import ThresholdModel
 
 DESIGN_KEYS = {"mu0", "nu", "h0", "threshold", "c_index", "pci", "score", "intervals"}
 DESIGN_INTERVAL_KEYS = {"start", "end", "direction", "start_date", "end_date"}
@@ -125,14 +127,17 @@ def test_dates_of_the_wrong_length_are_a_value_error(result):
     ids=["example", "one rating", "alternating", "constant", "non-whole"],
 )
 def test_the_block_is_strict_json(ratings):
-    for threshold_model in (None, model(a0=4.0, a1=0.5)):
-        data = analyze_consistency(ratings, threshold_model=threshold_model).to_dict()
+    for outcome in (
+        analyze_consistency(ratings),
+        consistency_at_threshold(ratings, model(a0=4.0, a1=0.5)),
+    ):
+        data = outcome.to_dict()
         text = json.dumps(data, allow_nan=False)
         assert json.loads(text)["pci"] == data["pci"]
 
 
 def test_without_a_model_the_threshold_is_h0_and_there_is_no_c_index():
-    outcome = analyze_consistency(RATINGS, h0=4.5, nu=0.8)
+    outcome = analyze_consistency(RATINGS, h=4.5, nu=0.8)
     assert (outcome.threshold, outcome.h0, outcome.nu, outcome.c_index) == (4.5, 4.5, 0.8, None)
     assert outcome.intervals == tuple(change_intervals(RATINGS, 4.5, nu=0.8))
 
@@ -141,7 +146,7 @@ def test_analyze_consistency_uses_the_models_threshold():
     """PCI(h0 = 3) of the example, 38/120, is closest to the reference 0.3 → C-index 4;
     h_d = 2 + 1.5·4 = 8 > h0, and the intervals and PCI are those at h = 8."""
     assert pci(RATINGS, 3.0) == 38 / 120
-    outcome = analyze_consistency(RATINGS, threshold_model=model(a0=2.0, a1=1.5))
+    outcome = consistency_at_threshold(RATINGS, model(a0=2.0, a1=1.5))
     assert (outcome.threshold, outcome.c_index) == (8.0, 4)
     assert outcome.intervals == tuple(change_intervals(RATINGS, 8.0, nu=0.6))
     assert outcome.pci == pci(RATINGS, 8.0)
@@ -149,22 +154,20 @@ def test_analyze_consistency_uses_the_models_threshold():
 
 
 def test_analyze_consistency_never_goes_below_h0():
-    outcome = analyze_consistency(RATINGS, threshold_model=model(a0=-20.0, a1=0.1))
+    outcome = consistency_at_threshold(RATINGS, model(a0=-20.0, a1=0.1))
     assert outcome.threshold == 3.0
     assert outcome.pci == pci(RATINGS, 3.0)
 
 
 def test_the_models_nu_and_h0_are_the_ones_used():
     """The threshold line was fitted for the model's ν and h0; the analysis follows them."""
-    outcome = analyze_consistency(
-        RATINGS, threshold_model=model(a0=0.0, h0=5.0, nu=1.0), nu=0.3, h0=1.0
-    )
+    outcome = consistency_at_threshold(RATINGS, model(a0=0.0, h0=5.0, nu=1.0))
     assert (outcome.nu, outcome.h0, outcome.threshold) == (1.0, 5.0, 5.0)
     assert outcome.intervals == tuple(change_intervals(RATINGS, 5.0, nu=1.0))
 
 
 def test_a_given_mu0_is_used_for_the_intervals():
-    outcome = analyze_consistency([3, 3, 5, 5, 5], mu0=3.0, nu=1.0, h0=2.9)
+    outcome = analyze_consistency([3, 3, 5, 5, 5], mu0=3.0, nu=1.0, h=2.9)
     assert outcome.mu0 == 3.0
     assert outcome.intervals == (ChangeInterval(2, 3, "up"),)
 

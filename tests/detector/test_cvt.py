@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detector import cvt
-from detector.consistency import pci
-from detector.cvt import SCHEMA, ThresholdModel, contour_crossings, fit_contour_line
+from detector.consistency import cvt, pci
+from detector.consistency.cvt import SCHEMA, ThresholdModel, contour_crossings, fit_contour_line
 
 FAST = settings(max_examples=60, deadline=None)
 

@@ -20,10 +20,10 @@ def share(counts: Counter, *categories: str) -> float:
 
 @pytest.fixture(scope="module")
 def table() -> dict[str, Counter]:
-    model = detector.default_threshold_model()
+    model = detector.default_reference_model()
     found: dict[str, Counter] = {}
     for product in iter_population(200, seed=606):
-        category = detector.analyze(product.to_arrays(), threshold_model=model).category
+        category = detector.analyze(product.to_arrays(), reference=model).category
         found.setdefault(product.scenario, Counter())[category] += 1
     return found
 

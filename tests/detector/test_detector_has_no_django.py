@@ -9,9 +9,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 NAMED = [
     "detector.consistency",
-    "detector.cusum_kernel",
-    "detector.cvt",
+    "detector.consistency.kernel",
+    "detector.consistency.cvt",
     "detector.ero",
+    "detector.stats",
     "detector.simulate",
 ]
 

@@ -1,13 +1,13 @@
-"""Calibrating ERO features against reference products (detector.ero_calibration)."""
+"""Calibrating ERO features against reference products (detector.ero.calibration)."""
 
 import json
 
 import numpy as np
 import pytest
 
-from detector.ero import analyze_ero
-from detector.ero_calibration import EROCalibration, fit_calibration
-from detector.ero_results import OmnibusStatistic
+from detector.ero import EROCalibration, analyze_ero, fit_calibration
+from detector.ero.results import OmnibusStatistic
+from detector.words import ero_reasons
 
 STAR_MIX = [0.1, 0.05, 0.1, 0.2, 0.55]
 
@@ -124,7 +124,7 @@ def test_without_a_calibration_the_raw_tests_are_signals_only() -> None:
     assert result.raw_satisfaction is not None and result.raw_satisfaction < 1e-3
     assert all(not f.in_verdict for f in result.features)
     assert any("No calibration" in note for note in result.notes)
-    assert result.reasons()[0].startswith("(Not used for the verdict)")
+    assert ero_reasons(result)[0].startswith("(Not used for the verdict)")
 
 
 def test_a_feature_tested_another_way_is_not_calibrated(calibration: EROCalibration) -> None:

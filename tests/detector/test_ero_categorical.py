@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from detector.ero import DAY_NAMES, analyze_ero, features_from_reviews
-from detector.tukey import one_way_anova, tukey_hsd
+from detector.ero import analyze_ero
+from detector.features import DAY_NAMES, features_from_reviews
+from detector.stats.tukey import one_way_anova, tukey_hsd
+from detector.words import describe_feature
 
 
 def shop(seed: int, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +68,7 @@ def test_a_two_category_feature_tests_one_indicator_without_a_bonferroni_penalty
     assert feature.category is False  # the rarer category is the one described
     expected = min(pair.p_adj for pair in tukey_hsd(verified.astype(float), ratings))
     assert feature.satisfaction == pytest.approx(expected, abs=1e-12)
-    assert "unverified" in feature.describe()
+    assert "unverified" in describe_feature(feature)
 
 
 def test_chi_square_is_scipys_test_of_independence_without_continuity_correction() -> None:
@@ -110,12 +112,12 @@ def test_hour_of_day_categories_are_whole_hours_and_read_as_clock_times() -> Non
     feature = analyze_ero(ratings, {"hour_of_day": hours}).feature("hour_of_day")
     assert feature.category == 3 and isinstance(feature.category, int)
     assert feature.bonferroni_factor == 24
-    assert "posted between 03:00 and 03:59" in feature.describe()
+    assert "posted between 03:00 and 03:59" in describe_feature(feature)
 
 
 def test_a_violated_feature_is_described_in_plain_words() -> None:
     ratings, days = shop(3, n=2000)
-    sentence = analyze_ero(ratings, {"day_of_week": days}).feature("day_of_week").describe()
+    sentence = describe_feature(analyze_ero(ratings, {"day_of_week": days}).feature("day_of_week"))
     assert sentence.startswith(
         "4-star and 5-star reviews differ in how many are posted on a Saturday: "
         "15% of 4-star reviews against 40% of 5-star reviews"

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detector.ero import EROResult, analyze_ero
+from detector.words import describe_feature
 
 FEATURE_NAMES = ("text_length", "helpful_votes", "day_of_week", "verified")
 
@@ -27,7 +28,7 @@ def assert_well_formed(result: EROResult) -> None:
             assert 0.0 <= feature.satisfaction <= 1.0
             assert feature.pairs and all(0.0 <= p.p_adj <= 1.0 for p in feature.pairs)
             assert feature.anova is not None and not math.isnan(feature.anova.p)
-        assert isinstance(feature.describe(), str) and feature.describe()
+        assert isinstance(describe_feature(feature), str) and describe_feature(feature)
 
 
 numbers = st.one_of(

@@ -17,8 +17,8 @@ from scipy import stats
 from statsmodels.sandbox.stats import multicomp
 from statsmodels.stats.multicomp import pairwise_tukeyhsd
 
-from detector.studentized_range import studentized_range_logsf, studentized_range_sf
-from detector.tukey import tukey_hsd
+from detector.stats.studentized_range import studentized_range_logsf, studentized_range_sf
+from detector.stats.tukey import tukey_hsd
 
 DATA = Path(__file__).parent / "data"
 

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from detector.studentized_range import studentized_range_sf
+from detector.stats.studentized_range import studentized_range_sf
 
 __all__ = [
     "AnovaResult",
@@ -140,7 +140,8 @@ def summarize_codes(
     counts = np.bincount(codes, minlength=n_groups).astype(np.float64)
     means = np.bincount(codes, weights=scaled, minlength=n_groups) / counts
     deviations = scaled - means[codes]
-    sum_squares = np.bincount(codes, weights=deviations * deviations, minlength=n_groups)
+    squares = np.bincount(codes, weights=deviations * deviations, minlength=n_groups)
+    sum_squares = np.asarray(squares, dtype=np.float64)
     noise = counts * (_NOISE_ULPS * np.finfo(np.float64).eps) ** 2
     sum_squares = np.where(sum_squares <= noise, 0.0, sum_squares)
     return GroupSummary(labels or tuple(range(n_groups)), counts, means, sum_squares, unit)

@@ -203,10 +203,11 @@ def studentized_range_logsf(q: ArrayLike, k: int, df: float) -> NDArray[np.float
             result[regular] = _normal_range_logsf(values, k)
         else:
             result[regular] = _finite_df_logsf(values, k, float(df))
-    result = np.minimum(result, 0.0)
-    return result.reshape(q_array.shape) if q_array.ndim else result.reshape(())
+    logsf: NDArray[np.float64] = np.minimum(result, 0.0)
+    return logsf.reshape(q_array.shape) if q_array.ndim else logsf.reshape(())
 
 
 def studentized_range_sf(q: ArrayLike, k: int, df: float) -> NDArray[np.float64]:
     """P(Q > q) for the studentized range; see :func:`studentized_range_logsf`."""
-    return np.exp(studentized_range_logsf(q, k, df))
+    sf: NDArray[np.float64] = np.exp(studentized_range_logsf(q, k, df))
+    return sf

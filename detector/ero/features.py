@@ -1,7 +1,7 @@
 """The ERO test of one feature: input checks, numeric features, categorical features.
 
-See ``detector.ero`` for the method; these functions take star indices 0–4 (rating − 1) and one
-feature's values, and return a ``FeatureResult``.
+See ``detector.ero.analysis`` for the method; these functions take star indices 0–4 (rating − 1)
+and one feature's values, and return a ``FeatureResult``.
 """
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from detector.ero_results import (
+from detector.ero.results import (
     CategoryResult,
     ChiSquareResult,
-    FeatureKind,
     FeatureResult,
     OmnibusStatistic,
 )
-from detector.ero_words import feature_noun, star_list
-from detector.studentized_range import studentized_range_sf
-from detector.tukey import (
+from detector.features import FeatureKind, feature, star_list
+from detector.stats.studentized_range import studentized_range_sf
+from detector.stats.tukey import (
     AnovaResult,
     anova_arrays,
     pairs_from_statistics,
@@ -128,7 +127,7 @@ def _categorical_codes(
 def _missing_note(name: str, missing: int) -> list[str]:
     if not missing:
         return []
-    return [f"{missing} review{'s' if missing != 1 else ''} without {feature_noun(name)} left out"]
+    return [f"{missing} review{'s' if missing != 1 else ''} without {feature(name).noun} left out"]
 
 
 def _groups_to_keep(
@@ -141,7 +140,7 @@ def _groups_to_keep(
     notes = []
     if dropped.size:
         notes.append(
-            f"{star_list(dropped + 1)} left out of {feature_noun(name)}: "
+            f"{star_list(dropped + 1)} left out of {feature(name).noun}: "
             f"fewer than {MIN_GROUP_SIZE} reviews"
         )
     return kept, dropped, notes
@@ -200,13 +199,13 @@ def analyze_numeric(
 
 def _too_few_groups(name: str) -> str:
     return (
-        f"{feature_noun(name).capitalize()} cannot be compared: fewer than two star levels "
+        f"{feature(name).noun.capitalize()} cannot be compared: fewer than two star levels "
         f"have {MIN_GROUP_SIZE} or more reviews with it"
     )
 
 
 def _constant(name: str, x: NDArray[np.float64]) -> str:
-    noun = feature_noun(name)
+    noun = feature(name).noun
     if x.size and x.min() == x.max():
         return f"Every review has the same {noun} ({x[0]:g}): nothing to compare"
     return f"The {noun} hardly varies (only by rounding errors): nothing to compare"
@@ -214,7 +213,7 @@ def _constant(name: str, x: NDArray[np.float64]) -> str:
 
 def _perfect_separation_note(name: str) -> str:
     return (
-        f"Within each star group every review has the same {feature_noun(name)}, "
+        f"Within each star group every review has the same {feature(name).noun}, "
         "so groups with different values are perfectly separated (F is infinite)"
     )
 
@@ -303,7 +302,7 @@ def analyze_categorical(
 
 def _single_category(name: str, labels: list[Hashable]) -> str:
     shown = f" ({labels[0]})" if labels else ""
-    return f"Every review has the same {feature_noun(name)}{shown}: nothing to compare"
+    return f"Every review has the same {feature(name).noun}{shown}: nothing to compare"
 
 
 def _chi_square(table: NDArray[np.int64]) -> ChiSquareResult:

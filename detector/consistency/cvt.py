@@ -19,8 +19,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from detector.consistency import DEFAULT_H0, DEFAULT_NU, as_ratings, pci_grid
+from detector.consistency.cusum import DEFAULT_H0, DEFAULT_NU, as_ratings, pci_grid
+
+__all__ = [
+    "DEFAULT_INTERCEPT_LEVEL",
+    "DEFAULT_LEVELS",
+    "DEFAULT_THRESHOLDS",
+    "SCHEMA",
+    "ThresholdModel",
+    "contour_crossings",
+    "fit",
+    "fit_contour_line",
+]
 
 SCHEMA = "reviewsec.cvt/1"
 DEFAULT_THRESHOLDS = tuple(round(1.0 + 0.25 * k, 2) for k in range(60))  # 1.0 … 15.75
@@ -53,10 +65,9 @@ class ThresholdModel:
         # Several reference products can share that PCI: the lowest rank among them.
         return int(np.searchsorted(reference, reference[best], side="left")) + 1
 
-    def threshold_for(self, x: Any) -> tuple[float, int]:
-        """(h_d, C-index) for a product's ratings; h_d is never below h0."""
-        ratings = as_ratings(x)
-        pci_h0 = float(pci_grid(ratings, [self.h0], nu=self.nu)[0])
+    def threshold_for(self, x: ArrayLike, *, check_ratings: bool = True) -> tuple[float, int]:
+        """(h_d, C-index) for a product's ratings in arrival order; h_d is never below h0."""
+        pci_h0 = float(pci_grid(x, [self.h0], nu=self.nu, check_ratings=check_ratings)[0])
         c_index = self.c_index_for(pci_h0)
         return max(self.h0, self.a0 + self.a1 * c_index), c_index
 
@@ -119,7 +130,9 @@ class ThresholdModel:
         )
 
 
-def contour_crossings(surface: np.ndarray, thresholds: np.ndarray, level: float) -> np.ndarray:
+def contour_crossings(
+    surface: NDArray[np.float64], thresholds: NDArray[np.float64], level: float
+) -> NDArray[np.float64]:
     """h_L(c) for every row of a PCI surface: where PCI first falls to ``level`` (NaN if never).
 
     The crossing is taken where PCI *first* falls to the level, between the last grid point
@@ -142,7 +155,7 @@ def contour_crossings(surface: np.ndarray, thresholds: np.ndarray, level: float)
 
 
 def fit_contour_line(
-    crossings: Mapping[float, np.ndarray], intercept_level: float
+    crossings: Mapping[float, NDArray[np.float64]], intercept_level: float
 ) -> tuple[float, float]:
     """(a0, a1): least squares h = a_L + a1·c with a slope pooled over the contour levels.
 
@@ -173,7 +186,7 @@ def fit_contour_line(
 
 
 def fit(
-    reference_series: Iterable[Any],
+    reference_series: Iterable[ArrayLike],
     h0: float = DEFAULT_H0,
     thresholds: Sequence[float] | None = None,
     *,
@@ -189,16 +202,16 @@ def fit(
         raise ValueError("thresholds must be an increasing grid of at least two values")
     if intercept_level not in levels:
         raise ValueError("intercept_level must be one of the contour levels")
-    series = [as_ratings(x) for x in reference_series]
+    series = [as_ratings(x) for x in reference_series]  # each checked once, here
     if len(series) < 2:
         raise ValueError("CvT needs at least two reference products")
     if len(sample_ids) and len(sample_ids) != len(series):
         raise ValueError(
             f"sample_ids names {len(sample_ids)} products but there are {len(series)} series"
         )
-    pci_h0 = np.array([pci_grid(x, [h0], nu=nu)[0] for x in series])
+    pci_h0 = np.array([pci_grid(x, [h0], nu=nu, check_ratings=False)[0] for x in series])
     order = np.argsort(pci_h0, kind="stable")
-    surface = np.array([pci_grid(series[i], grid, nu=nu) for i in order])
+    surface = np.array([pci_grid(series[i], grid, nu=nu, check_ratings=False) for i in order])
     crossings = {level: contour_crossings(surface, grid, level) for level in levels}
     a0, a1 = fit_contour_line(crossings, intercept_level)
     ids = tuple(str(sample_ids[i]) for i in order) if len(sample_ids) == len(series) else ()

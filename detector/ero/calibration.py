@@ -31,24 +31,25 @@ noise back in:
    floor is 0.1 or more (the verdict's highly-suspicious cut-off).
 
 A feature is calibrated when at least ``min_reference`` reference products could test it; others
-stay out of the verdict. ``to_dict``/``from_dict`` round-trip through JSON.
+stay out of the verdict. ``to_dict``/``from_dict`` round-trip through JSON. ``fit_calibration``
+(in ``detector.ero.analysis``, which runs the tests) fits one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 from scipy import stats
 
-from detector.ero import CATEGORICAL_FEATURES, analyze_ero
-from detector.ero_results import OmnibusStatistic
+from detector.ero.results import OmnibusStatistic
+from detector.features import CATEGORICAL_FEATURES
 
-__all__ = ["SCHEMA", "EROCalibration", "FeatureCalibration", "fit_calibration"]
+__all__ = ["DEFAULT_MIN_REFERENCE", "SCHEMA", "EROCalibration", "FeatureCalibration"]
 
 SCHEMA = "reviewsec.ero_calibration/1"
 DEFAULT_MIN_REFERENCE = 20
@@ -205,32 +206,3 @@ class EROCalibration:
             min_reference=int(data["min_reference"]),
             categorical=frozenset(data["categorical"]),
         )
-
-
-def fit_calibration(
-    reference_products: Iterable[tuple[ArrayLike, Mapping[str, ArrayLike]]],
-    *,
-    categorical: frozenset[str] = CATEGORICAL_FEATURES,
-    min_reference: int = DEFAULT_MIN_REFERENCE,
-) -> EROCalibration:
-    """Fit the calibration on reference products, each ``(ratings, features)`` as for
-    ``analyze_ero`` - the same population the CvT threshold is fitted on.
-
-    Products where a feature cannot be tested (or its statistic is infinite: perfect separation)
-    add nothing to that feature.
-    """
-    statistics: dict[str, list[OmnibusStatistic]] = {}
-    count = 0
-    for ratings, features in reference_products:
-        count += 1
-        result = analyze_ero(ratings, features, categorical=categorical)
-        for feature in result.features:
-            omnibus = feature.omnibus
-            if omnibus is not None and math.isfinite(omnibus.value):
-                statistics.setdefault(feature.name, []).append(omnibus)
-    return EROCalibration(
-        features={name: FeatureCalibration.fit(found) for name, found in statistics.items()},
-        reference_products=count,
-        min_reference=min_reference,
-        categorical=categorical,
-    )

@@ -23,7 +23,7 @@ suspicious and highly suspicious would never fire.)
 
 **Calibration.** Honest data is not perfectly ERO-neutral (honest negative reviews are longer), so
 raw S_i flags honest products whose ratings truly changed. A feature counts toward the product's
-ERO satisfaction only when an ``EROCalibration`` (``detector.ero_calibration``) fitted on a
+ERO satisfaction only when an ``EROCalibration`` (``detector.ero.calibration``) fitted on a
 reference population of products gives it a calibrated p-value; the product's satisfaction is
 min(1, m · min_i calibrated p_i) over those m verdict features (Bonferroni). Uncalibrated features
 are still reported, as signals outside the verdict (``in_verdict: false``).
@@ -31,40 +31,28 @@ are still reported, as signals outside the verdict (``in_verdict: false``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from detector.ero_features import analyze_categorical, analyze_numeric, numeric_values, rating_index
-from detector.ero_results import (
-    CategoryResult,
-    ChiSquareResult,
-    EROResult,
-    FeatureResult,
-    OmnibusStatistic,
+from detector.ero.calibration import (
+    DEFAULT_MIN_REFERENCE,
+    EROCalibration,
+    FeatureCalibration,
 )
-from detector.ero_words import feature_noun
+from detector.ero.features import (
+    analyze_categorical,
+    analyze_numeric,
+    numeric_values,
+    rating_index,
+)
+from detector.ero.results import EROResult, FeatureResult, OmnibusStatistic
+from detector.features import CATEGORICAL_FEATURES, feature
 
-if TYPE_CHECKING:
-    from detector.ero_calibration import EROCalibration
-
-__all__ = [
-    "CATEGORICAL_FEATURES",
-    "DAY_NAMES",
-    "CategoryResult",
-    "ChiSquareResult",
-    "EROResult",
-    "FeatureResult",
-    "OmnibusStatistic",
-    "analyze_ero",
-    "features_from_reviews",
-]
-
-CATEGORICAL_FEATURES = frozenset({"day_of_week", "hour_of_day", "country", "verified"})
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+__all__ = ["analyze_ero", "fit_calibration"]
 
 
 def analyze_ero(
@@ -74,6 +62,7 @@ def analyze_ero(
     alpha: float = 0.05,
     calibration: EROCalibration | None = None,
     categorical: frozenset[str] = CATEGORICAL_FEATURES,
+    check_ratings: bool = True,
 ) -> EROResult:
     """ERO analysis of one product (see the module docstring).
 
@@ -83,12 +72,13 @@ def analyze_ero(
     verdict and ``satisfaction`` is None (``raw_satisfaction`` still says what the raw tests say).
 
     Raises ValueError for ratings outside 1–5, arrays whose length differs from the ratings',
-    non-numeric values in a numeric feature, or alpha outside (0, 1).
+    non-numeric values in a numeric feature, or alpha outside (0, 1). ``check_ratings=False``
+    skips the ratings' check, for ratings already checked (``detector.prepare``).
     """
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
-    star_index = rating_index(ratings)
-    results = []
+    star_index = rating_index(ratings) if check_ratings else np.asarray(ratings, np.intp) - 1
+    results: list[FeatureResult] = []
     for name, values in features.items():
         if name in categorical:
             result = analyze_categorical(name, star_index, values, alpha)
@@ -105,7 +95,7 @@ def _with_calibration(result: FeatureResult, calibration: EROCalibration | None)
     calibrated_p = calibration.calibrated_p(result.name, result.omnibus)
     if calibrated_p is None:
         note = (
-            f"{feature_noun(result.name).capitalize()} is not calibrated against the reference "
+            f"{feature(result.name).noun.capitalize()} is not calibrated against the reference "
             "products, so it is shown as a signal and not used for the verdict"
         )
         return replace(result, notes=(*result.notes, note))
@@ -113,6 +103,7 @@ def _with_calibration(result: FeatureResult, calibration: EROCalibration | None)
 
 
 def _bonferroni_min(p_values: list[float]) -> float | None:
+    """min(1, m · min p) over m p-values; None for none."""
     return min(1.0, len(p_values) * min(p_values)) if p_values else None
 
 
@@ -121,7 +112,7 @@ def _combine(
 ) -> EROResult:
     calibrated = [f.calibrated_p for f in features if f.in_verdict and f.calibrated_p is not None]
     raw = [f.satisfaction for f in features if f.satisfaction is not None]
-    notes = []
+    notes: list[str] = []
     if not raw:
         notes.append("No feature could be tested, so the ERO satisfaction is unknown")
     elif calibration is None:
@@ -146,40 +137,30 @@ def _combine(
     )
 
 
-def features_from_reviews(
-    posted_at: ArrayLike,
-    text_length: ArrayLike | None = None,
-    country: ArrayLike | None = None,
-    verified: ArrayLike | None = None,
-    helpful_votes: ArrayLike | None = None,
-    reviewer_review_count: ArrayLike | None = None,
+def fit_calibration(
+    reference_products: Iterable[tuple[ArrayLike, Mapping[str, ArrayLike]]],
     *,
-    has_time: bool = False,
-) -> dict[str, NDArray[Any]]:
-    """The ERO feature arrays, so every caller derives day and hour the same way.
+    categorical: frozenset[str] = CATEGORICAL_FEATURES,
+    min_reference: int = DEFAULT_MIN_REFERENCE,
+) -> EROCalibration:
+    """Fit the calibration on reference products, each ``(ratings, features)`` as for
+    ``analyze_ero`` - the same population the CvT threshold is fitted on.
 
-    ``day_of_week``: the weekday name of ``posted_at`` ("" where it is NaT); ``hour_of_day``
-    (only with ``has_time``, i.e. when the source gives times and not just dates): 0–23 as floats,
-    NaN where unknown, in the clock of ``posted_at`` (UTC for Amazon's millisecond timestamps).
-    Other arrays are passed through (numbers as float arrays) when given.
+    Products where a feature cannot be tested (or its statistic is infinite: perfect separation)
+    add nothing to that feature.
     """
-    times = np.asarray(posted_at).astype("datetime64[s]")
-    known = ~np.isnat(times)
-    days = times.astype("datetime64[D]")
-    weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (index 3)
-    names = np.array(DAY_NAMES)[np.where(known, weekday, 0)]
-    features: dict[str, NDArray[Any]] = {"day_of_week": np.where(known, names, "")}
-    if has_time:
-        hours = (times - days).astype(np.int64) // 3600
-        features["hour_of_day"] = np.where(known, hours.astype(np.float64), np.nan)
-    if text_length is not None:
-        features["text_length"] = np.asarray(text_length, dtype=np.float64)
-    if country is not None:
-        features["country"] = np.asarray(country)
-    if verified is not None:
-        features["verified"] = np.asarray(verified)
-    if helpful_votes is not None:
-        features["helpful_votes"] = np.asarray(helpful_votes, dtype=np.float64)
-    if reviewer_review_count is not None:
-        features["reviewer_review_count"] = np.asarray(reviewer_review_count, dtype=np.float64)
-    return features
+    statistics: dict[str, list[OmnibusStatistic]] = {}
+    count = 0
+    for ratings, features in reference_products:
+        count += 1
+        result = analyze_ero(ratings, features, categorical=categorical)
+        for tested in result.features:
+            omnibus = tested.omnibus
+            if omnibus is not None and math.isfinite(omnibus.value):
+                statistics.setdefault(tested.name, []).append(omnibus)
+    return EROCalibration(
+        features={name: FeatureCalibration.fit(found) for name, found in statistics.items()},
+        reference_products=count,
+        min_reference=min_reference,
+        categorical=categorical,
+    )

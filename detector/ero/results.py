@@ -6,19 +6,16 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from detector.ero_words import describe_feature
-from detector.tukey import AnovaResult, PairResult, json_float
+from detector.features import FeatureKind
+from detector.stats.tukey import AnovaResult, PairResult, json_float
 
 __all__ = [
     "CategoryResult",
     "ChiSquareResult",
     "EROResult",
-    "FeatureKind",
     "FeatureResult",
     "OmnibusStatistic",
 ]
-
-FeatureKind = Literal["numeric", "categorical"]
 
 
 @dataclass(frozen=True)
@@ -126,11 +123,7 @@ class FeatureResult:
             return None
         return min(self.pairs, key=lambda pair: pair.p_adj)
 
-    def describe(self, alpha: float = 0.05) -> str:
-        """One sentence a shopper understands, e.g. "1-star and 5-star reviews differ in ..."."""
-        return describe_feature(self, alpha)
-
-    def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "kind": self.kind,
@@ -148,7 +141,6 @@ class FeatureResult:
             "calibrated_p": self.calibrated_p,
             "in_verdict": self.in_verdict,
             "notes": list(self.notes),
-            "description": self.describe(alpha),
         }
 
 
@@ -177,33 +169,12 @@ class EROResult:
                 return feature
         raise KeyError(name)
 
-    def reasons(self) -> list[str]:
-        """Sentences for the features behind the verdict, most significant first.
-
-        Verdict features whose calibrated p is below alpha come first, then uncalibrated features
-        whose raw S_i is below alpha (labelled as signals outside the verdict).
-        """
-        flagged = [
-            (f.calibrated_p, f)
-            for f in self.verdict_features
-            if f.calibrated_p is not None and f.calibrated_p < self.alpha
-        ]
-        signals = [
-            (f.satisfaction, f)
-            for f in self.features
-            if not f.in_verdict and f.satisfaction is not None and f.satisfaction < self.alpha
-        ]
-        by_p = sorted(flagged, key=lambda item: item[0]), sorted(signals, key=lambda item: item[0])
-        return [f.describe(self.alpha) for _, f in by_p[0]] + [
-            f"(Not used for the verdict) {f.describe(self.alpha)}" for _, f in by_p[1]
-        ]
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "alpha": self.alpha,
             "satisfaction": self.satisfaction,
             "raw_satisfaction": self.raw_satisfaction,
             "verdict_features": [feature.name for feature in self.verdict_features],
-            "features": [feature.to_dict(self.alpha) for feature in self.features],
+            "features": [feature.to_dict() for feature in self.features],
             "notes": list(self.notes),
         }

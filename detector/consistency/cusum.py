@@ -17,22 +17,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from detector.cusum_kernel import alarm_intervals, covered_counts, detection_functions
+from detector.consistency.kernel import alarm_intervals, covered_counts, detection_functions
 
-if TYPE_CHECKING:
-    from detector.cvt import ThresholdModel
+__all__ = [
+    "DEFAULT_H0",
+    "DEFAULT_NU",
+    "ChangeInterval",
+    "ConsistencyResult",
+    "Direction",
+    "analyze_consistency",
+    "as_ratings",
+    "change_intervals",
+    "cusum",
+    "pci",
+    "pci_grid",
+]
 
 DEFAULT_NU = 0.6
 DEFAULT_H0 = 3.0
 Direction = Literal["up", "down"]
+Ratings = NDArray[np.float64]
 
 
-def as_ratings(x: Any) -> np.ndarray:
-    """Ratings as a 1-D float array, or a ``ValueError`` that says what is wrong with them."""
+def as_ratings(x: ArrayLike) -> Ratings:
+    """Ratings as a 1-D float array, or a ``ValueError`` that says what is wrong with them.
+
+    Every public function here checks its ratings with this, unless told ``check_ratings=False``
+    (like ``check_finite`` in scipy.linalg): ``detector.analyze`` checks them once, in
+    ``detector.prepare``, and passes them on unchecked.
+    """
     if np.asarray(x).dtype.kind == "b":
         raise ValueError("ratings must be numbers from 1 to 5, not True/False")
     try:
@@ -57,7 +75,11 @@ def _check_parameters(nu: float, h: float | None = None) -> None:
         raise ValueError(f"the threshold h must be a finite number ≥ 0, got {h}")
 
 
-def _reference(ratings: np.ndarray, mu0: float | None) -> float:
+def _checked(x: ArrayLike, check_ratings: bool) -> Ratings:
+    return as_ratings(x) if check_ratings else np.asarray(x, dtype=np.float64)
+
+
+def _reference(ratings: Ratings, mu0: float | None) -> float:
     if mu0 is None:
         return float(ratings.mean())
     if not np.isfinite(mu0):
@@ -65,11 +87,15 @@ def _reference(ratings: np.ndarray, mu0: float | None) -> float:
     return float(mu0)
 
 
-def cusum(x: Any, mu0: float, nu: float = DEFAULT_NU) -> tuple[np.ndarray, np.ndarray]:
-    """The detection functions g⁺ and g⁻ without resets, for charts (float arrays, len(x))."""
-    ratings = as_ratings(x)
+def cusum(
+    x: ArrayLike, mu0: float | None, nu: float = DEFAULT_NU, *, check_ratings: bool = True
+) -> tuple[Ratings, Ratings]:
+    """The detection functions g⁺ and g⁻ without resets, for charts (float arrays, len(x));
+    μ0 None: the mean of ``x``."""
+    ratings = _checked(x, check_ratings)
     _check_parameters(nu)
-    return detection_functions(ratings, _reference(ratings, mu0), nu / 2)
+    g_plus, g_minus = detection_functions(ratings, _reference(ratings, mu0), nu / 2)
+    return g_plus, g_minus
 
 
 @dataclass(frozen=True)
@@ -86,7 +112,12 @@ class ChangeInterval:
 
 
 def change_intervals(
-    x: Any, h: float, nu: float = DEFAULT_NU, mu0: float | None = None
+    x: ArrayLike,
+    h: float,
+    nu: float = DEFAULT_NU,
+    mu0: float | None = None,
+    *,
+    check_ratings: bool = True,
 ) -> list[ChangeInterval]:
     """Merged change intervals of both statistics at threshold ``h``, in index order.
 
@@ -95,11 +126,12 @@ def change_intervals(
     that starts right after a piece of the same direction ends is the same change split by the
     reset, and is joined to it (a sustained shift is one interval, not one per alarm).
     """
-    ratings = as_ratings(x)
+    ratings = _checked(x, check_ratings)
     _check_parameters(nu, h)
     reference = _reference(ratings, mu0)
     pieces: list[tuple[int, int, Direction]] = []
-    for sign, direction in ((1.0, "up"), (-1.0, "down")):
+    directions: tuple[tuple[float, Direction], ...] = ((1.0, "up"), (-1.0, "down"))
+    for sign, direction in directions:
         starts, ends = alarm_intervals(ratings, reference, nu / 2, float(h), sign)
         pieces += [(int(s), int(e), direction) for s, e in zip(starts, ends, strict=True)]
     return _merge(sorted(pieces))
@@ -131,24 +163,33 @@ def _combine(group: list[tuple[int, int, Direction]]) -> ChangeInterval:
     return ChangeInterval(start, end, "up" if up >= down else "down")
 
 
-def pci(x: Any, h: float, nu: float = DEFAULT_NU, mu0: float | None = None) -> float:
+def pci(
+    x: ArrayLike,
+    h: float,
+    nu: float = DEFAULT_NU,
+    mu0: float | None = None,
+    *,
+    check_ratings: bool = True,
+) -> float:
     """Percent of change interval: the share of ratings inside merged change intervals."""
-    return float(pci_grid(x, [h], nu=nu, mu0=mu0)[0])
+    return float(pci_grid(x, [h], nu=nu, mu0=mu0, check_ratings=check_ratings)[0])
 
 
 def pci_grid(
-    x: Any,
-    thresholds: Sequence[float] | np.ndarray,
+    x: ArrayLike,
+    thresholds: Sequence[float] | NDArray[np.float64],
     nu: float = DEFAULT_NU,
     mu0: float | None = None,
-) -> np.ndarray:
+    *,
+    check_ratings: bool = True,
+) -> NDArray[np.float64]:
     """PCI at every threshold of ``thresholds`` in one compiled pass per threshold."""
-    ratings = as_ratings(x)
+    ratings = _checked(x, check_ratings)
     grid = np.asarray(thresholds, dtype=np.float64)
     _check_parameters(nu)
     if grid.ndim != 1 or not np.isfinite(grid).all() or (grid < 0).any():
         raise ValueError("thresholds must be finite numbers ≥ 0")
-    counts = covered_counts(ratings, _reference(ratings, mu0), nu / 2, grid)
+    counts: NDArray[np.int64] = covered_counts(ratings, _reference(ratings, mu0), nu / 2, grid)
     return counts / ratings.size
 
 
@@ -163,19 +204,19 @@ class ConsistencyResult:
     c_index: int | None
     pci: float
     intervals: tuple[ChangeInterval, ...]
-    ratings: np.ndarray = field(repr=False, compare=False)
-    g_plus: np.ndarray = field(repr=False, compare=False)
-    g_minus: np.ndarray = field(repr=False, compare=False)
+    ratings: Ratings = field(repr=False, compare=False)
+    g_plus: Ratings = field(repr=False, compare=False)
+    g_minus: Ratings = field(repr=False, compare=False)
 
     @property
     def score(self) -> float:
         return 1.0 - self.pci
 
     @property
-    def running_mean(self) -> np.ndarray:
+    def running_mean(self) -> NDArray[np.float64]:
         return np.cumsum(self.ratings) / np.arange(1, self.ratings.size + 1)
 
-    def to_dict(self, dates: Any = None) -> dict[str, Any]:
+    def to_dict(self, dates: ArrayLike | None = None) -> dict[str, Any]:
         """The ``consistency`` block of DESIGN §3, plus ``series`` for the chart.
 
         ``dates`` (one per rating, anything numpy reads as datetime64: datetime64 arrays, dates,
@@ -222,28 +263,32 @@ class ConsistencyResult:
 
 
 def analyze_consistency(
-    x: Any,
-    threshold_model: ThresholdModel | None = None,
+    x: ArrayLike,
+    *,
     nu: float = DEFAULT_NU,
-    h0: float = DEFAULT_H0,
+    h: float = DEFAULT_H0,
     mu0: float | None = None,
+    h0: float | None = None,
+    c_index: int | None = None,
+    check_ratings: bool = True,
 ) -> ConsistencyResult:
-    """CUSUM, change intervals and PCI at the product's threshold h_d (h0 without a CvT model)."""
-    ratings = as_ratings(x)
+    """CUSUM, change intervals and PCI at the threshold ``h``, for a shift of ``nu``.
+
+    The threshold is the caller's: ``detector.analyze`` passes the product's CvT threshold h_d
+    (``detector.consistency.cvt``) with the h0 and C-index it came from, which the result
+    records; ``h0`` defaults to ``h`` (a fixed threshold, no CvT search).
+    """
+    ratings = _checked(x, check_ratings)
+    _check_parameters(nu, h)
     reference = _reference(ratings, mu0)
-    if threshold_model is not None:
-        threshold, c_index = threshold_model.threshold_for(ratings)
-        nu, h0 = threshold_model.nu, threshold_model.h0
-    else:
-        threshold, c_index = h0, None
-    g_plus, g_minus = cusum(ratings, reference, nu)
-    intervals = tuple(change_intervals(ratings, threshold, nu=nu, mu0=reference))
+    g_plus, g_minus = cusum(ratings, reference, nu, check_ratings=False)
+    intervals = tuple(change_intervals(ratings, h, nu=nu, mu0=reference, check_ratings=False))
     covered = sum(interval.length for interval in intervals)
     return ConsistencyResult(
         mu0=reference,
         nu=nu,
-        h0=h0,
-        threshold=float(threshold),
+        h0=h if h0 is None else h0,
+        threshold=float(h),
         c_index=c_index,
         pci=covered / ratings.size,
         intervals=intervals,

@@ -15,28 +15,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detector.ero import CATEGORICAL_FEATURES, DAY_NAMES
+from detector.features import CATEGORICAL_FEATURES, DAY_NAMES
 
-__all__ = ["FEATURE_LABELS", "feature_distribution", "feature_label"]
+__all__ = ["Distribution", "feature_distribution"]
 
-FEATURE_LABELS = {
-    "day_of_week": "Day of week",
-    "hour_of_day": "Hour of day (UTC)",
-    "text_length": "Review length",
-    "country": "Country",
-    "verified": "Verified purchase",
-    "helpful_votes": "Helpful votes",
-    "reviewer_review_count": "Reviewer's review count",
-}
-
-
-def feature_label(name: str) -> str:
-    return FEATURE_LABELS.get(name, name.replace("_", " ").capitalize())
+# {"groups", "n"} and, for numbers, {"mean", "median", "q1", "q3"} per star level; for categories
+# {"categories", "shares"}: plain JSON values.
+Distribution = dict[str, Any]
 
 
 def feature_distribution(
     name: str, ratings: NDArray[np.int64], values: NDArray[Any]
-) -> dict[str, Any]:
+) -> Distribution:
     """The feature's distribution by star level (see the module docstring); JSON-safe."""
     if name in CATEGORICAL_FEATURES:
         return _categorical(name, ratings, values)
@@ -47,7 +37,7 @@ def _round(values: NDArray[np.float64]) -> list[float]:
     return [round(float(v), 4) for v in values]
 
 
-def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> dict[str, Any]:
+def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> Distribution:
     known = ~np.isnan(values)
     order = np.lexsort((values[known], ratings[known]))  # by star, then value
     stars, x = ratings[known][order], values[known][order]
@@ -58,7 +48,8 @@ def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> dict[st
         position = starts + q * (counts - 1)
         low = np.floor(position).astype(np.intp)
         high = np.minimum(low + 1, starts + counts - 1)
-        return x[low] + (x[high] - x[low]) * (position - low)
+        values: NDArray[np.float64] = x[low] + (x[high] - x[low]) * (position - low)
+        return values
 
     means = np.add.reduceat(x, starts) / counts if groups.size else np.array([])
     empty = not groups.size
@@ -72,7 +63,7 @@ def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> dict[st
     }
 
 
-def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) -> dict[str, Any]:
+def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) -> Distribution:
     array = np.asarray(values)
     known = _known(array)
     stars, array = ratings[known], array[known]
@@ -103,10 +94,13 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
 
 
 def _known(array: NDArray[Any]) -> NDArray[np.bool_]:
+    known: NDArray[np.bool_]
     if array.dtype.kind == "f":
-        return ~np.isnan(array)
+        known = ~np.isnan(array)
+        return known
     if array.dtype.kind in "US":
-        return array != array.dtype.type()
+        known = array != array.dtype.type()
+        return known
     if array.dtype.kind == "O":
         return np.array([_label("", value) is not None for value in array.tolist()], dtype=bool)
     return np.ones(array.shape, dtype=bool)
