@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from crawler.items import ProductItem, ReviewerItem, ReviewItem
+from reviewsec.catalog import limits
+from reviewsec.catalog.limits import text_truncated
 from reviewsec.catalog.models import Product, Review, Reviewer, ReviewerHistory, ReviewSource
 
 _PRODUCT_FIELDS = (
@@ -60,6 +62,7 @@ def store_product(item: ProductItem) -> Product:
 def store_review(item: ReviewItem) -> Review:
     if item.posted_date is None:
         raise ValueError(f"review {item.review_id} has no readable date")
+    review_id = limits.review_id_clean(item.review_id)
     product, _ = Product.objects.get_or_create(marketplace=item.marketplace, asin=item.asin)
     reviewer = None
     if item.reviewer_profile_id:
@@ -68,25 +71,26 @@ def store_review(item: ReviewItem) -> Review:
             profile_id=item.reviewer_profile_id,
             defaults={"display_name": item.reviewer_name[:255]},
         )
+    # A shop's page is cut to the field limits rather than refused (reviewsec.catalog.limits).
     values = {
         "product": product,
         "reviewer": reviewer,
-        "reviewer_name": item.reviewer_name[:255],
+        "reviewer_name": text_truncated(item.reviewer_name, limits.REVIEWER_NAME_MAX),
         "rating": item.rating,
-        "title": item.title,
-        "body": item.body,
+        "title": text_truncated(item.title, limits.TITLE_MAX),
+        "body": text_truncated(item.body, limits.BODY_MAX),
         "posted_date": item.posted_date,
         "posted_at": item.posted_at,
-        "country": item.country[:64],
+        "country": text_truncated(item.country, limits.COUNTRY_MAX),
         "verified_purchase": item.verified_purchase,
         "vine": item.vine,
-        "helpful_votes": item.helpful_votes,
-        "variant": item.variant[:255],
-        "image_count": item.image_count,
+        "helpful_votes": min(item.helpful_votes, limits.HELPFUL_VOTES_MAX),
+        "variant": text_truncated(item.variant, limits.VARIANT_MAX),
+        "image_count": min(item.image_count, limits.IMAGE_COUNT_MAX),
     }
     review, _ = Review.objects.update_or_create(
         marketplace=item.marketplace,
-        review_id=item.review_id,
+        review_id=review_id,
         defaults=values,
         # A review first submitted through the extension stays attributed to it.
         create_defaults={**values, "source": ReviewSource.CRAWLER},

@@ -17,6 +17,12 @@ SQLite database on disk (indexed by product and file order) and reads the produc
 in the order they first appeared, one at a time. Either way memory holds one product's reviews
 (plus the set of product keys seen), never the whole file.
 
+**Reading limits, enforced while streaming.** ``ReadLimits`` caps the length of one line (one
+CSV record) and, optionally, the total size of the file once decompressed. Both are checked as
+the bytes arrive, so a small ``.gz`` holding one endless line (a gzip bomb) is refused after
+reading at most the limit, never held whole in memory. The CLI reads local files with
+``DEFAULT_LIMITS`` (long lines only); uploads pass their own, smaller limits.
+
 Every problem with the file raises ``BadReviewFile`` with a one-line message naming the line.
 """
 
@@ -38,9 +44,11 @@ from typing import IO, Any
 import numpy as np
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "BadReviewFile",
     "PassRestarted",
     "ProductReviews",
+    "ReadLimits",
     "Record",
     "ReviewSource",
     "Row",
@@ -56,6 +64,9 @@ Row = tuple[
 ]  # fmt: skip
 _SPILL_BATCH = 20_000
 _TRUE = {"true", "1", "yes", "y", "t"}
+# Timestamps from 1900 to the end of 9999 (ms since the epoch): beyond that a date cannot be stored.
+_EARLIEST_MS = -2_208_988_800_000
+_LATEST_MS = 253_402_300_799_999
 _FALSE = {"false", "0", "no", "n", "f"}
 
 
@@ -88,10 +99,82 @@ class ProductReviews:
         return {"asin": self.asin, "parent_asin": self.parent_asin}
 
 
-def _open_text(path: Path) -> IO[str]:
-    if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+@dataclass(frozen=True)
+class ReadLimits:
+    """Caps checked while reading: characters in one line (or CSV record), and bytes in the
+    whole file after decompression (``None``: no cap)."""
+
+    max_line_chars: int | None = 16 * 1024 * 1024
+    max_total_bytes: int | None = None
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+class _CappedReader(io.RawIOBase):
+    """A binary stream that raises ``BadReviewFile`` once more than ``cap`` bytes came out of it
+    (for a ``.gz``: decompressed bytes, counted as gzip produces them)."""
+
+    def __init__(self, raw: IO[bytes], cap: int, path: Path) -> None:
+        self._raw, self._cap, self._path, self._total = raw, cap, path, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        self._total += size or 0
+        if self._total > self._cap:
+            raise BadReviewFile(
+                f"{self._path} is larger than {self._cap // (1024 * 1024)} MiB once decompressed"
+            )
+        return size
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _open_text(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> IO[str]:
+    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+    if limits.max_total_bytes is not None:
+        raw = io.BufferedReader(_CappedReader(raw, limits.max_total_bytes, path))
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+
+class _Lines:
+    """The stream's lines, each read with a length cap (``readline(limit)`` never buffers more).
+
+    ``since_mark`` counts the characters since the caller last called ``mark``, so a CSV record
+    that spans lines is capped as a whole.
+    """
+
+    def __init__(self, stream: IO[str], path: Path, limit: int | None) -> None:
+        self._stream, self._path, self._limit = stream, path, limit
+        self.number = 0
+        self.since_mark = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        limit = self._limit
+        line = self._stream.readline(-1 if limit is None else limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        self.since_mark += len(line)
+        if limit is not None and (
+            self.since_mark > limit + 1 or (len(line) > limit and not line.endswith("\n"))
+        ):
+            raise BadReviewFile(
+                f"{self._path}, line {self.number}: longer than {limit:,} characters "
+                "(one review per line; a review is far shorter)"
+            )
+        return line
+
+    def mark(self) -> None:
+        self.since_mark = 0
 
 
 def _is_csv(path: Path) -> bool:
@@ -101,7 +184,7 @@ def _is_csv(path: Path) -> bool:
         return True
     if suffixes and suffixes[-1] in (".jsonl", ".ndjson", ".json"):
         return False
-    with _open_text(path) as stream:
+    with _open_text(path, ReadLimits(max_total_bytes=4096)) as stream:
         head = stream.read(4096).lstrip("\ufeff \t\r\n")
     return not head.startswith("{")
 
@@ -128,21 +211,29 @@ def iter_rows(path: Path, progress: Callable[[int], None] | None = None) -> Iter
             raise BadReviewFile(f"{path}, line {record.line}: {error}") from None
 
 
-def iter_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+def iter_records(
+    path: Path,
+    progress: Callable[[int], None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Iterator[Record]:
     """Every review of the file, unvalidated, with its line number (uploads validate them all
-    and report every bad line). A file that cannot be read at all raises ``BadReviewFile``."""
+    and report every bad line). A file that cannot be read at all, or passes ``limits``, raises
+    ``BadReviewFile``."""
     try:
         csv_file = _is_csv(path)
-        with _open_text(path) as stream:
-            yield from (_csv_records if csv_file else _jsonl_records)(stream, path, progress)
+        with _open_text(path, limits) as stream:
+            lines = _Lines(stream, path, limits.max_line_chars)
+            yield from (_csv_records if csv_file else _jsonl_records)(lines, path, progress)
     except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, csv.Error) as error:
         raise BadReviewFile(f"cannot read {path}: {error}") from None
 
 
 def _jsonl_records(
-    stream: IO[str], path: Path, progress: Callable[[int], None] | None
+    lines: _Lines, path: Path, progress: Callable[[int], None] | None
 ) -> Iterator[Record]:
-    for number, line in enumerate(stream, start=1):
+    for line in lines:
+        lines.mark()
+        number = lines.number
         if progress is not None:
             progress(len(line))
         if not line.strip():
@@ -151,21 +242,25 @@ def _jsonl_records(
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise BadReviewFile(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+        except RecursionError:
+            raise BadReviewFile(f"{path}, line {number}: JSON nested too deeply") from None
         if not isinstance(record, dict):
             raise BadReviewFile(f"{path}, line {number}: expected a JSON object per line")
         yield Record(number, record, "timestamp" in record)
 
 
 def _csv_records(
-    stream: IO[str], path: Path, progress: Callable[[int], None] | None
+    lines: _Lines, path: Path, progress: Callable[[int], None] | None
 ) -> Iterator[Record]:
-    csv.field_size_limit(max(csv.field_size_limit(), 100_000_000))  # long review texts
+    # Long review texts; ``lines`` caps a record (all its fields) at the line limit anyway.
+    csv.field_size_limit(max(csv.field_size_limit(), 100_000_000))
     dialect = "excel-tab" if path.name.lower().removesuffix(".gz").endswith(".tsv") else "excel"
-    reader = csv.DictReader(stream, dialect=dialect)
+    reader = csv.DictReader(lines, dialect=dialect)
     header = [name.strip() for name in reader.fieldnames or []]
     if not header:
         raise BadReviewFile(f"{path} is empty")
     reader.fieldnames = header
+    lines.mark()
     missing = [name for name in ("rating", "date") if name not in header]
     if missing:
         raise BadReviewFile(
@@ -177,6 +272,7 @@ def _csv_records(
             position = reader.line_num
             progress(position - consumed)
             consumed = position
+        lines.mark()
         yield Record(reader.line_num, record, False)
 
 
@@ -229,6 +325,10 @@ def _rating(value: Any) -> int:
 def _timestamp(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError(f"timestamp must be milliseconds since 1970 as a number, got {value!r}")
+    if not _EARLIEST_MS <= value <= _LATEST_MS:
+        raise ValueError(
+            f"timestamp {value!r} is not a date between 1900 and 9999 (milliseconds since 1970)"
+        )
     return int(value)
 
 

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ErrorDetail
 
 from marketplaces import InvalidProductRef, ProductRef, parse_product_ref, resolve_product_ref
 from reviewsec.analyses.models import Analysis, Category, JobState
+from reviewsec.catalog import limits
 from reviewsec.catalog.marketplaces import demo_extra_hosts
 from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_LOOSE_PATTERN
 
@@ -118,27 +119,35 @@ class SubmittedReviewSerializer(NoExtraFieldsSerializer):
     """One review as the extension read it from the shop's review list; never account data."""
 
     review_id = StrictCharField(
-        max_length=32,
+        max_length=limits.REVIEW_ID_MAX,
         validators=[
             RegexValidator(REVIEW_ID_LOOSE_PATTERN, "Not a review id (4-32 of A-Z a-z 0-9 _ -).")
         ],
     )
     rating = StrictIntegerField(min_value=1, max_value=5)
-    title = StrictCharField(max_length=2000, allow_blank=True, trim_whitespace=False, default="")
-    body = StrictCharField(max_length=50_000, allow_blank=True, trim_whitespace=False, default="")
+    # Lengths: reviewsec.catalog.limits (shared with uploads and the crawler). CharField
+    # refuses NUL characters itself.
+    title = StrictCharField(
+        max_length=limits.TITLE_MAX, allow_blank=True, trim_whitespace=False, default=""
+    )
+    body = StrictCharField(
+        max_length=limits.BODY_MAX, allow_blank=True, trim_whitespace=False, default=""
+    )
     posted_date = serializers.DateField(input_formats=["%Y-%m-%d"])
-    country = StrictCharField(max_length=64, allow_blank=True, default="")
+    country = StrictCharField(max_length=limits.COUNTRY_MAX, allow_blank=True, default="")
     verified_purchase = StrictBooleanField(default=False)
-    helpful_votes = StrictIntegerField(min_value=0, max_value=10_000_000, default=0)
-    reviewer_name = StrictCharField(max_length=255, allow_blank=True, default="")
+    helpful_votes = StrictIntegerField(min_value=0, max_value=limits.HELPFUL_VOTES_MAX, default=0)
+    reviewer_name = StrictCharField(
+        max_length=limits.REVIEWER_NAME_MAX, allow_blank=True, default=""
+    )
     profile_id = StrictCharField(
-        max_length=64,
+        max_length=limits.PROFILE_ID_MAX,
         allow_blank=True,
         default="",
         validators=[RegexValidator(PROFILE_ID_PATTERN, "Not a profile id.")],
     )
-    variant = StrictCharField(max_length=255, allow_blank=True, default="")
-    image_count = StrictIntegerField(min_value=0, max_value=100, default=0)
+    variant = StrictCharField(max_length=limits.VARIANT_MAX, allow_blank=True, default="")
+    image_count = StrictIntegerField(min_value=0, max_value=limits.IMAGE_COUNT_MAX, default=0)
     vine = StrictBooleanField(default=False)
 
     def validate_posted_date(self, value: dt.date) -> dt.date:

@@ -5,9 +5,14 @@ Formats are those of ``python -m detector`` (``detector.io``): JSON Lines in the
 ``asin``), which must be a 10-character ASIN. Uploaded products live on their own marketplace,
 ``upload``: a file can never change the verdict of a product in a real shop.
 
-Review ids: a row's own ``review_id`` when it looks like Amazon's, else a stable hash of the
-row (product, user_id, time, rating, title, text), so uploading the same file twice imports
-nothing new. ``user_id`` is used for that hash only and never stored.
+Review ids: a row's own ``review_id`` (surrounding whitespace removed) when it looks like
+Amazon's, else a stable hash of the row (product, user_id, time, rating, title, text), so
+uploading the same file twice imports nothing new. ``user_id`` is used for that hash only and
+never stored.
+
+Limits, all checked while the file streams in: ``UPLOAD_MAX_DECOMPRESSED_BYTES`` for the whole
+file once decompressed, ``UPLOAD_MAX_LINE_CHARS`` for one line (a CSV record), and the field
+limits of ``reviewsec.catalog.limits`` for each review, whose breach is that line's error.
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from detector.io import BadReviewFile, Record, iter_records
+from django.conf import settings
+
+from detector.io import BadReviewFile, ReadLimits, Record, iter_records
+from reviewsec.catalog import limits
 from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_PATTERN
 
 UPLOAD_MARKETPLACE = "upload"
 MAX_REPORTED_ERRORS = 20
-_ASIN = re.compile(r"^[A-Z0-9]{10}$")
+_ASIN = re.compile(r"[A-Z0-9]{10}")
 _REVIEW_ID = re.compile(REVIEW_ID_PATTERN)
 
 
@@ -72,7 +80,7 @@ def _parse_path(
         bytes_read += size
 
     try:
-        for record in iter_records(path, count):
+        for record in iter_records(path, count, read_limits()):
             parsed.rows += 1
             try:
                 asin, review = review_values(record)
@@ -96,41 +104,57 @@ def _parse_path(
     return parsed
 
 
+def read_limits() -> ReadLimits:
+    return ReadLimits(
+        max_line_chars=settings.UPLOAD_MAX_LINE_CHARS,
+        max_total_bytes=settings.UPLOAD_MAX_DECOMPRESSED_BYTES,
+    )
+
+
 def review_values(record: Record) -> tuple[str, dict[str, Any]]:
     """(product ASIN, review values) of one record; ``ValueError`` says what is wrong."""
     key, _, _, rating, milliseconds, has_time, _, verified, helpful, country, _ = record.row()
     asin = key.upper()
     if not asin:
         raise ValueError("no 'parent_asin' or 'asin' says which product the review is of")
-    if not _ASIN.match(asin):
+    if not _ASIN.fullmatch(asin):
         raise ValueError(f"{key!r} is not a 10-character ASIN")
     posted_at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=milliseconds)
     if posted_at.date() > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
         raise ValueError(f"the review date {posted_at.date()} is in the future")
     if posted_at.date() < EARLIEST_REVIEW_DATE:
         raise ValueError(f"the review date {posted_at.date()} is before Amazon had reviews")
-    if helpful is not None and (helpful < 0 or not float(helpful).is_integer()):
-        raise ValueError(f"helpful votes must be a whole number of at least 0, got {helpful:g}")
+    if helpful is not None and not (
+        0 <= helpful <= limits.HELPFUL_VOTES_MAX and float(helpful).is_integer()
+    ):
+        raise ValueError(
+            f"helpful votes must be a whole number from 0 to {limits.HELPFUL_VOTES_MAX:,}, "
+            f"got {helpful:g}"
+        )
     fields = record.fields
     return asin, {
         "review_id": _review_id(asin, fields, milliseconds, rating),
         "rating": rating,
-        "title": _text(fields.get("title")),
-        "body": _text(fields.get("text")),
+        "title": _checked(fields, "title", "title"),
+        "body": _checked(fields, "text", "body"),
         "posted_date": posted_at.date(),
         "posted_at": posted_at if has_time else None,
-        "country": (country or "")[:64],
+        "country": limits.text_checked("country", country, limits.COUNTRY_MAX),
         "verified_purchase": bool(verified),
         "helpful_votes": int(helpful or 0),
-        "variant": _text(fields.get("variant"))[:255],
-        "image_count": min(_image_count(fields), 100),
+        "variant": _checked(fields, "variant", "variant"),
+        "image_count": min(_image_count(fields), limits.IMAGE_COUNT_MAX),
         "vine": _text(fields.get("vine")).lower() in ("true", "1", "yes"),
     }
 
 
+def _checked(fields: dict[str, Any], key: str, name: str) -> str:
+    return limits.text_checked(key, fields.get(key), limits.TEXT_LIMITS[name])
+
+
 def _review_id(asin: str, fields: dict[str, Any], milliseconds: int, rating: int) -> str:
-    own = _text(fields.get("review_id")).upper()
-    if _REVIEW_ID.match(own):
+    own = limits.text_checked("review_id", fields.get("review_id"), 1000).strip().upper()
+    if _REVIEW_ID.fullmatch(own):  # not .match: "$" also matches before a trailing newline
         return own
     identity = "\x1f".join(
         [asin, _text(fields.get("user_id")), str(milliseconds), str(rating)]
@@ -151,3 +175,5 @@ def _image_count(fields: dict[str, Any]) -> int:
         return max(0, int(fields.get("image_count") or 0))
     except (TypeError, ValueError):
         return 0
+    except OverflowError:  # JSON's 1e999 is infinity
+        raise ValueError("image_count must be a whole number") from None
