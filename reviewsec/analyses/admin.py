@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reviewsec.analyses.models import Analysis, CrawlJob, ThresholdModel
+from reviewsec.analyses.models import Analysis, CrawlJob, ReferenceModelVersion
 
 
 @admin.register(CrawlJob)
@@ -41,8 +41,8 @@ class AnalysisAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at",)
 
 
-@admin.register(ThresholdModel)
-class ThresholdModelAdmin(admin.ModelAdmin):
-    list_display = ("version", "sample_size", "is_active", "created_at")
+@admin.register(ReferenceModelVersion)
+class ReferenceModelVersionAdmin(admin.ModelAdmin):
+    list_display = ("version", "reference_products", "is_active", "created_at")
     list_filter = ("is_active",)
     readonly_fields = ("created_at",)

@@ -1,4 +1,4 @@
-"""Crawl jobs, the analyses they produce, and the CvT threshold models the detector uses."""
+"""Crawl jobs, the analyses they produce, and the versions of the reference model they use."""
 
 from django.db import models
 from django.db.models import Q
@@ -78,19 +78,23 @@ class CrawlJob(models.Model):
         return self.state in ACTIVE_JOB_STATES
 
 
-class ThresholdModel(models.Model):
-    """A fitted CvT threshold model (``detector.cvt.ThresholdModel.to_dict()``); one is active."""
+class ReferenceModelVersion(models.Model):
+    """One fitted ``detector.reference.ReferenceModel`` (the CvT threshold line and the ERO
+    calibration, DESIGN §3.2), stored whole; one version is active. Rows are never edited, only
+    replaced, so an analysis's verdict stays explainable by the version it used."""
 
     version = models.CharField(max_length=64, unique=True)
-    fit = models.JSONField(help_text="detector.cvt.ThresholdModel.to_dict()")
-    sample_size = models.PositiveIntegerField()
+    model = models.JSONField(help_text="detector.reference.ReferenceModel.to_dict()")
+    reference_products = models.PositiveIntegerField(
+        help_text="How many reference products the model was fitted on."
+    )
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["is_active"], condition=Q(is_active=True), name="one_active_threshold_model"
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_reference_model"
             ),
         ]
         ordering = ["-created_at"]
@@ -113,8 +117,12 @@ class Analysis(models.Model):
     crawl_job = models.ForeignKey(
         CrawlJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="analyses"
     )
-    threshold_model = models.ForeignKey(
-        ThresholdModel, on_delete=models.PROTECT, null=True, blank=True, related_name="analyses"
+    reference_model = models.ForeignKey(
+        ReferenceModelVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="analyses",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     detector_version = models.CharField(max_length=32)

@@ -1,4 +1,4 @@
-"""Weekly threshold refits: a new reference model from a fresh random sample of the database.
+"""Weekly refits: a new reference model version from a fresh random sample of the database.
 
 The CvT line and the ERO calibration (``detector.reference.fit_reference``) are refitted from
 products that have at least ``REFIT_MIN_REVIEWS`` reviews. The sample is the database itself, so
@@ -25,7 +25,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from reviewsec.analyses.models import ThresholdModel
+from detector.reference import fit_reference
+from reviewsec.analyses.models import ReferenceModelVersion
 from reviewsec.analyses.selectors import product_reviews_for_analysis
 from reviewsec.catalog.models import Product
 
@@ -40,12 +41,12 @@ MAX_SANE_THRESHOLD = 200.0
 class RefitOutcome:
     """What a refit did: the new active row, or why the old one stays."""
 
-    activated: ThresholdModel | None
+    activated: ReferenceModelVersion | None
     sampled: int
     reason: str
 
 
-def threshold_model_refit(
+def reference_model_refit(
     *,
     sample_size: int | None = None,
     min_products: int | None = None,
@@ -53,8 +54,6 @@ def threshold_model_refit(
     seed: int | None = None,
 ) -> RefitOutcome:
     """Fit a reference model on a random sample of products and activate it if it is sane."""
-    from detector.reference import fit_reference
-
     sample_size = sample_size or settings.REFIT_SAMPLE_SIZE
     min_products = min_products or settings.REFIT_MIN_PRODUCTS
     min_reviews = min_reviews or settings.REFIT_MIN_REVIEWS
@@ -78,16 +77,16 @@ def threshold_model_refit(
         )
     except ValueError as error:
         return _refused(len(products), f"the fit failed: {error}")
-    fit = model.to_dict()
-    problem = fit_problem(fit["threshold_model"], min_products=min_products)
+    stored = model.to_dict()
+    problem = fit_problem(stored["threshold_model"], min_products=min_products)
     if problem:
         return _refused(len(products), problem)
     with transaction.atomic():
-        ThresholdModel.objects.filter(is_active=True).update(is_active=False)
-        row = ThresholdModel.objects.create(
-            version=version, fit=fit, sample_size=len(products), is_active=True
+        ReferenceModelVersion.objects.filter(is_active=True).update(is_active=False)
+        row = ReferenceModelVersion.objects.create(
+            version=version, model=stored, reference_products=len(products), is_active=True
         )
-    logger.info("threshold model %s activated (%d products)", row.version, len(products))
+    logger.info("reference model %s activated (%d products)", row.version, len(products))
     return RefitOutcome(activated=row, sampled=len(products), reason="activated")
 
 
@@ -127,8 +126,8 @@ def _random_sample(*, sample_size: int, min_reviews: int, seed: int | None) -> l
 
 
 def _refused(sampled: int, reason: str) -> RefitOutcome:
-    logger.warning("threshold refit refused; the active model stays: %s", reason)
+    logger.warning("reference model refit refused; the active model stays: %s", reason)
     return RefitOutcome(activated=None, sampled=sampled, reason=reason)
 
 
-__all__ = ["RefitOutcome", "fit_problem", "threshold_model_refit"]
+__all__ = ["RefitOutcome", "fit_problem", "reference_model_refit"]

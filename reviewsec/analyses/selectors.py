@@ -8,7 +8,12 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from reviewsec.analyses.models import ACTIVE_JOB_STATES, Analysis, CrawlJob, ThresholdModel
+from reviewsec.analyses.models import (
+    ACTIVE_JOB_STATES,
+    Analysis,
+    CrawlJob,
+    ReferenceModelVersion,
+)
 from reviewsec.catalog.models import Product, Review
 
 
@@ -30,8 +35,8 @@ def crawl_job_active(*, product: Product) -> CrawlJob | None:
     return product.crawl_jobs.filter(state__in=ACTIVE_JOB_STATES).first()
 
 
-def threshold_model_active_row() -> ThresholdModel | None:
-    return ThresholdModel.objects.filter(is_active=True).first()
+def reference_model_version_active() -> ReferenceModelVersion | None:
+    return ReferenceModelVersion.objects.filter(is_active=True).first()
 
 
 REVIEW_COLUMNS = (

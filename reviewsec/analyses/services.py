@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import tempfile
@@ -19,18 +20,19 @@ from django.utils import timezone
 import detector
 from crawler.outcome import CrawlOutcome, Status, describe
 from crawler.runner import CrawlProgress, run_crawl
+from detector.reference import ReferenceModel
 from marketplaces import DEMO, ProductRef, base_url_for, product_page_url
 from reviewsec.analyses import hooks
 from reviewsec.analyses.dispatch import crawl_job_dispatcher
 from reviewsec.analyses.errors import CrawlFailed, RetryableCrawlError
-from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ThresholdModel
+from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ReferenceModelVersion
 from reviewsec.analyses.scheduling import product_schedule_next
 from reviewsec.analyses.selectors import (
     analysis_is_fresh,
     analysis_latest,
     crawl_job_active,
     product_reviews_for_analysis,
-    threshold_model_active_row,
+    reference_model_version_active,
 )
 from reviewsec.catalog.marketplaces import demo_extra_hosts, mirror_base_url
 from reviewsec.catalog.models import Product
@@ -156,39 +158,42 @@ def orphaned_in_process(job: CrawlJob) -> bool:
     return crawl_job_dispatcher.orphaned(job.id, updated_at=job.updated_at)
 
 
-def threshold_model_active() -> tuple[ThresholdModel, Any]:
-    """The active reference model (CvT + ERO calibration), seeding the packaged default if none."""
-    row = threshold_model_active_row()
+def reference_model_active() -> tuple[ReferenceModelVersion, ReferenceModel]:
+    """The active reference model (CvT line + ERO calibration), seeding the packaged default if
+    none is stored: its row, and the model parsed."""
+    row = reference_model_version_active()
     if row is None:
-        packaged = detector.default_threshold_model()
-        fit = packaged.to_dict()
+        packaged = detector.default_reference_model()
+        stored = packaged.to_dict()
         try:
             with transaction.atomic():
-                row, _ = ThresholdModel.objects.get_or_create(
-                    version=f"packaged-{detector.DETECTOR_VERSION}-{fit.get('version', '1')}",
+                row, _ = ReferenceModelVersion.objects.get_or_create(
+                    version=f"packaged-{detector.DETECTOR_VERSION}-{stored.get('version', '1')}",
                     defaults={
-                        "fit": fit,
-                        "sample_size": packaged.reference_products,
+                        "model": stored,
+                        "reference_products": packaged.reference_products,
                         "is_active": True,
                     },
                 )
         except IntegrityError:  # another process seeded it at the same moment
-            row = threshold_model_active_row()
+            row = reference_model_version_active()
         assert row is not None
-    return row, reference_model_load(row_id=row.id, version=row.version)
+    return row, reference_model_load(row_id=row.id, created_at=row.created_at)
 
 
-def reference_model_load(*, row_id: int, version: str) -> Any:
-    """A stored model's ``ReferenceModel``, parsed once per process (the fit is large)."""
-    return _reference_model(row_id, version)
+def reference_model_load(*, row_id: int, created_at: dt.datetime) -> ReferenceModel:
+    """A stored version's ``ReferenceModel``, parsed once per process (the JSON is large).
+
+    Rows are never edited, only replaced, so the parse can be kept. It is keyed by id *and*
+    creation time: ids come back after a rollback or a restore (see ``api/selectors.py``), while
+    the process would still remember the old row under the bare id.
+    """
+    return _reference_model(row_id, created_at)
 
 
 @functools.lru_cache(maxsize=4)
-def _reference_model(row_id: int, version: str) -> Any:
-    """Parse a stored model once per process: rows are never edited, only replaced."""
-    from detector.reference import ReferenceModel
-
-    return ReferenceModel.from_dict(ThresholdModel.objects.get(id=row_id).fit)
+def _reference_model(row_id: int, created_at: dt.datetime) -> ReferenceModel:
+    return ReferenceModel.from_dict(ReferenceModelVersion.objects.get(id=row_id).model)
 
 
 def analysis_create(
@@ -196,8 +201,8 @@ def analysis_create(
 ) -> Analysis:
     """Run the detector over the product's stored reviews and store the verdict."""
     reviews = product_reviews_for_analysis(product=product)
-    model_row, model = threshold_model_active()
-    verdict = detector.analyze(reviews, threshold_model=model).to_dict()
+    model_row, model = reference_model_active()
+    verdict = detector.analyze(reviews, reference=model).to_dict()
     verdict["collection"] = {
         "reviews_analyzed": verdict.get("reviews_analyzed", 0),
         "shop_rating_count": product.shop_rating_count,
@@ -207,7 +212,7 @@ def analysis_create(
     analysis = Analysis.objects.create(
         product=product,
         crawl_job=job,
-        threshold_model=model_row,
+        reference_model=model_row,
         detector_version=verdict["detector_version"],
         parameters={"threshold_model": model_row.version},
         verdict=verdict,

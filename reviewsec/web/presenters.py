@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 
-from reviewsec.analyses.models import Analysis, ThresholdModel
+from reviewsec.analyses.models import Analysis, ReferenceModelVersion
+from reviewsec.analyses.services import reference_model_load
 from reviewsec.web import charts
 
 BADGES = {
@@ -26,6 +28,7 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
     label, css = BADGES.get(analysis.category, (analysis.category, "badge-suspicious"))
     features = ero.get("features") or []
     points = history_points(history)
+    model_summary = _model_summary(analysis.reference_model_id)
     return {
         "analysis": analysis,
         "product": analysis.product,
@@ -34,7 +37,7 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
         "badge_class": css,
         "reasons": (verdict.get("verdict") or {}).get("reasons") or [],
         "headline": verdict_headline(verdict, analysis.product),
-        "baseline": verdict_baseline(verdict, _model_summary(analysis.threshold_model_id)),
+        "baseline": verdict_baseline(verdict, model_summary),
         "is_insufficient": analysis.category == "insufficient_data",
         "collection": verdict.get("collection") or {},
         "review_sources": review_sources((verdict.get("collection") or {}).get("sources") or {}),
@@ -42,7 +45,7 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
         "ero": ero,
         "features": features,
         "history": history,
-        "threshold_model": _model_summary(analysis.threshold_model_id),
+        "reference_model": model_summary,
         "history_changes": {change["at"] for change in charts.history_changes(points)},
         "figures": {
             **_verdict_figures(analysis),
@@ -86,7 +89,7 @@ def verdict_baseline(verdict: dict[str, Any], model: dict[str, Any] | None) -> d
     """What "compared with reference products" means for this verdict: how many, and whether
     they are simulated (the packaged model) or sampled from this database (a refit)."""
     reference = verdict.get("reference") or {}
-    products = reference.get("products") or (model or {}).get("sample_size")
+    products = reference.get("products") or (model or {}).get("reference_products")
     kind = reference.get("kind")
     if kind is None and model is not None:
         kind = "simulated" if str(model.get("version", "")).startswith("packaged-") else "database"
@@ -163,31 +166,34 @@ def history_points(history: list[Analysis]) -> list[dict[str, Any]]:
 
 
 def _contour_base(analysis: Analysis) -> dict[str, Any] | None:
-    """The analysis's threshold model as a contour chart, built once per model and process."""
-    if analysis.threshold_model_id is None:
+    """The analysis's reference model as a contour chart, built once per model and process."""
+    summary = _model_summary(analysis.reference_model_id)
+    if summary is None:
         return None
-    return _contour_base_for_model(analysis.threshold_model_id)
+    return _contour_base_for_model(summary["id"], summary["created_at"])
 
 
-@functools.lru_cache(maxsize=32)
 def _model_summary(model_id: int | None) -> dict[str, Any] | None:
-    """Version and size of a threshold model, without loading its (large) fit."""
+    """Version, size and creation time of a reference model, without loading its (large) JSON.
+
+    Not cached per process: one primary-key read is cheap, and an id alone can name another row
+    after a rollback or a restore (see ``api/selectors.py``).
+    """
     if model_id is None:
         return None
-    return ThresholdModel.objects.filter(id=model_id).values("version", "sample_size").first()
+    return (
+        ReferenceModelVersion.objects.filter(id=model_id)
+        .values("id", "version", "reference_products", "created_at")
+        .first()
+    )
 
 
 @functools.lru_cache(maxsize=8)
-def _contour_base_for_model(model_id: int) -> dict[str, Any] | None:
-    """Threshold model rows are never edited, only replaced, so the id is a safe key. The model
-    is the one the analyses themselves use, parsed once per process by the service."""
-    from reviewsec.analyses.services import reference_model_load
-
-    summary = _model_summary(model_id)
-    if summary is None:
-        return None
+def _contour_base_for_model(model_id: int, created_at: dt.datetime) -> dict[str, Any] | None:
+    """Reference model rows are never edited, only replaced, and (id, creation time) cannot come
+    back for another row. The model is the one the analyses use, parsed once by the service."""
     try:
-        model = reference_model_load(row_id=model_id, version=summary["version"])
+        model = reference_model_load(row_id=model_id, created_at=created_at)
     except (KeyError, TypeError, ValueError):
         return None
     return charts.contour_base_figure(model.contours())

@@ -25,7 +25,11 @@ def test_migrations_create_the_schedules_of_every_periodic_task() -> None:
 
 
 def test_the_periodic_tasks_run_and_report_what_they_did(settings) -> None:
-    from reviewsec.analyses.tasks import housekeeping_task, recrawl_due_task, threshold_refit_task
+    from reviewsec.analyses.tasks import (
+        housekeeping_task,
+        recrawl_due_task,
+        reference_model_refit_task,
+    )
 
     settings.REFIT_MIN_PRODUCTS = 30
 
@@ -37,5 +41,5 @@ def test_the_periodic_tasks_run_and_report_what_they_did(settings) -> None:
         "uploads_pruned": 0,
         "uploads_failed": [],
     }
-    refit = threshold_refit_task.apply().get()
+    refit = reference_model_refit_task.apply().get()
     assert refit["activated"] is None and "only 0 products" in refit["reason"]

@@ -1,9 +1,9 @@
-"""At most one active crawl job per product and one active threshold model, enforced by the DB."""
+"""At most one active crawl job per product and one active reference model, enforced by the DB."""
 
 import pytest
 from django.db import IntegrityError, transaction
 
-from reviewsec.analyses.models import CrawlJob, JobState, ThresholdModel
+from reviewsec.analyses.models import CrawlJob, JobState, ReferenceModelVersion
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,14 @@ def test_finished_jobs_do_not_block_a_new_one() -> None:
     assert product.crawl_jobs.count() == 3
 
 
-def test_only_one_threshold_model_can_be_active() -> None:
-    ThresholdModel.objects.create(version="a", fit={}, sample_size=1, is_active=True)
-    ThresholdModel.objects.create(version="b", fit={}, sample_size=1, is_active=False)
+def test_only_one_reference_model_can_be_active() -> None:
+    ReferenceModelVersion.objects.create(
+        version="a", model={}, reference_products=1, is_active=True
+    )
+    ReferenceModelVersion.objects.create(
+        version="b", model={}, reference_products=1, is_active=False
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        ThresholdModel.objects.create(version="c", fit={}, sample_size=1, is_active=True)
+        ReferenceModelVersion.objects.create(
+            version="c", model={}, reference_products=1, is_active=True
+        )

@@ -3,7 +3,7 @@
 import pytest
 
 from reviewsec.analyses import services
-from reviewsec.analyses.models import ThresholdModel
+from reviewsec.analyses.models import ReferenceModelVersion
 from reviewsec.moderation.models import ReviewCase
 from tests.factories import make_product
 from tests.verdicts import verdict_json
@@ -22,11 +22,13 @@ class _Verdict:
 @pytest.fixture
 def detector_says(monkeypatch):
     """Stand in for the detector (tested on its own) so only the hook is under test."""
-    row = ThresholdModel.objects.create(version="test", fit={}, sample_size=0, is_active=True)
-    monkeypatch.setattr(services, "threshold_model_active", lambda: (row, None))
+    row = ReferenceModelVersion.objects.create(
+        version="test", model={}, reference_products=0, is_active=True
+    )
+    monkeypatch.setattr(services, "reference_model_active", lambda: (row, None))
 
     def say(category: str) -> None:
-        fake = lambda reviews, threshold_model=None: _Verdict(category)  # noqa: E731
+        fake = lambda reviews, reference=None: _Verdict(category)  # noqa: E731
         monkeypatch.setattr(services.detector, "analyze", fake, raising=False)
 
     return say

@@ -19,6 +19,6 @@ def test_an_admin_can_log_in_and_see_the_catalog(admin_client: Client) -> None:
         "/admin/catalog/review/",
         "/admin/analyses/crawljob/",
         "/admin/analyses/analysis/",
-        "/admin/analyses/thresholdmodel/",
+        "/admin/analyses/referencemodelversion/",
     ):
         assert admin_client.get(path).status_code == 200, path

@@ -8,7 +8,7 @@ from django.test import Client
 import detector
 from detector.simulate import badmouth
 from reviewsec.analyses.models import Analysis
-from reviewsec.analyses.services import threshold_model_active
+from reviewsec.analyses.services import reference_model_active
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +18,9 @@ PANELS = ("product", "consistency", "ero-principle", "ero-results")
 
 @pytest.fixture
 def analysis() -> Analysis:
-    row, model = threshold_model_active()
+    row, model = reference_model_active()
     simulated = badmouth(seed=7, n_reviews=300, fake_share=0.25)
-    verdict = detector.analyze(dict(simulated.to_arrays()), threshold_model=model).to_dict()
+    verdict = detector.analyze(dict(simulated.to_arrays()), reference=model).to_dict()
     verdict["collection"] = {
         "reviews_analyzed": 300,
         "shop_rating_count": 1200,
@@ -29,7 +29,7 @@ def analysis() -> Analysis:
     product = make_product(title=simulated.title, shop_rating_count=1200)
     return Analysis.objects.create(
         product=product,
-        threshold_model=row,
+        reference_model=row,
         detector_version=verdict["detector_version"],
         verdict=verdict,
         category=verdict["verdict"]["category"],

@@ -7,7 +7,7 @@ from typing import Any
 
 import detector
 from reviewsec.analyses.models import Analysis
-from reviewsec.analyses.services import threshold_model_active
+from reviewsec.analyses.services import reference_model_active
 from reviewsec.catalog.models import Product
 
 
@@ -22,9 +22,9 @@ def _demo_verdict(scenario: str) -> tuple[Any, dict[str, Any]]:
 def demo_analysis(scenario: str) -> Analysis:
     """The demo product of ``scenario`` (``boost``, ``tiny``, …) with its verdict stored."""
     simulated, cache = _demo_verdict(scenario)
-    row, model = threshold_model_active()
+    row, model = reference_model_active()
     if row.id not in cache:
-        verdict = detector.analyze(dict(simulated.to_arrays()), threshold_model=model).to_dict()
+        verdict = detector.analyze(dict(simulated.to_arrays()), reference=model).to_dict()
         n = verdict["reviews_analyzed"]
         verdict["collection"] = {"reviews_analyzed": n, "sources": {"crawler": n}}
         cache[row.id] = verdict
@@ -36,7 +36,7 @@ def demo_analysis(scenario: str) -> Analysis:
     )
     return Analysis.objects.create(
         product=product,
-        threshold_model=row,
+        reference_model=row,
         detector_version=verdict["detector_version"],
         verdict=verdict,
         category=verdict["verdict"]["category"],

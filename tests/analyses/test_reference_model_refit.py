@@ -6,9 +6,9 @@ import math
 import pytest
 
 from detector.simulate import simulate
-from reviewsec.analyses.models import ThresholdModel
-from reviewsec.analyses.refits import fit_problem, threshold_model_refit
-from reviewsec.analyses.services import analysis_create, threshold_model_active
+from reviewsec.analyses.models import ReferenceModelVersion
+from reviewsec.analyses.refits import fit_problem, reference_model_refit
+from reviewsec.analyses.services import analysis_create, reference_model_active
 from reviewsec.catalog.models import Review
 from tests.factories import make_product
 
@@ -42,41 +42,41 @@ def _sane_fit(**changes: object) -> dict:
 
 
 def test_a_sane_refit_becomes_the_active_model_and_new_analyses_use_it() -> None:
-    packaged, _ = threshold_model_active()
+    packaged, _ = reference_model_active()
     _store_simulated(32)
 
-    outcome = threshold_model_refit(sample_size=40, min_products=30, min_reviews=50, seed=1)
+    outcome = reference_model_refit(sample_size=40, min_products=30, min_reviews=50, seed=1)
 
     assert outcome.reason == "activated" and outcome.sampled == 32
-    active = ThresholdModel.objects.get(is_active=True)
+    active = ReferenceModelVersion.objects.get(is_active=True)
     assert active == outcome.activated != packaged
-    assert active.sample_size == 32 and active.version.startswith("refit-")
-    assert len(active.fit["threshold_model"]["sample_ids"]) <= 32
+    assert active.reference_products == 32 and active.version.startswith("refit-")
+    assert len(active.model["threshold_model"]["sample_ids"]) <= 32
     analysis = analysis_create(product=Review.objects.first().product)
-    assert analysis.threshold_model == active
+    assert analysis.reference_model == active
     assert analysis.parameters["threshold_model"] == active.version
 
 
 def test_too_few_products_leave_the_active_model_in_place() -> None:
-    packaged, _ = threshold_model_active()
+    packaged, _ = reference_model_active()
     _store_simulated(3)
 
-    outcome = threshold_model_refit(sample_size=40, min_products=30, min_reviews=50, seed=1)
+    outcome = reference_model_refit(sample_size=40, min_products=30, min_reviews=50, seed=1)
 
     assert outcome.activated is None
     assert "only 3 products have 50+ reviews" in outcome.reason
-    assert ThresholdModel.objects.get(is_active=True) == packaged
+    assert ReferenceModelVersion.objects.get(is_active=True) == packaged
 
 
 def test_the_sample_is_random_but_repeatable_for_a_seed() -> None:
     _store_simulated(12, n_reviews=60)
 
-    first = threshold_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=3)
-    again = threshold_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=3)
-    other = threshold_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=4)
+    first = reference_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=3)
+    again = reference_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=3)
+    other = reference_model_refit(sample_size=6, min_products=5, min_reviews=50, seed=4)
 
     def ids(outcome):
-        return sorted(outcome.activated.fit["threshold_model"]["sample_ids"])
+        return sorted(outcome.activated.model["threshold_model"]["sample_ids"])
 
     assert ids(first) == ids(again)
     assert ids(first) != ids(other)
