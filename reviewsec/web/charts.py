@@ -92,24 +92,39 @@ def consistency_figure(consistency: dict[str, Any]) -> dict[str, Any] | None:
             line_width=0,
         )
     figure.update_yaxes(title_text="stars", range=[0.5, 5.5], row=1, col=1)
-    figure.update_yaxes(title_text="g", rangemode="tozero", row=2, col=1)
+    figure.update_yaxes(title_text="drift (stars)", rangemode="tozero", row=2, col=1)
+    figure.update_xaxes(title_text="date posted" if series.get("dates") else "review", row=2, col=1)
     figure.update_layout(**LAYOUT, height=520)
     return _as_json(figure)
 
 
 def satisfaction_figure(ero: dict[str, Any]) -> dict[str, Any] | None:
-    """One bar per feature: its satisfaction S_i, with the 0.1 and 0.8 cut-offs."""
-    features = [f for f in ero.get("features") or [] if f.get("satisfaction") is not None]
+    """One bar per calibrated feature: how ordinary it is against the reference products (its
+    calibrated p-value, which the verdict's 0.1 and 0.8 cut-offs apply to). Features without a
+    calibration are only signals: their raw p-values are not comparable with the cut-offs."""
+    features = [f for f in ero.get("features") or [] if f.get("calibrated_p") is not None]
     if not features:
         return None
     names = [_feature_label(f["name"]) for f in features]
-    values = [f["satisfaction"] for f in features]
+    values = [f["calibrated_p"] for f in features]
     colours = ["#c62828" if v < 0.1 else "#f9a825" if v <= 0.8 else "#2e7d32" for v in values]
     figure = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours))
-    figure.add_vline(x=0.1, line={"dash": "dot", "color": "#c62828"})
-    figure.add_vline(x=0.8, line={"dash": "dot", "color": "#2e7d32"})
-    figure.update_xaxes(range=[0, 1], title_text="satisfaction (1 = equal opportunity)")
-    figure.update_layout(**LAYOUT, height=80 + 40 * len(names), title="ERO satisfaction")
+    figure.add_vline(
+        x=0.1, line={"dash": "dot", "color": "#c62828"}, annotation_text="0.1: unusual",
+        annotation_position="top right",
+    )  # fmt: skip
+    figure.add_vline(
+        x=0.8, line={"dash": "dot", "color": "#2e7d32"}, annotation_text="0.8: ordinary",
+        annotation_position="top left",
+    )  # fmt: skip
+    figure.update_xaxes(
+        range=[0, 1], title_text="how ordinary, against reference products (1 = ordinary)"
+    )
+    figure.update_layout(
+        **{**LAYOUT, "margin": {**LAYOUT["margin"], "l": 150}},
+        height=110 + 40 * len(names),
+        title="Do star levels differ more than usual?",
+    )
     return _as_json(figure)
 
 
@@ -136,11 +151,16 @@ def tukey_heatmap_figure(ero: dict[str, Any]) -> dict[str, Any] | None:
             zmin=0,
             zmax=1,
             colorscale="RdYlGn",
-            colorbar={"title": "adjusted p"},
+            colorbar={"title": "p (Tukey)"},
             hovertemplate="%{y}<br>%{x}<br>p = %{z:.3f}<extra></extra>",
         )
     )
-    figure.update_layout(**LAYOUT, height=120 + 45 * len(features), title="Tukey pair tests")
+    figure.update_xaxes(title_text="star levels compared")
+    figure.update_layout(
+        **{**LAYOUT, "margin": {**LAYOUT["margin"], "l": 150, "b": 80}},
+        height=150 + 45 * len(features),
+        title="Each pair of star levels (low = they differ)",
+    )
     return _as_json(figure)
 
 
@@ -150,7 +170,8 @@ def distribution_figure(feature: dict[str, Any]) -> dict[str, Any] | None:
     groups = distribution.get("groups") or []
     if not groups:
         return None
-    labels = [f"{g}★" for g in groups]
+    sizes = distribution.get("n") or []
+    labels = [f"{g}★ (n={sizes[i]})" if i < len(sizes) else f"{g}★" for i, g in enumerate(groups)]
     figure = go.Figure()
     if "shares" in distribution:
         for index, category in enumerate(distribution.get("categories") or []):
@@ -182,6 +203,7 @@ def distribution_figure(feature: dict[str, Any]) -> dict[str, Any] | None:
             )
         )
         figure.update_layout(yaxis={"title": _feature_label(feature["name"])})
+    figure.update_xaxes(title_text="star rating (n = reviews)")
     figure.update_layout(**LAYOUT, height=300, title=_feature_label(feature["name"]))
     return _as_json(figure)
 
@@ -304,6 +326,26 @@ def history_figure(history: list[dict[str, Any]]) -> dict[str, Any] | None:
             x=change["at"], y=1, yref="paper", showarrow=False, yanchor="bottom",
             text="→ " + HISTORY_LABELS.get(change["to"], change["to"]),
         )  # fmt: skip
-    figure.update_yaxes(range=[0, 1.05])
+    figure.update_yaxes(range=[0, 1.05], title_text="share / satisfaction (0–1)")
+    figure.update_xaxes(title_text="analysed on")
     figure.update_layout(**LAYOUT, height=300, title="Verdicts over time")
+    return _as_json(figure)
+
+
+def rating_histogram_figure(ratings: list[int]) -> dict[str, Any] | None:
+    """How many reviews gave each star rating, the count written on each bar."""
+    if not ratings:
+        return None
+    counts = [sum(1 for r in ratings if r == star) for star in range(1, 6)]
+    figure = go.Figure(
+        go.Bar(
+            x=[f"{star}★" for star in range(1, 6)], y=counts, text=counts, textposition="outside",
+            marker_color=[STAR_COLOURS[star] for star in range(1, 6)], hoverinfo="skip",
+        )
+    )  # fmt: skip
+    figure.update_xaxes(title_text="star rating")
+    figure.update_yaxes(title_text="reviews", rangemode="tozero")
+    figure.update_layout(
+        **LAYOUT, height=260, title="Reviews per star rating", yaxis_range=[0, max(counts) * 1.2]
+    )
     return _as_json(figure)
