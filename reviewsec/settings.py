@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz answers probes by IP over plain HTTP, before host checks and HTTPS redirects.
     "reviewsec.health.middleware.HealthCheckMiddleware",
+    # Then: a Content-Length that is not a number is a 400 (reviewsec.request_limits).
+    "reviewsec.request_limits.ContentLengthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so CORS headers reach every /api/v1/ response (django-cors-headers).

@@ -11,6 +11,8 @@ import logging
 from typing import Any
 
 import redis.exceptions
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError as DatabaseUnavailable
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from rest_framework import exceptions, status
@@ -69,6 +71,9 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, InvalidProductRef):
         exc = InvalidProduct(str(exc))
+    if isinstance(exc, RequestDataTooBig):  # DRF reads request.body, past Django's own limit
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge(f"The request body is larger than {limit} bytes.")
     response = exception_handler(exc, context)  # Http404 → 404, headers like Retry-After
     if response is not None:
         assert isinstance(exc, exceptions.APIException)

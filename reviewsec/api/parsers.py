@@ -33,7 +33,10 @@ class BoundedJSONParser(JSONParser):
         body = stream.read(limit + 1)
         if len(body) > limit:
             raise self.too_large(limit)
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:  # [[[[…]]]]: the decoder gives up past the recursion limit
+            raise ParseError("The JSON is nested too deeply.") from None
 
 
 class SubmissionJSONParser(BoundedJSONParser):
