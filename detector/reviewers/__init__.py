@@ -1,0 +1,67 @@
+"""The reviewer layer (DESIGN §4, issue 15): who wrote a product's reviews. Pure numpy/scipy/numba.
+
+Array-level API, in the order a caller uses it::
+
+    from detector.reviewers import review_graph, reviewer_scores, adjusted_rating
+
+    graph = review_graph(user_id=..., product_id=..., rating=..., timestamp_ms=...,
+                         verified=None, helpful_votes=None, text_length=None)
+    scores = reviewer_scores(graph)  # ReviewerScores
+    scores.reliability  # ReliabilityFit: alpha, reliability, confidence, quality, quality_se
+    scores.reviewer_suspicion  # per reviewer code, [0, 1] (percentile-based: ranks)
+    scores.review_suspicion  # per review row, [0, 1]
+    scores.features  # ReviewerFeatures: reviews, one_review, deviation, extremity, ...
+
+    base = float((suspicion_weight(scores.review_suspicion) < 0.5).mean())
+    rows = graph.product == graph.product_labels.index("B00…")
+    result = adjusted_rating(graph.rating[rows], scores.review_suspicion[rows],
+                             base_suspect_share=base)  # AdjustedRating
+    result.to_dict()  # adjusted_rating, interval, plain_mean, suspect_share
+    result.weights  # per review: what the adjusted rating gives it (--reviews-out "weight")
+
+Online: ``graph2 = graph_append(graph, ...)`` then
+``reliability_update(scores.reliability, graph2, first_new_row=graph.n_reviews)`` re-solves only the
+block the new ratings touch; ``reviewer_scores(graph2, fit=updated)`` recomputes the (cheap) rest.
+
+Reviewer codes index ``graph.reviewer_labels`` (None for a review without a user id, which is its
+own one-review reviewer); product codes index ``graph.product_labels``.
+"""
+
+from __future__ import annotations
+
+from detector.reviewers.adjusted import AdjustedRating, adjusted_rating, suspicion_weight
+from detector.reviewers.features import ReviewerFeatures, reviewer_features
+from detector.reviewers.graph import (
+    GraphInputError,
+    ReviewGraph,
+    graph_append,
+    review_graph,
+    review_graph_from_codes,
+)
+from detector.reviewers.reliability import (
+    ReliabilityFit,
+    ReliabilityPrior,
+    reliability_fit,
+    reliability_update,
+)
+from detector.reviewers.suspicion import ReviewerScores, SuspicionWeights, reviewer_scores
+
+__all__ = [
+    "AdjustedRating",
+    "GraphInputError",
+    "ReliabilityFit",
+    "ReliabilityPrior",
+    "ReviewGraph",
+    "ReviewerFeatures",
+    "ReviewerScores",
+    "SuspicionWeights",
+    "adjusted_rating",
+    "graph_append",
+    "reliability_fit",
+    "reliability_update",
+    "review_graph",
+    "review_graph_from_codes",
+    "reviewer_features",
+    "reviewer_scores",
+    "suspicion_weight",
+]

@@ -1,0 +1,131 @@
+"""Unsupervised suspicion of reviewers and reviews, in [0, 1].
+
+Per reviewer, each feature becomes a *calibrated rank*: its mid-rank percentile among all reviewers
+of the graph, oriented so that 1 is the most suspect (largest deviation, shortest history, most
+extreme, most bursty, fewest verified purchases). The suspicion is the weighted mean
+
+    s_u = Σ_k w_k · F_k(feature_k(u)) / Σ_k w_k,     w = deviation 2, history 1, extremity 0,
+                                                       burstiness ½, unverified ½
+
+over the features the source actually has (a feature that is constant — no dates, no verified
+column — carries no information and drops out). Why this form: without labels there is nothing to
+fit a logistic link to, and ranks put features measured in stars, counts and shares on one scale
+that is robust to their heavy tails; the weights say that disagreeing with the other reviewers of
+the same products is the primary evidence (TrueScore), and a short history the secondary one (a
+one-review account alone reaches review-level AUC 0.71 on labelled data, issue 15), while bursts
+and unverified purchases are common among honest reviewers too and only add. Extremity is computed
+but weighs 0 by default: about 80% of honest Amazon ratings are 5 stars, so a 1/5-star share
+separates almost nothing, and on the RGMining benchmark it lowered P@57 from 0.58 to 0.40. Said
+plainly: the leave-one-out deviation, the reinforcement and this zero weight were tried on that
+benchmark before they were fixed; the 2:1 deviation:history weights were set before running it.
+
+The deviation is reinforced (as RIA/FraudEagle reinforce trust): the leave-one-out quality a
+reviewer is compared with weighs the other reviewers by α_u·(1 − s_u)², so a crowd of suspects
+cannot define the product's quality; two rounds reach a fixed point in practice.
+
+Per review: s_r = ½ s_u + ½ F(|r − x̂^(−u)|), the reviewer's suspicion and how far this rating
+lies from the product's leave-one-out quality, as a percentile among all reviews.
+
+Because they are percentiles, these scores rank; they are not probabilities (half of any population
+is above 0.5). The adjusted rating therefore discounts only the top of the scale
+(:mod:`detector.reviewers.adjusted`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from scipy.stats import rankdata
+
+from detector.reviewers.features import DAY_MS, ReviewerFeatures, reviewer_features
+from detector.reviewers.graph import ReviewGraph
+from detector.reviewers.reliability import ReliabilityFit, ReliabilityPrior, reliability_fit
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SuspicionWeights:
+    deviation: float = 2.0
+    history: float = 1.0
+    extremity: float = 0.0
+    burstiness: float = 0.5
+    unverified: float = 0.5
+
+
+@dataclass(frozen=True)
+class ReviewerScores:
+    """Everything the reviewer layer knows about a graph's reviewers and reviews."""
+
+    reliability: ReliabilityFit
+    features: ReviewerFeatures
+    reviewer_suspicion: FloatArray  # per reviewer code
+    review_suspicion: FloatArray  # per review row
+    trust: FloatArray = field(repr=False)  # α_u·(1 − s_u)²: the weight of u in quality estimates
+
+
+def calibrated_rank(values: FloatArray) -> FloatArray:
+    """Mid-rank percentile in (0, 1]; NaN stays NaN; a constant column gives NaN everywhere."""
+    out = np.full(values.shape[0], np.nan)
+    known = ~np.isnan(values)
+    if known.sum() < 2 or np.ptp(values[known]) == 0:
+        return out
+    out[known] = rankdata(values[known]) / known.sum()
+    return out
+
+
+def reviewer_suspicion(features: ReviewerFeatures, weights: SuspicionWeights) -> FloatArray:
+    """The weighted mean of calibrated ranks of the module docstring."""
+    columns = [
+        (weights.deviation, calibrated_rank(features.deviation)),
+        (weights.history, calibrated_rank(-features.reviews.astype(np.float64))),
+        (weights.extremity, calibrated_rank(features.extremity)),
+        (weights.burstiness, calibrated_rank(features.burstiness)),
+        (weights.unverified, calibrated_rank(1.0 - features.verified_share)),
+    ]
+    total = np.zeros(features.reviews.shape[0])
+    weight_sum = np.zeros(features.reviews.shape[0])
+    for weight, rank in columns:
+        known = ~np.isnan(rank)
+        total[known] += weight * rank[known]
+        weight_sum[known] += weight
+    with np.errstate(invalid="ignore"):
+        result: FloatArray = np.where(weight_sum > 0, total / np.maximum(weight_sum, 1e-300), 0.5)
+    return result
+
+
+def reviewer_scores(
+    graph: ReviewGraph,
+    *,
+    prior: ReliabilityPrior | None = None,
+    weights: SuspicionWeights | None = None,
+    rounds: int = 2,
+    window_ms: int = DAY_MS,
+    fit: ReliabilityFit | None = None,
+) -> ReviewerScores:
+    """Fit reliability (or take ``fit``), then features and suspicion, ``rounds`` times over."""
+    weights = weights or SuspicionWeights()
+    fit = fit or reliability_fit(graph, prior=prior)
+    trust = fit.alpha
+    for _ in range(rounds + 1):
+        features = reviewer_features(
+            graph,
+            weight=trust,
+            prior_mean=fit.global_mean,
+            prior_precision=fit.prior.quality_precision,
+            window_ms=window_ms,
+        )
+        suspicion = reviewer_suspicion(features, weights)
+        trust = fit.alpha * (1.0 - suspicion) ** 2
+    review_rank = calibrated_rank(np.abs(features.review_deviation))
+    review_rank = np.where(np.isnan(review_rank), 0.5, review_rank)
+    review = 0.5 * suspicion[graph.reviewer] + 0.5 * review_rank
+    return ReviewerScores(
+        reliability=fit,
+        features=features,
+        reviewer_suspicion=suspicion,
+        review_suspicion=review,
+        trust=trust,
+    )

@@ -1,0 +1,89 @@
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detector.reviewers.adjusted import (
+    adjusted_rating,
+    gaussian_window,
+    mixture_mean,
+    reasonable_window,
+    trimmed_mean,
+    weighted_mean_se,
+)
+from detector.reviewers.graph import review_graph
+from detector.reviewers.suspicion import calibrated_rank, reviewer_scores
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
+
+
+@pytest.fixture(scope="module")
+def market():
+    from eval_reviewers_adjusted import simulate_market
+
+    return simulate_market(11, n_products=120)
+
+
+def test_calibrated_rank_is_a_mid_rank_percentile():
+    np.testing.assert_allclose(
+        calibrated_rank(np.array([3.0, 1.0, 2.0, 2.0])), [1.0, 0.25, 0.625, 0.625]
+    )
+    assert np.isnan(calibrated_rank(np.ones(4))).all()
+
+
+def test_fake_reviews_are_more_suspect_than_genuine_ones(market):
+    scores = reviewer_scores(market.graph)
+    s = scores.review_suspicion
+    assert s.min() >= 0 and s.max() <= 1
+    assert np.median(s[market.fake]) > np.percentile(s[~market.fake], 80)
+
+
+def test_the_adjusted_rating_removes_most_of_a_campaign_and_leaves_honest_products(market):
+    graph = market.graph
+    scores = reviewer_scores(graph)
+    base = float(np.mean(scores.review_suspicion > 0.775))
+    removed, moved = [], []
+    for p in range(graph.n_products):
+        rows = np.flatnonzero(graph.product == p)
+        result = adjusted_rating(
+            graph.rating[rows], scores.review_suspicion[rows], base_suspect_share=base
+        )
+        assert result.interval[0] <= result.adjusted_rating <= result.interval[1]
+        if market.attacked[p]:
+            genuine = graph.rating[rows][~market.fake[rows]].mean()
+            removed.append(
+                (abs(result.adjusted_rating - genuine), abs(result.plain_mean - genuine))
+            )
+        else:
+            moved.append(abs(result.adjusted_rating - result.plain_mean))
+    left, caused = np.sum(removed, axis=0)
+    assert 1 - left / caused > 0.6
+    assert np.mean(moved) < 0.05
+
+
+def test_the_sandwich_se_matches_the_plain_mean_se_for_equal_weights():
+    rng = np.random.default_rng(0)
+    r = rng.integers(1, 6, 50).astype(float)
+    _, se = weighted_mean_se(r, np.ones(50))
+    assert se == pytest.approx(r.std(ddof=1) / np.sqrt(50))
+
+
+def test_robust_estimators_on_hand_worked_examples():
+    r = np.array([1.0, 4, 4, 4, 5, 5, 5, 5, 5, 5])
+    assert trimmed_mean(r, 0.1) == pytest.approx(np.mean([4, 4, 4, 5, 5, 5, 5, 5]))
+    assert reasonable_window(r) == pytest.approx(np.mean(r[1:]))
+    assert 4.3 < gaussian_window(r) < 5
+    assert 4.3 < mixture_mean(r) < 5
+
+
+def test_one_review_accounts_are_the_most_suspect_when_nothing_else_differs():
+    users = [f"u{k % 20}" for k in range(200)] + ["solo"]
+    graph = review_graph(
+        user_id=users,
+        product_id=[f"p{k % 10}" for k in range(201)],
+        rating=[4] * 201,
+        timestamp_ms=np.arange(201) * 10**9,
+    )
+    s = reviewer_scores(graph).reviewer_suspicion
+    assert s[-1] == s.max()
