@@ -27,9 +27,12 @@ run: install
 	$(BIN)/python manage.py ensure_dev_superuser
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# ruff, the import contracts of DESIGN §1 ([tool.importlinter] in pyproject.toml), mypy --strict.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy --strict detector marketplaces
 
 format: install
 	$(BIN)/ruff check --fix .

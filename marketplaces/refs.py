@@ -191,7 +191,7 @@ def _single_url(text: str) -> str:
     """Pick the link out of shared text ("Look at this! https://…"); refuse two links."""
     if not any(ch.isspace() for ch in text):
         return text
-    found = _URL_IN_TEXT.findall(text)
+    found: list[str] = _URL_IN_TEXT.findall(text)
     if len(found) != 1:
         raise InvalidProductRef("Paste one Amazon product link or one ASIN at a time.")
     return found[0]
