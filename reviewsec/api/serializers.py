@@ -7,6 +7,7 @@ are built by ``presenters``, and schemathesis checks that the two agree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -104,8 +105,19 @@ class AnalysisRequestSerializer(serializers.Serializer):
         return {"ref": ref}
 
 
+BARE_ASIN = re.compile(r"[A-Za-z0-9]{10}")
+
+
 def product_ref_from_asin(asin: str, marketplace: str) -> ProductRef:
-    """A bare ASIN on a marketplace; refuses anything else ``parse_product_ref`` would accept."""
+    """A bare ASIN on a marketplace; refuses anything else ``parse_product_ref`` would accept.
+
+    The shape is checked first, so "0" or "127.0.0.1" is never read as a link to a host.
+    """
+    if not isinstance(asin, str) or not BARE_ASIN.fullmatch(asin.strip()):
+        raise InvalidProductRef(
+            f"{str(asin)[:40]!r} is not an ASIN: an ASIN is 10 letters and digits, "
+            "such as B0BBPNPZTC."
+        )
     ref = parse_product_ref(asin, marketplace, extra_hosts=demo_extra_hosts())
     if ref.asin != asin.strip().upper():
         raise InvalidProductRef("Send a bare 10-character ASIN, not a link.")
