@@ -234,6 +234,10 @@ REST_FRAMEWORK = {
 # Requests per period ("N/second|minute|hour|day"), counted in the default cache (Redis when set).
 API_RATE_ANON = env.str("API_RATE_ANON", default="30/minute")
 API_RATE_KEY = env.str("API_RATE_KEY", default="600/minute")
+# Wrong API keys one address may send before it is answered 429 without a lookup.
+API_RATE_AUTH_FAILURES = env.str("API_RATE_AUTH_FAILURES", default="10/minute")
+# Files one address may send to the /upload/ form (the API's uploads count in API_RATE_*).
+UPLOAD_RATE = env.str("UPLOAD_RATE", default="30/minute")
 # The largest request body the API reads; anything bigger is refused with 400 before parsing.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=16 * 1024)
 
