@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from django.conf import settings
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from reviewsec.api.keys import api_key_verify
