@@ -10,7 +10,7 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from reviewsec.api.keys import api_key_verify
 from reviewsec.api.models import ApiKey
-from reviewsec.api.throttling import client_ip, rate_limit_hit, rate_limit_spent
+from reviewsec.lib.rate_limits import client_ip, rate_limit_hit, rate_limit_spent
 
 if TYPE_CHECKING:  # rest_framework.request imports this module through the settings
     from rest_framework.request import Request

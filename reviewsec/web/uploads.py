@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from reviewsec.lib.rate_limits import client_ip, rate_limit_hit
 from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.services import client_key_for
 from reviewsec.submissions.upload_jobs import (
@@ -28,9 +29,22 @@ from reviewsec.web.forms import UploadForm
 @csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        allowed, wait = rate_limit_hit(f"upload:{client_ip(request)}", settings.UPLOAD_RATE)
+        if not allowed:
+            return _rate_limited(request, wait)
     if request.method == "POST" and limit_upload_size(request) is None:
         return _form(request, UploadForm(), error=upload_too_large_message())
     return _upload(request)
+
+
+def _rate_limited(request: HttpRequest, wait: float) -> HttpResponse:
+    seconds = max(1, round(wait))
+    error = f"Too many uploads from your address; try again in {seconds} seconds."
+    context = {"form": UploadForm(), "error": error, "max_mib": settings.UPLOAD_MAX_BYTES >> 20}
+    response = render(request, "web/upload.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @csrf_protect
