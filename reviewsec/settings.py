@@ -117,6 +117,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Celery workers and beat write a heartbeat this often (it expires after three missed beats).
 HEARTBEAT_INTERVAL_SECONDS = env.float("HEARTBEAT_INTERVAL_SECONDS", default=10)
+# /healthz shows each check's figures and the live worker nodes only to staff or to a request
+# with "Authorization: Bearer <HEALTHZ_TOKEN>"; everyone else sees the statuses ("" = no token).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 if REDIS_URL:
     CACHES = {

@@ -10,6 +10,13 @@ pytestmark = pytest.mark.django_db
 UNREACHABLE_REDIS = "redis://:hunter2@127.0.0.1:1/0"
 
 
+@pytest.fixture(autouse=True)
+def with_token(client, settings) -> None:
+    """These tests read the details, which need HEALTHZ_TOKEN (test_healthz_details.py)."""
+    settings.HEALTHZ_TOKEN = "probe-token"
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer probe-token"
+
+
 @pytest.fixture
 def embedded(settings) -> None:
     """Tasks in-process: no broker or worker to check, whatever the environment has."""
