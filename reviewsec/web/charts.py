@@ -94,7 +94,7 @@ def consistency_figure(consistency: dict[str, Any]) -> dict[str, Any] | None:
     figure.update_yaxes(title_text="stars", range=[0.5, 5.5], row=1, col=1)
     figure.update_yaxes(title_text="drift (stars)", rangemode="tozero", row=2, col=1)
     figure.update_xaxes(title_text="date posted" if series.get("dates") else "review", row=2, col=1)
-    figure.update_layout(**LAYOUT, height=520)
+    figure.update_layout(**{**LAYOUT, "legend": {"orientation": "h", "y": -0.3}}, height=560)
     return _as_json(figure)
 
 
@@ -108,22 +108,22 @@ def satisfaction_figure(ero: dict[str, Any]) -> dict[str, Any] | None:
     names = [_feature_label(f["name"]) for f in features]
     values = [f["calibrated_p"] for f in features]
     colours = ["#c62828" if v < 0.1 else "#f9a825" if v <= 0.8 else "#2e7d32" for v in values]
-    figure = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours))
-    figure.add_vline(
-        x=0.1, line={"dash": "dot", "color": "#c62828"}, annotation_text="0.1: unusual",
-        annotation_position="top right",
+    figure = go.Figure(
+        go.Bar(
+            x=values, y=names, orientation="h", marker_color=colours,
+            text=[f"{v:.3f}" for v in values], textposition="outside", cliponaxis=False,
+        )
     )  # fmt: skip
-    figure.add_vline(
-        x=0.8, line={"dash": "dot", "color": "#2e7d32"}, annotation_text="0.8: ordinary",
-        annotation_position="top left",
-    )  # fmt: skip
+    figure.add_vline(x=0.1, line={"dash": "dot", "color": "#c62828"})
+    figure.add_vline(x=0.8, line={"dash": "dot", "color": "#2e7d32"})
+    # The guide lines are labelled on the axis, where narrow screens still have room.
     figure.update_xaxes(
-        range=[0, 1], title_text="how ordinary, against reference products (1 = ordinary)"
-    )
+        range=[0, 1.1], tickvals=[0.1, 0.8, 1], ticktext=["0.1<br>unusual", "0.8<br>ordinary", "1"],
+        title_text="against reference products",
+    )  # fmt: skip
+    figure.update_yaxes(automargin=True)
     figure.update_layout(
-        **{**LAYOUT, "margin": {**LAYOUT["margin"], "l": 150}},
-        height=110 + 40 * len(names),
-        title="Do star levels differ more than usual?",
+        **LAYOUT, height=130 + 40 * len(names), title="How ordinary is each feature?"
     )
     return _as_json(figure)
 
@@ -157,9 +157,9 @@ def tukey_heatmap_figure(ero: dict[str, Any]) -> dict[str, Any] | None:
     )
     figure.update_xaxes(title_text="star levels compared")
     figure.update_layout(
-        **{**LAYOUT, "margin": {**LAYOUT["margin"], "l": 150, "b": 80}},
+        **{**LAYOUT, "margin": {**LAYOUT["margin"], "b": 80}},
         height=150 + 45 * len(features),
-        title="Each pair of star levels (low = they differ)",
+        title="Star-level pairs (low = differ)",
     )
     return _as_json(figure)
 

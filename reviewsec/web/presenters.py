@@ -97,7 +97,7 @@ def verdict_baseline(verdict: dict[str, Any], model: dict[str, Any] | None) -> d
 
 
 # Bump when the charts change shape, so cached figures of the old shape are not served.
-FIGURES_VERSION = 2
+FIGURES_VERSION = 4
 FIGURES_CACHE_SECONDS = 7 * 24 * 3600
 
 

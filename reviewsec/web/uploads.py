@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from reviewsec.analyses.models import Analysis
 from reviewsec.lib.rate_limits import client_ip, rate_limit_hit
 from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.services import client_key_for
@@ -79,9 +80,29 @@ def _form(request: HttpRequest, form: UploadForm, error: str = "") -> HttpRespon
 def upload_progress(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     job = get_object_or_404(UploadJob.objects.defer("content"), id=job_id)
     job = upload_job_orphan_check(job=job)
+    status = upload_job_status(job)
+    products = _with_verdicts(status["products"]) if job.state == "done" else []
     return render(
-        request, "web/upload_progress.html", {"job": job, "status": upload_job_status(job)}
+        request,
+        "web/upload_progress.html",
+        {"job": job, "status": status, "products": products},
     )
+
+
+def _with_verdicts(products: list[dict]) -> list[dict]:
+    """Each uploaded product with its latest verdict's category, for the results list."""
+    asins = [item["asin"] for item in products]
+    latest: dict[tuple[str, str], Analysis] = {}
+    for analysis in (
+        Analysis.objects.filter(product__asin__in=asins)
+        .select_related("product")
+        .defer("verdict")
+        .order_by("created_at", "id")
+    ):
+        latest[(analysis.product.marketplace, analysis.product.asin)] = analysis
+    return [
+        {**item, "analysis": latest.get((item["marketplace"], item["asin"]))} for item in products
+    ]
 
 
 @require_GET
