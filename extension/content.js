@@ -17,7 +17,12 @@
   if (!anchor) return;
   anchor.insertAdjacentElement("afterend", badge);
 
+  // While the collector reads the review list, the badge offers no second way to analyse.
+  let collecting = false;
+  let shown = null;
+
   function render(result) {
+    shown = result;
     const model = ReviewSec.badgeModel(result);
     badge.replaceChildren();
     badge.dataset.tone = model.tone;
@@ -29,7 +34,7 @@
       label.rel = "noopener noreferrer";
     }
     badge.append(label);
-    if (model.action) {
+    if (model.action && !collecting) {
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = model.action;
@@ -127,6 +132,8 @@
       cancel.disabled = true;
     });
     start.hidden = true;
+    collecting = true;
+    if (shown) render(shown);
     panel.replaceChildren(start, bar, " ", status, " ", cancel);
 
     const spec = await ask({ type: "spec" });
@@ -164,6 +171,8 @@
 
     cancel.remove();
     start.hidden = false;
+    collecting = false;
+    if (shown) render(shown);
     if (result.reason === "last_page") bar.max = bar.value = Math.max(result.pagesRead, 1);
     const reviews = result.reviews.map(C.toSubmitted).filter(Boolean);
     if (result.reason === "cancelled" || reviews.length === 0) {

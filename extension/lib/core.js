@@ -112,6 +112,22 @@
   }
 
   /** What the badge shows: text, a tone for its colour, and where its link goes. */
+  const DIRECTIONS = { inflated: "rating looks inflated", deflated: "rating looks deflated", none: "rating looks trustworthy" };
+
+  /** " · grade F · rating looks inflated · adjusted 3.1 of 5 (shop 4.6)", from what the
+   * verdict's summary block holds; "" without one (nothing is derived here). */
+  function summaryText(summary) {
+    if (!summary) return "";
+    const parts = [];
+    if (summary.grade) parts.push(`grade ${summary.grade}`);
+    if (DIRECTIONS[summary.direction]) parts.push(DIRECTIONS[summary.direction]);
+    if (typeof summary.adjusted_rating === "number") {
+      const shop = typeof summary.shop_rating === "number" ? ` (shop ${summary.shop_rating.toFixed(1)})` : "";
+      parts.push(`adjusted ${summary.adjusted_rating.toFixed(1)} of 5${shop}`);
+    }
+    return parts.map((part) => ` · ${part}`).join("");
+  }
+
   function badgeModel(result) {
     switch (result.kind) {
       case "verdict": {
@@ -120,7 +136,7 @@
         const moderation = body.moderation ? ` · ${body.moderation.label}` : "";
         return {
           tone: category,
-          text: `ReviewSec: ${LABELS[category] || category}${moderation}`,
+          text: `ReviewSec: ${LABELS[category] || category}${summaryText(body.summary)}${moderation}`,
           href: body.links && body.links.page,
           action: null,
         };

@@ -92,6 +92,20 @@ test("the badge names the category, links to the verdict page and shows a modera
   assert.equal(model.action, null);
 });
 
+test("a verdict's summary block adds grade, direction and adjusted rating to the badge", () => {
+  const body = verdict("highly_suspicious");
+  body.summary = { grade: "F", direction: "inflated", shop_rating: 4.6, adjusted_rating: 3.14, adjusted_interval: [2.8, 3.4] };
+  assert.equal(
+    core.badgeModel({ kind: "verdict", verdict: body }).text,
+    "ReviewSec: Highly suspicious reviews · grade F · rating looks inflated · adjusted 3.1 of 5 (shop 4.6)",
+  );
+  body.summary = { grade: "A", direction: "none" };
+  assert.equal(
+    core.badgeModel({ kind: "verdict", verdict: body }).text,
+    "ReviewSec: Highly suspicious reviews · grade A · rating looks trustworthy",
+  );
+});
+
 test("without a verdict the badge offers to analyse now", () => {
   assert.equal(core.badgeModel({ kind: "none" }).action, "Analyse now");
   assert.equal(core.badgeModel({ kind: "job", job: { state: "failed", error: "Captcha." } }).action, "Try again");

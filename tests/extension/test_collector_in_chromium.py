@@ -56,6 +56,7 @@ def test_a_signed_in_shopper_collects_every_page_and_sees_the_verdict(collector)
         "document.querySelector('#reviewsec-progress')?.value > 2", timeout=15_000
     )
     screenshot(page, "extension-collector-progress")
+    assert page.get_by_role("button", name="Analyse now").count() == 0  # one way at a time
     badge = page.locator(
         ", ".join(f"#reviewsec-badge[data-tone='{tone}']" for tone in CATEGORIES.split(", "))
     )
