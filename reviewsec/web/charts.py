@@ -7,6 +7,7 @@ package (no CDN). Missing blocks give ``None`` and the page shows text instead.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 from typing import Any
@@ -179,7 +180,7 @@ def distribution_figure(feature: dict[str, Any]) -> dict[str, Any] | None:
                 go.Bar(
                     x=labels,
                     y=[row[index] for row in distribution["shares"]],
-                    name=str(category),
+                    name=plain_label(category),
                 )
             )
         figure.update_layout(barmode="stack", yaxis={"title": "share", "range": [0, 1]})
@@ -268,6 +269,13 @@ def contour_figure(base: dict[str, Any] | None, c_index: int | None) -> dict[str
          "yanchor": "bottom"},
     ]  # fmt: skip
     return {**base, "layout": layout}
+
+
+def plain_label(value: object) -> str:
+    """A reviewer-supplied string (a country) for a legend, trace or axis label: Plotly renders a
+    subset of HTML there (``<a href>``, ``<span style>``, ``<br>``), so ``&``, ``<`` and ``>``
+    are escaped as entities, which Plotly shows as the characters themselves."""
+    return html.escape(str(value), quote=False)
 
 
 def _feature_label(name: str) -> str:
