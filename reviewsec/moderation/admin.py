@@ -41,7 +41,7 @@ class ReviewCaseEventInline(admin.TabularInline):
 @admin.register(ReviewCase)
 class ReviewCaseAdmin(admin.ModelAdmin):
     list_display = (
-        "product",
+        "product_short",
         "severity",
         "status",
         "category",
@@ -85,7 +85,19 @@ class ReviewCaseAdmin(admin.ModelAdmin):
     inlines = (ReviewCaseEventInline,)
     actions = ("confirm", "clear", "recrawl", "assign_to_me")
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        # The queue needs the room: with the site's nav sidebar and the filters beside it, a
+        # 1280 px screen showed only the product column (the table scrolled sideways).
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra_context)
+
     # --- Columns ---------------------------------------------------------------------------
+
+    @admin.display(description="product", ordering="product__asin")
+    def product_short(self, case: ReviewCase) -> str:
+        product = case.product
+        title = product.title if len(product.title) <= 40 else product.title[:39] + "…"
+        return f"{product.asin} {title}".strip()
 
     @admin.display(description="verdict", ordering="analysis__category")
     def category(self, case: ReviewCase) -> str:
