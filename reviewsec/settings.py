@@ -197,6 +197,8 @@ RECRAWL_PERIOD_SECONDS = env.int("RECRAWL_PERIOD_SECONDS", default=15 * 60)
 REFIT_SAMPLE_SIZE = env.int("REFIT_SAMPLE_SIZE", default=100)
 REFIT_MIN_PRODUCTS = env.int("REFIT_MIN_PRODUCTS", default=30)
 REFIT_MIN_REVIEWS = env.int("REFIT_MIN_REVIEWS", default=50)
+# The nightly reviewer-graph fit is activated only over at least this many ratings (DESIGN §4).
+REVIEWER_FIT_MIN_REVIEWS = env.int("REVIEWER_FIT_MIN_REVIEWS", default=200)
 # Housekeeping (reviewsec.analyses.housekeeping).
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=30)
 

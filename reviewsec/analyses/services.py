@@ -26,6 +26,7 @@ from reviewsec.analyses import hooks
 from reviewsec.analyses.dispatch import crawl_job_dispatcher
 from reviewsec.analyses.errors import CrawlFailed, RetryableCrawlError
 from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ReferenceModelVersion
+from reviewsec.analyses.reviewer_fits import product_reviewer_scores, reviewer_scores_refresh
 from reviewsec.analyses.scheduling import product_schedule_next
 from reviewsec.analyses.selectors import (
     analysis_is_fresh,
@@ -202,7 +203,8 @@ def analysis_create(
     """Run the detector over the product's stored reviews and store the verdict."""
     reviews = product_reviews_for_analysis(product=product)
     model_row, model = reference_model_active()
-    verdict = detector.analyze(reviews, reference=model).to_dict()
+    reviewer_fit, reviewer_scores = _reviewer_scores(product, len(reviews["rating"]))
+    verdict = detector.analyze(reviews, reference=model, reviewer_scores=reviewer_scores).to_dict()
     verdict["collection"] = {
         "reviews_analyzed": verdict.get("reviews_analyzed", 0),
         "shop_rating_count": product.shop_rating_count,
@@ -214,7 +216,7 @@ def analysis_create(
         crawl_job=job,
         reference_model=model_row,
         detector_version=verdict["detector_version"],
-        parameters={"threshold_model": model_row.version},
+        parameters={"threshold_model": model_row.version, "reviewer_fit": reviewer_fit},
         verdict=verdict,
         category=verdict["verdict"]["category"],
         reviews_analyzed=verdict.get("reviews_analyzed", 0),
@@ -223,6 +225,18 @@ def analysis_create(
     )
     hooks.verdict_stored(analysis=analysis)
     return analysis
+
+
+def _reviewer_scores(product: Product, n: int) -> tuple[str | None, dict[str, Any] | None]:
+    """The newest reviewer scores of the product's reviews: the product's new reviews are
+    folded into the active graph fit first (``reviewer_fits``; a cheap, local update)."""
+    try:
+        reviewer_scores_refresh(product=product)
+        found = product_reviewer_scores(product=product, expected=n)
+    except Exception:  # a verdict without graph scores beats no verdict: log and go on
+        logger.exception("reviewer scores of %s unavailable; analysed without them", product)
+        return None, None
+    return (None, None) if found is None else (found[0].version, found[1])
 
 
 def _review_sources(product: Product) -> dict[str, int]:

@@ -14,6 +14,7 @@ from reviewsec.analyses import services
 from reviewsec.analyses.errors import RETRY_BACKOFF_MAX_SECONDS, RetryableCrawlError
 from reviewsec.analyses.housekeeping import housekeeping_run
 from reviewsec.analyses.refits import reference_model_refit
+from reviewsec.analyses.reviewer_fits import reviewer_graph_fit, reviewer_graph_fit_fail
 from reviewsec.analyses.scheduling import products_never_scheduled, recrawl_due_enqueue
 
 
@@ -65,6 +66,30 @@ def reference_model_refit_task() -> dict[str, Any]:
     outcome = reference_model_refit()
     version = outcome.activated.version if outcome.activated else None
     return {"activated": version, "sampled": outcome.sampled, "reason": outcome.reason}
+
+
+class ReviewerGraphFitTask(Task):
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        """A crash (or the time limit) leaves the fit's row running: mark it failed."""
+        reviewer_graph_fit_fail(message=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    name="reviewsec.analyses.reviewer_graph_fit", base=ReviewerGraphFitTask, acks_late=True
+)
+def reviewer_graph_fit_task() -> dict[str, Any]:
+    """Beat, nightly: fit the whole review graph; activate the fit only if it is sane."""
+    outcome = reviewer_graph_fit()
+    fit = outcome.fit
+    return {
+        "version": fit.version,
+        "activated": outcome.activated,
+        "reason": outcome.reason,
+        "reviews": fit.reviews,
+        "seconds": fit.seconds,
+    }
 
 
 @shared_task(name="reviewsec.analyses.housekeeping")
