@@ -3,7 +3,10 @@
     reviews (arrays) → checked, in arrival order (``detector.prepare``)
                      → consistency: CUSUM at the CvT threshold h_d of the reference model, PCI
                      → ERO: ANOVA + Tukey per feature, p-values calibrated by the reference model
-                     → category (``detector.verdict``) and reasons (``detector.words``)
+                     → who wrote the reviews: one-review accounts, suspect reviews, the adjusted
+                       rating (``detector.reviewers.evidence``; a graph-wide fit's scores if given)
+                     → category (``detector.verdict``), raised by strong reviewer evidence
+                       (``reviewer_adjustment``), and reasons (``detector.words``)
 
 Pure and deterministic: the same arrays and model give the same verdict, byte for byte.
 """
@@ -11,6 +14,7 @@ Pure and deterministic: the same arrays and model give the same verdict, byte fo
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +31,12 @@ from detector.ero import EROResult, analyze_ero
 from detector.ero.distributions import Distribution, feature_distribution
 from detector.prepare import PreparedReviews, prepare_reviews
 from detector.reference import ReferenceModel, default_reference_model
+from detector.reviewers.evidence import (
+    ProductReviewerScores,
+    ReviewerEvidence,
+    reviewer_adjustment,
+    reviewer_evidence,
+)
 from detector.verdict import AnalysisParams, Category, Verdict, categorize
 
 __all__ = ["analyze", "consistency_at_threshold"]
@@ -37,22 +47,28 @@ def analyze(
     *,
     reference: ReferenceModel | None = None,
     params: AnalysisParams | Mapping[str, Any] | None = None,
+    reviewer_scores: ProductReviewerScores | Mapping[str, Any] | None = None,
 ) -> Verdict:
     """The verdict on one product's reviews.
 
     ``reviews``: equal-length arrays ``rating`` (1–5) and ``posted_at`` (datetime64; day precision
     means no time of day is known), optionally ``text_length``, ``country``, ``verified``,
-    ``helpful_votes`` and ``reviewer_review_count``. ``reference``: the reference model (CvT line
-    + ERO calibration), None for the packaged default. ``params``: ``AnalysisParams`` or a mapping
-    of its fields. Raises ``ValueError`` for malformed arrays.
+    ``helpful_votes``, ``reviewer_review_count`` and ``user_id``. ``reference``: the reference
+    model (CvT line + ERO calibration), None for the packaged default. ``params``:
+    ``AnalysisParams`` or a mapping of its fields. ``reviewer_scores``: a graph-wide fit's scores
+    of these reviews (``ProductReviewerScores`` or a mapping of its fields, arrays aligned with
+    ``rating``); without them the reviewer analysis uses what the product's own reviews say.
+    Raises ``ValueError`` for malformed arrays.
     """
     settings = AnalysisParams.coerce(params)
     model = default_reference_model() if reference is None else reference
     prepared = prepare_reviews(reviews)
+    scores = _arranged_scores(prepared, reviewer_scores)
     n = int(prepared.ratings.size)
     if n == 0:
         reason = "There are no dated reviews to analyse."
-        return Verdict("insufficient_data", (reason,), 0)
+        empty = _who_wrote(prepared, reviews, scores, judge=False)
+        return Verdict("insufficient_data", (reason,), 0, reviewers=empty)
     stars = prepared.ratings.astype(np.float64)
     consistency = consistency_at_threshold(stars, model.threshold_model, check_ratings=False)
     ero = analyze_ero(
@@ -69,6 +85,9 @@ def analyze(
     category, reasons = _decide(
         prepared, consistency, ero, distributions, settings, model.reference_products
     )
+    evidence = _who_wrote(prepared, reviews, scores, judge=category != "insufficient_data")
+    sentences = words.reviewer_sentences(evidence)
+    category, reasons = _with_reviewers(category, reasons, evidence, sentences, consistency, ero)
     if prepared.undated:
         reasons.append(f"{prepared.undated} reviews without a date were left out.")
     return Verdict(
@@ -79,6 +98,8 @@ def analyze(
         ero=ero,
         distributions=distributions,
         dates=prepared.posted_at,
+        reviewers=evidence,
+        reviewer_sentences=sentences,
     )
 
 
@@ -120,3 +141,74 @@ def _decide(
         for result in words.flagged_features(ero)
     ]
     return category, words.lead(category, consistency, ero, features) + intervals + features
+
+
+def _arranged_scores(
+    prepared: PreparedReviews, scores: ProductReviewerScores | Mapping[str, Any] | None
+) -> ProductReviewerScores | None:
+    """The graph fit's scores in arrival order (dated reviews only), or None."""
+    if scores is None:
+        return None
+    given = ProductReviewerScores.coerce(scores)
+    suspicion = prepared.arranged("review_suspicion", given.review_suspicion)
+    history = prepared.arranged("reviewer_reviews", given.reviewer_reviews)
+    assert suspicion is not None and history is not None
+    return ProductReviewerScores(suspicion, history, given.base_suspect_share)
+
+
+def _who_wrote(
+    prepared: PreparedReviews,
+    reviews: Mapping[str, ArrayLike | None],
+    scores: ProductReviewerScores | None,
+    *,
+    judge: bool,
+) -> ReviewerEvidence:
+    """The reviewer analysis: history from the graph fit, else the file's review counts."""
+    n = int(prepared.ratings.size)
+    if scores is not None:
+        history = scores.reviewer_reviews.astype(np.float64)
+    else:
+        counts = prepared.arranged("reviewer_review_count", reviews.get("reviewer_review_count"))
+        history = np.full(n, np.nan) if counts is None else counts.astype(np.float64)
+    verified = prepared.features.get("verified")
+    known = None
+    if verified is not None and verified.dtype == np.bool_:
+        known = verified
+    evidence = reviewer_evidence(
+        prepared.ratings, history=history, verified=known, scores=scores, judge=judge
+    )
+    if evidence.weights is not None and prepared.order is not None:  # back to input order
+        weights = np.full(n + prepared.undated, np.nan)
+        weights[prepared.order] = evidence.weights
+        evidence = replace(evidence, weights=weights)
+    return evidence
+
+
+def _with_reviewers(
+    category: Category,
+    reasons: list[str],
+    evidence: ReviewerEvidence,
+    sentences: tuple[str, ...],
+    consistency: ConsistencyResult,
+    ero: EROResult,
+) -> tuple[Category, list[str]]:
+    """The category after the reviewer rule, and the reviewer sentences when they count."""
+    agrees = _agrees(evidence, consistency, ero)
+    raised, moved = reviewer_adjustment(category, evidence, agrees=agrees)
+    if not evidence.strong:
+        return raised, reasons
+    lead = [words.reviewer_lead(raised, evidence.direction)] if moved else []
+    return raised, lead + reasons + list(sentences)
+
+
+def _agrees(evidence: ReviewerEvidence, consistency: ConsistencyResult, ero: EROResult) -> bool:
+    """Consistency or ERO points the way the suspect reviews do: a change interval up (inflated)
+    or down (deflated), or a flagged ERO feature whose driving pair has the leaning star level."""
+    if evidence.direction == "none":
+        return False
+    way = "up" if evidence.direction == "inflated" else "down"
+    if any(interval.direction == way for interval in consistency.intervals):
+        return True
+    star = 5 if evidence.direction == "inflated" else 1
+    pairs = (result.driving_pair for result in words.flagged_features(ero))
+    return any(pair is not None and star in (pair.a, pair.b) for pair in pairs)

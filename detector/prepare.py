@@ -7,6 +7,8 @@
   what follows is told ``check_ratings=False``.
 * Reviews are sorted by ``posted_at`` with a stable sort: ties keep their source order (DESIGN
   §3.1). Reviews without a date (NaT) cannot be placed in time and are left out (and counted).
+* ``order`` says where each kept review was in the input, so that arrays this module does not
+  read (``user_id``, a graph fit's per-review scores) can be put in the same order.
 * The datetime unit says what the source knows: day precision (``datetime64[D]``) means no time
   of day, so there is no hour-of-day feature; hours, minutes, seconds or finer mean times are known.
 """
@@ -38,6 +40,19 @@ class PreparedReviews:
     has_time: bool
     features: dict[str, NDArray[Any]]
     undated: int = 0  # reviews left out because they have no date
+    # Positions in the input of the reviews kept, in arrival order: ``array[order]`` puts any other
+    # per-review array (user ids, reviewer scores) beside ``ratings``.
+    order: NDArray[np.intp] | None = None
+
+    def arranged(self, name: str, values: ArrayLike | None) -> NDArray[Any] | None:
+        """``values`` (one per input review) in arrival order; ``ValueError`` for a wrong length."""
+        if values is None:
+            return None
+        array = np.asarray(values)
+        size = self.ratings.size + self.undated
+        if array.shape != (size,):
+            raise ValueError(f"{name!r} has {array.size} values for {size} ratings")
+        return array if self.order is None else array[self.order]
 
 
 def prepare_reviews(reviews: Mapping[str, ArrayLike | None]) -> PreparedReviews:
@@ -64,7 +79,9 @@ def prepare_reviews(reviews: Mapping[str, ArrayLike | None]) -> PreparedReviews:
     features = features_from_reviews(
         posted_at, **{key: values[order] for key, values in given.items()}, has_time=has_time
     )
-    return PreparedReviews(ratings[order], posted_at, has_time, features, undated=n - dated)
+    return PreparedReviews(
+        ratings[order], posted_at, has_time, features, undated=n - dated, order=order
+    )
 
 
 def _ratings(values: ArrayLike | None) -> NDArray[np.int64]:

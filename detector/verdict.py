@@ -19,6 +19,11 @@ Bonferroni-adjusted p-value) a product with PCI = 0 is ``suspicious`` instead of
 never ``highly_suspicious`` without a change interval. ``ero_alone_satisfaction = 0`` restores the
 paper's rule exactly. When S is unknown (no calibrated feature could be tested) only the
 consistency side decides: PCI = 0 is normal, anything else suspicious.
+
+**Who wrote the reviews.** After ``categorize``, ``detector.reviewers.evidence.reviewer_adjustment``
+applies the reviewer rule written in that module: strong reviewer evidence raises normal →
+suspicious, and suspicious → highly_suspicious only when consistency or ERO agree in direction; it
+never lowers a category. The verdict's ``reviewers`` block carries the adjusted rating and evidence.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,6 +44,9 @@ from detector.ero import EROResult
 from detector.ero.distributions import Distribution
 from detector.features import feature
 from detector.prepare import MIN_REVIEWS
+
+if TYPE_CHECKING:
+    from detector.reviewers.evidence import ReviewerEvidence
 
 __all__ = [
     "CATEGORIES",
@@ -133,6 +141,9 @@ class Verdict:
     distributions: Mapping[str, Distribution] = field(default_factory=dict, repr=False)
     dates: NDArray[np.datetime64] | None = field(default=None, repr=False, compare=False)
     detector_version: str = DETECTOR_VERSION
+    # Who wrote the reviews (``detector.reviewers.evidence``) and one sentence per finding.
+    reviewers: ReviewerEvidence | None = None
+    reviewer_sentences: tuple[str, ...] = ()
 
     @property
     def pci(self) -> float | None:
@@ -162,6 +173,9 @@ class Verdict:
             "reviews_analyzed": self.reviews_analyzed,
             "consistency": consistency,
             "ero": ero,
+            "reviewers": None
+            if self.reviewers is None
+            else _checked(self.reviewers.to_dict(self.reviewer_sentences)),
             "verdict": {"category": self.category, "reasons": list(self.reasons)},
             "detector_version": self.detector_version,
         }

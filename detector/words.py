@@ -2,12 +2,15 @@
 
 The verdict names what is behind its category: a lead that says why ("Two signs of manipulation
 together: ..."), the stretches of reviews whose ratings moved ("From 3 May 2021 to 9 May 2021, 61
-reviews in a row were clearly more positive than usual ...") and the features whose star levels
-differ ("The 5-star reviews were much shorter than the others ..."). ``describe_feature`` says in
-one sentence what one feature's ERO test found ("1-star and 5-star reviews differ in review length
-(p < 0.001): on average 41 characters for 5-star reviews against 310 for 1-star reviews.").
-Features are named through the table of ``detector.features``; numbers come from the consistency
-result, the ERO results and the per-star distributions of ``detector.ero.distributions``.
+reviews in a row were clearly more positive than usual ..."), the features whose star levels
+differ ("The 5-star reviews were much shorter than the others ...") and who wrote the reviews ("38%
+of the 5-star reviews come from accounts with no other review, against 9% of the 1- to 4-star
+ones."; "Without the 41 reviews we doubt, the rating is 3.6 (3.4–3.8) instead of 4.4.").
+``describe_feature`` says in one sentence what one feature's ERO test found ("1-star and 5-star
+reviews differ in review length (p < 0.001): on average 41 characters for 5-star reviews against
+310 for 1-star reviews."). Features are named through the table of ``detector.features``; numbers
+come from the consistency result, the ERO results, the per-star distributions of
+``detector.ero.distributions`` and the reviewer evidence of ``detector.reviewers.evidence``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from detector.consistency import ChangeInterval, ConsistencyResult
 from detector.ero import EROResult, FeatureResult
 from detector.ero.distributions import Distribution
 from detector.features import feature, star_list
+from detector.reviewers.evidence import Direction, Finding, ReviewerEvidence
 from detector.verdict import Category
 
 __all__ = [
@@ -36,6 +40,8 @@ __all__ = [
     "lead",
     "one_star_level",
     "readable_date",
+    "reviewer_lead",
+    "reviewer_sentences",
     "star_list",
     "too_few_reviews",
 ]
@@ -413,3 +419,75 @@ def _were(name: str, label: Any) -> str:
     if row.were:
         return row.were.format(category=label)
     return f"had {row.noun} {label}"
+
+
+# --- who wrote the reviews (detector.reviewers.evidence) ---------------------------------------
+
+_REST = {"5": "1- to 4-star", "1": "2- to 5-star"}
+
+
+def reviewer_sentences(evidence: ReviewerEvidence) -> tuple[str, ...]:
+    """One sentence per finding of the reviewer analysis, in its order; never names a reviewer."""
+    return tuple(_reviewer_sentence(finding) for finding in evidence.findings)
+
+
+def _reviewer_sentence(finding: Finding) -> str:
+    f = finding.figures
+    if finding.code in ("boost_lean", "badmouth_lean"):
+        accounts = (
+            "accounts with no other review or whose reviews we doubt"
+            if f["graph"]
+            else "accounts with no other review"
+        )
+        sentence = (
+            f"{_percent(f['share'])} of the {f['stars']}-star reviews come from {accounts}, "
+            f"against {_percent(f['rest_share'])} of the {_REST[str(f['stars'])]} ones."
+        )
+        verified, rest = f.get("verified_share"), f.get("rest_verified_share")
+        if isinstance(verified, float) and isinstance(rest, float) and rest - verified >= 0.1:
+            sentence += (
+                f" {_percent(verified)} of the {f['stars']}-star reviews are verified purchases, "
+                f"against {_percent(rest)} of the others."
+            )
+        return sentence
+    if finding.code == "suspect_share":
+        return (
+            f"{_percent(f['share'])} of the reviews are ones we doubt, against "
+            f"{_percent(f['base'])} across all the products compared."
+        )
+    if finding.code == "adjusted_rating":
+        doubted = int(f["doubted"] or 0)
+        without = (
+            f"Without the {_plural(doubted, 'review')} we doubt"
+            if doubted
+            else "Giving less weight to the reviews we doubt"
+        )
+        return (
+            f"{without}, the rating is {f['adjusted']:.1f} ({f['low']:.1f}–{f['high']:.1f}) "
+            f"instead of {f['plain']:.1f}."
+        )
+    if finding.code == "established_agree":
+        return (
+            "Reviewers with other reviews behind them rate it low too "
+            f"({f['mean']:.1f} stars on average), so its 1-star reviews are not discounted."
+        )
+    raise ValueError(f"no sentence for reviewer finding {finding.code!r}")
+
+
+def _percent(share: object) -> str:
+    assert isinstance(share, float | int)
+    return f"{share:.0%}"
+
+
+def reviewer_lead(raised_to: Category, direction: Direction) -> str:
+    """The opening sentence when the reviewer evidence raised the category to ``raised_to``."""
+    way = "up" if direction == "inflated" else "down"
+    if raised_to == "highly_suspicious":
+        return (
+            "Two signs of manipulation agree: the ratings stand out, and reviews from accounts "
+            f"we doubt pushed the rating {way}."
+        )
+    return (
+        f"Who wrote the reviews gives this product away: reviews from accounts we doubt pushed "
+        f"its rating {way}, although its ratings alone look ordinary."
+    )

@@ -10,7 +10,15 @@ import detector
 from detector.simulate import simulate
 from detector.verdict import json_safe
 
-TOP_KEYS = ["schema", "reviews_analyzed", "consistency", "ero", "verdict", "detector_version"]
+TOP_KEYS = [
+    "schema",
+    "reviews_analyzed",
+    "consistency",
+    "ero",
+    "reviewers",
+    "verdict",
+    "detector_version",
+]
 CONSISTENCY_KEYS = {
     "mu0",
     "nu",

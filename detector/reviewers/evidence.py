@@ -1,0 +1,445 @@
+"""Who wrote the reviews: a product's reviewer evidence and the rule that uses it (DESIGN §3.4, §4).
+
+The third analysis of a verdict, beside consistency and ERO. Per review, in the product's arrival
+order: its star rating r; the history length h of its account — the reviewer's reviews in the whole
+review graph when one was fitted (a review without a user id is its own one-review reviewer), else
+the file's ``reviewer_review_count``, else unknown; whether the purchase was verified; and, from a
+graph-wide fit (``ProductReviewerScores``), its suspicion s in [0, 1] and the graph's base share q̄
+of suspect reviews (suspicion weight w < ½, ``detector.reviewers.suspicion_weight``).
+
+**Doubtful reviews.** A review is doubtful when its account has no other review (h ≤ 1) or, with a
+graph fit, when it is suspect (w < ½).
+
+**Lean.** The suspect reviews of a boost sit on 5 stars: with d₅ the share of doubtful reviews among
+the 5-star reviews and d₁₋₄ among the 1- to 4-star ones, the *boost lean* holds when d₅ ≥ 2·d₁₋₄ and
+the one-sided Fisher exact test of the 2 × 2 table (``scipy.stats.fisher_exact``, "greater") gives
+p < 0.01. The *bad-mouthing lean* mirrors it: d₁ against d₂₋₅.
+
+**Adjusted rating** (with its interval: the weighted mean's sandwich standard error, ±1.96 se,
+clipped to [1, 5]). With a graph fit: the reviewer layer's gated suspicion-weighted mean
+(``detector.reviewers.adjusted_rating`` with q̄; chosen there by measurement). Without a graph the
+product's own reviews cannot rank its reviewers against anyone, so only the lean moves the rating:
+when a lean holds, each doubtful review of the leaning star group weighs
+ω = odds(d_rest)/odds(d_lean) — as many doubtful reviews as that group would hold if it drew them as
+often as the others — and every other review weighs 1; with no lean the adjusted rating is the
+plain mean.
+
+**The broken-product guard** (the robust-estimation warning of issue 15: a product that really is
+bad collects many 1-star ratings). *Established* reviews are those from accounts with other reviews
+(h ≥ 2) and, with a graph fit, suspicion below ``SUSPICION_LOW`` (0.70). Their 1- and 2-star reviews
+always keep weight 1. When at least ``GUARD_MIN_REVIEWS`` (5) established reviews exist and their
+mean rating is at most the plain mean + 0.1 star, they agree with the low ratings: the product is
+treated as genuinely disliked and no bad-mouthing evidence is strong.
+
+**The rule** (``reviewer_adjustment``, applied after ``detector.verdict.categorize``). The evidence
+is *strong* when
+
+1. with a graph fit, the product's suspect share q ≥ 2·q̄ (without one this test cannot be made);
+2. |adjusted − plain| ≥ 0.15 stars;
+3. the interval excludes the plain mean;
+4. a lean holds in the direction of the adjustment — adjusted < plain (the suspect reviews
+   *inflated* the rating) needs the boost lean, adjusted > plain (*deflated*) the bad-mouthing lean
+   and no broken-product guard.
+
+Strong evidence raises ``normal`` → ``suspicious``, and ``suspicious`` → ``highly_suspicious`` only
+when consistency (a change interval in the same direction: up for inflated) or ERO (a flagged
+feature whose driving pair includes the leaning star level) agrees. Reviewer evidence alone never
+reaches ``highly_suspicious``, never lowers a category, and ``insufficient_data`` stays as it is
+(its reviewer block carries counts, no judgement). Public output never names a reviewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy.stats import fisher_exact
+
+from detector.reviewers import adjusted_rating, suspicion_weight
+from detector.verdict import Category
+
+__all__ = [
+    "Direction",
+    "Finding",
+    "Lean",
+    "ProductReviewerScores",
+    "ReviewerEvidence",
+    "RuleParams",
+    "reviewer_adjustment",
+    "reviewer_evidence",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+Direction = Literal["inflated", "deflated", "none"]
+
+SUSPICION_LOW = 0.70
+GUARD_MIN_REVIEWS = 5
+GUARD_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class RuleParams:
+    """The cut-offs of the rule (module docstring)."""
+
+    base_ratio: float = 2.0  # product's suspect share against the graph's base share
+    min_shift: float = 0.15  # stars between adjusted and plain mean
+    lean_ratio: float = 2.0  # doubtful share of the leaning star group against the rest
+    lean_p: float = 0.01  # one-sided Fisher exact p of the lean
+
+
+@dataclass(frozen=True)
+class ProductReviewerScores:
+    """A graph-wide fit's scores of one product's reviews, aligned with its review arrays.
+
+    ``review_suspicion``: per review, in [0, 1]. ``reviewer_reviews``: per review, its reviewer's
+    number of reviews in the graph. ``base_suspect_share``: the share of suspect reviews (suspicion
+    weight < ½) over the whole graph.
+    """
+
+    review_suspicion: FloatArray
+    reviewer_reviews: npt.NDArray[np.int64]
+    base_suspect_share: float
+
+    @classmethod
+    def coerce(cls, value: ProductReviewerScores | Mapping[str, Any]) -> ProductReviewerScores:
+        if isinstance(value, ProductReviewerScores):
+            return value
+        return cls(
+            review_suspicion=np.asarray(value["review_suspicion"], dtype=np.float64),
+            reviewer_reviews=np.asarray(value["reviewer_reviews"], dtype=np.int64),
+            base_suspect_share=float(value["base_suspect_share"]),
+        )
+
+    def reordered(self, order: npt.NDArray[np.intp], n: int) -> ProductReviewerScores:
+        """The scores of the reviews at ``order`` (``n``: how many reviews the product has)."""
+        for name in ("review_suspicion", "reviewer_reviews"):
+            if getattr(self, name).shape != (n,):
+                raise ValueError(
+                    f"reviewer_scores {name!r} has {getattr(self, name).size} values "
+                    f"for {n} ratings"
+                )
+        return ProductReviewerScores(
+            self.review_suspicion[order], self.reviewer_reviews[order], self.base_suspect_share
+        )
+
+
+@dataclass(frozen=True)
+class Lean:
+    """Doubtful reviews in the leaning star group against the rest (module docstring)."""
+
+    stars: Literal["5", "1"]
+    lean_reviews: int
+    lean_doubtful: int
+    rest_reviews: int
+    rest_doubtful: int
+    p: float
+    lean_verified: float | None  # verified share of the leaning group, None when unknown
+    rest_verified: float | None
+
+    @property
+    def lean_share(self) -> float:
+        return self.lean_doubtful / self.lean_reviews if self.lean_reviews else 0.0
+
+    @property
+    def rest_share(self) -> float:
+        return self.rest_doubtful / self.rest_reviews if self.rest_reviews else 0.0
+
+    def holds(self, params: RuleParams) -> bool:
+        return (
+            self.lean_doubtful > 0
+            and self.lean_share >= params.lean_ratio * self.rest_share
+            and self.p < params.lean_p
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of evidence: a code, and the figures ``detector.words`` writes a sentence from."""
+
+    code: str
+    figures: Mapping[str, float | int | str | None]
+
+
+@dataclass(frozen=True)
+class ReviewerEvidence:
+    """What the reviewer analysis found for one product (``to_dict``: the verdict's block)."""
+
+    reviews: int
+    counts: Mapping[str, Any]  # reviews, one-review accounts and verified purchases, per star
+    plain_mean: float
+    adjusted_rating: float | None = None
+    interval: tuple[float, float] | None = None
+    suspect_share: float | None = None
+    base_suspect_share: float | None = None  # None without a graph fit
+    direction: Direction = "none"
+    strong: bool = False
+    leans: tuple[Lean, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    # Per input review (input order; NaN for a review left out): what the adjusted rating gives it.
+    weights: FloatArray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def judged(self) -> bool:
+        return self.adjusted_rating is not None
+
+    @property
+    def doubted(self) -> int:
+        """Reviews the adjusted rating gives less than half their weight."""
+        if self.weights is None:
+            return 0
+        return int(np.count_nonzero(self.weights < 0.5))
+
+    def lean(self, direction: Direction) -> Lean | None:
+        stars = {"inflated": "5", "deflated": "1"}.get(direction)
+        return next((lean for lean in self.leans if lean.stars == stars), None)
+
+    def to_dict(self, sentences: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The ``reviewers`` block; ``sentences`` are the findings' sentences, in order."""
+        interval = None if self.interval is None else [_round(v, 3) for v in self.interval]
+        return {
+            "adjusted_rating": _round(self.adjusted_rating, 3),
+            "adjusted_interval": interval,
+            "plain_mean": _round(self.plain_mean, 3),
+            "suspect_share": _round(self.suspect_share, 4),
+            "base_suspect_share": _round(self.base_suspect_share, 4),
+            "direction": self.direction if self.judged else None,
+            "strong": self.strong if self.judged else None,
+            "counts": dict(self.counts),
+            "evidence": [
+                {"code": finding.code, "sentence": sentence, "figures": dict(finding.figures)}
+                for finding, sentence in zip(self.findings, sentences, strict=True)
+            ],
+        }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    if value is None or not np.isfinite(value):
+        return None
+    return round(float(value), digits)
+
+
+# --- the analysis -----------------------------------------------------------------------------
+
+
+def reviewer_counts(
+    ratings: npt.NDArray[np.int64], history: FloatArray, verified: BoolArray | None
+) -> dict[str, Any]:
+    """Reviews, one-review accounts and verified purchases, overall and per star (1–5)."""
+    one = history <= 1  # NaN (unknown) compares False
+    known = not np.isnan(history).all()
+
+    def block(rows: BoolArray) -> dict[str, int | None]:
+        return {
+            "reviews": int(rows.sum()),
+            "one_review_accounts": int((one & rows).sum()) if known else None,
+            "verified": None if verified is None else int((verified & rows).sum()),
+        }
+
+    every = np.ones(ratings.size, dtype=np.bool_)
+    return {**block(every), "by_star": {str(s): block(ratings == s) for s in range(1, 6)}}
+
+
+def reviewer_evidence(
+    ratings: npt.NDArray[np.int64],
+    *,
+    history: FloatArray,
+    verified: BoolArray | None = None,
+    scores: ProductReviewerScores | None = None,
+    judge: bool = True,
+    params: RuleParams | None = None,
+) -> ReviewerEvidence:
+    """The reviewer evidence of one product's reviews (aligned arrays; ``history`` NaN where
+    unknown). ``judge=False`` (too few reviews): counts and the plain mean only."""
+    params = params or RuleParams()
+    n = int(ratings.size)
+    stars = ratings.astype(np.float64)
+    plain = float(stars.mean()) if n else float("nan")
+    counts = reviewer_counts(ratings, history, verified)
+    if not judge or n == 0:
+        return ReviewerEvidence(n, counts, plain)
+    suspect = None if scores is None else suspicion_weight(scores.review_suspicion) < 0.5
+    doubtful = history <= 1 if suspect is None else (history <= 1) | suspect
+    established = (history >= 2) & (
+        np.ones(n, dtype=np.bool_) if scores is None else scores.review_suspicion < SUSPICION_LOW
+    )
+    leans = (
+        _lean(ratings == 5, doubtful, verified, "5"),
+        _lean(ratings == 1, doubtful, verified, "1"),
+    )
+    guard = _guard(stars, established, plain)
+    if scores is not None:
+        fit = adjusted_rating(
+            stars, scores.review_suspicion, base_suspect_share=scores.base_suspect_share
+        )
+        weights = fit.weights.copy()
+        suspect_share: float = fit.suspect_share
+    else:
+        weights = _lean_weights(ratings, doubtful, leans, guard, params)
+        suspect_share = float(np.mean(weights < 0.5))
+    weights[established & (ratings <= 2)] = 1.0  # never discount established critics
+    adjusted, se = _weighted_mean_se(stars, weights)
+    interval = (max(1.0, adjusted - 1.96 * se), min(5.0, adjusted + 1.96 * se))
+    base = None if scores is None else scores.base_suspect_share
+    evidence = ReviewerEvidence(
+        reviews=n,
+        counts=counts,
+        plain_mean=plain,
+        adjusted_rating=adjusted,
+        interval=interval,
+        suspect_share=suspect_share,
+        base_suspect_share=base,
+        leans=leans,
+        weights=weights,
+    )
+    direction, strong = _judgement(evidence, guard is not None, params)
+    findings = _findings(evidence, guard, params)
+    return ReviewerEvidence(
+        **{**evidence.__dict__, "direction": direction, "strong": strong, "findings": findings}
+    )
+
+
+def _lean(
+    group: BoolArray, doubtful: BoolArray, verified: BoolArray | None, stars: Literal["5", "1"]
+) -> Lean:
+    rest = ~group
+    a, b = int((doubtful & group).sum()), int((doubtful & rest).sum())
+    n_group, n_rest = int(group.sum()), int(rest.sum())
+    p = 1.0
+    if n_group and n_rest and a:
+        p = float(
+            fisher_exact(np.array([[a, n_group - a], [b, n_rest - b]]), alternative="greater")[1]
+        )
+
+    def share(rows: BoolArray) -> float | None:
+        if verified is None or not rows.any():
+            return None
+        return float(verified[rows].mean())
+
+    return Lean(stars, n_group, a, n_rest, b, p, share(group), share(rest))
+
+
+def _guard(stars: FloatArray, established: BoolArray, plain: float) -> float | None:
+    """The established reviews' mean rating when they agree with the low ratings, else None."""
+    if established.sum() < GUARD_MIN_REVIEWS:
+        return None
+    mean = float(stars[established].mean())
+    return mean if mean <= plain + GUARD_MARGIN else None
+
+
+def _lean_weights(
+    ratings: npt.NDArray[np.int64],
+    doubtful: BoolArray,
+    leans: tuple[Lean, ...],
+    guard: float | None,
+    params: RuleParams,
+) -> FloatArray:
+    """Without a graph: ω for the doubtful reviews of a leaning star group (module docstring)."""
+    weights = np.ones(ratings.size)
+    for lean in leans:
+        if not lean.holds(params) or (lean.stars == "1" and guard is not None):
+            continue
+        odds_lean = lean.lean_share / max(1.0 - lean.lean_share, 1e-9)
+        odds_rest = lean.rest_share / max(1.0 - lean.rest_share, 1e-9)
+        rows = doubtful & (ratings == int(lean.stars))
+        weights[rows] = min(1.0, odds_rest / odds_lean)
+    return weights
+
+
+def _weighted_mean_se(stars: FloatArray, weights: FloatArray) -> tuple[float, float]:
+    """Σ w r / Σ w and its sandwich standard error (Σ w² (r − m)² / (Σ w)² · n/(n − 1))½."""
+    total = float(weights.sum())
+    if total <= 0:
+        weights, total = np.ones_like(stars), float(stars.size)
+    mean = float(np.dot(weights, stars) / total)
+    n = int(np.count_nonzero(weights))
+    if n < 2:
+        return mean, 0.0
+    variance = float(np.sum(weights**2 * (stars - mean) ** 2)) / total**2 * n / (n - 1)
+    return mean, float(np.sqrt(variance))
+
+
+def _judgement(
+    evidence: ReviewerEvidence, guarded: bool, params: RuleParams
+) -> tuple[Direction, bool]:
+    """(direction of the suspect reviews, whether the evidence is strong): rule items 1–4."""
+    assert evidence.adjusted_rating is not None and evidence.interval is not None
+    shift = evidence.plain_mean - evidence.adjusted_rating
+    boost, badmouth = (lean.holds(params) for lean in evidence.leans)
+    direction: Direction = "none"
+    if boost and (not badmouth or shift > 0):
+        direction = "inflated"
+    elif badmouth and not guarded:
+        direction = "deflated"
+    if direction == "none" or (shift > 0) != (direction == "inflated"):
+        return direction, False
+    base, share = evidence.base_suspect_share, evidence.suspect_share
+    enough = base is None or (share is not None and share >= params.base_ratio * base)
+    low, high = evidence.interval
+    excludes = not low <= evidence.plain_mean <= high
+    return direction, enough and abs(shift) >= params.min_shift and excludes
+
+
+def _findings(
+    evidence: ReviewerEvidence, guard: float | None, params: RuleParams
+) -> tuple[Finding, ...]:
+    """The figures behind the evidence, most telling first."""
+    found: list[Finding] = []
+    for lean in evidence.leans:
+        if lean.holds(params):
+            found.append(
+                Finding(
+                    "boost_lean" if lean.stars == "5" else "badmouth_lean",
+                    {
+                        "stars": lean.stars,
+                        "share": round(lean.lean_share, 4),
+                        "rest_share": round(lean.rest_share, 4),
+                        "reviews": lean.lean_reviews,
+                        "rest_reviews": lean.rest_reviews,
+                        "p": float(f"{lean.p:.3g}"),
+                        "graph": evidence.base_suspect_share is not None,
+                        "verified_share": _round(lean.lean_verified, 4),
+                        "rest_verified_share": _round(lean.rest_verified, 4),
+                    },
+                )
+            )
+    base, share = evidence.base_suspect_share, evidence.suspect_share
+    if base is not None and share is not None and share >= params.base_ratio * base:
+        found.append(Finding("suspect_share", {"share": round(share, 4), "base": round(base, 4)}))
+    assert evidence.adjusted_rating is not None and evidence.interval is not None
+    if abs(evidence.adjusted_rating - evidence.plain_mean) >= 0.05:
+        found.append(
+            Finding(
+                "adjusted_rating",
+                {
+                    "adjusted": round(evidence.adjusted_rating, 2),
+                    "low": round(evidence.interval[0], 2),
+                    "high": round(evidence.interval[1], 2),
+                    "plain": round(evidence.plain_mean, 2),
+                    "doubted": evidence.doubted,
+                },
+            )
+        )
+    if guard is not None and evidence.leans[1].holds(params):  # why 1-star reviews still count
+        found.append(Finding("established_agree", {"mean": round(guard, 2)}))
+    return tuple(found)
+
+
+# --- the rule ---------------------------------------------------------------------------------
+
+
+def reviewer_adjustment(
+    category: Category, evidence: ReviewerEvidence, *, agrees: bool
+) -> tuple[Category, bool]:
+    """(the category after the reviewer evidence, whether it moved). ``agrees``: consistency or
+    ERO points the same way as ``evidence.direction`` (module docstring)."""
+    if not evidence.strong or category == "insufficient_data":
+        return category, False
+    if category == "normal":
+        return "suspicious", True
+    if category == "suspicious" and agrees:
+        return "highly_suspicious", True
+    return category, False
