@@ -2,14 +2,49 @@
 
 from __future__ import annotations
 
-from reviewsec.analyses.models import CrawlJob
+from django.utils import timezone
+
+from reviewsec.analyses.models import CrawlJob, JobState
 from reviewsec.lib.dispatch import JobDispatcher, JobId
+
+NOT_SENT_MESSAGE = (
+    "The analysis could not be started again because the service was busy or down; "
+    "please try again in a minute."
+)
 
 
 def _remember_task_id(job_id: JobId, task_id: str) -> None:
     CrawlJob.objects.filter(id=job_id, celery_task_id="").update(celery_task_id=task_id)
 
 
+def _roll_back_or_fail(job_id: JobId) -> None:
+    """The broker refused the job's task: a job created just now is deleted, as if never made;
+    a job housekeeping re-queued (it has a history) is failed with a reason.
+
+    Race: the job row was committed before the send, so in the moment between (kombu's publish
+    retries take well under a second) another request for the same product can find this job
+    and join it; after the delete, that request's progress page says there is no such job and
+    the shopper pastes again, starting afresh. No worker can have claimed it: its task never
+    reached the broker (``attempts=0`` makes the delete a no-op if one somehow had).
+    """
+    fresh = CrawlJob.objects.filter(
+        id=job_id, state=JobState.QUEUED, attempts=0, requeued_at__isnull=True
+    )
+    deleted, _ = fresh.delete()
+    if not deleted:
+        now = timezone.now()
+        CrawlJob.objects.filter(id=job_id, state=JobState.QUEUED).update(
+            state=JobState.FAILED,
+            finished_at=now,
+            updated_at=now,
+            error=NOT_SENT_MESSAGE,
+            error_code="not_sent",
+        )
+
+
 crawl_job_dispatcher = JobDispatcher(
-    task_name="reviewsec.analyses.crawl_job", thread_name="crawl-job", on_sent=_remember_task_id
+    task_name="reviewsec.analyses.crawl_job",
+    thread_name="crawl-job",
+    on_sent=_remember_task_id,
+    on_not_sent=_roll_back_or_fail,
 )

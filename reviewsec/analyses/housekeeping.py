@@ -35,6 +35,7 @@ from reviewsec.analyses.errors import RETRY_BACKOFF_MAX_SECONDS
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob, JobState
 from reviewsec.celery import app
 from reviewsec.health.heartbeat import heartbeats_live
+from reviewsec.lib.dispatch import JobNotSent
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,11 @@ def crawl_jobs_recover(*, now: dt.datetime | None = None) -> tuple[list[int], li
                 updated_at=now,
             )
             if claimed:
-                crawl_job_dispatcher.enqueue(job.id)
+                try:
+                    crawl_job_dispatcher.enqueue(job.id)
+                except JobNotSent:  # the dispatcher failed the job with a reason
+                    failed.append(job.id)
+                    continue
                 requeued.append(job.id)
                 logger.warning("crawl job %s was stuck (%s); re-queued once", job.id, job.stage)
         else:

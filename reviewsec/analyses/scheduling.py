@@ -33,6 +33,7 @@ from reviewsec.analyses import hooks
 from reviewsec.analyses.dispatch import crawl_job_dispatcher
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob, JobState, JobTrigger
 from reviewsec.catalog.models import Product
+from reviewsec.lib.dispatch import JobNotSent
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +150,11 @@ def recrawl_due_enqueue(
         if job is None:
             continue
         countdown = spacing * len(enqueued)
-        crawl_job_dispatcher.enqueue(job.id, countdown=countdown)
+        try:
+            crawl_job_dispatcher.enqueue(job.id, countdown=countdown)
+        except JobNotSent:  # the job was rolled back; the products stay due for the next run
+            logger.warning("recrawl: broker unavailable, batch stopped after %d", len(enqueued))
+            break
         enqueued.append(job.id)
     if due_count:
         logger.info(

@@ -7,6 +7,12 @@ the progress page is live there too. Tests set ``ANALYSIS_RUN_INLINE``: the same
 end before the request returns. Either way the task is queued only after the transaction that
 created the job commits, so the worker can never look for a job row that does not exist yet.
 
+A job whose task cannot be sent (the broker is down) is not left queued for nobody: the
+dispatcher hands it to ``on_not_sent`` (each kind rolls its fresh row back, or fails a re-queued
+one readably) and raises ``JobNotSent``, a broker error that the API and the forms answer with a
+503. The job's result is never stored in Celery's result backend: its row is the result, and
+subscribing to a result on a Redis that is down would hang the request for half a minute.
+
 A thread dies with its process, so in the embedded mode a restart leaves active jobs that nobody
 will finish: ``JobDispatcher.orphaned`` tells them apart. With a broker, housekeeping finds stuck
 jobs by their workers' heartbeats and by age instead.
@@ -26,6 +32,7 @@ from celery import Task, current_app
 from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +41,23 @@ JobId = int | str
 ORPHAN_AFTER = dt.timedelta(seconds=60)
 
 
+class JobNotSent(BrokerUnavailable):
+    """The broker could not take the job's task; the job was rolled back or failed."""
+
+    message = "The service is busy or down and could not start the job; please try again shortly."
+
+    def __init__(self, job_id: JobId) -> None:
+        super().__init__(self.message)
+        self.job_id = job_id
+
+
 class JobDispatcher:
     """Enqueue one kind of job on commit; know which of its jobs run in this process.
 
     ``task_name`` is the Celery task that runs a job, called with the job id as its one argument.
     ``on_sent(job_id, task_id)`` is told the broker's task id (a crawl job records it, so
-    housekeeping can revoke the message of a job it re-queues).
+    housekeeping can revoke the message of a job it re-queues). ``on_not_sent(job_id)`` is told
+    when the broker refused the task, before ``JobNotSent`` is raised.
     """
 
     def __init__(
@@ -48,17 +66,22 @@ class JobDispatcher:
         task_name: str,
         thread_name: str,
         on_sent: Callable[[JobId, str], None] | None = None,
+        on_not_sent: Callable[[JobId], None] | None = None,
     ) -> None:
         self.task_name = task_name
         self.thread_name = thread_name
         self._on_sent = on_sent
+        self._on_not_sent = on_not_sent
         # Jobs whose thread runs in this process (in-process mode): a restart loses them all.
         self._running_here: set[str] = set()
         self._lock = threading.Lock()
 
     def enqueue(self, job_id: JobId, *, countdown: float = 0) -> None:
         """Send the job's task once the current transaction commits; ``countdown`` delays its
-        start on a worker (scheduled recrawls are staggered). In-process mode starts at once."""
+        start on a worker (scheduled recrawls are staggered). In-process mode starts at once.
+
+        Raises ``JobNotSent`` (at the commit, or at once outside a transaction) when the broker
+        cannot be reached."""
         transaction.on_commit(lambda: self._send(job_id, countdown))
 
     def running_here(self, job_id: JobId) -> bool:
@@ -79,7 +102,15 @@ class JobDispatcher:
 
     def _send(self, job_id: JobId, countdown: float = 0) -> None:
         if not settings.CELERY_TASK_ALWAYS_EAGER:
-            result = self._task().apply_async(args=[job_id], countdown=countdown or None)
+            try:
+                result = self._task().apply_async(
+                    args=[job_id], countdown=countdown or None, ignore_result=True
+                )
+            except BrokerUnavailable as error:
+                logger.warning("%s %s not sent: %s", self.thread_name, job_id, error)
+                if self._on_not_sent is not None:
+                    self._on_not_sent(job_id)
+                raise JobNotSent(job_id) from error
             if self._on_sent is not None:
                 self._on_sent(job_id, result.id)
             return

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, JobState
 from reviewsec.catalog.models import Product, ReviewSource
-from reviewsec.lib.dispatch import JobDispatcher
+from reviewsec.lib.dispatch import JobDispatcher, JobId
 from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.services import submission_analyse, submission_create
 from reviewsec.submissions.uploads import UPLOAD_MARKETPLACE, UploadInvalid, upload_parse
@@ -38,13 +38,22 @@ ORPHANED_MESSAGE = (
     "(reviews already imported are not duplicated)."
 )
 
+
+def _roll_back(job_id: JobId) -> None:
+    """The broker refused the job's task: delete the job, file and all, as if never made (the
+    uploader is told to try again). Nobody else holds an upload job's id, so nobody joins it."""
+    UploadJob.objects.filter(id=job_id, state=JobState.QUEUED).delete()
+
+
 upload_job_dispatcher = JobDispatcher(
-    task_name="reviewsec.submissions.upload_job", thread_name="upload-job"
+    task_name="reviewsec.submissions.upload_job", thread_name="upload-job", on_not_sent=_roll_back
 )
 
 
 def upload_job_create(*, file_name: str, content: bytes, client_key: str) -> UploadJob:
-    """Store the file with a queued job; the job is sent once the transaction commits."""
+    """Store the file with a queued job; the job is sent once the transaction commits.
+
+    Raises ``JobNotSent`` (and keeps no job) when the broker cannot take it."""
     job = UploadJob.objects.create(
         file_name=file_name[:255],
         file_size=len(content),

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from reviewsec.analyses.models import Analysis
+from reviewsec.lib.dispatch import JobNotSent
 from reviewsec.lib.rate_limits import client_ip, rate_limit_hit
 from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.services import client_key_for
@@ -25,6 +26,7 @@ from reviewsec.submissions.upload_limits import (
     upload_too_large_message,
 )
 from reviewsec.web.forms import UploadForm
+from reviewsec.web.views import RETRY_AFTER_UNAVAILABLE_S
 
 
 @csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
@@ -58,20 +60,28 @@ def _upload(request: HttpRequest) -> HttpResponse:
         return _form(request, UploadForm(), error=upload_too_large_message())
     if form.is_valid():
         file = form.cleaned_data["file"]
-        job = upload_job_create(
-            file_name=file.name or "upload",
-            content=file.read(),
-            client_key=client_key_for(
-                api_key_id=None, ip_address=request.META.get("REMOTE_ADDR", "")
-            ),
-        )
+        try:
+            job = upload_job_create(
+                file_name=file.name or "upload",
+                content=file.read(),
+                client_key=client_key_for(
+                    api_key_id=None, ip_address=request.META.get("REMOTE_ADDR", "")
+                ),
+            )
+        except JobNotSent as error:  # the job was rolled back: the file can be sent again
+            response = _form(request, UploadForm(), error=error.message, status=503)
+            response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_S)
+            return response
         return redirect("web:upload-progress", job_id=job.id)
     return _form(request, form)
 
 
-def _form(request: HttpRequest, form: UploadForm, error: str = "") -> HttpResponse:
+def _form(
+    request: HttpRequest, form: UploadForm, error: str = "", status: int | None = None
+) -> HttpResponse:
     error = error or (form.errors.get("file") or [""])[0]
-    status = 413 if error == upload_too_large_message() else 400 if error else 200
+    if status is None:
+        status = 413 if error == upload_too_large_message() else 400 if error else 200
     context = {"form": form, "error": error, "max_mib": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
     return render(request, "web/upload.html", context, status=status)
 

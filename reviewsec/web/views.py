@@ -16,6 +16,7 @@ from reviewsec.analyses.services import AnalysisRequest, analysis_request
 from reviewsec.catalog.marketplaces import demo_extra_hosts
 from reviewsec.catalog.models import Product
 from reviewsec.demo_market.catalogue import demo_products_for_home
+from reviewsec.lib.dispatch import JobNotSent
 from reviewsec.moderation.selectors import moderator_review_for_product
 from reviewsec.web.forms import ProductRefForm
 from reviewsec.web.presenters import verdict_context
@@ -25,15 +26,21 @@ from reviewsec.web.presenters import verdict_context
 def home(request: HttpRequest) -> HttpResponse:
     """The paste box; a valid product goes to its verdict or to the job that will make one."""
     form = ProductRefForm(request.POST or None)
+    status = 400
     if request.method == "POST" and form.is_valid():
         ref = form.cleaned_data["ref"]
-        return _follow(analysis_request(marketplace=ref.marketplace, asin=ref.asin))
+        try:
+            return _follow(analysis_request(marketplace=ref.marketplace, asin=ref.asin))
+        except JobNotSent as error:  # nothing was queued: the shopper can simply try again
+            form.add_error("ref", error.message)
+            status = 503
     context = {
         "form": form,
         "recent_analyses": Analysis.objects.select_related("product")[:10],
         "demo_products": _demo_products(),
     }
-    return render(request, "web/home.html", context, status=400 if form.errors else 200)
+    response = render(request, "web/home.html", context, status=status if form.errors else 200)
+    return _with_retry_after(response)
 
 
 @require_POST
@@ -41,7 +48,25 @@ def product_analyse(request: HttpRequest, marketplace: str, asin: str) -> HttpRe
     """Run a new analysis now (the retry button, "re-analyse" and "Analyse this product")."""
     product = Product.objects.filter(marketplace=marketplace, asin=asin).first()
     ref = ProductRef(marketplace, asin) if product else _product_ref_or_404(marketplace, asin)
-    return _follow(analysis_request(marketplace=ref.marketplace, asin=ref.asin, force=True))
+    try:
+        return _follow(analysis_request(marketplace=ref.marketplace, asin=ref.asin, force=True))
+    except JobNotSent as error:
+        return service_unavailable(request, error.message)
+
+
+RETRY_AFTER_UNAVAILABLE_S = 30
+
+
+def service_unavailable(request: HttpRequest, message: str) -> HttpResponse:
+    """The broker could not take a job (nothing was queued): a readable 503 with Retry-After."""
+    response = render(request, "web/unavailable.html", {"message": message}, status=503)
+    return _with_retry_after(response)
+
+
+def _with_retry_after(response: HttpResponse) -> HttpResponse:
+    if response.status_code == 503:
+        response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_S)
+    return response
 
 
 @require_GET
