@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db.models import Max, QuerySet
 
 from detector.reviewers import ReviewGraph, review_graph_from_codes
-from reviewsec.catalog.models import Review, ReviewerHistory
+from reviewsec.analyses.reviewer_models import ReviewerGraphFit, ReviewerScore
+from reviewsec.catalog.models import Review, Reviewer, ReviewerHistory
 
 IntArray = npt.NDArray[np.int64]
 
@@ -216,3 +218,56 @@ def _milliseconds(day: dt.date, moment: dt.datetime | None) -> int:
     if moment is not None:
         return int(moment.timestamp() * 1000)
     return (day.toordinal() - EPOCH_ORDINAL) * DAY_MS
+
+
+MAX_PROFILE_PRODUCTS = 200
+
+
+def reviewer_profile(*, marketplace: str, profile_id: str) -> dict[str, Any] | None:
+    """A reviewer's scores in the active fit and the products behind them (newest first, up to
+    ``MAX_PROFILE_PRODUCTS``), or None when we hold no such reviewer. For API keys and
+    moderators only: these are scores about a person (DESIGN §4)."""
+    reviewer = Reviewer.objects.filter(marketplace=marketplace, profile_id=profile_id).first()
+    if reviewer is None:
+        return None
+    fit = ReviewerGraphFit.objects.filter(is_active=True).first()
+    score = (
+        None if fit is None else ReviewerScore.objects.filter(fit=fit, reviewer=reviewer).first()
+    )
+    products = [
+        {"marketplace": market, "asin": asin, "rating": rating, "date": day, "source": "review"}
+        for market, asin, rating, day in reviewer.reviews.order_by(
+            "-posted_date", "-id"
+        ).values_list("product__marketplace", "product__asin", "rating", "posted_date")
+    ]
+    reviewed = {(row["marketplace"], row["asin"]) for row in products}
+    products += [
+        {
+            "marketplace": reviewer.marketplace,
+            "asin": asin,
+            "rating": rating,
+            "date": day,
+            "source": "profile",
+        }
+        for asin, rating, day in reviewer.history.order_by("-posted_date", "-id").values_list(
+            "product_asin", "rating", "posted_date"
+        )
+        if (reviewer.marketplace, asin) not in reviewed
+    ]
+    return {
+        "marketplace": reviewer.marketplace,
+        "profile_id": reviewer.profile_id,
+        "fit": None
+        if score is None
+        else {
+            "version": fit.version,
+            "finished_at": fit.finished_at,
+            "updated_online_at": score.updated_online_at,
+        },
+        "reviews": None if score is None else score.reviews,
+        "reliability": None if score is None else score.reliability,
+        "confidence": None if score is None else score.confidence,
+        "suspicion": None if score is None else score.suspicion,
+        "products_total": len(products),
+        "products": products[:MAX_PROFILE_PRODUCTS],
+    }

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from reviewsec.api import submissions, views
+from reviewsec.api import reviewers, submissions, views
 
 app_name = "api"
 
@@ -22,6 +22,11 @@ urlpatterns = [
         "products/<str:marketplace>/<str:asin>/reviews",
         submissions.ProductReviewsView.as_view(),
         name="product-reviews",
+    ),
+    path(
+        "reviewers/<str:marketplace>/<str:profile_id>",
+        reviewers.ReviewerView.as_view(),
+        name="reviewer-detail",
     ),
     path("uploads", submissions.UploadsView.as_view(), name="uploads"),
     path("uploads/<uuid:job_id>", submissions.UploadJobView.as_view(), name="upload-detail"),
