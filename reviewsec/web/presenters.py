@@ -12,6 +12,7 @@ from django.core.cache import cache
 from reviewsec.analyses.models import Analysis, ReferenceModelVersion
 from reviewsec.analyses.services import reference_model_load
 from reviewsec.web import charts
+from reviewsec.web.reviewer_panel import reviewer_panel
 
 BADGES = {
     "normal": ("Normal", "badge-normal"),
@@ -37,6 +38,7 @@ def verdict_context(analysis: Analysis, history: list[Analysis]) -> dict[str, An
         "badge_class": css,
         "reasons": (verdict.get("verdict") or {}).get("reasons") or [],
         "headline": verdict_headline(verdict, analysis.product),
+        "reviewers": reviewer_panel(verdict),
         "baseline": verdict_baseline(verdict, model_summary),
         "is_insufficient": analysis.category == "insufficient_data",
         "collection": verdict.get("collection") or {},
