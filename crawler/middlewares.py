@@ -81,6 +81,16 @@ def slow_down(crawler: Crawler, request: Request, at_least: float = 0.0) -> floa
     return slot.delay
 
 
+class _GiveUpAsWarning(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """Scrapy logs a retry it gives up on at ERROR; a robot check is an expected shop answer."""
+
+    def error(self, msg: object, *args: object, **kwargs: object) -> None:
+        kwargs.pop("exc_info", None)
+        self.warning(msg, *args, **kwargs)  # type: ignore[arg-type]
+
+
+_EXPECTED_ANSWER_LOGGER = _GiveUpAsWarning(logger, {})
+
 # Captcha pages are a few kilobytes; looking into every 300 kB review page here would parse each
 # page twice. The spiders classify every page anyway, so a large captcha is still recognised.
 _ROBOT_CHECK_MAX_BYTES = 60_000
@@ -98,6 +108,7 @@ class RobotCheckMiddleware(_CrawlerMiddleware):
             spider=self.crawler.spider,
             reason="robot_check",
             max_retry_times=self.crawler.settings.getint("REVIEWSEC_ROBOT_CHECK_RETRIES", 1),
+            logger=_EXPECTED_ANSWER_LOGGER,
         )
         if retry is not None:
             return retry

@@ -26,6 +26,7 @@ from typing import Any
 
 from crawler.extensions import OutcomeExtension, emit
 from crawler.items import ReviewItem
+from crawler.logformatter import quiet_scrapy_banners
 from crawler.outcome import CrawlOutcome, Reason, Status, describe
 
 DEFAULT_MAX_REVIEWERS = 100
@@ -183,6 +184,7 @@ def run_with_reactor(job: JobRunner) -> CrawlOutcome:
     from twisted.internet import reactor
 
     configure_logging(job.settings)
+    quiet_scrapy_banners(job.settings.get("LOG_LEVEL"))
     result: list[CrawlOutcome] = []
     finished = deferred_from_coro(job.run())
     finished.addCallback(result.append)

@@ -81,3 +81,4 @@ REMOTE_CONTROL_ENABLED = False
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("CRAWLER_LOG_LEVEL", "INFO")
+LOG_FORMATTER = "crawler.logformatter.PagePerLineLogFormatter"

@@ -296,6 +296,7 @@ LOGIN_URL = "admin:login"
 # every line logged while a Celery task runs carries its task_id, and job_id for a crawl job
 # (reviewsec.logs). Celery workers and beat log through this too (reviewsec.celery).
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain").lower()
+LOG_LEVEL_NAME = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -309,8 +310,15 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
             "filters": ["context"],
+            # A crawl child's Scrapy lowers its own loggers' levels; the handler keeps the floor.
+            "level": LOG_LEVEL_NAME,
         }
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL_NAME},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # In-process mode runs tasks eagerly: Celery would log an expected retryable failure (a
+        # robot check) as ERROR with a traceback; the dispatcher logs it in one readable line.
+        **({} if REDIS_URL else {"celery.app.trace": {"level": "CRITICAL"}}),
+    },
 }

@@ -1,0 +1,40 @@
+"""A crawl reads as one INFO line per page: items at DEBUG, no set-up banners, no ERROR for a
+robot check (an expected shop answer)."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.http import HtmlResponse, Request
+from scrapy.spiders import Spider
+
+from crawler.logformatter import BANNER_LOGGERS, PagePerLineLogFormatter, quiet_scrapy_banners
+from crawler.middlewares import _EXPECTED_ANSWER_LOGGER
+
+URL = "http://127.0.0.1:9/demo-market/dp/B0DEMO0001"
+
+
+def test_pages_are_logged_at_info_and_items_at_debug():
+    formatter = PagePerLineLogFormatter()
+    request = Request(URL)
+    response = HtmlResponse(URL, body=b"<html></html>", request=request)
+    spider = Spider(name="product")
+    assert formatter.crawled(request, response, spider)["level"] == logging.INFO
+    assert formatter.scraped({"asin": "B0DEMO0001"}, response, spider)["level"] == logging.DEBUG
+
+
+def test_banners_are_raised_to_warning_unless_the_crawl_logs_at_debug():
+    for name in BANNER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    quiet_scrapy_banners("DEBUG")
+    assert all(logging.getLogger(n).level == logging.NOTSET for n in BANNER_LOGGERS)
+    quiet_scrapy_banners("INFO")
+    assert all(logging.getLogger(n).level == logging.WARNING for n in BANNER_LOGGERS)
+
+
+def test_giving_up_on_a_robot_check_is_a_warning_without_traceback(caplog):
+    with caplog.at_level(logging.DEBUG, logger="crawler.middlewares"):
+        _EXPECTED_ANSWER_LOGGER.error("Gave up retrying %s: robot_check", URL, exc_info=True)
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.exc_info is None
