@@ -163,13 +163,15 @@ def _who_wrote(
     *,
     judge: bool,
 ) -> ReviewerEvidence:
-    """The reviewer analysis: history from the graph fit, else the file's review counts."""
+    """The reviewer analysis. An account's history is the larger of its reviews in the graph
+    (when fitted) and the source's ``reviewer_review_count`` (a profile counts reviews the graph
+    never saw); unknown (NaN) when neither is given."""
     n = int(prepared.ratings.size)
+    counts = prepared.arranged("reviewer_review_count", reviews.get("reviewer_review_count"))
+    history = np.full(n, np.nan) if counts is None else counts.astype(np.float64)
     if scores is not None:
-        history = scores.reviewer_reviews.astype(np.float64)
-    else:
-        counts = prepared.arranged("reviewer_review_count", reviews.get("reviewer_review_count"))
-        history = np.full(n, np.nan) if counts is None else counts.astype(np.float64)
+        in_graph = scores.reviewer_reviews.astype(np.float64)
+        history = np.where(np.isnan(history), in_graph, np.maximum(history, in_graph))
     verified = prepared.features.get("verified")
     known = None
     if verified is not None and verified.dtype == np.bool_:

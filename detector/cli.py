@@ -3,15 +3,26 @@
     python -m detector reviews.jsonl                 # a readable table, one product per row
     python -m detector reviews.csv --json            # one verdict JSON object per line
     python -m detector reviews.jsonl --threshold-model model.json --min-reviews 30 --jobs 2
+    python -m detector reviews.jsonl --json --reviewers-out people.jsonl --reviews-out rows.jsonl
 
-Two passes over the file (``detector.io`` keeps memory to one product at a time):
+Two passes over the file (``detector.io`` holds one product's reviews at a time; the review graph
+holds a few numbers per review):
 
 1. read and check every review, count the products, and draw a seeded random sample of up to
    ``--reference-size`` products with 20+ reviews. With at least 50 such products the reference
    model (CvT line + ERO calibration) is fitted on the sample, robustly (``fit_reference(...,
    robust=True)``: the file may hold manipulated products); otherwise the packaged default is
-   used. ``--threshold-model`` skips the fit.
-2. analyse every product and print its verdict, in file order (first appearance).
+   used. ``--threshold-model`` skips the fit. The same pass builds ONE review graph over every
+   review of the file (reviewers × products, ``detector.reviewers``; a review without a user id is
+   its own one-review reviewer) and fits the reviewer scores once.
+2. analyse every product with its reviews' graph scores and print its verdict, in file order
+   (first appearance); each verdict has the ``reviewers`` block.
+
+``--reviewers-out PATH`` writes JSON Lines, one per reviewer of the graph (first appearance):
+``{"user_id", "reviews", "reliability", "suspicion"}`` (reliability: TrueScore's posterior mean α_u;
+suspicion in [0, 1]). ``--reviews-out PATH``: one per review, products in verdict order and each
+product's reviews in file order: ``{"user_id", "parent_asin", "timestamp", "suspicion", "weight"}``
+(timestamp in ms; weight: what the adjusted rating gives the review, 0–1).
 
 A bad file (unreadable, empty, a missing column, a rating that is not 1–5 stars) stops the run
 before any verdict is printed, with a one-line message on stderr and exit status 1.
@@ -20,11 +31,13 @@ before any verdict is printed, with a one-line message on stderr and exit status
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -33,6 +46,7 @@ from tqdm import tqdm
 
 from detector.analysis import analyze
 from detector.consistency import cvt
+from detector.file_graph import FileGraph, GraphColumns
 from detector.io import BadReviewFile, PassRestarted, ProductReviews, ReviewSource
 from detector.prepare import MIN_REVIEWS
 from detector.reference import ReferenceModel, default_reference_model, fit_reference
@@ -69,6 +83,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="most products the file's own reference model is fitted on (default 1000)",
     )
     parser.add_argument("--jobs", type=int, default=1, help="analysing processes (default 1)")
+    parser.add_argument(
+        "--reviewers-out", type=Path, help="write one JSON line per reviewer's scores here"
+    )
+    parser.add_argument(
+        "--reviews-out", type=Path, help="write one JSON line per review's suspicion and weight"
+    )
     args = parser.parse_args(argv)
     if args.min_reviews < 1 or args.jobs < 1 or args.reference_size < 2:
         parser.error("--min-reviews and --jobs must be at least 1, --reference-size at least 2")
@@ -82,13 +102,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         given = _load_model(args.threshold_model) if args.threshold_model else None
         with ReviewSource(args.file) as source:
-            model, products = _reference(source, given, args.reference_size)
+            model, products, graph = _reference(source, given, args.reference_size)
+            if args.reviewers_out:
+                _write_lines(args.reviewers_out, graph.reviewer_lines())
             params = AnalysisParams(min_reviews=args.min_reviews)
-            lines = _verdict_lines(source, model, params, args.json, args.jobs, products)
+            state = _State(model, params, args.json, graph, args.reviews_out is not None)
+            lines = _verdict_lines(source, state, args.jobs, products)
             if not args.json:
                 print(_table_header(), file=out)
-            for line in lines:
-                print(line, file=out)
+            with contextlib.ExitStack() as stack:
+                reviews_out = None
+                if args.reviews_out:
+                    reviews_out = stack.enter_context(_open_out(args.reviews_out))
+                for line, review_lines in lines:
+                    print(line, file=out)
+                    if reviews_out is not None:
+                        reviews_out.writelines(review_lines)
     except BadReviewFile as error:
         print(f"detector: {error}", file=sys.stderr)
         return 1
@@ -118,10 +147,23 @@ def _progress(path: Path, description: str, total: int | None, unit: str = "B") 
     )
 
 
+def _open_out(path: Path) -> TextIO:
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as error:
+        raise BadReviewFile(f"cannot write {path}: {error}") from None
+
+
+def _write_lines(path: Path, lines: Iterable[str]) -> None:
+    with _open_out(path) as stream:
+        stream.writelines(lines)
+
+
 def _reference(
     source: ReviewSource, given: ReferenceModel | None, reference_size: int
-) -> tuple[ReferenceModel, int]:
-    """Pass 1: check the file, count products, choose the model. Returns (model, products)."""
+) -> tuple[ReferenceModel, int, FileGraph]:
+    """Pass 1: check the file, count products, choose the model, fit the review graph.
+    Returns (model, products, the fitted graph)."""
     size = None if source.path.suffix == ".gz" else source.path.stat().st_size
     bars: dict[str, tqdm[NoReturn]] = {}
 
@@ -133,22 +175,25 @@ def _reference(
     try:
         while True:
             try:
-                products, eligible, sample = _first_pass(source, progress, given, reference_size)
+                products, eligible, sample, columns = _first_pass(
+                    source, progress, given, reference_size
+                )
                 break
             except PassRestarted:  # not grouped: now spilled, read it again from the spill
                 continue
     finally:
         for bar in bars.values():
             bar.close()
+    graph = columns.fit()
     if given is not None:
-        return given, products
+        return given, products, graph
     if eligible < MIN_OWN_PRODUCTS:
         print(
             f"detector: using the packaged reference model ({eligible} products with "
             f"{MIN_REVIEWS}+ reviews; {MIN_OWN_PRODUCTS} are needed to fit the file's own)",
             file=sys.stderr,
         )
-        return default_reference_model(), products
+        return default_reference_model(), products, graph
     print(
         f"detector: fitting the reference model on {len(sample):,} of the file's "
         f"{eligible:,} products with {MIN_REVIEWS}+ reviews",
@@ -160,18 +205,21 @@ def _reference(
         sample_ids=[p.parent_asin or p.asin or "" for p in sample],
         source=f"{len(sample)} products of {source.path.name}",
     )
-    return model, products
+    return model, products, graph
 
 
 def _first_pass(
     source: ReviewSource, progress: Any, given: ReferenceModel | None, reference_size: int
-) -> tuple[int, int, list[ProductReviews]]:
-    """(products, products with 20+ reviews, a seeded uniform sample of the latter)."""
+) -> tuple[int, int, list[ProductReviews], GraphColumns]:
+    """(products, products with 20+ reviews, a seeded uniform sample of the latter, the review
+    graph's columns)."""
     rng = np.random.default_rng(0)
     sample: list[ProductReviews] = []
+    columns = GraphColumns()
     products = eligible = 0
     for product in source.products(progress):
         products += 1
+        columns.add(product.reviews)
         if given is not None or product.size < MIN_REVIEWS:
             continue
         eligible += 1  # reservoir sampling (Algorithm R): a uniform sample in one pass
@@ -179,55 +227,70 @@ def _first_pass(
             sample.append(product)
         elif (slot := int(rng.integers(eligible))) < reference_size:
             sample[slot] = product
-    return products, eligible, sample
+    return products, eligible, sample, columns
 
 
 # --- pass 2: verdicts -----------------------------------------------------------------------
 
-_worker_state: dict[str, Any] = {}
+
+@dataclass(frozen=True)
+class _State:
+    model: ReferenceModel
+    params: AnalysisParams
+    as_json: bool
+    graph: FileGraph
+    review_lines: bool  # --reviews-out
 
 
-def _init_worker(model: ReferenceModel, params: AnalysisParams, as_json: bool) -> None:
-    _worker_state.update(model=model, params=params, as_json=as_json)
+_worker_state: dict[str, _State] = {}
 
 
-def _line(product: ProductReviews) -> str:
-    state = _worker_state
-    verdict = analyze(product.reviews, reference=state["model"], params=state["params"])
-    if state["as_json"]:
+def _init_worker(state: _State) -> None:
+    _worker_state["state"] = state
+
+
+def _line(job: tuple[int, ProductReviews]) -> tuple[str, list[str]]:
+    """(the product's verdict line, its --reviews-out lines)."""
+    index, product = job
+    state = _worker_state["state"]
+    scores = state.graph.product_scores(index)
+    verdict = analyze(
+        product.reviews, reference=state.model, params=state.params, reviewer_scores=scores
+    )
+    review_lines = state.graph.review_lines(index, product, verdict) if state.review_lines else []
+    if state.as_json:
         record = {"product": product.product, **verdict.to_dict()}
-        return json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return _table_row(product, verdict)
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return line, review_lines
+    return _table_row(product, verdict), review_lines
 
 
 def _verdict_lines(
-    source: ReviewSource,
-    model: ReferenceModel,
-    params: AnalysisParams,
-    as_json: bool,
-    jobs: int,
-    products: int,
-) -> Iterator[str]:
+    source: ReviewSource, state: _State, jobs: int, products: int
+) -> Iterator[tuple[str, list[str]]]:
     bar = _progress(source.path, "analysing", products, unit="product")
-    groups: Iterable[ProductReviews] = source.products()
+    groups: Iterable[tuple[int, ProductReviews]] = enumerate(source.products())
     try:
         if jobs == 1:
-            _init_worker(model, params, as_json)
-            for product in groups:
-                yield _line(product)
+            _init_worker(state)
+            for job in groups:
+                yield _line(job)
                 bar.update()
             return
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with context.Pool(jobs, _init_worker, (model, params, as_json)) as pool:
-            for line in pool.imap(_line, groups, chunksize=16):
-                yield line
+        with context.Pool(jobs, _init_worker, (state,)) as pool:
+            for result in pool.imap(_line, groups, chunksize=16):
+                yield result
                 bar.update()
     finally:
         bar.close()
 
 
 def _table_header() -> str:
-    return f"{'product':<14} {'reviews':>7} {'PCI':>6} {'ERO S':>6}  {'verdict':<18} reason"
+    return (
+        f"{'product':<14} {'reviews':>7} {'PCI':>6} {'ERO S':>6} {'mean':>5} {'adj.':>5}  "
+        f"{'verdict':<18} reason"
+    )
 
 
 def _table_row(product: ProductReviews, verdict: Verdict) -> str:
@@ -237,7 +300,11 @@ def _table_row(product: ProductReviews, verdict: Verdict) -> str:
     reason = verdict.reasons[0] if verdict.reasons else ""
     if len(reason) > 100:
         reason = reason[:99].rstrip() + "…"
+    reviewers = verdict.reviewers
+    mean = adjusted = "-"
+    if reviewers is not None and reviewers.adjusted_rating is not None:
+        mean, adjusted = f"{reviewers.plain_mean:.2f}", f"{reviewers.adjusted_rating:.2f}"
     return (
-        f"{name:<14} {verdict.reviews_analyzed:>7} {pci:>6} {satisfaction:>6}  "
-        f"{_LABELS[verdict.category]:<18} {reason}"
+        f"{name:<14} {verdict.reviews_analyzed:>7} {pci:>6} {satisfaction:>6} {mean:>5} "
+        f"{adjusted:>5}  {_LABELS[verdict.category]:<18} {reason}"
     )

@@ -3,7 +3,10 @@
 **Formats.** JSON Lines in the Amazon Reviews 2023 schema — ``rating``, ``title``, ``text``,
 ``timestamp`` (ms since the epoch, UTC), ``user_id``, ``asin``, ``parent_asin``, ``helpful_vote``,
 ``verified_purchase`` — plus the optional keys ``detector.simulate`` writes (``country``,
-``reviewer_review_count``); a ``date`` string may stand in for ``timestamp``. CSV with a header:
+``reviewer_review_count``); a ``date`` string may stand in for ``timestamp``. The Amazon Reviews
+2018 schema too: ``overall`` (the rating), ``unixReviewTime`` (seconds, day precision),
+``reviewerID``, ``vote`` (helpful votes as a string such as "1,234"), ``verified``, ``asin``,
+``reviewText`` (``summary`` and ``style`` are read past). CSV with a header:
 ``rating``, ``date`` (ISO 8601; a date without a time means the time of day is unknown), and
 optionally ``text``, ``asin``, ``parent_asin``, ``verified_purchase``, ``helpful_votes`` (or
 ``helpful_vote``), ``country``, ``reviewer_review_count``. ``.gz`` files are read compressed.
@@ -57,10 +60,10 @@ __all__ = [
 ]
 
 # One review: (key, asin, parent_asin, rating, epoch ms, has_time, text length, verified,
-# helpful votes, country, reviewer's review count); None where the file does not say.
+# helpful votes, country, reviewer's review count, user id); None where the file does not say.
 Row = tuple[
     str, str | None, str | None, int, int, bool, int | None, bool | None, float | None, str | None,
-    float | None,
+    float | None, str | None,
 ]  # fmt: skip
 _SPILL_BATCH = 20_000
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -279,15 +282,17 @@ def _csv_records(
 def _row(record: dict[str, Any], has_timestamp: bool, number: int) -> Row:
     asin = _text(record.get("asin"))
     parent = _text(record.get("parent_asin"))
-    rating = _rating(record.get("rating"))
+    rating = _rating(record.get("rating", record.get("overall")))
     if has_timestamp:
         milliseconds, has_time = _timestamp(record["timestamp"]), True
+    elif record.get("unixReviewTime") is not None:  # 2018 schema: seconds, whole days
+        milliseconds, has_time = _timestamp(_seconds(record["unixReviewTime"])), False
     elif _text(record.get("date")) is not None:
         milliseconds, has_time = _date(str(record["date"]))
     else:
         raise ValueError("missing 'timestamp' (or 'date')")
-    text = record.get("text")
-    helpful = record.get("helpful_vote", record.get("helpful_votes"))
+    text = record.get("text", record.get("reviewText"))
+    helpful = record.get("helpful_vote", record.get("helpful_votes", record.get("vote")))
     return (
         parent or asin or "",
         asin,
@@ -296,11 +301,19 @@ def _row(record: dict[str, Any], has_timestamp: bool, number: int) -> Row:
         milliseconds,
         has_time,
         None if text is None else len(str(text)),
-        _boolean(record.get("verified_purchase")),
+        _boolean(record.get("verified_purchase", record.get("verified"))),
         _number(helpful, "helpful_vote"),
         _text(record.get("country")),
         _number(record.get("reviewer_review_count"), "reviewer_review_count"),
+        _text(record.get("user_id", record.get("reviewerID"))),
     )
+
+
+def _seconds(value: Any) -> Any:
+    """2018 ``unixReviewTime`` (seconds) as milliseconds, for ``_timestamp`` to check."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"unixReviewTime must be seconds since 1970 as a number, got {value!r}")
+    return value * 1000
 
 
 def _text(value: Any) -> str | None:
@@ -360,6 +373,8 @@ def _boolean(value: Any) -> bool | None:
 def _number(value: Any, name: str) -> float | None:
     if value is None or value == "":
         return None
+    if isinstance(value, str):  # "1,234" (the 2018 schema's helpful votes)
+        value = value.replace(",", "")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -387,6 +402,7 @@ def product_reviews(rows: list[Row]) -> ProductReviews:
         "helpful_votes": (8, np.float64),
         "country": (9, object),
         "reviewer_review_count": (10, np.float64),
+        "user_id": (11, object),
     }
     for name, (index, dtype) in optional.items():
         values = columns[index]

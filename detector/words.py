@@ -434,13 +434,9 @@ def reviewer_sentences(evidence: ReviewerEvidence) -> tuple[str, ...]:
 def _reviewer_sentence(finding: Finding) -> str:
     f = finding.figures
     if finding.code in ("boost_lean", "badmouth_lean"):
-        accounts = (
-            "accounts with no other review or whose reviews we doubt"
-            if f["graph"]
-            else "accounts with no other review"
-        )
         sentence = (
-            f"{_percent(f['share'])} of the {f['stars']}-star reviews come from {accounts}, "
+            f"{_percent(f['share'])} of the {f['stars']}-star reviews come from accounts with no "
+            "other review, "
             f"against {_percent(f['rest_share'])} of the {_REST[str(f['stars'])]} ones."
         )
         verified, rest = f.get("verified_share"), f.get("rest_verified_share")
@@ -468,8 +464,8 @@ def _reviewer_sentence(finding: Finding) -> str:
         )
     if finding.code == "established_agree":
         return (
-            "Reviewers with other reviews behind them rate it low too "
-            f"({f['mean']:.1f} stars on average), so its 1-star reviews are not discounted."
+            f"Reviewers with other reviews behind them give it {f['mean']:.1f} stars on average, "
+            "no more than all its reviewers do, so its 1-star reviews are not discounted."
         )
     raise ValueError(f"no sentence for reviewer finding {finding.code!r}")
 

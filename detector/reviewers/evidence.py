@@ -7,8 +7,11 @@ the file's ``reviewer_review_count``, else unknown; whether the purchase was ver
 graph-wide fit (``ProductReviewerScores``), its suspicion s in [0, 1] and the graph's base share q̄
 of suspect reviews (suspicion weight w < ½, ``detector.reviewers.suspicion_weight``).
 
-**Doubtful reviews.** A review is doubtful when its account has no other review (h ≤ 1) or, with a
-graph fit, when it is suspect (w < ½).
+**Doubtful reviews.** A review is doubtful when its account has no other review (h ≤ 1). Not the
+suspect reviews of a graph fit: their suspicion ranks how far a rating lies from the product's
+other ratings, so on a well-rated product the honest 1-star reviews are suspect by construction
+and a lean counted on them would call every critic a bad-mouther. A short history says nothing
+about the rating, which is what makes its lean across star groups evidence.
 
 **Lean.** The suspect reviews of a boost sit on 5 stars: with d₅ the share of doubtful reviews among
 the 5-star reviews and d₁₋₄ among the 1- to 4-star ones, the *boost lean* holds when d₅ ≥ 2·d₁₋₄ and
@@ -58,7 +61,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import fisher_exact
 
-from detector.reviewers import adjusted_rating, suspicion_weight
+from detector.reviewers import adjusted_rating
 from detector.verdict import Category
 
 __all__ = [
@@ -261,8 +264,7 @@ def reviewer_evidence(
     counts = reviewer_counts(ratings, history, verified)
     if not judge or n == 0:
         return ReviewerEvidence(n, counts, plain)
-    suspect = None if scores is None else suspicion_weight(scores.review_suspicion) < 0.5
-    doubtful = history <= 1 if suspect is None else (history <= 1) | suspect
+    doubtful = history <= 1
     established = (history >= 2) & (
         np.ones(n, dtype=np.bool_) if scores is None else scores.review_suspicion < SUSPICION_LOW
     )

@@ -113,7 +113,7 @@ def read_limits() -> ReadLimits:
 
 def review_values(record: Record) -> tuple[str, dict[str, Any]]:
     """(product ASIN, review values) of one record; ``ValueError`` says what is wrong."""
-    key, _, _, rating, milliseconds, has_time, _, verified, helpful, country, _ = record.row()
+    key, _, _, rating, milliseconds, has_time, _, verified, helpful, country, *_ = record.row()
     asin = key.upper()
     if not asin:
         raise ValueError("no 'parent_asin' or 'asin' says which product the review is of")
