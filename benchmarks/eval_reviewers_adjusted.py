@@ -136,16 +136,32 @@ def estimators(
         "reliability α-weighted": weighted(alpha),
         "trust α(1-s)²-weighted": weighted(trust),
     }
-    for low, high in [(0.6, 0.75), (0.7, 0.85), (0.75, 0.9), (0.8, 0.95)]:
-        out[f"suspicion-weighted {low}-{high}"] = weighted(
-            A.suspicion_weight(s, low=low, high=high)
+    out["suspicion-weighted 1 − s (no gate)"] = weighted(A.suspicion_weight(s))
+    base = float(np.mean(A.suspicion_weight(s) < 0.5))
+    for gate, prior in [("ratio", 0.0), ("ratio", 3.0), ("z", 0.0), ("z", 10.0)]:
+        out[f"gated 1 − s, {gate} gate, κ={prior:g}"] = lambda r, rows, gate=gate, prior=prior: (
+            A.adjusted_rating(
+                r, s[rows], base_suspect_share=base, gate=gate, prior_reviews=prior
+            ).adjusted_rating
         )
-    chosen = A.suspicion_weight(s)
-    base = float(np.mean(chosen < 0.5))
-    out["gated suspicion-weighted (chosen)"] = lambda r, rows: (
-        A.adjusted_rating(r, s[rows], base_suspect_share=base).adjusted_rating
-    )
+    out["gated 1 − s, z gate, κ=3 (chosen)"] = lambda r, rows: chosen(r, s[rows], base)
     return out
+
+
+def chosen(r: FloatArray, s: FloatArray, base: float) -> float:
+    return A.adjusted_rating(r, s, base_suspect_share=base).adjusted_rating
+
+
+def previous(graph: ReviewGraph) -> Callable[[FloatArray, npt.NDArray[np.int64]], float]:
+    """The previous default: percentile suspicion, 0.70–0.85 weights, ratio gate."""
+    s = reviewer_scores(graph, scale="rank").review_suspicion
+    low, high = A.RANK_SUSPICION_LOW, A.RANK_SUSPICION_HIGH
+    base = float(np.mean(A.suspicion_weight(s, low=low, high=high) < 0.5))
+    return lambda r, rows: (
+        A.adjusted_rating(
+            r, s[rows], base_suspect_share=base, low=low, high=high, gate="ratio", prior_reviews=0
+        ).adjusted_rating
+    )
 
 
 def main() -> None:
@@ -157,7 +173,9 @@ def main() -> None:
         rows_of = np.split(
             np.argsort(graph.product, kind="stable"), np.cumsum(graph.reviews_per_product())[:-1]
         )
-        for name, estimate in estimators(scores, graph).items():
+        candidates = estimators(scores, graph)
+        candidates["previous: rank suspicion, ratio gate"] = previous(graph)
+        for name, estimate in candidates.items():
             removed_num = removed_den = 0.0
             honest_moves: list[float] = []
             for p, rows in enumerate(rows_of):
@@ -194,22 +212,23 @@ def main() -> None:
             verified=data["verified"],
         )
         scores = reviewer_scores(graph)
-        base = float(np.mean(A.suspicion_weight(scores.review_suspicion) < 0.5))
+        s = scores.review_suspicion
+        base = float(np.mean(A.suspicion_weight(s) < 0.5))
+        before = previous(graph)
         maes: list[float] = []
         alphas: list[float] = []
+        old: list[float] = []
         for p in np.flatnonzero(graph.reviews_per_product() >= 5):
             rows = np.flatnonzero(graph.product == p)
             r = graph.rating[rows]
-            value = A.adjusted_rating(
-                r, scores.review_suspicion[rows], base_suspect_share=base
-            ).adjusted_rating
-            maes.append(abs(value - r.mean()))
+            maes.append(abs(chosen(r, s[rows], base) - r.mean()))
+            old.append(abs(before(r, rows) - r.mean()))
             a = scores.reliability.alpha[graph.reviewer[rows]]
             alphas.append(abs(float(np.dot(a, r) / a.sum()) - r.mean()))
         print(
             f"  {path.name:34} products {len(maes):4}  reviews {graph.n_reviews:5}  "
-            f"MAE chosen {np.mean(maes):.3f} (max {np.max(maes):.3f})  "
-            f"α-weighted {np.mean(alphas):.3f}"
+            f"suspect share {base:.3f}  MAE chosen {np.mean(maes):.3f} (max {np.max(maes):.3f})  "
+            f"previous {np.mean(old):.3f}  α-weighted {np.mean(alphas):.3f}"
         )
 
 

@@ -8,8 +8,8 @@ Array-level API, in the order a caller uses it::
                          verified=None, helpful_votes=None, text_length=None)
     scores = reviewer_scores(graph)  # ReviewerScores
     scores.reliability  # ReliabilityFit: alpha, reliability, confidence, quality, quality_se
-    scores.reviewer_suspicion  # per reviewer code, [0, 1] (percentile-based: ranks)
-    scores.review_suspicion  # per review row, [0, 1]
+    scores.reviewer_suspicion  # per reviewer code: P(suspect) of a two-class mixture, [0, 1]
+    scores.review_suspicion  # per review row, [0, 1] (reviewer_scores(graph, scale="rank"): ranks)
     scores.features  # ReviewerFeatures: reviews, one_review, deviation, extremity, ...
 
     base = float((suspicion_weight(scores.review_suspicion) < 0.5).mean())
@@ -38,6 +38,7 @@ from detector.reviewers.graph import (
     review_graph,
     review_graph_from_codes,
 )
+from detector.reviewers.mixture import MixtureFit, fit_mixture
 from detector.reviewers.reliability import (
     ReliabilityFit,
     ReliabilityPrior,
@@ -49,6 +50,7 @@ from detector.reviewers.suspicion import ReviewerScores, SuspicionWeights, revie
 __all__ = [
     "AdjustedRating",
     "GraphInputError",
+    "MixtureFit",
     "ReliabilityFit",
     "ReliabilityPrior",
     "ReviewGraph",
@@ -56,6 +58,7 @@ __all__ = [
     "ReviewerScores",
     "SuspicionWeights",
     "adjusted_rating",
+    "fit_mixture",
     "graph_append",
     "reliability_fit",
     "reliability_update",
