@@ -464,8 +464,9 @@ def _reviewer_sentence(finding: Finding) -> str:
         )
     if finding.code == "established_agree":
         return (
-            f"Reviewers with other reviews behind them give it {f['mean']:.1f} stars on average, "
-            "no more than all its reviewers do, so its 1-star reviews are not discounted."
+            f"Reviewers with other reviews behind them give it 1 star too "
+            f"({_percent(f['share'])} of their reviews, {_percent(f['all'])} of all), "
+            "so its 1-star reviews are not discounted."
         )
     raise ValueError(f"no sentence for reviewer finding {finding.code!r}")
 

@@ -30,9 +30,12 @@ plain mean.
 **The broken-product guard** (the robust-estimation warning of issue 15: a product that really is
 bad collects many 1-star ratings). *Established* reviews are those from accounts with other reviews
 (h ≥ 2) and, with a graph fit, suspicion below ``SUSPICION_LOW`` (0.70). Their 1- and 2-star reviews
-always keep weight 1. When at least ``GUARD_MIN_REVIEWS`` (5) established reviews exist and their
-mean rating is at most the plain mean + 0.1 star, they agree with the low ratings: the product is
-treated as genuinely disliked and no bad-mouthing evidence is strong.
+always keep weight 1. When at least ``GUARD_MIN_REVIEWS`` (5) established reviews exist and the
+share of 1-star ratings among them is at least half (``GUARD_SHARE``) the share among all reviews,
+they agree with the 1-star reviews: the product is treated as genuinely disliked, its 1-star reviews
+are not discounted and no bad-mouthing evidence is strong. (Bad-mouthing puts the 1-star reviews on
+accounts without histories: a product rated 4.2 by its established reviewers, 5% of them 1-star,
+and 25% 1-star overall.)
 
 **The rule** (``reviewer_adjustment``, applied after ``detector.verdict.categorize``). The evidence
 is *strong* when
@@ -81,7 +84,7 @@ Direction = Literal["inflated", "deflated", "none"]
 
 SUSPICION_LOW = 0.70
 GUARD_MIN_REVIEWS = 5
-GUARD_MARGIN = 0.1
+GUARD_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -272,7 +275,7 @@ def reviewer_evidence(
         _lean(ratings == 5, doubtful, verified, "5"),
         _lean(ratings == 1, doubtful, verified, "1"),
     )
-    guard = _guard(stars, established, plain)
+    guard = _guard(ratings, established)
     if scores is not None:
         fit = adjusted_rating(
             stars, scores.review_suspicion, base_suspect_share=scores.base_suspect_share
@@ -324,19 +327,21 @@ def _lean(
     return Lean(stars, n_group, a, n_rest, b, p, share(group), share(rest))
 
 
-def _guard(stars: FloatArray, established: BoolArray, plain: float) -> float | None:
-    """The established reviews' mean rating when they agree with the low ratings, else None."""
+def _guard(ratings: npt.NDArray[np.int64], established: BoolArray) -> tuple[float, float] | None:
+    """(established reviews' 1-star share, everyone's) when the established reviewers agree with
+    the 1-star reviews (module docstring), else None."""
     if established.sum() < GUARD_MIN_REVIEWS:
         return None
-    mean = float(stars[established].mean())
-    return mean if mean <= plain + GUARD_MARGIN else None
+    ones = ratings == 1
+    theirs, everyone = float(ones[established].mean()), float(ones.mean())
+    return (theirs, everyone) if everyone > 0 and theirs >= GUARD_SHARE * everyone else None
 
 
 def _lean_weights(
     ratings: npt.NDArray[np.int64],
     doubtful: BoolArray,
     leans: tuple[Lean, ...],
-    guard: float | None,
+    guard: tuple[float, float] | None,
     params: RuleParams,
 ) -> FloatArray:
     """Without a graph: ω for the doubtful reviews of a leaning star group (module docstring)."""
@@ -386,7 +391,7 @@ def _judgement(
 
 
 def _findings(
-    evidence: ReviewerEvidence, guard: float | None, params: RuleParams
+    evidence: ReviewerEvidence, guard: tuple[float, float] | None, params: RuleParams
 ) -> tuple[Finding, ...]:
     """The figures behind the evidence, most telling first."""
     found: list[Finding] = []
@@ -426,7 +431,9 @@ def _findings(
             )
         )
     if guard is not None and evidence.leans[1].holds(params):  # why 1-star reviews still count
-        found.append(Finding("established_agree", {"mean": round(guard, 2)}))
+        found.append(
+            Finding("established_agree", {"share": round(guard[0], 4), "all": round(guard[1], 4)})
+        )
     return tuple(found)
 
 
