@@ -19,6 +19,11 @@ Array-level API, in the order a caller uses it::
     result.to_dict()  # adjusted_rating, interval, plain_mean, suspect_share
     result.weights  # per review: what the adjusted rating gives it (--reviews-out "weight")
 
+Stage 1/2 of quality-weighted matrix factorisation::
+
+    quality = review_quality(graph)  # ReviewQuality: quality, observed, weight()
+    pmf = pmf_fit(graph, quality.weight())  # PMFFit; pmf_residuals(pmf, graph): r − r̂ per rating
+
 Online: ``graph2 = graph_append(graph, ...)`` then
 ``reliability_update(scores.reliability, graph2, first_new_row=graph.n_reviews)`` re-solves only the
 block the new ratings touch; ``reviewer_scores(graph2, fit=updated)`` recomputes the (cheap) rest.
@@ -39,6 +44,8 @@ from detector.reviewers.graph import (
     review_graph_from_codes,
 )
 from detector.reviewers.mixture import MixtureFit, fit_mixture
+from detector.reviewers.pmf import PMFFit, pmf_fit, pmf_residuals
+from detector.reviewers.quality import ReviewQuality, review_quality
 from detector.reviewers.reliability import (
     ReliabilityFit,
     ReliabilityPrior,
@@ -51,19 +58,24 @@ __all__ = [
     "AdjustedRating",
     "GraphInputError",
     "MixtureFit",
+    "PMFFit",
     "ReliabilityFit",
     "ReliabilityPrior",
     "ReviewGraph",
+    "ReviewQuality",
     "ReviewerFeatures",
     "ReviewerScores",
     "SuspicionWeights",
     "adjusted_rating",
     "fit_mixture",
     "graph_append",
+    "pmf_fit",
+    "pmf_residuals",
     "reliability_fit",
     "reliability_update",
     "review_graph",
     "review_graph_from_codes",
+    "review_quality",
     "reviewer_features",
     "reviewer_scores",
     "suspicion_weight",
