@@ -28,7 +28,7 @@ def detector_says(monkeypatch):
     monkeypatch.setattr(services, "reference_model_active", lambda: (row, None))
 
     def say(category: str) -> None:
-        fake = lambda reviews, reference=None: _Verdict(category)  # noqa: E731
+        fake = lambda reviews, reference=None, reviewer_scores=None: _Verdict(category)  # noqa: E731
         monkeypatch.setattr(services.detector, "analyze", fake, raising=False)
 
     return say
