@@ -37,6 +37,7 @@ class Reason:
     PARSE_ERROR = "parse_error"
     STORE_ERROR = "store_error"  # the database refused items
     CRASHED = "crashed"
+    NOT_SERVED = "not_served"  # a marketplace this deployment does not crawl (the demo, off)
 
 
 RETRYABLE = frozenset(
@@ -128,5 +129,6 @@ def describe(reason_code: str, *, reviews: int = 0, retry_after_s: int | None = 
         Reason.PARSE_ERROR: "Some pages could not be read; the results may be incomplete.",
         Reason.STORE_ERROR: "The crawled reviews could not be saved; we will try again.",
         Reason.CRASHED: "The crawler stopped unexpectedly; we will try again.",
+        Reason.NOT_SERVED: "This marketplace is not served here; nothing was fetched.",
     }
     return messages.get(reason_code, reason_code)

@@ -21,10 +21,11 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from crawler.hosts import demo_mirror_refusal
 from crawler.outcome import CrawlOutcome, Reason, Status, describe
 from crawler.run_job import DEFAULT_MAX_REVIEWERS
 from marketplaces import DEMO, ProductRef
@@ -120,10 +121,15 @@ def run_crawl(
     """
     outcome_file = Path(outcome_path)
     outcome_file.unlink(missing_ok=True)
+    base_url = _base_url(ref, base_url)
+    if ref.marketplace == DEMO and base_url:
+        refusal = demo_mirror_refusal(base_url, child_environment(env))
+        if refusal:  # the child would refuse it too; say so without starting one
+            return replace(_failed(Reason.NOT_SERVED, error=refusal), retryable=False)
     with _review_ids_file(known_reviews) as known_reviews_path:
         command = crawl_command(
             ref,
-            base_url=_base_url(ref, base_url),
+            base_url=base_url,
             store=store,
             outcome_path=outcome_file,
             timeout_s=timeout_s,

@@ -22,10 +22,11 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import signals
+from crawler.hosts import demo_mirror_refusal
 from crawler.middlewares import OffsiteRequest
 from crawler.outcome import Reason
 from crawler.parsing.pages import PageKind, classify_page
-from marketplaces import AMAZON_DOMAINS, base_url_for
+from marketplaces import AMAZON_DOMAINS, DEMO, base_url_for
 
 _ASIN = re.compile(r"B[0-9A-Z]{9}|\d{9}[\dX]")
 
@@ -49,6 +50,11 @@ class MarketplaceSpider(scrapy.Spider):
             raise ValueError(f"base_url must be an http(s) URL, not {base_url!r}")
         self.marketplace = marketplace
         self.base_url = base_url_for(marketplace, base_url)
+        refusal = demo_mirror_refusal(base_url) if base_url and marketplace == DEMO else None
+        if refusal:
+            raise ValueError(refusal)
+        # The mirror's host joins the allow-list: the demo market where the app says it lives,
+        # or a mirror given by hand (-a base_url, tests).
         self.extra_hosts = {urlsplit(base_url).netloc.lower(): marketplace} if base_url else {}
         self.max_pages = int(max_pages or 0)
 

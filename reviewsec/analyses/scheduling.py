@@ -32,6 +32,7 @@ from django.utils import timezone
 from reviewsec.analyses import hooks
 from reviewsec.analyses.dispatch import crawl_job_dispatcher
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob, JobState, JobTrigger
+from reviewsec.catalog.marketplaces import served_marketplaces
 from reviewsec.catalog.models import Product
 from reviewsec.lib.dispatch import JobNotSent
 
@@ -139,6 +140,7 @@ def recrawl_due_enqueue(
     period_s = settings.RECRAWL_PERIOD_SECONDS if period_s is None else period_s
     due = (
         Product.objects.filter(next_crawl_at__lte=now, last_crawled_at__isnull=False)
+        .filter(marketplace__in=served_marketplaces())  # never the demo once it is off
         .exclude(crawl_jobs__state__in=ACTIVE_JOB_STATES)
         .order_by("next_crawl_at", "id")
     )

@@ -35,7 +35,12 @@ from reviewsec.analyses.selectors import (
     product_reviews_for_analysis,
     reference_model_version_active,
 )
-from reviewsec.catalog.marketplaces import demo_extra_hosts, mirror_base_url
+from reviewsec.catalog.marketplaces import (
+    MarketplaceNotServed,
+    demo_extra_hosts,
+    marketplace_served_check,
+    mirror_base_url,
+)
 from reviewsec.catalog.models import Product
 
 logger = logging.getLogger(__name__)
@@ -51,7 +56,11 @@ class AnalysisRequest:
 
 
 def analysis_request(*, marketplace: str, asin: str, force: bool = False) -> AnalysisRequest:
-    """Return the latest analysis when fresh, else create or join the product's one active job."""
+    """Return the latest analysis when fresh, else create or join the product's one active job.
+
+    Raises ``MarketplaceNotServed`` (an ``InvalidProductRef``) for a marketplace this deployment
+    does not crawl, even when the product is stored (the demo since turned off, an upload)."""
+    marketplace_served_check(marketplace)
     product, _ = Product.objects.get_or_create(marketplace=marketplace, asin=asin)
     now = timezone.now()
     # "Recently requested" is what the recrawl policy looks at first.
@@ -255,6 +264,10 @@ def crawl_job_run(*, job_id: int, attempt: int = 0, worker: str = "") -> None:
         logger.info("crawl job %s already finished; duplicate delivery ignored", job_id)
         return
     product = job.product
+    try:
+        marketplace_served_check(product.marketplace)  # queued before the demo was turned off
+    except MarketplaceNotServed as refused:
+        raise CrawlFailed(str(refused), code="not_served") from refused
     outcome = crawl_product(job=job)
     if outcome.status == Status.FAILED:
         if outcome.retryable:

@@ -13,7 +13,11 @@ from reviewsec.analyses.models import Analysis, CrawlJob
 from reviewsec.analyses.progress import crawl_job_status
 from reviewsec.analyses.selectors import analysis_latest, crawl_job_active
 from reviewsec.analyses.services import AnalysisRequest, analysis_request
-from reviewsec.catalog.marketplaces import demo_extra_hosts
+from reviewsec.catalog.marketplaces import (
+    MarketplaceNotServed,
+    demo_extra_hosts,
+    marketplace_served_check,
+)
 from reviewsec.catalog.models import Product
 from reviewsec.demo_market.catalogue import demo_products_for_home
 from reviewsec.lib.dispatch import JobNotSent
@@ -47,6 +51,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def product_analyse(request: HttpRequest, marketplace: str, asin: str) -> HttpResponse:
     """Run a new analysis now (the retry button, "re-analyse" and "Analyse this product")."""
     product = Product.objects.filter(marketplace=marketplace, asin=asin).first()
+    try:
+        marketplace_served_check(marketplace)  # a stored demo or uploaded product too
+    except MarketplaceNotServed as refused:
+        return _unavailable_page(request, str(refused), status=404)
     ref = ProductRef(marketplace, asin) if product else _product_ref_or_404(marketplace, asin)
     try:
         return _follow(analysis_request(marketplace=ref.marketplace, asin=ref.asin, force=True))
@@ -59,8 +67,12 @@ RETRY_AFTER_UNAVAILABLE_S = 30
 
 def service_unavailable(request: HttpRequest, message: str) -> HttpResponse:
     """The broker could not take a job (nothing was queued): a readable 503 with Retry-After."""
-    response = render(request, "web/unavailable.html", {"message": message}, status=503)
-    return _with_retry_after(response)
+    return _with_retry_after(_unavailable_page(request, message, status=503))
+
+
+def _unavailable_page(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    context = {"message": message, "retry": status == 503}
+    return render(request, "web/unavailable.html", context, status=status)
 
 
 def _with_retry_after(response: HttpResponse) -> HttpResponse:
