@@ -1,8 +1,9 @@
 """``detector.analyze``: one product's reviews in, one ``Verdict`` out (DESIGN §3).
 
     reviews (arrays) → checked, in arrival order (``detector.prepare``)
-                     → consistency: CUSUM at the CvT threshold h_d of the reference model, PCI
+                     → consistency: CUSUM at the size-scaled thresholds h± (or the CvT line), PCI
                      → ERO: ANOVA + Tukey per feature, p-values calibrated by the reference model
+                     → evidence E: calibrated features + the feature-in-time scan (Fisher)
                      → who wrote the reviews: one-review accounts, suspect reviews, the adjusted
                        rating (``detector.reviewers.evidence``; a graph-wide fit's scores if given)
                      → category (``detector.verdict``), raised by strong reviewer evidence
@@ -27,8 +28,12 @@ from detector.consistency import (
     analyze_consistency,
     as_ratings,
 )
+from detector.consistency.feature_scan import scan_p
+from detector.consistency.threshold import analyze_consistency_law
+from detector.direction import Direction, Evidence, direction
 from detector.ero import EROResult, analyze_ero
 from detector.ero.distributions import Distribution, feature_distribution
+from detector.features import CATEGORICAL_FEATURES
 from detector.prepare import PreparedReviews, prepare_reviews
 from detector.reference import ReferenceModel, default_reference_model
 from detector.reviewers.evidence import (
@@ -70,7 +75,7 @@ def analyze(
         empty = _who_wrote(prepared, reviews, scores, judge=False)
         return Verdict("insufficient_data", (reason,), 0, reviewers=empty)
     stars = prepared.ratings.astype(np.float64)
-    consistency = consistency_at_threshold(stars, model.threshold_model, check_ratings=False)
+    consistency = _consistency(stars, model, settings)
     ero = analyze_ero(
         prepared.ratings,
         prepared.features,
@@ -82,8 +87,9 @@ def analyze(
         name: feature_distribution(name, prepared.ratings, values)
         for name, values in prepared.features.items()
     }
+    combined = _combined_evidence(prepared, ero, settings)
     category, reasons = _decide(
-        prepared, consistency, ero, distributions, settings, model.reference_products
+        prepared, consistency, ero, distributions, settings, model.reference_products, combined
     )
     evidence = _who_wrote(prepared, reviews, scores, judge=category != "insufficient_data")
     sentences = words.reviewer_sentences(evidence)
@@ -100,6 +106,8 @@ def analyze(
         dates=prepared.posted_at,
         reviewers=evidence,
         reviewer_sentences=sentences,
+        evidence=combined,
+        direction=_direction(prepared, consistency, combined, category),
     )
 
 
@@ -120,6 +128,51 @@ def consistency_at_threshold(
     )
 
 
+def _consistency(
+    stars: np.ndarray, model: ReferenceModel, params: AnalysisParams
+) -> ConsistencyResult:
+    """The size-scaled law's thresholds h± (default), or the model's CvT line."""
+    if params.threshold == "cvt":
+        return consistency_at_threshold(stars, model.threshold_model, check_ratings=False)
+    return analyze_consistency_law(
+        stars, nu=model.threshold_model.nu, alpha=params.change_alpha, check_ratings=False
+    )
+
+
+def _combined_evidence(
+    prepared: PreparedReviews, ero: EROResult, params: AnalysisParams
+) -> Evidence:
+    """E's inputs: the calibrated verdict features and, if asked, the feature-in-time scan."""
+    feature_p = {
+        f.name: f.calibrated_p for f in ero.verdict_features if f.calibrated_p is not None
+    }
+    scanned, per_feature = (None, {}) if not params.feature_scan else scan_p(prepared.features)
+    if not feature_p:  # nothing calibrated: E unknown, the consistency side decides alone
+        scanned, per_feature = None, {}
+    return Evidence(feature_p=feature_p, scan_p=scanned, scan_features=per_feature)
+
+
+def _direction(
+    prepared: PreparedReviews,
+    consistency: ConsistencyResult,
+    combined: Evidence,
+    category: Category,
+) -> Direction:
+    """Which way the suspect reviews push the rating; "none" for a normal product."""
+    stars = prepared.ratings.astype(np.float64)
+    if category not in ("suspicious", "highly_suspicious"):
+        return direction(stars)
+    if consistency.intervals:
+        return direction(stars, consistency.intervals)
+    if combined.feature_p:
+        name = min(combined.feature_p, key=combined.feature_p.__getitem__)
+        values = prepared.features.get(name)
+        if values is not None:
+            categorical = name in CATEGORICAL_FEATURES
+            return direction(stars, feature=(name, values, categorical))
+    return direction(stars)
+
+
 def _decide(
     prepared: PreparedReviews,
     consistency: ConsistencyResult,
@@ -127,6 +180,7 @@ def _decide(
     distributions: Mapping[str, Distribution],
     params: AnalysisParams,
     reference_products: int,
+    combined: Evidence,
 ) -> tuple[Category, list[str]]:
     """The category and its reasons (see ``detector.verdict`` for the rule)."""
     n = int(prepared.ratings.size)
@@ -134,7 +188,7 @@ def _decide(
         return "insufficient_data", [words.too_few_reviews(n, params.min_reviews)]
     if not any(len(result.groups) >= 2 for result in ero.features):
         return "insufficient_data", [words.one_star_level(prepared.ratings)]
-    category = categorize(consistency.pci, ero.satisfaction, params)
+    category = categorize(consistency.pci, combined.value, params)
     intervals = words.consistency_sentences(consistency, prepared.posted_at)
     features = [
         words.feature_sentence(result, distributions.get(result.name), reference_products)

@@ -23,7 +23,7 @@ with a known false-alarm rate, like a CUSUM chosen for its average run length.
 
 Regenerate the packaged default (seeded, simulated honest products)::
 
-    python -m detector.reference --fit [--products 1000] [--seed 20250101]
+    python -m detector.reference --fit [--products 300] [--seed 20250101]
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from detector.ero import (
     OmnibusStatistic,
     analyze_ero,
 )
+from detector.ero.calibration import DEFAULT_MIN_REFERENCE, combine_evidence, tail_p_values
 from detector.prepare import MIN_REVIEWS, PreparedReviews, prepare_reviews
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
 
 SCHEMA = "reviewsec.reference/1"
 DEFAULT_FALSE_ALARM_RATE = 0.1
+DEFAULT_TRIM = 0.05
 # Helpful votes are left out of the verdict: they grow with a review's age, so any product whose
 # stars drift over time shows "unequal" votes, and campaigns barely move them (they stay a signal).
 DEFAULT_VERDICT_FEATURES = (
@@ -91,6 +93,12 @@ class ReferenceModel:
     verdict_features: tuple[str, ...] = DEFAULT_VERDICT_FEATURES
     source: str = ""
     version: str = "1"
+    # The contamination-tolerant fit (``fit_reference``): the products set aside as manipulated
+    # (their sample ids, or "#i" for the i-th product given), the rounds to the fixed point and
+    # the evidence below which a product was set aside.
+    set_aside: tuple[str, ...] = ()
+    rounds: int = 0
+    trim: float | None = None
 
     @classmethod
     def cvt_only(cls, threshold_model: cvt.ThresholdModel) -> ReferenceModel:
@@ -122,6 +130,9 @@ class ReferenceModel:
             "verdict_features": list(self.verdict_features),
             "threshold_model": self.threshold_model.to_dict(),
             "ero_calibration": None if self.calibration is None else self.calibration.to_dict(),
+            "set_aside": list(self.set_aside),
+            "rounds": self.rounds,
+            "trim": self.trim,
         }
 
     @classmethod
@@ -136,6 +147,9 @@ class ReferenceModel:
             verdict_features=tuple(str(name) for name in data["verdict_features"]),
             source=str(data.get("source", "")),
             version=str(data.get("version", "1")),
+            set_aside=tuple(str(x) for x in data.get("set_aside", ())),
+            rounds=int(data.get("rounds", 0)),
+            trim=None if data.get("trim") is None else float(data["trim"]),
         )
 
 
@@ -151,6 +165,9 @@ def fit_reference(
     sample_ids: Sequence[str] = (),
     source: str = "",
     version: str = "1",
+    calibration: str = "tail",
+    trim: float = DEFAULT_TRIM,
+    max_rounds: int = 20,
 ) -> ReferenceModel:
     """Fit the CvT line and the ERO calibration on the same reference products.
 
@@ -159,15 +176,39 @@ def fit_reference(
     reviews are skipped (their CUSUM and tests say little). Only ``verdict_features`` are
     calibrated; the others stay signals outside the verdict.
 
-    ``robust=True`` is for reference sets that may hold manipulated products and genuine changes
-    (a file's own products, a sample of the database): see ``robust_members``.
+    **Contamination (issue 13).** With ``calibration="tail"`` (the default) the ERO calibration is
+    the model tail of ``detector.ero.calibration`` (lower-quantile location and scale, floor-free
+    p-values, Fisher evidence) fitted to a fixed point: members = every product; repeat {fit on
+    the members; E_j, the combined calibrated evidence of every product; members = {E_j ≥
+    ``trim``}} until the member set stops changing (≤ ``max_rounds``). What was set aside is
+    recorded in the model (``set_aside``, ``rounds``). Lower quantiles are what a minority of
+    campaigns moves least, and the trim removes what remains: on a half-manipulated file the
+    decisions stay within a few products of a clean file's. ``calibration="sum"`` is the schema /1
+    calibration (the sum over reference effects), trimmed only with ``robust=True``.
+
+    ``robust=True`` also fits the CvT line (used only with ``threshold="cvt"``) on each member's
+    ratings shuffled: for reference sets that may hold genuine changes (a file's own products, a
+    sample of the database).
     """
     if not 0.0 < false_alarm_rate < 1.0:
         raise ValueError(f"false_alarm_rate must lie strictly between 0 and 1: {false_alarm_rate}")
-    kept, ids = _eligible(products, min_reviews, sample_ids)
+    if calibration not in ("tail", "sum"):
+        raise ValueError(f"calibration must be 'tail' or 'sum', got {calibration!r}")
+    kept, ids, positions = _eligible(products, min_reviews, sample_ids)
     wanted = set(verdict_features)
-    statistics = [_omnibus_statistics(p, wanted) for p in kept]
-    members = robust_members(statistics) if robust else list(range(len(kept)))
+    tail = calibration == "tail"
+    statistics = [_omnibus_statistics(p, wanted, log_scaled=tail) for p in kept]
+    rounds = 0
+    if tail:
+        members, rounds = fixed_point_members(statistics, trim=trim, max_rounds=max_rounds)
+    else:
+        members = robust_members(statistics) if robust else list(range(len(kept)))
+    inside = set(members)
+    set_aside = tuple(
+        ids[i] if len(ids) == len(kept) else f"#{positions[i]}"
+        for i in range(len(kept))
+        if i not in inside
+    )
     if len(members) < 2:
         raise ValueError("fewer than two reference products are left after trimming")
     series: list[NDArray[np.float64]] = [kept[i].ratings.astype(np.float64) for i in members]
@@ -178,13 +219,19 @@ def fit_reference(
     member_ids = [ids[i] for i in members] if len(ids) == len(kept) else []
     threshold_model = cvt.fit(series, h0=h0, nu=nu, sample_ids=member_ids)
     threshold_model = raise_to_false_alarm_rate(threshold_model, series, false_alarm_rate)
+    member_statistics = [statistics[i] for i in members]
     return ReferenceModel(
         threshold_model=threshold_model,
-        calibration=_calibration([statistics[i] for i in members]),
+        calibration=_tail_calibration(member_statistics)
+        if tail
+        else _calibration(member_statistics),
         false_alarm_rate=float(false_alarm_rate),
         verdict_features=tuple(verdict_features),
         source=source,
         version=version,
+        set_aside=set_aside,
+        rounds=rounds,
+        trim=float(trim) if tail else None,
     )
 
 
@@ -214,14 +261,16 @@ def raise_to_false_alarm_rate(
 
 def _eligible(
     products: Iterable[Mapping[str, Any] | HasArrays], min_reviews: int, sample_ids: Sequence[str]
-) -> tuple[list[PreparedReviews], list[str]]:
+) -> tuple[list[PreparedReviews], list[str], list[int]]:
     kept: list[PreparedReviews] = []
     ids: list[str] = []
+    positions: list[int] = []
     for index, product in enumerate(products):
         arrays = product.to_arrays() if hasattr(product, "to_arrays") else product
         prepared = prepare_reviews(arrays)
         if prepared.ratings.size >= min_reviews:
             kept.append(prepared)
+            positions.append(index)
             if len(sample_ids) > index:
                 ids.append(str(sample_ids[index]))
     if len(kept) < 2:
@@ -229,16 +278,18 @@ def _eligible(
             f"a reference model needs at least two products with {min_reviews}+ reviews, "
             f"got {len(kept)}"
         )
-    return kept, ids
+    return kept, ids, positions
 
 
 Statistics = dict[str, OmnibusStatistic]
 
 
-def _omnibus_statistics(prepared: PreparedReviews, wanted: set[str]) -> Statistics:
+def _omnibus_statistics(
+    prepared: PreparedReviews, wanted: set[str], *, log_scaled: bool = False
+) -> Statistics:
     """The omnibus statistic of every testable verdict feature (what the calibration fits)."""
     features = {name: values for name, values in prepared.features.items() if name in wanted}
-    result = analyze_ero(prepared.ratings, features, check_ratings=False)
+    result = analyze_ero(prepared.ratings, features, check_ratings=False, log_scaled=log_scaled)
     return {
         f.name: f.omnibus
         for f in result.features
@@ -256,6 +307,72 @@ def _calibration(statistics: Sequence[Statistics]) -> EROCalibration:
         features={name: FeatureCalibration.fit(found) for name, found in by_feature.items()},
         reference_products=len(statistics),
     )
+
+
+def _tail_calibration(statistics: Sequence[Statistics]) -> EROCalibration:
+    """The model-tail calibration of ``detector.ero.calibration`` (schema /2) on ``statistics``:
+    per feature the statistics of its most common kind, effects shrunk as for schema /1, then
+    location and scale from their lower quantiles; features under ``min_reference`` products are
+    left out (uncalibrated)."""
+    by_feature: dict[str, list[OmnibusStatistic]] = {}
+    for product in statistics:
+        for name, statistic in product.items():
+            by_feature.setdefault(name, []).append(statistic)
+    features = {}
+    for name, found in by_feature.items():
+        kinds = [s.kind for s in found]
+        kind = max(sorted(set(kinds)), key=kinds.count)
+        found = [s for s in found if s.kind == kind]
+        if len(found) < DEFAULT_MIN_REFERENCE:
+            continue
+        features[name] = FeatureCalibration.fit(found).with_tail()
+    return EROCalibration(features=features, reference_products=len(statistics), method="tail")
+
+
+def evidence_values(
+    calibration: EROCalibration, statistics: Sequence[Statistics]
+) -> list[float | None]:
+    """Each product's combined calibrated evidence E (Fisher over its calibrated features, as
+    ``analyze_ero`` computes ``satisfaction`` with a tail calibration); None: no feature."""
+    per_product: list[list[float]] = [[] for _ in statistics]
+    for name, feature in calibration.features.items():
+        rows = [
+            i
+            for i, product in enumerate(statistics)
+            if name in product and product[name].kind == feature.statistic
+        ]
+        if not rows or feature.location is None or feature.scale is None:
+            continue
+        found = [statistics[i][name] for i in rows]
+        p = tail_p_values(
+            feature.location,
+            feature.scale,
+            feature.statistic,
+            [s.value for s in found],
+            [s.df1 for s in found],
+            [s.df2 for s in found],
+            [s.reviews for s in found],
+        )
+        for i, value in zip(rows, p.tolist(), strict=True):
+            per_product[i].append(value)
+    return [combine_evidence(ps) for ps in per_product]
+
+
+def fixed_point_members(
+    statistics: Sequence[Statistics], *, trim: float = 0.05, max_rounds: int = 20
+) -> tuple[list[int], int]:
+    """(members, rounds): the fixed point of fit → set aside E < ``trim`` → refit (see
+    ``fit_reference``). Stops early if fewer than ``DEFAULT_MIN_REFERENCE`` would remain."""
+    members = list(range(len(statistics)))
+    rounds = 0
+    for rounds in range(1, max_rounds + 1):  # noqa: B007 (the count is returned)
+        calibration = _tail_calibration([statistics[i] for i in members])
+        evidence = evidence_values(calibration, statistics)
+        kept = [i for i, e in enumerate(evidence) if e is None or e >= trim]
+        if kept == members or len(kept) < DEFAULT_MIN_REFERENCE:
+            break
+        members = kept
+    return members, rounds
 
 
 def robust_members(
@@ -365,7 +482,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         prog="python -m detector.reference", description="Fit the packaged default model."
     )
     parser.add_argument("--fit", action="store_true", required=True)
-    parser.add_argument("--products", type=int, default=1000)
+    parser.add_argument("--products", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20250101)
     default_out = Path(__file__).parent / "data" / DEFAULT_MODEL_FILE
     parser.add_argument("--out", type=Path, default=default_out)
@@ -373,7 +490,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     model = _fit_default(args.products, args.seed)
     args.out.write_text(json.dumps(model.to_dict(), separators=(",", ":")) + "\n", "utf-8")
     threshold = model.threshold_model
-    print(f"wrote {args.out}: {model.source}; h = {threshold.a0:.3f} + {threshold.a1:.4f}·c")
+    print(
+        f"wrote {args.out}: {model.source}; h = {threshold.a0:.3f} + {threshold.a1:.4f}·c; "
+        f"{model.reference_products} members, {len(model.set_aside)} set aside, "
+        f"{model.rounds} rounds"
+    )
 
 
 if __name__ == "__main__":

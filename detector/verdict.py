@@ -1,24 +1,39 @@
-"""The verdict: one category from the consistency and ERO analyses (paper §IV-C, DESIGN §3.4).
+"""The verdict: one category from the consistency and ERO analyses (DESIGN §3.4, issue 13).
 
-With PCI = PCI(h_d), the share of ratings inside change intervals at the product's CvT threshold,
-and S the product's ERO satisfaction (the Bonferroni-combined calibrated p-value of its verdict
-features, ``detector.ero``):
+Two numbers decide, both calibrated, so every cut-off below is a false-alarm rate:
 
-* ``normal``: S > 0.8, or PCI = 0;
-* ``highly_suspicious``: PCI > 0 and S < 0.1;
-* ``suspicious``: anything else;
+* PCI = PCI(h±), the share of ratings inside change intervals at the product's size-scaled CUSUM
+  thresholds (``detector.consistency.threshold``: a change interval by chance on 1% of honest
+  products, at 30 reviews as at 6,000); with ``threshold="cvt"`` the paper's CvT line instead.
+* E, the combined calibrated evidence: Fisher's combination of the verdict features' model-tail
+  p-values (each against the reference products, ``detector.ero.calibration``) and the
+  feature-in-time scan p_T (against the product's own reviews in random order,
+  ``detector.consistency.feature_scan``). No floor: E can reach 10⁻⁶ on a strong campaign.
+
+The rule:
+
 * ``insufficient_data``: fewer than ``min_reviews`` reviews (20), or no feature with two star
-  levels to compare.
+  levels to compare;
+* ``highly_suspicious``: E < ``alone_highly`` (10⁻³: strong evidence, no change interval needed),
+  or PCI > 0 and E < ``highly_evidence`` (0.05);
+* ``suspicious``: PCI > 0 and E < ``normal_evidence`` (0.3), or E < ``alone_suspicious`` (0.01:
+  fakes spread evenly or camouflaged form no change interval but still make the reviews of one
+  star level unlike the others);
+* ``normal``: anything else - including PCI > 0 with E ≥ 0.3: "the ratings changed, but the
+  reviews of every star level look alike", a genuine change or revision.
 
-**Refinement (documented in DESIGN §3.4).** The CUSUM reacts to a shift of the *mean* rating of at
-least ν/2. Five-star fakes on a product already rated 4.6 or more move the mean by less than that,
-so PCI stays 0 however large the campaign, and the paper's rule would call it normal on the
-consistency side alone. When S < ``ero_alone_satisfaction`` (default 0.01 — stronger evidence than
-either of the paper's cut-offs, reached by under 1% of honest products because S is a
-Bonferroni-adjusted p-value) a product with PCI = 0 is ``suspicious`` instead of ``normal``; it is
-never ``highly_suspicious`` without a change interval. ``ero_alone_satisfaction = 0`` restores the
-paper's rule exactly. When S is unknown (no calibrated feature could be tested) only the
-consistency side decides: PCI = 0 is normal, anything else suspicious.
+When E is unknown (no calibrated feature could be tested) only the consistency side decides:
+PCI = 0 is normal, anything else suspicious. The paper's cut-offs (S > 0.8 normal, S < 0.1 highly)
+were made for an uncalibrated S: with a calibrated E, "normal only above 0.8" would call 80% of
+honest products with a real shift suspicious, so they are no longer the defaults (they remain
+parameters: ``normal_evidence=0.8, highly_evidence=0.1, alone_highly=0``).
+
+**Direction.** ``direction`` says which way the suspect reviews push the rating: with change
+intervals, the suspect interval is the one maximising |mean inside − mean outside|·√length (a
+burst moves μ0, so honest stretches form long, mild opposite intervals); without, the most
+significant feature's unusual cells, in excess of the star mix of its ordinary cells. The
+rating without them is ``adjusted_rating``, ``delta`` = plain mean − adjusted rating, "inflated"
+when delta > 0, "deflated" when < 0, "none" when nothing is suspect.
 
 **Who wrote the reviews.** After ``categorize``, ``detector.reviewers.evidence.reviewer_adjustment``
 applies the reviewer rule written in that module: strong reviewer evidence raises normal →
@@ -46,6 +61,7 @@ from detector.features import feature
 from detector.prepare import MIN_REVIEWS
 
 if TYPE_CHECKING:
+    from detector.direction import Direction, Evidence
     from detector.reviewers.evidence import ReviewerEvidence
 
 __all__ = [
@@ -73,24 +89,31 @@ CATEGORIES: tuple[Category, ...] = (
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    """The verdict's parameters; the defaults are the paper's cut-offs plus one refinement."""
+    """The verdict's parameters (see the module docstring)."""
 
     min_reviews: int = MIN_REVIEWS
     alpha: float = 0.05  # Tukey's family-wise level, and "unusual" for a calibrated p-value
-    normal_satisfaction: float = 0.8  # S above this: normal
-    highly_satisfaction: float = 0.1  # S below this (with PCI > 0): highly suspicious
-    ero_alone_satisfaction: float = 0.01  # S below this with PCI = 0: suspicious (refinement)
+    threshold: str = "law"  # "law": size-scaled h± (detector.consistency.threshold); "cvt"
+    change_alpha: float = 0.01  # the law's chance false-alarm rate per product (both sides)
+    feature_scan: bool = True  # the feature-in-time scan's p_T joins the evidence E
+    normal_evidence: float = 0.3  # with PCI > 0: E at or above this is normal
+    highly_evidence: float = 0.05  # with PCI > 0: E below this is highly suspicious
+    alone_suspicious: float = 0.01  # E below this is suspicious without a change interval
+    alone_highly: float = 1e-3  # E below this is highly suspicious without a change interval
 
     def __post_init__(self) -> None:
         if self.min_reviews < 1:
             raise ValueError(f"min_reviews must be at least 1, got {self.min_reviews}")
         if not 0.0 < self.alpha < 1.0:
             raise ValueError(f"alpha must lie strictly between 0 and 1, got {self.alpha}")
-        cuts = (self.ero_alone_satisfaction, self.highly_satisfaction, self.normal_satisfaction)
-        if not 0.0 <= cuts[0] <= cuts[1] <= cuts[2] <= 1.0:
-            raise ValueError(
-                "the satisfaction cut-offs must satisfy 0 ≤ ero_alone ≤ highly ≤ normal ≤ 1"
-            )
+        if self.threshold not in ("law", "cvt"):
+            raise ValueError(f"threshold must be 'law' or 'cvt', got {self.threshold!r}")
+        if not 0.0 < self.change_alpha < 1.0:
+            raise ValueError(f"change_alpha must lie strictly between 0 and 1: {self.change_alpha}")
+        if not 0.0 <= self.alone_highly <= self.alone_suspicious <= 1.0:
+            raise ValueError("the cut-offs must satisfy 0 ≤ alone_highly ≤ alone_suspicious ≤ 1")
+        if not 0.0 <= self.highly_evidence <= self.normal_evidence <= 1.0:
+            raise ValueError("the cut-offs must satisfy 0 ≤ highly_evidence ≤ normal_evidence ≤ 1")
 
     @classmethod
     def coerce(cls, params: AnalysisParams | Mapping[str, Any] | None) -> AnalysisParams:
@@ -109,23 +132,24 @@ class AnalysisParams:
 
 
 def categorize(
-    pci: float | None, satisfaction: float | None, params: AnalysisParams | None = None
+    pci: float | None, evidence: float | None, params: AnalysisParams | None = None
 ) -> Category:
-    """The category for PCI(h_d) and ERO satisfaction S (None: unknown); see the module doc."""
+    """The category for PCI(h±) and the combined calibrated evidence E (None: unknown); see the
+    module docstring."""
     params = params or AnalysisParams()
     if pci is None:
         return "insufficient_data"
-    if pci == 0.0:
-        if satisfaction is not None and satisfaction < params.ero_alone_satisfaction:
+    if evidence is None:
+        return "normal" if pci == 0.0 else "suspicious"
+    if evidence < params.alone_highly:
+        return "highly_suspicious"
+    if pci > 0.0:
+        if evidence < params.highly_evidence:
+            return "highly_suspicious"
+        if evidence < params.normal_evidence:
             return "suspicious"
         return "normal"
-    if satisfaction is None:
-        return "suspicious"
-    if satisfaction > params.normal_satisfaction:
-        return "normal"
-    if satisfaction < params.highly_satisfaction:
-        return "highly_suspicious"
-    return "suspicious"
+    return "suspicious" if evidence < params.alone_suspicious else "normal"
 
 
 @dataclass(frozen=True)
@@ -144,6 +168,9 @@ class Verdict:
     # Who wrote the reviews (``detector.reviewers.evidence``) and one sentence per finding.
     reviewers: ReviewerEvidence | None = None
     reviewer_sentences: tuple[str, ...] = ()
+    # The combined calibrated evidence E and the direction of the suspect reviews (issue 13).
+    evidence: Evidence | None = None
+    direction: Direction | None = None
 
     @property
     def pci(self) -> float | None:
@@ -176,6 +203,8 @@ class Verdict:
             "reviewers": None
             if self.reviewers is None
             else _checked(self.reviewers.to_dict(self.reviewer_sentences)),
+            "evidence": None if self.evidence is None else _checked(self.evidence.to_dict()),
+            "direction": None if self.direction is None else _checked(self.direction.to_dict()),
             "verdict": {"category": self.category, "reasons": list(self.reasons)},
             "detector_version": self.detector_version,
         }

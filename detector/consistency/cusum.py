@@ -117,6 +117,7 @@ def change_intervals(
     nu: float = DEFAULT_NU,
     mu0: float | None = None,
     *,
+    h_down: float | None = None,
     check_ratings: bool = True,
 ) -> list[ChangeInterval]:
     """Merged change intervals of both statistics at threshold ``h``, in index order.
@@ -125,14 +126,22 @@ def change_intervals(
     its ratings (upward on a tie): the page shades it and says which way the ratings went. A piece
     that starts right after a piece of the same direction ends is the same change split by the
     reset, and is joined to it (a sustained shift is one interval, not one per alarm).
+    ``h_down``: the downward statistic's own threshold (default ``h``; inf: no downward scan).
     """
     ratings = _checked(x, check_ratings)
-    _check_parameters(nu, h)
+    _check_parameters(nu)
     reference = _reference(ratings, mu0)
     pieces: list[tuple[int, int, Direction]] = []
-    directions: tuple[tuple[float, Direction], ...] = ((1.0, "up"), (-1.0, "down"))
-    for sign, direction in directions:
-        starts, ends = alarm_intervals(ratings, reference, nu / 2, float(h), sign)
+    sides: tuple[tuple[float, Direction, float], ...] = (
+        (1.0, "up", float(h)),
+        (-1.0, "down", float(h if h_down is None else h_down)),
+    )
+    for sign, direction, threshold in sides:
+        if np.isnan(threshold) or threshold < 0:
+            raise ValueError(f"the threshold h must be a number ≥ 0, got {threshold}")
+        if np.isinf(threshold):
+            continue
+        starts, ends = alarm_intervals(ratings, reference, nu / 2, threshold, sign)
         pieces += [(int(s), int(e), direction) for s, e in zip(starts, ends, strict=True)]
     return _merge(sorted(pieces))
 
@@ -207,6 +216,12 @@ class ConsistencyResult:
     ratings: Ratings = field(repr=False, compare=False)
     g_plus: Ratings = field(repr=False, compare=False)
     g_minus: Ratings = field(repr=False, compare=False)
+    # The size-scaled law (``detector.consistency.threshold``): ``threshold`` is then the upward
+    # side's h⁺, ``threshold_down`` h⁻; ``p_change`` the largest excursions' calibrated p.
+    method: str = "cvt"
+    threshold_down: float | None = None
+    alpha: float | None = None
+    p_change: float | None = None
 
     @property
     def score(self) -> float:
@@ -239,6 +254,16 @@ class ConsistencyResult:
             "h0": self.h0,
             "threshold": round(self.threshold, 6),
             "c_index": self.c_index,
+            "threshold_method": self.method,
+            "threshold_up": round(self.threshold, 6),
+            "threshold_down": None
+            if self.threshold_down is None
+            else round(self.threshold_down, 6),
+            "false_alarm_rate": self.alpha,
+            "p_change": None if self.p_change is None else float(f"{self.p_change:.6g}"),
+            "p_change_calibration": None
+            if self.p_change is None
+            else "self: this product's ratings in random order (exchangeable-null law)",
             "pci": round(self.pci, 6),
             "score": round(self.score, 6),
             "intervals": [

@@ -99,3 +99,21 @@ def covered_counts(x: np.ndarray, mu0: float, half_nu: float, thresholds: np.nda
         down_starts, down_ends = alarm_intervals(x, mu0, half_nu, thresholds[k], -1.0)
         counts[k] = _covered(up_starts, up_ends, down_starts, down_ends)
     return counts
+
+
+@njit(cache=True)
+def max_excursions(x: np.ndarray, mu0: float, half_nu: float) -> tuple[float, float]:
+    """max_n g⁺[n] and max_n g⁻[n] of the detection functions without resets."""
+    up = 0.0
+    down = 0.0
+    top_up = 0.0
+    top_down = 0.0
+    for i in range(x.shape[0]):
+        deviation = x[i] - mu0
+        up = max(0.0, up + deviation - half_nu)
+        down = max(0.0, down - deviation - half_nu)
+        if up > top_up:
+            top_up = up
+        if down > top_down:
+            top_down = down
+    return top_up, top_down

@@ -25,8 +25,10 @@ suspicious and highly suspicious would never fire.)
 raw S_i flags honest products whose ratings truly changed. A feature counts toward the product's
 ERO satisfaction only when an ``EROCalibration`` (``detector.ero.calibration``) fitted on a
 reference population of products gives it a calibrated p-value; the product's satisfaction is
-min(1, m · min_i calibrated p_i) over those m verdict features (Bonferroni). Uncalibrated features
-are still reported, as signals outside the verdict (``in_verdict: false``).
+min(1, m · min_i calibrated p_i) over those m verdict features (Bonferroni) - or, with a model-tail
+calibration (schema /2, ``detector.ero.calibration``), their Fisher combination, on log-scaled
+counts and hours in 4-hour blocks (``transform_features``). Uncalibrated features are still
+reported, as signals outside the verdict (``in_verdict: false``).
 """
 
 from __future__ import annotations
@@ -42,12 +44,14 @@ from detector.ero.calibration import (
     DEFAULT_MIN_REFERENCE,
     EROCalibration,
     FeatureCalibration,
+    combine_evidence,
 )
 from detector.ero.features import (
     analyze_categorical,
     analyze_numeric,
     numeric_values,
     rating_index,
+    transform_features,
 )
 from detector.ero.results import EROResult, FeatureResult, OmnibusStatistic
 from detector.features import CATEGORICAL_FEATURES, feature
@@ -63,6 +67,7 @@ def analyze_ero(
     calibration: EROCalibration | None = None,
     categorical: frozenset[str] = CATEGORICAL_FEATURES,
     check_ratings: bool = True,
+    log_scaled: bool | None = None,
 ) -> EROResult:
     """ERO analysis of one product (see the module docstring).
 
@@ -78,6 +83,10 @@ def analyze_ero(
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
     star_index = rating_index(ratings) if check_ratings else np.asarray(ratings, np.intp) - 1
+    if log_scaled is None:
+        log_scaled = calibration is not None and calibration.log_scaled
+    if log_scaled:
+        features = transform_features(features)
     results: list[FeatureResult] = []
     for name, values in features.items():
         if name in categorical:
@@ -120,7 +129,7 @@ def _combine(
             "No calibration against reference products was given, so no feature is used for "
             "the verdict; the raw tests are shown as signals"
         )
-    elif calibrated:
+    elif calibrated and calibration.method != "tail":
         floor = min(1.0, len(calibrated) / (calibration.reference_products + 1))
         if floor >= 0.1:
             notes.append(
@@ -130,7 +139,9 @@ def _combine(
             )
     return EROResult(
         alpha=alpha,
-        satisfaction=_bonferroni_min(calibrated),
+        satisfaction=combine_evidence(calibrated)
+        if calibration is not None and calibration.method == "tail"
+        else _bonferroni_min(calibrated),
         raw_satisfaction=_bonferroni_min(raw),
         features=features,
         notes=tuple(notes),

@@ -30,6 +30,27 @@ noise back in:
    satisfaction (Bonferroni, m·min p) cannot fall below m/(n+1); ``analyze_ero`` says so when that
    floor is 0.1 or more (the verdict's highly-suspicious cut-off).
 
+**The model tail (issue 13; schema /2, ``method="tail"``).** The sum above has two faults: its
+floor 1/(n+1) (with 180 reference products no p falls below 0.006, so strong evidence from one
+feature cannot be told from moderate evidence), and a reference set in which manipulated products
+sit among the honest ones widens the effects until attacks look ordinary. The tail method models
+the honest per-review effect on the Cohen-f scale u = √e as u ~ N(m, s²) clipped at 0, estimated
+from two LOWER quantiles of the reference products' shrunk effects (campaigns make effects larger,
+so they move the lower quantiles least):
+
+    s = max(s_floor, (q40 − q10)/(z40 − z10)),   m = q40 − z40·s,     s_floor = 0.03
+
+(no honest population is assumed more ERO-neutral than Cohen f ≈ 0.03: this is what lets a model
+fitted on simulated products transfer to other data), and a product with N reviews and statistic
+T gets the predictive p-value
+
+    p = ∫ P(T' ≥ T | λ = N·u²) dN(u; m, s)        (91 nodes z ∈ [−4, 5], weights ∝ φ(z))
+
+a parametric tail with no floor. The features' p-values are combined by Fisher's method,
+``combine_evidence``: X = −2 Σ log p, E = P(χ²(2m) ≥ X) (the features are independent under honest
+data; E is calibrated against the reference products' model, so E < 0.01 happens to about 1% of
+honest products).
+
 A feature is calibrated when at least ``min_reference`` reference products could test it; others
 stay out of the verdict. ``to_dict``/``from_dict`` round-trip through JSON. ``fit_calibration``
 (in ``detector.ero.analysis``, which runs the tests) fits one.
@@ -49,10 +70,65 @@ from scipy import stats
 from detector.ero.results import OmnibusStatistic
 from detector.features import CATEGORICAL_FEATURES
 
-__all__ = ["DEFAULT_MIN_REFERENCE", "SCHEMA", "EROCalibration", "FeatureCalibration"]
+__all__ = [
+    "DEFAULT_MIN_REFERENCE",
+    "SCHEMA",
+    "EROCalibration",
+    "FeatureCalibration",
+    "combine_evidence",
+    "robust_location_scale",
+]
 
-SCHEMA = "reviewsec.ero_calibration/1"
+SCHEMA = "reviewsec.ero_calibration/2"
+SCHEMA_V1 = "reviewsec.ero_calibration/1"
 DEFAULT_MIN_REFERENCE = 20
+S_FLOOR = 0.03
+LOWER_QUANTILES = (0.10, 0.40)
+_NODES = np.linspace(-4.0, 5.0, 91)
+_WEIGHTS = stats.norm.pdf(_NODES) / stats.norm.pdf(_NODES).sum()
+SMALLEST_P = 1e-300
+
+
+def robust_location_scale(
+    u: NDArray[np.float64], lower: tuple[float, float] = LOWER_QUANTILES, s_floor: float = S_FLOOR
+) -> tuple[float, float]:
+    """(m, s) of N(m, s²) from two lower quantiles of u (see the module docstring)."""
+    a, b = lower
+    za, zb = stats.norm.ppf(a), stats.norm.ppf(b)
+    qa, qb = np.quantile(u, a), np.quantile(u, b)
+    scale = max(float((qb - qa) / (zb - za)), s_floor)
+    return float(qb - zb * scale), scale
+
+
+def tail_p_values(
+    location: float, scale: float, kind: str, value, df1, df2, reviews
+) -> NDArray[np.float64]:
+    """p = ∫ P(T' ≥ T | λ = N·u²) dN(u; m, s) for arrays of statistics (broadcast)."""
+    u = np.maximum(0.0, location + scale * _NODES)
+    value = np.asarray(value, dtype=np.float64)[..., None]
+    df1 = np.asarray(df1, dtype=np.float64)[..., None]
+    df2 = np.asarray(df2, dtype=np.float64)[..., None]
+    lam = np.asarray(reviews, dtype=np.float64)[..., None] * u**2
+    central = lam <= 0.0  # scipy's noncentral tails are wrong at exactly λ = 0
+    shifted = np.where(central, 1.0, lam)
+    with np.errstate(all="ignore"):
+        if kind == "chi_square":
+            tails = np.where(central, stats.chi2.sf(value, df1), stats.ncx2.sf(value, df1, shifted))
+        else:
+            tails = np.where(
+                central, stats.f.sf(value, df1, df2), stats.ncf.sf(value, df1, df2, shifted)
+            )
+    tails = np.clip(np.nan_to_num(tails, nan=0.0), 0.0, 1.0)
+    p: NDArray[np.float64] = np.maximum(tails @ _WEIGHTS, SMALLEST_P)
+    return p
+
+
+def combine_evidence(p_values: list[float] | tuple[float, ...]) -> float | None:
+    """Fisher's combination: P(χ²(2m) ≥ −2 Σ log p) over m independent p-values; None for none."""
+    if not p_values:
+        return None
+    x = -2.0 * sum(math.log(max(p, SMALLEST_P)) for p in p_values)
+    return float(stats.chi2.sf(x, 2.0 * len(p_values)))
 
 
 def _noncentrality_estimate(statistic: OmnibusStatistic) -> float:
@@ -81,6 +157,32 @@ class FeatureCalibration:
     raw_effects: tuple[float, ...]
     reviews: tuple[int, ...]
     effects: tuple[float, ...]  # after empirical-Bayes shrinkage, ≥ 0: what p-values use
+    # The model tail (schema /2): u = √effect ~ N(location, scale²) clipped at 0; None: the sum.
+    location: float | None = None
+    scale: float | None = None
+
+    def with_tail(
+        self, lower: tuple[float, float] = LOWER_QUANTILES, s_floor: float = S_FLOOR
+    ) -> FeatureCalibration:
+        """The same effects with the model tail fitted from their lower quantiles."""
+        u = np.sqrt(np.maximum(np.asarray(self.effects), 0.0))
+        location, scale = robust_location_scale(u, lower, s_floor)
+        return FeatureCalibration(
+            self.statistic, self.raw_effects, self.reviews, self.effects, location, scale
+        )
+
+    def tail_p(self, statistic: OmnibusStatistic) -> float:
+        assert self.location is not None and self.scale is not None
+        p = tail_p_values(
+            self.location,
+            self.scale,
+            statistic.kind,
+            statistic.value,
+            statistic.df1,
+            statistic.df2,
+            statistic.reviews,
+        )
+        return float(p)
 
     @classmethod
     def fit(cls, statistics: list[OmnibusStatistic]) -> FeatureCalibration:
@@ -101,7 +203,10 @@ class FeatureCalibration:
         )
 
     def calibrated_p(self, statistic: OmnibusStatistic) -> float:
-        """(1 + Σ_j P(T' ≥ T | λ = N·e_j)) / (n + 1); see the module docstring."""
+        """(1 + Σ_j P(T' ≥ T | λ = N·e_j)) / (n + 1), or the model tail when fitted; see the
+        module docstring."""
+        if self.location is not None:
+            return self.tail_p(statistic)
         noncentrality = statistic.reviews * np.asarray(self.effects)
         central = noncentrality == 0.0  # scipy's ncf.sf is wrong at exactly λ = 0
         t = statistic.value
@@ -127,6 +232,8 @@ class FeatureCalibration:
             "raw_effects": list(self.raw_effects),
             "reviews": list(self.reviews),
             "effects": list(self.effects),
+            "location": self.location,
+            "scale": self.scale,
         }
 
     @classmethod
@@ -136,6 +243,8 @@ class FeatureCalibration:
             raw_effects=tuple(float(x) for x in data["raw_effects"]),
             reviews=tuple(int(x) for x in data["reviews"]),
             effects=tuple(float(x) for x in data["effects"]),
+            location=None if data.get("location") is None else float(data["location"]),
+            scale=None if data.get("scale") is None else float(data["scale"]),
         )
 
 
@@ -172,6 +281,13 @@ class EROCalibration:
     reference_products: int
     min_reference: int = DEFAULT_MIN_REFERENCE
     categorical: frozenset[str] = field(default=CATEGORICAL_FEATURES)
+    # "tail" (schema /2): model-tail p-values, Fisher-combined, on log-scaled counts and hours in
+    # 4-hour blocks (``detector.ero.features.transform_features``); "sum": schema /1 as it was.
+    method: str = "sum"
+
+    @property
+    def log_scaled(self) -> bool:
+        return self.method == "tail"
 
     def calibrated_p(self, name: str, statistic: OmnibusStatistic) -> float | None:
         """The calibrated p-value of a feature, or None where the feature is not calibrated
@@ -182,12 +298,15 @@ class EROCalibration:
         if len(feature.effects) < self.min_reference:
             return None
         if math.isinf(statistic.value):  # perfect separation: beyond every reference product
+            if feature.location is not None:
+                return SMALLEST_P
             return 1.0 / (len(feature.effects) + 1.0)
         return feature.calibrated_p(statistic)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "schema": SCHEMA,
+            "schema": SCHEMA if self.method == "tail" else SCHEMA_V1,
+            "method": self.method,
             "reference_products": self.reference_products,
             "min_reference": self.min_reference,
             "categorical": sorted(self.categorical),
@@ -196,7 +315,7 @@ class EROCalibration:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EROCalibration:
-        if data.get("schema") != SCHEMA:
+        if data.get("schema") not in (SCHEMA, SCHEMA_V1):
             raise ValueError(f"not an ERO calibration ({SCHEMA}): schema {data.get('schema')!r}")
         return cls(
             features={
@@ -205,4 +324,5 @@ class EROCalibration:
             reference_products=int(data["reference_products"]),
             min_reference=int(data["min_reference"]),
             categorical=frozenset(data["categorical"]),
+            method=str(data.get("method", "sum")),
         )

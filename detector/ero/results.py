@@ -139,6 +139,14 @@ class FeatureResult:
             "chi_square": self.chi_square.to_dict() if self.chi_square else None,
             "omnibus": self.omnibus.to_dict() if self.omnibus else None,
             "calibrated_p": self.calibrated_p,
+            # What each p-value is judged against: "reference" (the reference products' model),
+            # "raw" (the test alone - not for the verdict's cut-offs).
+            "calibration": {
+                "satisfaction": "raw",
+                "pairs": "raw",
+                "chi_square": "raw",
+                "calibrated_p": "reference" if self.calibrated_p is not None else None,
+            },
             "in_verdict": self.in_verdict,
             "notes": list(self.notes),
         }
@@ -148,9 +156,10 @@ class FeatureResult:
 class EROResult:
     """The ERO analysis of one product.
 
-    ``satisfaction``: min(1, m · min calibrated p) over the m verdict features, None when no feature
-    is calibrated and testable. ``raw_satisfaction``: the same over every testable feature's raw
-    S_i, without calibration - a signal, not the verdict's input.
+    ``satisfaction``: min(1, m · min calibrated p) over the m verdict features (Fisher's combination
+    with a model-tail calibration), None when no feature is calibrated and testable.
+    ``raw_satisfaction``: min(1, m · min S_i) over every testable feature's raw S_i, without
+    calibration - a signal, not the verdict's input.
     """
 
     alpha: float
@@ -174,6 +183,10 @@ class EROResult:
             "alpha": self.alpha,
             "satisfaction": self.satisfaction,
             "raw_satisfaction": self.raw_satisfaction,
+            "calibration": {
+                "satisfaction": "reference" if self.satisfaction is not None else None,
+                "raw_satisfaction": "raw",
+            },
             "verdict_features": [feature.name for feature in self.verdict_features],
             "features": [feature.to_dict() for feature in self.features],
             "notes": list(self.notes),

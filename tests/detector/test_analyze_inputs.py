@@ -78,7 +78,9 @@ def test_hand_worked_alternating_blocks_give_pci_0_9_and_name_both_directions():
     change is suspicious.
     """
     verdict = detector.analyze(
-        reviews([5] * 10 + [1] * 10), reference=ReferenceModel.cvt_only(fixed_threshold(4.0))
+        reviews([5] * 10 + [1] * 10),
+        reference=ReferenceModel.cvt_only(fixed_threshold(4.0)),
+        params={"threshold": "cvt"},  # the paper's CvT line, kept as an option (issue 13)
     )
     consistency = verdict.to_dict()["consistency"]
     assert consistency["threshold"] == 4.0

@@ -21,6 +21,15 @@ from detector.consistency import (
 from detector.consistency.cvt import ThresholdModel
 
 DESIGN_KEYS = {"mu0", "nu", "h0", "threshold", "c_index", "pci", "score", "intervals"}
+# Issue 13: the size-scaled law's per-side thresholds and its calibrated p_change.
+DESIGN_KEYS |= {
+    "threshold_method",
+    "threshold_up",
+    "threshold_down",
+    "false_alarm_rate",
+    "p_change",
+    "p_change_calibration",
+}
 DESIGN_INTERVAL_KEYS = {"start", "end", "direction", "start_date", "end_date"}
 # ``reviews`` (end − start + 1) is the one addition to DESIGN's interval object.
 INTERVAL_KEYS = DESIGN_INTERVAL_KEYS | {"reviews"}

@@ -36,7 +36,10 @@ def test_a_model_survives_a_json_round_trip_unchanged(model):
 
 def test_the_packaged_default_loads_and_describes_itself():
     model = default_reference_model()
-    assert model.reference_products >= 500
+    # issue 13: 300 simulated honest products, a few set aside by the fixed point
+    assert model.reference_products + len(model.set_aside) == 300
+    assert model.reference_products >= 250
+    assert model.calibration.method == "tail"
     assert "simulated honest products" in model.source
     assert set(model.calibration.features) == set(model.verdict_features)
     assert "helpful_votes" not in model.verdict_features
@@ -66,7 +69,9 @@ def test_only_verdict_features_are_calibrated(honest_products):
 def test_products_below_the_minimum_are_left_out_of_the_reference(honest_products):
     tiny = [simulate("tiny", seed=s) for s in range(5)]
     model = fit_reference([*honest_products[:30], *tiny])
-    assert model.reference_products == 30
+    # issue 13: the 30 eligible products are members or set aside (named by position), never tiny
+    assert model.reference_products + len(model.set_aside) == 30
+    assert all(int(name[1:]) < 30 for name in model.set_aside)
 
 
 def test_fewer_than_two_usable_products_are_refused():
@@ -75,7 +80,10 @@ def test_fewer_than_two_usable_products_are_refused():
 
 
 def test_sample_ids_follow_the_c_index_order(honest_products, model):
-    assert sorted(model.threshold_model.sample_ids) == sorted(p.asin for p in honest_products)
+    # issue 13: the CvT line is fitted on the members; the set-aside products are named instead
+    members = set(model.threshold_model.sample_ids)
+    assert members.isdisjoint(model.set_aside)
+    assert sorted(members | set(model.set_aside)) == sorted(p.asin for p in honest_products)
 
 
 @pytest.mark.slow

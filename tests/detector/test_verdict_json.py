@@ -16,6 +16,8 @@ TOP_KEYS = [
     "consistency",
     "ero",
     "reviewers",
+    "evidence",  # issue 13: the combined calibrated evidence E and what it combines
+    "direction",  # issue 13: which way the suspect reviews push the rating
     "verdict",
     "detector_version",
 ]

@@ -1,0 +1,80 @@
+"""A change in time of *who writes and how* (issue 13): the feature-in-time scan.
+
+A campaign concentrated in time (launch weeks, a month of incentivised reviews) changes the
+reviews' features even when the stars barely move, so it forms no change interval. For each scan
+feature (unverified purchase as 0/1, log(1 + text length), log(1 + reviewer's review count)) the
+values in arrival order are standardised, z = (y − ȳ)/sd(y), and scanned by a two-sided CUSUM
+for a shift of one sd (k = 0.5); the largest excursions get their tail probability from the
+exchangeable-null law of ``detector.consistency.threshold`` with θ from the empirical distribution
+of z. The scan p-value is
+
+    p_T = min(1, 2 · m · min_f p_f)        (m scanned features, Bonferroni)
+
+calibrated against the product's own reviews in random order (no reference products). The extra
+factor 2: the law was fitted on star ratings and is about twice too liberal on these skewed
+sequences (measured: 10% of shuffled honest sequences at p < 0.05). Open item: a law tabulated for
+binary and log-length sequences instead of the factor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from detector.consistency.kernel import max_excursions
+from detector.consistency.threshold import law_p, lundberg
+
+__all__ = ["SCAN_FEATURES", "feature_scan_p", "scan_p"]
+
+SCAN_FEATURES = ("verified", "text_length", "reviewer_review_count")
+LAW_PENALTY = 2.0
+MIN_VALUES = 20
+
+
+def feature_scan_p(values: ArrayLike, half_nu: float = 0.5) -> float:
+    """Two-sided p of the largest CUSUM excursion of one standardised feature sequence."""
+    y = np.asarray(values, dtype=np.float64)
+    y = y[np.isfinite(y)]
+    if y.size < MIN_VALUES:
+        return 1.0
+    spread = float(y.std())
+    if spread == 0.0:
+        return 1.0
+    z = (y - y.mean()) / spread
+    theta_up, theta_down = lundberg(z, 0.0, half_nu)
+    top_up, top_down = max_excursions(z, 0.0, half_nu)
+    sides = min(law_p(z.size, theta_up, top_up), law_p(z.size, theta_down, top_down))
+    return min(1.0, 2.0 * sides)
+
+
+def _scan_values(name: str, values: np.ndarray) -> np.ndarray | None:
+    if name == "verified":
+        if values.dtype == np.bool_:
+            return (~values).astype(np.float64)
+        flags = [
+            1.0 if v is False or v == 0 else 0.0 if v is True or v == 1 else np.nan
+            for v in values.tolist()
+        ]
+        return np.asarray(flags, dtype=np.float64)
+    try:
+        numbers = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return np.log1p(np.maximum(numbers, 0.0))
+
+
+def scan_p(features: Mapping[str, ArrayLike]) -> tuple[float | None, dict[str, float]]:
+    """(p_T, per-feature p) over the scan features present, in arrival order; p_T None if none."""
+    found: dict[str, float] = {}
+    for name in SCAN_FEATURES:
+        if name not in features:
+            continue
+        values = _scan_values(name, np.asarray(features[name]))
+        if values is None or np.isfinite(values).sum() < MIN_VALUES:
+            continue
+        found[name] = feature_scan_p(values)
+    if not found:
+        return None, found
+    return min(1.0, LAW_PENALTY * len(found) * min(found.values())), found

@@ -1,0 +1,170 @@
+"""The combined evidence E and the direction of the suspect reviews (issue 13; DESIGN §3.4).
+
+``Evidence``: E = Fisher's combination of the calibrated verdict-feature p-values (against the
+reference products) and the feature-in-time scan p_T (against the product's own reviews in random
+order), with every p-value labelled by what it is calibrated against. ``direction``: which way
+the suspect reviews push the rating, and the rating without them (see ``detector.verdict``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from detector.consistency import ChangeInterval
+from detector.ero.calibration import combine_evidence
+
+__all__ = ["Direction", "Evidence", "direction", "excess_by_feature", "suspect_interval"]
+
+DirectionName = Literal["inflated", "deflated", "none"]
+REFERENCE = "reference: the reference products' model tail"
+SELF = "self: this product's reviews in random order"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The combined calibrated evidence E and the p-values it combines."""
+
+    feature_p: Mapping[str, float]  # calibrated against the reference products
+    scan_p: float | None  # p_T, against the product's own reviews in random order
+    scan_features: Mapping[str, float] = field(default_factory=dict)  # before Bonferroni ×2m
+
+    @property
+    def value(self) -> float | None:
+        ps = list(self.feature_p.values())
+        if self.scan_p is not None:
+            ps.append(self.scan_p)
+        return combine_evidence(ps)
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value
+        return {
+            "evidence": None if value is None else float(f"{value:.6g}"),
+            "calibration": "combined (Fisher): features vs reference, scan vs self",
+            "features": [
+                {"name": name, "p": float(f"{p:.6g}"), "calibration": REFERENCE}
+                for name, p in sorted(self.feature_p.items())
+            ],
+            "time_scan": None
+            if self.scan_p is None
+            else {
+                "p": float(f"{self.scan_p:.6g}"),
+                "calibration": SELF,
+                "features": {k: float(f"{v:.6g}") for k, v in sorted(self.scan_features.items())},
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Which way the suspect reviews push the rating (named as the ``reviewers`` block does)."""
+
+    direction: DirectionName
+    plain_mean: float
+    adjusted_rating: float
+    suspect_reviews: int
+    source: str | None  # "change_interval", "feature:<name>", or None
+
+    @property
+    def delta(self) -> float:
+        return self.plain_mean - self.adjusted_rating
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "direction": self.direction,
+            "plain_mean": round(self.plain_mean, 3),
+            "adjusted_rating": round(self.adjusted_rating, 3),
+            "delta": round(self.delta, 3),
+            "suspect_reviews": self.suspect_reviews,
+            "source": self.source,
+        }
+
+
+def suspect_interval(
+    ratings: NDArray[np.float64], intervals: Sequence[ChangeInterval]
+) -> ChangeInterval | None:
+    """The interval whose ratings stand out most: max |mean inside − mean outside|·√length."""
+    best, score = None, -1.0
+    for interval in intervals:
+        inside = ratings[interval.start : interval.end + 1]
+        outside = np.concatenate([ratings[: interval.start], ratings[interval.end + 1 :]])
+        rest = float(outside.mean()) if outside.size else float(ratings.mean())
+        value = abs(float(inside.mean()) - rest) * math.sqrt(interval.length)
+        if value > score:
+            best, score = interval, value
+    return best
+
+
+def excess_by_feature(ratings: ArrayLike, values: ArrayLike, categorical: bool) -> NDArray:
+    """Per star 1..5, how many reviews of one feature's unusual cells exceed the star mix of its
+    ordinary cells (those closest to the overall mix that hold ≥ 50% of the reviews); numeric
+    features in quintile cells."""
+    r = np.asarray(ratings, dtype=np.int64)
+    v = np.asarray(values)
+    if not categorical:
+        numbers = v.astype(np.float64)
+        known = np.isfinite(numbers)
+        r, numbers = r[known], numbers[known]
+        if r.size == 0:
+            return np.zeros(5)
+        edges = np.quantile(numbers, [0.2, 0.4, 0.6, 0.8])
+        v = np.searchsorted(edges, numbers, side="right")
+    _, codes = np.unique(v.astype(str), return_inverse=True)
+    table = np.zeros((int(codes.max()) + 1 if codes.size else 0, 5))
+    np.add.at(table, (codes, r - 1), 1)
+    if table.sum() == 0:
+        return np.zeros(5)
+    overall = table.sum(0) / table.sum()
+    rows = table.sum(1)
+    distance = np.array([np.abs(t / max(1.0, t.sum()) - overall).sum() for t in table])
+    ordinary: list[int] = []
+    covered = 0.0
+    for k in np.argsort(distance, kind="stable"):
+        ordinary.append(int(k))
+        covered += rows[k]
+        if covered >= 0.5 * rows.sum():
+            break
+    mix = table[ordinary].sum(0) / table[ordinary].sum()
+    excess = np.zeros(5)
+    for k in range(table.shape[0]):
+        if k not in ordinary:
+            excess += np.maximum(0.0, table[k] - rows[k] * mix)
+    return excess
+
+
+def direction(
+    ratings: ArrayLike,
+    intervals: Sequence[ChangeInterval] = (),
+    feature: tuple[str, ArrayLike, bool] | None = None,
+) -> Direction:
+    """From the suspect change interval if any, else from ``feature`` (name, values in arrival
+    order, categorical?), else "none"."""
+    r = np.asarray(ratings, dtype=np.float64)
+    plain = float(r.mean())
+    chosen = suspect_interval(r, intervals) if intervals else None
+    if chosen is not None:
+        keep = np.ones(r.size, dtype=bool)
+        keep[chosen.start : chosen.end + 1] = False
+        adjusted = float(r[keep].mean()) if keep.any() else plain
+        return _named(plain, adjusted, chosen.length, "change_interval")
+    if feature is not None:
+        name, values, categorical = feature
+        excess = excess_by_feature(r.astype(np.int64), values, categorical)
+        if excess.sum() > 0:
+            counts = np.bincount(r.astype(np.int64), minlength=6)[1:].astype(np.float64)
+            left = np.maximum(counts - excess, 0.0)
+            if left.sum() > 0:
+                adjusted = float((left * np.arange(1, 6)).sum() / left.sum())
+                return _named(plain, adjusted, round(float(excess.sum())), f"feature:{name}")
+    return Direction("none", plain, plain, 0, None)
+
+
+def _named(plain: float, adjusted: float, suspect: int, source: str) -> Direction:
+    delta = plain - adjusted
+    name: DirectionName = "inflated" if delta > 0 else "deflated" if delta < 0 else "none"
+    return Direction(name, plain, adjusted, suspect, source)
