@@ -61,6 +61,19 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class ExpectedFailureFilter(logging.Filter):
+    """Drop a record whose exception marks itself ``expected_failure`` (a robot check, a 404).
+
+    In-process mode runs tasks eagerly, and Celery logs every exception a task raises as ERROR with
+    a traceback; an expected shop answer is already recorded on its job with a readable reason and
+    logged in one line by the dispatcher.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not getattr(error, "expected_failure", False)
+
+
 class PlainFormatter(logging.Formatter):
     """``time LEVEL logger message job_id=… task_id=…``: for people reading a terminal."""
 

@@ -9,6 +9,8 @@ class CrawlFailed(Exception):
     """The crawl could not produce reviews to analyse; ``str(error)`` is for the shopper."""
 
     code = "crawl_failed"
+    # Recorded on the job with its readable reason; logs need no traceback (reviewsec.logs).
+    expected_failure = True
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)

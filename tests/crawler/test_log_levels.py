@@ -10,6 +10,8 @@ from scrapy.spiders import Spider
 
 from crawler.logformatter import BANNER_LOGGERS, PagePerLineLogFormatter, quiet_scrapy_banners
 from crawler.middlewares import _EXPECTED_ANSWER_LOGGER
+from reviewsec.analyses.errors import RetryableCrawlError
+from reviewsec.logs import ExpectedFailureFilter
 
 URL = "http://127.0.0.1:9/demo-market/dp/B0DEMO0001"
 
@@ -38,3 +40,20 @@ def test_giving_up_on_a_robot_check_is_a_warning_without_traceback(caplog):
     (record,) = caplog.records
     assert record.levelno == logging.WARNING
     assert record.exc_info is None
+
+
+def test_an_expected_crawl_failure_leaves_no_celery_traceback():
+    def record_for(error: Exception) -> logging.LogRecord:
+        return logging.LogRecord(
+            "celery.app.trace",
+            logging.ERROR,
+            __file__,
+            1,
+            "Task raised",
+            (),
+            (type(error), error, None),
+        )
+
+    only_unexpected = ExpectedFailureFilter()
+    assert not only_unexpected.filter(record_for(RetryableCrawlError("robot check")))
+    assert only_unexpected.filter(record_for(ValueError("a bug")))
