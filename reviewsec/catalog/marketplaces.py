@@ -10,8 +10,25 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 from marketplaces import DEMO, InvalidProductRef, allowed_marketplaces
+
+# Uploaded products live on a marketplace of their uploader's own, ``upload-<12 hex>``: one
+# client's file never joins another's product, and review ids are deduplicated per client (the
+# review natural key is marketplace + review id). ``upload`` alone is the pooled, pre-scoping one.
+UPLOAD = "upload"
+
+
+def upload_marketplace_for(client_key: str) -> str:
+    """The uploading client's own marketplace: a keyed hash of its client key, readable in URLs
+    (``/p/upload-3fa2c1d9e0b4/B0…/``) and not reversible to the key or the address."""
+    digest = salted_hmac("reviewsec.catalog.upload-scope", client_key, algorithm="sha256")
+    return f"{UPLOAD}-{digest.hexdigest()[:12]}"
+
+
+def is_upload_marketplace(marketplace: str) -> bool:
+    return marketplace == UPLOAD or marketplace.startswith(f"{UPLOAD}-")
 
 
 class MarketplaceNotServed(InvalidProductRef):
@@ -47,7 +64,7 @@ def marketplace_served_check(marketplace: str) -> None:
         raise MarketplaceNotServed(
             "The demo marketplace is not served here (it is turned off: DEMO_MARKET=0)."
         )
-    if marketplace == "upload":
+    if is_upload_marketplace(marketplace):
         raise MarketplaceNotServed(
             "Uploaded products are not served from a shop: upload the file again to re-analyse."
         )

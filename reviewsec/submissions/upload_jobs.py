@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, JobState
+from reviewsec.catalog.marketplaces import upload_marketplace_for
 from reviewsec.catalog.models import Product, ReviewSource
 from reviewsec.lib.dispatch import JobDispatcher, JobId
 from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.services import submission_analyse, submission_create
-from reviewsec.submissions.uploads import UPLOAD_MARKETPLACE, UploadInvalid, upload_parse
+from reviewsec.submissions.uploads import UploadInvalid, upload_parse
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def _import(job: UploadJob, products: dict[str, list[dict[str, Any]]]) -> list[P
     with transaction.atomic():
         submissions = [
             submission_create(
-                marketplace=UPLOAD_MARKETPLACE,
+                marketplace=upload_marketplace_for(job.client_key),  # the uploader's own
                 asin=asin,
                 source=ReviewSource.UPLOAD,
                 client_key=job.client_key,

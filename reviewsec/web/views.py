@@ -16,6 +16,7 @@ from reviewsec.analyses.services import AnalysisRequest, analysis_request
 from reviewsec.catalog.marketplaces import (
     MarketplaceNotServed,
     demo_extra_hosts,
+    is_upload_marketplace,
     marketplace_served_check,
 )
 from reviewsec.catalog.models import Product
@@ -124,7 +125,7 @@ def verdict_json(request: HttpRequest, marketplace: str, asin: str) -> JsonRespo
 
 def _product_ref_or_404(marketplace: str, asin: str) -> ProductRef:
     """A product we could analyse (an allowed marketplace, a well-formed ASIN), else a 404."""
-    if marketplace == "upload":
+    if is_upload_marketplace(marketplace):
         raise Http404("Uploaded products exist only once their file is imported.")
     try:
         ref = parse_product_ref(asin, marketplace, extra_hosts=demo_extra_hosts())

@@ -57,15 +57,17 @@ def test_a_good_file_gives_a_verdict_page_per_product(
     assert (job.state, job.reviews_imported, job.errors) == (JobState.DONE, rows, [])
     assert bytes(job.content) == b""
     products = {p.parent_asin for p in _products()}
-    assert set(Product.objects.filter(marketplace="upload").values_list("asin", flat=True)) == (
+    scoped = job.products.get(asin=next(iter(products))).marketplace  # the uploader's own
+    assert scoped.startswith("upload-")
+    assert set(Product.objects.filter(marketplace=scoped).values_list("asin", flat=True)) == (
         products
     )
     assert set(Review.objects.values_list("source", flat=True)) == {"upload"}
     assert ReviewSubmission.objects.filter(source="upload").count() == 2
     for asin in products:
-        analysis = Analysis.objects.get(product__marketplace="upload", product__asin=asin)
+        analysis = Analysis.objects.get(product__marketplace=scoped, product__asin=asin)
         assert analysis.verdict["collection"]["sources"] == {"upload": analysis.reviews_analyzed}
-        page = client.get(f"/p/upload/{asin}/")
+        page = client.get(f"/p/{scoped}/{asin}/")
         assert page.status_code == 200
         assert b"from uploaded review files" in page.content
     results = client.get(response["Location"])
@@ -141,7 +143,7 @@ def test_the_api_accepts_a_file_and_reports_the_job(
     status = client.get(response["Location"]).json()
     assert status["state"] == "done"
     assert len(status["products"]) == 2
-    assert status["products"][0]["verdict_url"].startswith("http://testserver/p/upload/")
+    assert status["products"][0]["verdict_url"].startswith("http://testserver/p/upload-")
 
 
 def test_the_api_refuses_an_oversize_file(client, settings) -> None:
