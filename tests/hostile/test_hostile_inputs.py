@@ -191,6 +191,10 @@ def test_generated_headers_never_5xx(
 ) -> None:
     extra = {}
     if content_length is not None:
+        # A numeric length beyond the body is the transport's business (a server waits for the
+        # rest, then times out); Django's test client asserts on it instead of short-reading.
+        if content_length.strip().isdigit() and int(content_length) > len(body):
+            content_length = str(len(body))
         extra["CONTENT_LENGTH"] = content_length
     if authorization is not None:
         extra["HTTP_AUTHORIZATION"] = authorization
