@@ -8,12 +8,15 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format worker beat bench clean
+.PHONY: install run test lint format worker beat bench clean lock audit
 
-$(STAMP): pyproject.toml
+# The locked versions (requirements/dev.lock, from `make lock`), then the project itself without
+# resolving anything again: every checkout installs exactly what CI tested.
+$(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,6 +36,17 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy --strict detector marketplaces
+
+# Re-pin every dependency after editing pyproject.toml: dev.lock (make install, CI) and
+# base.lock (the Docker image), for Python 3.11, by uv (installed with the dev extra).
+lock:
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements/dev.lock --python-version 3.11 -q
+	$(BIN)/uv pip compile pyproject.toml -o requirements/base.lock --python-version 3.11 -q
+
+# pip-audit over the lock where an advisory source answers; a clear skip message where none does.
+audit: install
+	BIN=$(BIN) .ci/audit requirements/dev.lock
 
 format: install
 	$(BIN)/ruff check --fix .
