@@ -22,7 +22,8 @@ holds a few numbers per review):
 ``{"user_id", "reviews", "reliability", "suspicion"}`` (reliability: TrueScore's posterior mean α_u;
 suspicion in [0, 1]). ``--reviews-out PATH``: one per review, products in verdict order and each
 product's reviews in file order: ``{"user_id", "parent_asin", "timestamp", "suspicion", "weight"}``
-(timestamp in ms; weight: what the adjusted rating gives the review, 0–1).
+(timestamp in ms; weight: what the adjusted rating gives the review, 0–1, null for a product with
+too few reviews to judge).
 
 A bad file (unreadable, empty, a missing column, a rating that is not 1–5 stars) stops the run
 before any verdict is printed, with a one-line message on stderr and exit status 1.
