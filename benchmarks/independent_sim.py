@@ -40,7 +40,15 @@ SCENARIOS = (
     "incentivised",
 )
 HONEST = ("honest_small", "honest_large", "honest_viral")
-ATTACKS = ("launch_boost", "slow_drip", "camouflage", "boost5", "badmouth1", "badmouth2", "incentivised")
+ATTACKS = (
+    "launch_boost",
+    "slow_drip",
+    "camouflage",
+    "boost5",
+    "badmouth1",
+    "badmouth2",
+    "incentivised",
+)
 COUNTRIES = np.array(["US", "UK", "DE", "CA", "IN", "FR", "JP", "AU"])
 UTC_OFFSET = {"US": -6, "UK": 0, "DE": 1, "CA": -5, "IN": 5, "FR": 1, "JP": 9, "AU": 10}
 EPOCH = np.datetime64("2019-01-07T00:00:00", "s")  # a Monday
@@ -107,12 +115,20 @@ def _weekly(rng: np.random.Generator) -> np.ndarray:
 
 
 def _daily_counts(
-    rng: np.random.Generator, days: int, target: int, seasonal: bool, surge: tuple[int, int, float] | None
+    rng: np.random.Generator,
+    days: int,
+    target: int,
+    seasonal: bool,
+    surge: tuple[int, int, float] | None,
 ) -> np.ndarray:
     d = np.arange(days)
     weekly = _weekly(rng)[(d + 0) % 7]
     life = np.exp(-d / rng.uniform(0.6, 3.0) / days) * (1 - np.exp(-(d + 1) / 20))
-    season = 1 + (0.8 * np.exp(-0.5 * ((d % 365 - 345) / 12) ** 2) + 0.25 * np.cos(2 * np.pi * d / 365)) * seasonal
+    season = (
+        1
+        + (0.8 * np.exp(-0.5 * ((d % 365 - 345) / 12) ** 2) + 0.25 * np.cos(2 * np.pi * d / 365))
+        * seasonal
+    )
     base = weekly * life * np.maximum(season, 0.2)
     if surge is not None:
         start, length, factor = surge
@@ -129,16 +145,26 @@ def _daily_counts(
     return counts
 
 
-def _times_from_counts(rng: np.random.Generator, counts: np.ndarray, country: np.ndarray, hour_peak: float = 20.0, hour_sd: float = 3.5) -> np.ndarray:
+def _times_from_counts(
+    rng: np.random.Generator,
+    counts: np.ndarray,
+    country: np.ndarray,
+    hour_peak: float = 20.0,
+    hour_sd: float = 3.5,
+) -> np.ndarray:
     day = np.repeat(np.arange(counts.size), counts)
     offs = np.array([UTC_OFFSET[c] for c in country]) if country.size else np.zeros(0)
     local = (rng.normal(hour_peak, hour_sd, day.size)) % 24
-    seconds = day * 86400 + ((local - offs) * 3600).astype(np.int64) + rng.integers(0, 3600, day.size)
+    seconds = (
+        day * 86400 + ((local - offs) * 3600).astype(np.int64) + rng.integers(0, 3600, day.size)
+    )
     return EPOCH + seconds.astype("timedelta64[s]")
 
 
 # ----------------------------------------------------------------------------- features
-def _honest_features(rng: np.random.Generator, stars: np.ndarray, main_country: str, verified_rate: float) -> dict[str, np.ndarray]:
+def _honest_features(
+    rng: np.random.Generator, stars: np.ndarray, main_country: str, verified_rate: float
+) -> dict[str, np.ndarray]:
     n = stars.size
     p = np.full(COUNTRIES.size, 0.15 / (COUNTRIES.size - 1))
     p[list(COUNTRIES).index(main_country)] = 0.85
@@ -148,7 +174,12 @@ def _honest_features(rng: np.random.Generator, stars: np.ndarray, main_country: 
     v_rate = np.where(stars == 1, verified_rate - 0.06, verified_rate)
     verified = rng.random(n) < v_rate
     history = rng.negative_binomial(0.8, 0.8 / (0.8 + 12), n).astype(float)
-    return {"country": country, "text_length": text, "verified": verified, "reviewer_review_count": history}
+    return {
+        "country": country,
+        "text_length": text,
+        "verified": verified,
+        "reviewer_review_count": history,
+    }
 
 
 @dataclass
@@ -168,13 +199,67 @@ class AttackSpec:
 
 def _attack_specs() -> dict[str, AttackSpec]:
     return {
-        "launch_boost": AttackSpec((0, 0, 0, 0.15, 0.85), (0.20, 0.40), "launch", 3.9, 0.7, 0.35, 1.5, 14.0, 5.0, False, None),
-        "slow_drip": AttackSpec((0, 0, 0, 0.05, 0.95), (0.10, 0.20), "drip", 4.0, 0.7, 0.30, 1.0, 12.0, 5.0, False, None),
-        "camouflage": AttackSpec((0, 0, 0, 0.45, 0.55), (0.15, 0.30), "two_months", None, 0.9, 0.70, 6.0, 13.0, 3.5, True, None),
-        "boost5": AttackSpec((0, 0, 0, 0, 1.0), (0.15, 0.30), "burst", 3.8, 0.6, 0.30, 1.0, 4.0, 3.0, False, "IN"),
-        "badmouth1": AttackSpec((1.0, 0, 0, 0, 0), (0.15, 0.30), "burst", 4.2, 0.7, 0.25, 1.0, 3.0, 3.0, False, None),
-        "badmouth2": AttackSpec((0.15, 0.85, 0, 0, 0), (0.15, 0.30), "burst", 4.2, 0.7, 0.30, 1.5, 10.0, 4.0, False, None),
-        "incentivised": AttackSpec((0, 0, 0, 0.25, 0.75), (0.15, 0.30), "month", 6.0, 0.5, 0.03, 40.0, 19.0, 3.5, False, None),
+        "launch_boost": AttackSpec(
+            (0, 0, 0, 0.15, 0.85),
+            (0.20, 0.40),
+            "launch",
+            3.9,
+            0.7,
+            0.35,
+            1.5,
+            14.0,
+            5.0,
+            False,
+            None,
+        ),
+        "slow_drip": AttackSpec(
+            (0, 0, 0, 0.05, 0.95), (0.10, 0.20), "drip", 4.0, 0.7, 0.30, 1.0, 12.0, 5.0, False, None
+        ),
+        "camouflage": AttackSpec(
+            (0, 0, 0, 0.45, 0.55),
+            (0.15, 0.30),
+            "two_months",
+            None,
+            0.9,
+            0.70,
+            6.0,
+            13.0,
+            3.5,
+            True,
+            None,
+        ),
+        "boost5": AttackSpec(
+            (0, 0, 0, 0, 1.0), (0.15, 0.30), "burst", 3.8, 0.6, 0.30, 1.0, 4.0, 3.0, False, "IN"
+        ),
+        "badmouth1": AttackSpec(
+            (1.0, 0, 0, 0, 0), (0.15, 0.30), "burst", 4.2, 0.7, 0.25, 1.0, 3.0, 3.0, False, None
+        ),
+        "badmouth2": AttackSpec(
+            (0.15, 0.85, 0, 0, 0),
+            (0.15, 0.30),
+            "burst",
+            4.2,
+            0.7,
+            0.30,
+            1.5,
+            10.0,
+            4.0,
+            False,
+            None,
+        ),
+        "incentivised": AttackSpec(
+            (0, 0, 0, 0.25, 0.75),
+            (0.15, 0.30),
+            "month",
+            6.0,
+            0.5,
+            0.03,
+            40.0,
+            19.0,
+            3.5,
+            False,
+            None,
+        ),
     }
 
 
@@ -187,17 +272,24 @@ def make_product(scenario: str, index: int, seed: int = 13) -> dict[str, Any]:
     elif scenario == "honest_large":
         n_target, days = int(rng.integers(2000, 6001)), int(rng.integers(500, 1400))
     else:
-        n_target, days = int(np.exp(rng.uniform(np.log(150), np.log(1500)))), int(rng.integers(200, 900))
+        n_target, days = (
+            int(np.exp(rng.uniform(np.log(150), np.log(1500)))),
+            int(rng.integers(200, 900)),
+        )
     main_country = rng.choice(COUNTRIES, p=[0.55, 0.12, 0.1, 0.08, 0.06, 0.04, 0.03, 0.02])
     verified_rate = float(np.clip(rng.beta(18, 2.5), 0.80, 0.95))
 
     surge = None
     if scenario == "honest_viral":
-        surge = (int(rng.integers(days // 5, days // 2)), int(rng.integers(7, 22)), float(rng.uniform(8, 20)))
+        surge = (
+            int(rng.integers(days // 5, days // 2)),
+            int(rng.integers(7, 22)),
+            float(rng.uniform(8, 20)),
+        )
     seasonal = scenario == "honest_large" or rng.random() < 0.3
     spec = _attack_specs().get(scenario)
     fake_share = float(rng.uniform(*spec.share)) if spec else 0.0
-    n_honest_target = max(20, int(round(n_target * (1 - fake_share))))
+    n_honest_target = max(20, round(n_target * (1 - fake_share)))
     lo, hi = {"honest_small": (30, 80), "honest_large": (2000, 6000)}.get(scenario, (120, 2000))
     lo_h, hi_h = int(lo * (1 - fake_share)) + 1, int(hi * (1 - fake_share))
     for _ in range(200):  # the Hawkes total is random: redraw until the size is in range
@@ -211,7 +303,11 @@ def make_product(scenario: str, index: int, seed: int = 13) -> dict[str, Any]:
         n = int(counts.sum())
     if scenario == "genuine_change":
         before, after = _star_model(rng, rng.uniform(3.0, 3.4)), None
-        after = StarModel("probit", quality=_quality_for_mean(before.cuts, rng.uniform(4.2, 4.6)), cuts=before.cuts)
+        after = StarModel(
+            "probit",
+            quality=_quality_for_mean(before.cuts, rng.uniform(4.2, 4.6)),
+            cuts=before.cuts,
+        )
         model = before
     else:
         model = _star_model(rng)
@@ -232,7 +328,7 @@ def make_product(scenario: str, index: int, seed: int = 13) -> dict[str, Any]:
     fake = np.zeros(n, dtype=bool)
 
     if spec is not None:
-        n_fake = max(3, int(round(fake_share / (1 - fake_share) * n)))
+        n_fake = max(3, round(fake_share / (1 - fake_share) * n))
         f = _fake_block(rng, spec, n_fake, days, feats, str(main_country))
         posted = np.concatenate([posted, f.pop("posted_at")])
         stars = np.concatenate([stars, f.pop("rating")])
@@ -240,7 +336,9 @@ def make_product(scenario: str, index: int, seed: int = 13) -> dict[str, Any]:
             feats[key] = np.concatenate([feats[key], f[key]])
         fake = np.concatenate([fake, np.ones(n_fake, dtype=bool)])
     order = np.argsort(posted, kind="stable")
-    age_days = (EPOCH + np.timedelta64(days + 30, "D") - posted).astype("timedelta64[D]").astype(float)
+    age_days = (
+        (EPOCH + np.timedelta64(days + 30, "D") - posted).astype("timedelta64[D]").astype(float)
+    )
     helpful = rng.poisson(np.maximum(age_days, 0) / 200 * (1 + np.abs(stars - 3) / 2))
     out = {
         "rating": stars[order].astype(np.int64),
@@ -271,7 +369,14 @@ def _direction(scenario: str) -> str | None:
     return None
 
 
-def _fake_block(rng: np.random.Generator, spec: AttackSpec, k: int, days: int, honest: dict[str, np.ndarray], main_country: str) -> dict[str, np.ndarray]:
+def _fake_block(
+    rng: np.random.Generator,
+    spec: AttackSpec,
+    k: int,
+    days: int,
+    honest: dict[str, np.ndarray],
+    main_country: str,
+) -> dict[str, np.ndarray]:
     stars = rng.choice(np.arange(1, 6), size=k, p=np.array(spec.stars) / sum(spec.stars))
     if spec.window == "launch":
         start, length = 0, int(rng.integers(14, 36))
@@ -282,7 +387,10 @@ def _fake_block(rng: np.random.Generator, spec: AttackSpec, k: int, days: int, h
     elif spec.window == "month":
         start, length = int(rng.integers(days // 6, max(days // 6 + 1, days - 30))), 30
     else:  # burst
-        start, length = int(rng.integers(days // 5, max(days // 5 + 1, int(days * 0.8)))), int(rng.integers(7, 22))
+        start, length = (
+            int(rng.integers(days // 5, max(days // 5 + 1, int(days * 0.8)))),
+            int(rng.integers(7, 22)),
+        )
     length = max(1, min(length, days - start))
     if spec.window == "drip":  # a few every week, evenly
         weeks = max(1, length // 7)
@@ -323,7 +431,9 @@ def scenario_products(scenario: str, count: int = 40, seed: int = 13) -> list[di
     return [make_product(scenario, i, seed) for i in range(count)]
 
 
-def contaminated_file(count: int = 200, seed: int = 977, attacked_share: float = 0.5) -> list[dict[str, Any]]:
+def contaminated_file(
+    count: int = 200, seed: int = 977, attacked_share: float = 0.5
+) -> list[dict[str, Any]]:
     """A reference file where ``attacked_share`` of the products carry a campaign (all kinds)."""
     rng = np.random.default_rng([seed, 5])
     out = []
@@ -331,9 +441,21 @@ def contaminated_file(count: int = 200, seed: int = 977, attacked_share: float =
         if rng.random() < attacked_share:
             scenario = ATTACKS[int(rng.integers(len(ATTACKS)))]
         else:
-            scenario = ("honest_small", "honest_large", "honest_viral", "genuine_change", "honest_mid")[int(rng.integers(5))]
+            scenario = (
+                "honest_small",
+                "honest_large",
+                "honest_viral",
+                "genuine_change",
+                "honest_mid",
+            )[int(rng.integers(5))]
             if scenario == "honest_mid":
-                scenario = "honest_viral" if rng.random() < 0.3 else "genuine_change" if rng.random() < 0.1 else "honest_small"
+                scenario = (
+                    "honest_viral"
+                    if rng.random() < 0.3
+                    else "genuine_change"
+                    if rng.random() < 0.1
+                    else "honest_small"
+                )
         out.append(make_product(scenario, 10_000 + i, seed))
     return out
 

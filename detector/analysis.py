@@ -42,6 +42,7 @@ from detector.reviewers.evidence import (
     reviewer_adjustment,
     reviewer_evidence,
 )
+from detector.summary import summarize
 from detector.verdict import AnalysisParams, Category, Verdict, categorize
 
 __all__ = ["analyze", "consistency_at_threshold"]
@@ -73,7 +74,16 @@ def analyze(
     if n == 0:
         reason = "There are no dated reviews to analyse."
         empty = _who_wrote(prepared, reviews, scores, judge=False)
-        return Verdict("insufficient_data", (reason,), 0, reviewers=empty)
+        headline = summarize(
+            "insufficient_data",
+            reviews=0,
+            min_reviews=settings.min_reviews,
+            rating_sd=0.0,
+            reviewers=empty,
+            direction=None,
+            reasons=(reason,),
+        )
+        return Verdict("insufficient_data", (reason,), 0, reviewers=empty, summary=headline)
     stars = prepared.ratings.astype(np.float64)
     consistency = _consistency(stars, model, settings)
     ero = analyze_ero(
@@ -96,6 +106,16 @@ def analyze(
     category, reasons = _with_reviewers(category, reasons, evidence, sentences, consistency, ero)
     if prepared.undated:
         reasons.append(f"{prepared.undated} reviews without a date were left out.")
+    suspect_direction = _direction(prepared, consistency, combined, category)
+    headline = summarize(
+        category,
+        reviews=n,
+        min_reviews=settings.min_reviews,
+        rating_sd=float(stars.std()),
+        reviewers=evidence,
+        direction=suspect_direction,
+        reasons=reasons,
+    )
     return Verdict(
         category=category,
         reasons=tuple(reasons),
@@ -107,7 +127,8 @@ def analyze(
         reviewers=evidence,
         reviewer_sentences=sentences,
         evidence=combined,
-        direction=_direction(prepared, consistency, combined, category),
+        direction=suspect_direction,
+        summary=headline,
     )
 
 
@@ -143,9 +164,7 @@ def _combined_evidence(
     prepared: PreparedReviews, ero: EROResult, params: AnalysisParams
 ) -> Evidence:
     """E's inputs: the calibrated verdict features and, if asked, the feature-in-time scan."""
-    feature_p = {
-        f.name: f.calibrated_p for f in ero.verdict_features if f.calibrated_p is not None
-    }
+    feature_p = {f.name: f.calibrated_p for f in ero.verdict_features if f.calibrated_p is not None}
     scanned, per_feature = (None, {}) if not params.feature_scan else scan_p(prepared.features)
     if not feature_p:  # nothing calibrated: E unknown, the consistency side decides alone
         scanned, per_feature = None, {}

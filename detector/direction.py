@@ -100,7 +100,9 @@ def suspect_interval(
     return best
 
 
-def excess_by_feature(ratings: ArrayLike, values: ArrayLike, categorical: bool) -> NDArray:
+def excess_by_feature(
+    ratings: ArrayLike, values: ArrayLike, categorical: bool
+) -> NDArray[np.float64]:
     """Per star 1..5, how many reviews of one feature's unusual cells exceed the star mix of its
     ordinary cells (those closest to the overall mix that hold ≥ 50% of the reviews); numeric
     features in quintile cells."""

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import numpy as np
 
@@ -125,8 +125,8 @@ class _CappedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        size = self._raw.readinto(buffer)  # type: ignore[attr-defined]
-        self._total += size or 0
+        size: int = self._raw.readinto(buffer) or 0  # type: ignore[attr-defined]
+        self._total += size
         if self._total > self._cap:
             raise BadReviewFile(
                 f"{self._path} is larger than {self._cap // (1024 * 1024)} MiB once decompressed"
@@ -139,7 +139,8 @@ class _CappedReader(io.RawIOBase):
 
 
 def _open_text(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> IO[str]:
-    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+    opener = gzip.open if path.suffix == ".gz" else open
+    raw = cast(IO[bytes], opener(path, "rb"))
     if limits.max_total_bytes is not None:
         raw = io.BufferedReader(_CappedReader(raw, limits.max_total_bytes, path))
     return io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -530,6 +531,6 @@ class ReviewSource:
                 current = []
             current_product = product
             values = json.loads(text)
-            current.append(("", *values))  # type: ignore[arg-type]
+            current.append(("", *values))
         if current:
             yield product_reviews(current)

@@ -63,6 +63,7 @@ from detector.prepare import MIN_REVIEWS
 if TYPE_CHECKING:
     from detector.direction import Direction, Evidence
     from detector.reviewers.evidence import ReviewerEvidence
+    from detector.summary import Summary
 
 __all__ = [
     "CATEGORIES",
@@ -171,6 +172,8 @@ class Verdict:
     # The combined calibrated evidence E and the direction of the suspect reviews (issue 13).
     evidence: Evidence | None = None
     direction: Direction | None = None
+    # The headline a shopper reads first: grade, direction, shop and adjusted rating.
+    summary: Summary | None = None
 
     @property
     def pci(self) -> float | None:
@@ -205,6 +208,7 @@ class Verdict:
             else _checked(self.reviewers.to_dict(self.reviewer_sentences)),
             "evidence": None if self.evidence is None else _checked(self.evidence.to_dict()),
             "direction": None if self.direction is None else _checked(self.direction.to_dict()),
+            "summary": None if self.summary is None else _checked(self.summary.to_dict()),
             "verdict": {"category": self.category, "reasons": list(self.reasons)},
             "detector_version": self.detector_version,
         }

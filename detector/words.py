@@ -37,12 +37,14 @@ __all__ = [
     "feature_sentence",
     "flagged_features",
     "format_p",
+    "insufficient_headline",
     "lead",
     "one_star_level",
     "readable_date",
     "reviewer_lead",
     "reviewer_sentences",
     "star_list",
+    "summary_headline",
     "too_few_reviews",
 ]
 
@@ -488,3 +490,46 @@ def reviewer_lead(raised_to: Category, direction: Direction) -> str:
         f"Who wrote the reviews gives this product away: reviews from accounts we doubt pushed "
         f"its rating {way}, although its ratings alone look ordinary."
     )
+
+
+# --- the headline (detector.summary) ----------------------------------------------------------
+
+
+def insufficient_headline(n: int, min_reviews: int, reasons: Sequence[str] = ()) -> str:
+    if n < min_reviews or not reasons:
+        return (
+            f"Too few reviews to judge: {_plural(n, 'review')}, and we need at least {min_reviews}."
+        )
+    return f"We cannot judge these reviews yet. {reasons[0]}"
+
+
+def summary_headline(
+    grade: str,
+    direction: str,
+    shop: float,
+    adjusted: float,
+    interval: tuple[float, float] | None,
+) -> str:
+    """One sentence a shopper reads first: which way the rating leans and what it would be."""
+    without = f"{adjusted:.1f}" + ("" if interval is None else f" ({_stars_range(interval)})")
+    if grade == "A":
+        return f"The rating of {shop:.1f} looks trustworthy: we found no sign of manipulation."
+    if grade == "B":
+        return (
+            f"The rating of {shop:.1f} looks trustworthy; weighing each review by its writer's "
+            f"track record gives {without}."
+        )
+    if direction in ("inflated", "deflated"):
+        return (
+            f"The rating looks {direction}: {shop:.1f} in the shop, about {without} without "
+            "the reviews we doubt."
+        )
+    return (
+        f"Some reviews look manipulated, but they hardly move the rating: {shop:.1f} in the shop, "
+        f"about {without} without the reviews we doubt."
+    )
+
+
+def _stars_range(interval: tuple[float, float]) -> str:
+    low, high = (min(max(value, 1.0), 5.0) for value in interval)
+    return f"{low:.1f}–{high:.1f}"

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from detector.ero.results import OmnibusStatistic
@@ -101,7 +101,13 @@ def robust_location_scale(
 
 
 def tail_p_values(
-    location: float, scale: float, kind: str, value, df1, df2, reviews
+    location: float,
+    scale: float,
+    kind: str,
+    value: ArrayLike,
+    df1: ArrayLike,
+    df2: ArrayLike,
+    reviews: ArrayLike,
 ) -> NDArray[np.float64]:
     """p = ∫ P(T' ≥ T | λ = N·u²) dN(u; m, s) for arrays of statistics (broadcast)."""
     u = np.maximum(0.0, location + scale * _NODES)

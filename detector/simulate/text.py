@@ -210,7 +210,9 @@ def _walks(rng: np.random.Generator, count: int, bank_size: int, width: int) -> 
     strides = _coprime_strides(bank_size)
     first = rng.integers(0, bank_size, size=(count, 1))
     stride = strides[rng.integers(0, strides.size, size=(count, 1))]
-    walks: list[list[int]] = ((first + stride * np.arange(min(width, bank_size))) % bank_size).tolist()
+    walks: list[list[int]] = (
+        (first + stride * np.arange(min(width, bank_size))) % bank_size
+    ).tolist()
     return walks
 
 

@@ -146,7 +146,6 @@ class Analysis(models.Model):
         return f"{self.product.asin} {self.category} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
-
 # The reviewer-graph fits live in their own module; imported here so Django registers them.
 from reviewsec.analyses.reviewer_models import (  # noqa: E402, F401
     FitStatus,

@@ -18,6 +18,7 @@ TOP_KEYS = [
     "reviewers",
     "evidence",  # issue 13: the combined calibrated evidence E and what it combines
     "direction",  # issue 13: which way the suspect reviews push the rating
+    "summary",  # issue 16: the headline (grade, direction, shop and adjusted rating)
     "verdict",
     "detector_version",
 ]
