@@ -100,7 +100,7 @@ FEATURES: dict[str, Feature] = {
             being="verified purchases",
             were="were verified purchases",
             being_not="unverified",
-            were_not="came from unverified accounts",
+            were_not="were unverified purchases",
         ),
         Feature(
             "helpful_votes",

@@ -30,7 +30,7 @@ def test_a_bad_mouthing_campaign_is_highly_suspicious_and_the_reasons_name_it(mo
     )
     text = " ".join(verdict.reasons)
     assert re.search(r"\d+ reviews in a row were clearly more negative than usual", text)
-    assert "The 1-star reviews came from unverified accounts far more often" in text
+    assert "The 1-star reviews were unverified purchases far more often" in text
 
 
 def test_a_boosting_campaign_is_flagged_and_its_5_star_reviews_are_named(model):
