@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import redis.exceptions
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,12 +34,22 @@ from reviewsec.web.views import RETRY_AFTER_UNAVAILABLE_S
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        allowed, wait = rate_limit_hit(f"upload:{client_ip(request)}", settings.UPLOAD_RATE)
+        try:
+            allowed, wait = rate_limit_hit(f"upload:{client_ip(request)}", settings.UPLOAD_RATE)
+        except redis.exceptions.ConnectionError:  # the counters live in Redis, which is down
+            return _unavailable(request, JobNotSent.message)
         if not allowed:
             return _rate_limited(request, wait)
     if request.method == "POST" and limit_upload_size(request) is None:
         return _form(request, UploadForm(), error=upload_too_large_message())
     return _upload(request)
+
+
+def _unavailable(request: HttpRequest, message: str) -> HttpResponse:
+    """Nothing was stored: a readable 503 with the form, so the file can be sent again."""
+    response = _form(request, UploadForm(), error=message, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_S)
+    return response
 
 
 def _rate_limited(request: HttpRequest, wait: float) -> HttpResponse:
@@ -69,9 +80,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except JobNotSent as error:  # the job was rolled back: the file can be sent again
-            response = _form(request, UploadForm(), error=error.message, status=503)
-            response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE_S)
-            return response
+            return _unavailable(request, error.message)
         return redirect("web:upload-progress", job_id=job.id)
     return _form(request, form)
 

@@ -99,3 +99,21 @@ def test_a_scheduled_recrawl_that_cannot_be_sent_leaves_the_product_due(broker_d
 
     assert batch.enqueued == []
     assert CrawlJob.objects.count() == 0
+
+
+def test_the_upload_form_answers_503_when_its_rate_limit_counters_are_unreachable(
+    client, settings
+) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+        }
+    }
+    file = SimpleUploadedFile("r.jsonl", b'{"asin": "B0BBPNPZTC", "rating": 5}\n')
+
+    response = client.post("/upload/", {"file": file})
+
+    assert response.status_code == 503
+    assert b"try again" in response.content
+    assert UploadJob.objects.count() == 0
