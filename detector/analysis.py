@@ -33,6 +33,7 @@ from detector.consistency.threshold import analyze_consistency_law
 from detector.direction import Direction, Evidence, direction
 from detector.ero import EROResult, analyze_ero
 from detector.ero.distributions import Distribution, feature_distribution
+from detector.ero.features import HOUR_BLOCK
 from detector.features import CATEGORICAL_FEATURES
 from detector.prepare import PreparedReviews, prepare_reviews
 from detector.reference import ReferenceModel, default_reference_model
@@ -93,10 +94,7 @@ def analyze(
         calibration=model.calibration,
         check_ratings=False,
     )
-    distributions = {
-        name: feature_distribution(name, prepared.ratings, values)
-        for name, values in prepared.features.items()
-    }
+    distributions = _distributions(prepared, model)
     combined = _combined_evidence(prepared, ero, settings)
     category, reasons = _decide(
         prepared, consistency, ero, distributions, settings, model.reference_products, combined
@@ -130,6 +128,21 @@ def analyze(
         direction=suspect_direction,
         summary=headline,
     )
+
+
+def _distributions(prepared: PreparedReviews, model: ReferenceModel) -> dict[str, Distribution]:
+    """Each feature's distribution by star level, with the hours grouped as ERO tested them
+    (4-hour blocks under a model-tail calibration), so a sentence's shares match its test."""
+    blocked = model.calibration is not None and model.calibration.log_scaled
+    distributions = {}
+    for name, values in prepared.features.items():
+        if name == "hour_of_day" and blocked:
+            with np.errstate(invalid="ignore"):
+                values = np.floor(np.asarray(values, np.float64) / HOUR_BLOCK) * HOUR_BLOCK
+        distributions[name] = feature_distribution(name, prepared.ratings, values)
+    if blocked and "hour_of_day" in distributions:
+        distributions["hour_of_day"]["hour_block"] = HOUR_BLOCK
+    return distributions
 
 
 def consistency_at_threshold(

@@ -73,7 +73,7 @@ FEATURES: dict[str, Feature] = {
             label="Hour of day (UTC)",
             noun="the hour they were posted",
             being="posted between {category:02d}:00 and {category:02d}:59",
-            were="were posted between {category:02d}:00 and {category:02d}:59 UTC",
+            were="were posted between {category:02d}:00 and {end:02d}:59 UTC",
         ),
         Feature(
             "text_length",

@@ -391,13 +391,14 @@ def _categorical_difference(
     if found is None:
         return None
     star, share, rest = found
+    hour_block = int(distribution.get("hour_block", 1))
     if result.name == "verified" and label == "verified":  # say it as the unusual thing
         label, share, rest = "unverified", 1.0 - share, 1.0 - rest
     more = share > rest
     ratio = max(share, rest) / max(min(share, rest), 1e-9)
     often = ("far " if ratio >= 2.0 else "") + ("more" if more else "less") + " often"
     return (
-        f"The {star}-star reviews {_were(result.name, label)} {often} than the others "
+        f"The {star}-star reviews {_were(result.name, label, hour_block)} {often} than the others "
         f"({share:.0%} against {rest:.0%})"
     )
 
@@ -411,13 +412,14 @@ def _category_label(name: str, category: Any) -> Any:
     return category
 
 
-def _were(name: str, label: Any) -> str:
+def _were(name: str, label: Any, hour_block: int = 1) -> str:
     """What the reviews in the category did, to follow "The 5-star reviews"."""
     row = feature(name)
     if name == "verified":
         return row.were_not if label == "unverified" else row.were
-    if name == "hour_of_day":
-        return row.were.format(category=int(label))
+    if name == "hour_of_day":  # a one-hour category, or a block of ``hour_block`` hours
+        start = int(label)
+        return row.were.format(category=start, end=start + hour_block - 1)
     if row.were:
         return row.were.format(category=label)
     return f"had {row.noun} {label}"
