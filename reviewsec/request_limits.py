@@ -20,7 +20,9 @@ class ContentLengthMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH") or "0"
-        if not (declared.isascii() and declared.strip().isdigit()):
+        # A NUL byte in the path reaches PostgreSQL's text lookups, which refuse it with an error.
+        malformed = "\x00" in request.path_info
+        if malformed or not (declared.isascii() and declared.strip().isdigit()):
             if request.path_info.startswith("/api/"):
                 body = {"error": {"code": "malformed_request", "message": MESSAGE}}
                 return JsonResponse(body, status=400)

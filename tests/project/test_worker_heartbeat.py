@@ -14,7 +14,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def _workers(client) -> list[str]:
-    return [node["node"] for node in client.get("/healthz").json()["checks"]["workers"]["nodes"]]
+    details = client.get("/healthz", HTTP_AUTHORIZATION="Bearer probe-token").json()
+    return [node["node"] for node in details["checks"]["workers"]["nodes"]]
+
+
+@pytest.fixture(autouse=True)
+def healthz_token(settings) -> None:
+    """Node names are details, shown only with HEALTHZ_TOKEN (test_healthz_details.py)."""
+    settings.HEALTHZ_TOKEN = "probe-token"
 
 
 def _node_is_live(node: str, env: dict[str, str]) -> bool:
