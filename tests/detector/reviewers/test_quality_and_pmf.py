@@ -40,7 +40,6 @@ def test_votes_beyond_the_exposure_share_raise_quality_and_thin_feedback_is_pred
 
 
 def test_the_ridge_prediction_matches_scikit_learn():
-    pytest.importorskip("sklearn")
     from sklearn.linear_model import Ridge
 
     graph = small_graph(1)

@@ -95,7 +95,6 @@ def test_one_review_accounts_are_the_most_suspect_when_nothing_else_differs():
 
 
 def test_isotonic_matches_scikit_learn():
-    pytest.importorskip("sklearn")
     from sklearn.isotonic import IsotonicRegression
 
     rng = np.random.default_rng(3)
