@@ -19,6 +19,8 @@ class ProductItem:
     asin: str
     title: str = ""
     brand: str = ""
+    seller_id: str = ""  # the buy box's seller ("A1B2C3D4E5F6G7"); "" when the page shows no id
+    seller_name: str = ""  # "Amazon.com", "Hachette Book Group"; "" when not shown
     category: str = ""  # "Books › Mystery, Thriller & Suspense › Thrillers & Suspense"
     price: Decimal | None = None
     list_price: Decimal | None = None

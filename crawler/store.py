@@ -18,6 +18,7 @@ from crawler.items import ProductItem, ReviewerItem, ReviewItem
 from reviewsec.catalog import limits
 from reviewsec.catalog.limits import text_truncated
 from reviewsec.catalog.models import Product, Review, Reviewer, ReviewerHistory, ReviewSource
+from reviewsec.catalog.sellers import seller_upsert
 
 _PRODUCT_FIELDS = (
     "title", "brand", "category", "price", "list_price", "discount_percent", "currency",
@@ -50,6 +51,11 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def store_product(item: ProductItem) -> Product:
     facts = _shown({name: getattr(item, name) for name in _PRODUCT_FIELDS})
+    seller = seller_upsert(
+        marketplace=item.marketplace, seller_id=item.seller_id, name=item.seller_name
+    )
+    if seller is not None:  # a page that shows no seller keeps the one seen before
+        facts["seller"] = seller
     product, _ = Product.objects.update_or_create(
         marketplace=item.marketplace,
         asin=item.asin,

@@ -62,6 +62,7 @@ def parse_product(page: Selector, *, marketplace: str, asin: str) -> ProductItem
         asin=asin,
         title=product_title(page),
         brand=product_brand(page),
+        **_seller_fields(page),
         category=product_category(page),
         price=price,
         list_price=list_price,
@@ -103,6 +104,80 @@ def product_brand(page: Selector) -> str:
         page, ("a#bylineInfo", "#brand", "[data-hook=cr-product-byline]", "[data-hook=brand]")
     )
     return _strip_brand_words(byline)
+
+
+def _seller_fields(page: Selector) -> dict[str, str]:
+    seller_id, seller_name = product_seller(page)
+    return {"seller_id": seller_id, "seller_name": seller_name}
+
+
+_SELLER_LINKS = (
+    "#sellerProfileTriggerId",
+    "#merchantInfoFeature_feature_div a[href*='seller=']",
+    "[tabular-attribute-name='Sold by'] a[href*='seller=']",
+    "#merchant-info a[href*='seller=']",
+)
+# (selector, whether the cell holds just a name): "#merchant-info" holds a sentence to read.
+_SELLER_TEXTS = (
+    ("#merchantInfoFeature_feature_div .offer-display-feature-text > span", True),
+    ("[tabular-attribute-name='Sold by'] .tabular-buybox-text-message", True),
+    ("#merchant-info", False),
+    ("#Ebooks-desktop-printSoldBy .a-color-base", True),
+    (".print-sold-by .a-color-base", True),
+)
+_SOLD_BY_PHRASES = (
+    # "Ships from and sold by Amazon.com." / "Dispatched from and sold by Amazon." (en), de, fr,
+    # it, es; the seller is what follows, up to the sentence's end.
+    r"(?:ships|dispatched|sent) from and sold by\s+(?P<name>.+?)\.?$",
+    r"^sold by\s+(?P<name>.+?)(?:\s+and\s+(?:fulfilled|ships|dispatched)\b.*)?\.?$",
+    r"verkauf und versand durch\s+(?P<name>.+?)\.?$",
+    r"exp[ée]di[ée] et vendu par\s+(?P<name>.+?)\.?$",
+    r"venduto e spedito da\s+(?P<name>.+?)\.?$",
+    r"vendido y enviado por\s+(?P<name>.+?)\.?$",
+)
+
+
+def product_seller(page: Selector) -> tuple[str, str]:
+    """Who sells the product in the buy box, as ``(seller id, name)``; ``("", "")`` if not shown.
+
+    A third-party seller is a link whose query names the seller id
+    (``/gp/help/seller/at-a-glance.html?seller=A1B2C3…``). Amazon itself and e-book publishers
+    ("Sold by: Hachette Book Group") are named without an id, so the id stays empty. Only the
+    buy box counts: a used offer's "Sold by" further down the page is another seller's offer.
+    """
+    for selector in _SELLER_LINKS:
+        for link in page.css(selector):
+            seller_id = _seller_id_from_href(link.attrib.get("href", ""))
+            name = clean_text(" ".join(link.css("::text").getall()))
+            if seller_id or name:
+                return seller_id, name
+    for selector, bare_name in _SELLER_TEXTS:
+        for node in page.css(selector):
+            text = clean_text(" ".join(node.xpath(".//text()[not(ancestor::script)]").getall()))
+            name = _seller_from_sentence(text, bare_name=bare_name)
+            if name:
+                return "", name
+    return "", ""
+
+
+def _seller_id_from_href(href: str) -> str:
+    match = re.search(r"[?&]seller=([A-Z0-9]{6,20})(?:&|$)", href)
+    return match.group(1) if match else ""
+
+
+def _seller_from_sentence(text: str, *, bare_name: bool) -> str:
+    """ "Dispatched from and sold by Amazon. Gift-wrap available." → "Amazon".
+
+    A cell that holds only a name (``bare_name``) gives that name; any other text gives "".
+    """
+    first = re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", text, maxsplit=1)[0].strip()
+    for pattern in _SOLD_BY_PHRASES:
+        match = re.search(pattern, first, re.IGNORECASE)
+        if match:
+            return match.group("name").strip()
+    if not bare_name or re.search(r"\b(?:sold|vendu|verkauf|venduto|vendido)\b", first, re.I):
+        return ""  # a sentence about selling we cannot read: better no seller than a wrong one
+    return first if len(first) <= 120 else ""
 
 
 def _strip_brand_words(byline: str) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reviewsec.catalog.models import Product, Review, Reviewer, ReviewerHistory
+from reviewsec.catalog.models import Product, Review, Reviewer, ReviewerHistory, Seller
 
 
 @admin.register(Product)
@@ -10,14 +10,24 @@ class ProductAdmin(admin.ModelAdmin):
         "marketplace",
         "title",
         "brand",
+        "seller",
         "shop_average_rating",
         "shop_rating_count",
         "last_crawled_at",
     )
     list_filter = ("marketplace", "last_crawled_at")
-    search_fields = ("asin", "title", "brand")
+    search_fields = ("asin", "title", "brand", "seller__name", "seller__seller_id")
     date_hierarchy = "last_crawled_at"
     readonly_fields = ("created_at", "updated_at")
+    list_select_related = ("seller",)
+    raw_id_fields = ("seller",)
+
+
+@admin.register(Seller)
+class SellerAdmin(admin.ModelAdmin):
+    list_display = ("name", "seller_id", "marketplace", "created_at")
+    list_filter = ("marketplace",)
+    search_fields = ("name", "seller_id")
 
 
 @admin.register(Review)

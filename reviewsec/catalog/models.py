@@ -16,11 +16,52 @@ class ReviewSource(models.TextChoices):
     UPLOAD = "upload", "File upload"
 
 
+class Seller(models.Model):
+    """Who sells a product in the buy box ("Sold by"), per marketplace.
+
+    ``seller_id`` is the shop's id (``seller=A1B2C3…`` in the seller's link). Amazon itself and
+    e-book publishers are shown by name only; they are keyed ``name:<name>`` so that one name is
+    one seller (:func:`seller_key`). Collusion groups span sellers, and moderators' decisions
+    about a seller become labels of the next group fit.
+    """
+
+    marketplace = models.CharField(max_length=32)
+    seller_id = models.CharField(max_length=64, help_text="The shop's id, or name:<name>.")
+    name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["marketplace", "seller_id"], name="seller_natural_key"),
+        ]
+        ordering = ["marketplace", "name", "seller_id"]
+
+    def __str__(self) -> str:
+        return self.name or self.seller_id
+
+
+def seller_key(seller_id: str, name: str) -> str:
+    """The seller's natural key: its id, else its name ("name:amazon"); "" when neither is known."""
+    seller_id = seller_id.strip()
+    if seller_id:
+        return seller_id[:64]
+    name = " ".join(name.split()).casefold()
+    return f"name:{name}"[:64] if name else ""
+
+
 class Product(models.Model):
     marketplace = models.CharField(max_length=32, help_text="Marketplace domain, e.g. amazon.com.")
     asin = models.CharField("ASIN", max_length=10)
     title = models.TextField(blank=True)
     brand = models.CharField(max_length=255, blank=True)
+    seller = models.ForeignKey(
+        Seller,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        help_text='The buy box\'s "Sold by", as last seen.',
+    )
     category = models.TextField(blank=True, help_text="Category path, e.g. Home › Kitchen › Mugs.")
     price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     list_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
