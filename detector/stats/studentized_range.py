@@ -1,5 +1,9 @@
 """The studentized range distribution, fast and vectorised, for Tukey's HSD.
 
+``studentized_range_logsf`` reads the tail from a shipped table
+(``detector.stats.studentized_range_table``: k ≤ 5, microseconds a call) where it can and
+computes it by the quadrature below otherwise; the quadrature is also what the table is built from.
+
 Tukey's adjusted p-value for a pair of means is the survival function of the studentized range
 ``Q(k, ν)`` - the range of ``k`` independent standard normals divided by an independent
 ``s = sqrt(χ²_ν / ν)``:
@@ -35,13 +39,25 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 from scipy.interpolate import BSpline, make_interp_spline
 
-__all__ = ["studentized_range_logsf", "studentized_range_sf"]
+from detector.stats.studentized_range_table import (
+    INTEGER_DFS,
+    TABLE_KS,
+    log_union_bound,
+    table_logsf,
+)
+
+__all__ = [
+    "studentized_range_logsf",
+    "studentized_range_logsf_quadrature",
+    "studentized_range_sf",
+]
 
 _TABLE_W_MAX = 24.0  # beyond this, d(w) < 1e-13: the union bound is exact to double precision
 _TABLE_POINTS = 601  # quintic spline knots on [0, 24]: interpolation error < 1e-9 in log sf_R
@@ -183,14 +199,54 @@ def studentized_range_logsf(q: ArrayLike, k: int, df: float) -> NDArray[np.float
     """Natural log of P(Q > q) for the studentized range Q with k means and ν = df.
 
     ``q`` may be any array (values ≤ 0 give 0, +inf gives −inf, NaN stays NaN); ``df`` may be
-    ``math.inf`` (the normal range itself). Vectorised over ``q``; a table per ``k`` is built on
-    first use (about 10 ms) and cached.
+    ``math.inf`` (the normal range itself). Vectorised over ``q``. For k = 2 (exact: 2·P(T_ν >
+    q/√2)) and k = 3, 4, 5 with an integer ν or ν > 30 (what Tukey's HSD over star levels
+    needs) the value comes from ``detector.stats.studentized_range_table`` (|Δ ln p| ≤ 1e-6 ·
+    max(1, |ln p|), a few microseconds); otherwise, and where that table's union bound
+    underflows, from the quadrature (:func:`studentized_range_logsf_quadrature`).
     """
+    k, df = _checked(k, df)
+    tabulated = k == 2 or (
+        k in TABLE_KS and (math.isinf(df) or df > INTEGER_DFS or (df >= 1 and df == int(df)))
+    )
+    if not tabulated:
+        return studentized_range_logsf_quadrature(q, k, df)
+    return _evaluate(q, lambda values: _tabulated(values, k, df))
+
+
+def _tabulated(values: NDArray[np.float64], k: int, df: float) -> NDArray[np.float64]:
+    result = log_union_bound(values, k, df) if k == 2 else table_logsf(values, k, df)
+    lost = ~np.isfinite(result)  # the union bound underflowed: p < ~1e-305
+    if lost.any():
+        result[lost] = (
+            _normal_range_logsf(values[lost], k)
+            if math.isinf(df)
+            else _finite_df_logsf(values[lost], k, df)
+        )
+    return result
+
+
+def studentized_range_logsf_quadrature(q: ArrayLike, k: int, df: float) -> NDArray[np.float64]:
+    """log P(Q > q) by the quadrature of the module docstring (a table per ``k`` is built on
+    first use, about 10 ms, and cached); the reference the fast table is built from."""
+    k, df = _checked(k, df)
+    if math.isinf(df):
+        return _evaluate(q, lambda values: _normal_range_logsf(values, k))
+    return _evaluate(q, lambda values: _finite_df_logsf(values, k, df))
+
+
+def _checked(k: int, df: float) -> tuple[int, float]:
     if k < 2 or int(k) != k:
         raise ValueError(f"the studentized range needs an integer number of means k ≥ 2, got {k}")
     if not df > 0:
         raise ValueError(f"the studentized range needs df > 0, got {df}")
-    k = int(k)
+    return int(k), float(df)
+
+
+def _evaluate(
+    q: ArrayLike, regular_logsf: Callable[[NDArray[np.float64]], NDArray[np.float64]]
+) -> NDArray[np.float64]:
+    """The edge values (q ≤ 0, +inf, NaN) here, ``regular_logsf`` for 0 < q < ∞."""
     q_array = np.asarray(q, dtype=np.float64)
     flat = np.atleast_1d(q_array).ravel()
     result = np.full(flat.shape, np.nan)
@@ -198,11 +254,7 @@ def studentized_range_logsf(q: ArrayLike, k: int, df: float) -> NDArray[np.float
     result[flat == np.inf] = -np.inf
     regular = (flat > 0.0) & np.isfinite(flat)
     if regular.any():
-        values = flat[regular]
-        if math.isinf(df):
-            result[regular] = _normal_range_logsf(values, k)
-        else:
-            result[regular] = _finite_df_logsf(values, k, float(df))
+        result[regular] = regular_logsf(flat[regular])
     logsf: NDArray[np.float64] = np.minimum(result, 0.0)
     return logsf.reshape(q_array.shape) if q_array.ndim else logsf.reshape(())
 
