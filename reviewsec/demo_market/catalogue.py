@@ -22,6 +22,7 @@ HINTS = {
     "boost": "a burst of fake 5-star reviews",
     "badmouth": "a burst of fake 1-star reviews",
     "tiny": "only a handful of reviews",
+    "paid_pool": "a paid-review pool shared with the seller's other products",
 }
 
 
@@ -51,7 +52,11 @@ def shop() -> Shop:
     for product in products.values():
         for review in product.reviews:
             by_user.setdefault(review.user_id, []).append((product, review))
-    authors = {user_id: reviewer_profile(reviews[0][1]) for user_id, reviews in by_user.items()}
+    # A profile is derived from the account's first review, so it joined before any of them.
+    authors = {
+        user_id: reviewer_profile(min((r for _, r in reviews), key=lambda r: r.posted_at))
+        for user_id, reviews in by_user.items()
+    }
     profiles = {
         authors[user_id].profile_id: Profile(authors[user_id], tuple(reviews))
         for user_id, reviews in by_user.items()

@@ -2,18 +2,24 @@
 
 The catalogue is the same on every start (stable ASINs ``B0DEMO0001``…, fixed seeds): three honest
 products, one with a genuine quality change, one boosted, one bad-mouthed and one with too few
-reviews to judge. ``DEMO_ROBOT_CHECK_ASIN`` is reserved for the product whose page answers with
-a robot check; the demo market serves that page itself, so it has no reviews here.
+reviews to judge; then five popular products of two sellers (Zentrix Direct, Halcyon Trading Co.)
+that a paid-review pool works on, and two decoys of other sellers the pool rates honestly as
+camouflage (``reviewsec.demo_market.pool``). ``DEMO_ROBOT_CHECK_ASIN`` is reserved for the
+product whose page answers with a robot check; the demo market serves that page itself, so it
+has no reviews here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
 from detector.simulate import SCENARIOS, Listing, SimulatedProduct
+from reviewsec.demo_market.pool import PaidPool, plant_paid_pool
+from reviewsec.demo_market.shoppers import with_regular_shoppers
 
 DEMO_ROBOT_CHECK_ASIN = "B0DEMO0099"
 
@@ -111,6 +117,76 @@ _PENS = _listing(
     ("Style: Assorted",),
     "pen set",
 )
+_EARBUDS = _listing(
+    "B0DEMO0011",
+    "Zentrix Wireless Earbuds, Bluetooth 5.3, 40H Playtime, IPX5 Waterproof",
+    "Zentrix",
+    "Electronics › Headphones, Earbuds & Accessories › Earbud Headphones",
+    25.99,
+    39.99,
+    ("Color: Black", "Color: White"),
+    "earbuds",
+)
+_POWER_BANK = _listing(
+    "B0DEMO0012",
+    "Zentrix Power Bank 20000mAh, USB C PD 22.5W Fast Charging",
+    "Zentrix",
+    "Electronics › Portable Power Banks",
+    29.99,
+    None,
+    ("Color: Black", "Color: Blue"),
+    "power bank",
+)
+_SMART_PLUG = _listing(
+    "B0DEMO0013",
+    "Zentrix Smart Plug 4-Pack, WiFi Outlet, Works with Alexa and Google Home",
+    "Zentrix",
+    "Tools & Home Improvement › Electrical › Smart Plugs",
+    21.99,
+    27.99,
+    ("Size: 4-Pack",),
+    "smart plug",
+)
+_BAKING_MATS = _listing(
+    "B0DEMO0014",
+    "Halcyon Silicone Baking Mats, Set of 3, Non Stick, Reusable",
+    "Halcyon",
+    "Home & Kitchen › Kitchen & Dining › Bakeware › Baking Mats",
+    15.99,
+    None,
+    ("Size: Half Sheet", "Size: Quarter Sheet"),
+    "baking mat",
+)
+_CUTTING_BOARD = _listing(
+    "B0DEMO0015",
+    "Halcyon Bamboo Cutting Board Set with Juice Groove, 3 Pieces",
+    "Halcyon",
+    "Home & Kitchen › Kitchen & Dining › Kitchen Utensils & Gadgets › Cutting Boards",
+    24.99,
+    32.99,
+    ("Style: 3-Piece Set",),
+    "cutting board",
+)
+_HEADLAMP = _listing(
+    "B0DEMO0016",
+    "Brightpath LED Headlamp, Rechargeable, 1200 Lumens, Motion Sensor",
+    "Brightpath",
+    "Sports & Outdoors › Outdoor Recreation › Camping & Hiking › Lights & Lanterns › Headlamps",
+    19.99,
+    None,
+    ("Color: Black", "Color: Orange"),
+    "headlamp",
+)
+_PLANTERS = _listing(
+    "B0DEMO0017",
+    "Mossgrove Ceramic Planter Set of 3, with Drainage Holes and Saucers",
+    "Mossgrove",
+    "Patio, Lawn & Garden › Gardening & Lawn Care › Pots, Planters & Container Accessories",
+    34.99,
+    44.99,
+    ("Color: White", "Color: Sage"),
+    "planter",
+)
 _CATALOGUE = (
     _DemoItem(_LAMP, "honest", 240, date(2022, 9, 12), 760),
     _DemoItem(_SKILLET, "honest", 320, date(2021, 11, 2), 1040),
@@ -140,6 +216,13 @@ _CATALOGUE = (
         {"fake_share": 0.22, "window_days": 4, "attack_start": date(2023, 11, 20)},
     ),
     _DemoItem(_PENS, "tiny", 12, date(2024, 2, 5), 150),
+    _DemoItem(_EARBUDS, "honest", 210, date(2023, 2, 6), 640),
+    _DemoItem(_POWER_BANK, "honest", 190, date(2023, 4, 10), 600),
+    _DemoItem(_SMART_PLUG, "honest", 170, date(2023, 1, 9), 660),
+    _DemoItem(_BAKING_MATS, "honest", 200, date(2022, 12, 5), 700),
+    _DemoItem(_CUTTING_BOARD, "honest", 180, date(2023, 3, 13), 620),
+    _DemoItem(_HEADLAMP, "honest", 160, date(2023, 5, 1), 560),
+    _DemoItem(_PLANTERS, "honest", 150, date(2022, 11, 14), 720),
 )
 
 
@@ -147,6 +230,17 @@ DEMO_SEED = 7
 
 
 def demo_catalogue(seed: int = DEMO_SEED) -> list[SimulatedProduct]:
+    """The demo market's products (see :func:`demo_shop_stock`)."""
+    return list(demo_shop_stock(seed)[0])
+
+
+def demo_paid_pool(seed: int = DEMO_SEED) -> PaidPool:
+    """What the paid pool planted in the demo shop: its ground truth."""
+    return demo_shop_stock(seed)[1]
+
+
+@lru_cache(maxsize=2)
+def demo_shop_stock(seed: int = DEMO_SEED) -> tuple[tuple[SimulatedProduct, ...], PaidPool]:
     """The demo market's products, identical for the same ``seed`` (ASINs do not depend on it).
 
     ``DEMO_SEED`` is chosen so that each demo product shows its scenario's *usual* verdict: the
@@ -157,7 +251,7 @@ def demo_catalogue(seed: int = DEMO_SEED) -> list[SimulatedProduct]:
     ``tests/demo_market/test_demo_products.py`` pins the demo verdicts so a detector change that
     moves them is seen.
     """
-    return [
+    products = [
         SCENARIOS[item.scenario](
             np.random.default_rng([seed, index]),
             listing=item.listing,
@@ -168,3 +262,6 @@ def demo_catalogue(seed: int = DEMO_SEED) -> list[SimulatedProduct]:
         )
         for index, item in enumerate(_CATALOGUE)
     ]
+    nouns = {item.listing.asin: item.listing.noun for item in _CATALOGUE}
+    planted, pool = plant_paid_pool(with_regular_shoppers(products, seed), nouns, seed)
+    return tuple(planted), pool

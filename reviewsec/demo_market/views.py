@@ -21,6 +21,7 @@ from detector.simulate import SimulatedProduct, SimulatedReview
 from reviewsec.demo_market import signin
 from reviewsec.demo_market.catalogue import REVIEWS_PER_PAGE, shop
 from reviewsec.demo_market.products import DEMO_ROBOT_CHECK_ASIN
+from reviewsec.demo_market.sellers import seller_of
 
 
 def demo_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -151,6 +152,7 @@ def _product_context(product: SimulatedProduct) -> dict[str, Any]:
         discount = round(100 * (1 - product.price / product.list_price))
     return {
         "product": product,
+        "seller": seller_of(product.asin),
         "rating_count": n,
         "average": average,
         "histogram": histogram,

@@ -42,6 +42,18 @@ def test_a_product_page_reads_back_as_the_simulated_listing(client: Client) -> N
     assert sum(item.star_histogram.values()) == pytest.approx(100, abs=3)
 
 
+@pytest.mark.parametrize(
+    ("asin", "seller_id", "name"),
+    [("B0DEMO0011", "A2ZNTRX7DIRECT", "Zentrix Direct"), ("B0DEMO0002", "", "Amazon.com")],
+)
+def test_a_product_page_shows_its_seller_and_byline_as_amazon_does(
+    client: Client, asin: str, seller_id: str, name: str
+) -> None:
+    item = parse_product(_page(client, f"/demo-market/dp/{asin}"), marketplace="demo", asin=asin)
+    assert (item.seller_id, item.seller_name) == (seller_id, name)
+    assert item.brand == shop().products[asin].brand
+
+
 def test_review_pages_are_newest_first_ten_a_page_and_read_back_exactly(client: Client) -> None:
     product = next(p for p in shop().products.values() if p.scenario == "boost")
     newest_first = list(reversed(product.reviews))

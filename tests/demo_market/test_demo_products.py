@@ -8,9 +8,12 @@ from reviewsec.demo_market.profiles import reviewer_profiles
 
 def test_demo_catalogue_has_stable_asins_and_every_scenario():
     catalogue = demo_catalogue()
-    assert [product.asin for product in catalogue] == [f"B0DEMO000{i}" for i in range(1, 8)]
+    assert [product.asin for product in catalogue] == [f"B0DEMO000{i}" for i in range(1, 8)] + [
+        f"B0DEMO00{i}" for i in range(11, 18)
+    ]
     scenarios = [product.scenario for product in catalogue]
-    assert scenarios.count("honest") == 3
+    assert scenarios.count("honest") == 5
+    assert scenarios.count("paid_pool") == 5
     assert {"genuine_change", "boost", "badmouth", "tiny"} <= set(scenarios)
     assert DEMO_ROBOT_CHECK_ASIN not in {product.asin for product in catalogue}
     assert all(product.title and product.brand and product.price > 0 for product in catalogue)
@@ -61,6 +64,9 @@ def test_each_demo_product_shows_its_scenarios_usual_verdict_as_the_crawler_sees
         "boost": {"suspicious", "highly_suspicious"},
         "badmouth": {"highly_suspicious"},
         "tiny": {"insufficient_data"},
+        # The pool is a few percent of each product's reviews: its own ratings do not show it;
+        # the group fit across products does (tests/groups).
+        "paid_pool": {"normal"},
     }
     for product in demo_catalogue():
         reviews = product.to_arrays()
