@@ -1,0 +1,107 @@
+"""Collusion groups across products and sellers (issue 17; DESIGN §4 "Groups"; SENTINEL, 2019).
+
+Array-level API, in the order a caller uses it::
+
+    from detector.groups import Label, GroupParams, find_groups, review_events
+
+    events = review_events(reviewer_id=[...], product_id=[...], seller_id=[...] or None,
+                           rating=[...], timestamp_ms=[...])          # ReviewEvents
+    # or ReviewEvents.from_codes(reviewer=, product=, seller=, rating=, timestamp_ms=)
+    labels = [Label(kind="reviewer", id="A1…", target="paid_reviews", abusive=True), ...]
+    groups = find_groups(events, labels, params=GroupParams())       # list[Group], best first
+    groups[0].to_dict()  # {"reviewers", "products", "sellers", "start", "end", "rating",
+                         #  "score", "evidence"}  (ms; mean stars; −log10 tail probability)
+    groups[0].review_rows  # rows of ``events`` the group covers
+
+    product_group_evidence(events, groups)  # {product id: ProductGroupEvidence} (no names):
+        # .reviewers_in_groups, .other_products, .other_sellers, .window_weeks, .sentence
+    review_membership(events, groups)  # per review row: index of its group, -1 for none
+
+Pipeline: ``review_tensor`` builds the sparse binary tensor over (seller, reviewer, product,
+rating, window) (COO arrays, never dense); a search proposes candidate blocks —
+``method="logistic_cp"`` (SENTINEL's base: Bayesian Logistic CP by variational Pólya-Gamma,
+semi-supervised by the labels; ``detector.groups.logistic_cp``) or ``method="dense_block"`` (the
+greedy D-Cube/M-Zoom peel; ``detector.groups.dense_block``) — and ``detector.groups.blocks``
+judges every candidate by one rule and scores it. Labels never put an entity in a group by
+themselves; they shape the factors (the paper's multi-target extension).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from detector.groups.blocks import BlockJudge, Candidate
+from detector.groups.dense_block import dense_block_candidates
+from detector.groups.events import (
+    BadLabels,
+    GroupInputError,
+    Label,
+    ReviewEvents,
+    read_labels,
+    review_events,
+)
+from detector.groups.logistic_cp import logistic_cp_candidates
+from detector.groups.membership import (
+    ProductGroupEvidence,
+    product_group_evidence,
+    review_membership,
+)
+from detector.groups.result import Group, GroupParams
+from detector.groups.tensor import ReviewTensor, review_tensor
+
+__all__ = [
+    "BadLabels",
+    "Group",
+    "GroupInputError",
+    "GroupParams",
+    "Label",
+    "ProductGroupEvidence",
+    "ReviewEvents",
+    "ReviewTensor",
+    "find_groups",
+    "product_group_evidence",
+    "read_labels",
+    "review_events",
+    "review_membership",
+    "review_tensor",
+]
+
+
+def find_groups(
+    events: ReviewEvents, labels: Sequence[Label] = (), *, params: GroupParams | None = None
+) -> list[Group]:
+    """The collusion groups among ``events``, strongest first, none overlapping in reviews."""
+    params = params or GroupParams()
+    tensor = review_tensor(
+        events, window_days=params.window_days, min_reviewer_products=params.min_reviewer_products
+    )
+    if tensor.nnz == 0:
+        return []
+    candidates = _candidates(tensor, events, labels, params)
+    return _judged(tensor, events, candidates, params)
+
+
+def _candidates(
+    tensor: ReviewTensor, events: ReviewEvents, labels: Sequence[Label], params: GroupParams
+) -> list[Candidate]:
+    if params.method == "dense_block":
+        return dense_block_candidates(tensor, params.blocks)
+    return logistic_cp_candidates(tensor, events, labels, params)
+
+
+def _judged(
+    tensor: ReviewTensor, events: ReviewEvents, candidates: list[Candidate], params: GroupParams
+) -> list[Group]:
+    """Judge every candidate; keep the strongest of overlapping groups (by review rows)."""
+    judge = BlockJudge(tensor, events, params)
+    found = [group for c in candidates if (group := judge.judge(c)) is not None]
+    found.sort(key=lambda g: (-g.score, g.start_ms, g.products))
+    taken: set[int] = set()
+    kept = []
+    for group in found:
+        rows = set(group.review_rows)
+        if len(rows & taken) > len(rows) // 2:
+            continue
+        taken |= rows
+        kept.append(group)
+    return kept

@@ -1,0 +1,199 @@
+"""From a candidate block (reviewers, products, a window) to a judged ``Group``, or nothing.
+
+Both searches (the Logistic CP's large factor entries, the greedy dense-block peel) propose
+candidates; this module decides, by one rule, whether a candidate is a collusion group and what
+makes it dense.
+
+1. **The block.** The cells of the candidate's products inside its window whose reviewer is a
+   candidate member. Members with fewer than ``min_member_products`` of the block's products, and
+   products with fewer than two members, are dropped until nothing changes.
+2. **Its rating.** The dominant star level k of the block's reviews; ``rating_share`` is the share
+   at k. Paid campaigns push one level (5 stars, or 1 for bad-mouthing); honest co-reviewers —
+   fans, multi-item orders, deal hunters — rate like everyone else (about half 5 stars).
+3. **The score.** Under the null, each review of a block product at level k in the window is
+   written by a member with probability S = Σ_{u∈R} d_u / D (d_u: the member's cells in the
+   tensor, D: all cells): members review popular products as often as their activity predicts,
+   no more. The expected count is λ = S · Σ_{p∈P} n_{p,k}(W), the observed c is the block's cells
+   at level k, and ``score = −log10 P(Poisson(λ) ≥ c)`` (scipy's ``poisson.logsf``). Popular
+   products do not make a block dense (n_{p,k} grows λ); busy reviewers do not either (d_u grows λ).
+4. **Acceptance.** Sizes (``min_reviewers``, ``min_products``, ``max_sellers``), one star level
+   (``min_rating_share``), the bipartite core with sellers (``min_seller_density``: the share of
+   member × seller pairs where the member reviewed one of the seller's block products) and
+   ``score >= min_score``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from detector.groups.events import ReviewEvents
+from detector.groups.result import Group, GroupParams
+from detector.groups.tensor import DAY_MS, ReviewTensor
+
+IntArray = npt.NDArray[np.int64]
+_LN10 = math.log(10.0)
+
+__all__ = ["BlockJudge", "Candidate"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Tensor indices of the proposed members and products, windows ``first..last`` inclusive."""
+
+    reviewers: IntArray
+    products: IntArray
+    first_window: int
+    last_window: int
+    source: str
+
+
+class BlockJudge:
+    """Judges candidates against one tensor (holds a product-sorted index of its cells)."""
+
+    def __init__(self, tensor: ReviewTensor, events: ReviewEvents, params: GroupParams) -> None:
+        self.tensor = tensor
+        self.events = events
+        self.params = params
+        self.order = np.argsort(tensor.product, kind="stable")
+        counts = np.bincount(tensor.product, minlength=tensor.shape[2])
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self.degree = np.bincount(tensor.reviewer, minlength=tensor.shape[1]).astype(np.float64)
+        self.total = float(max(tensor.nnz, 1))
+        self.is_member = np.zeros(tensor.shape[1], dtype=np.bool_)
+
+    def cells_of(self, products: IntArray) -> IntArray:
+        """Cells of the given products (all reviewers, all windows)."""
+        parts = [self.order[self.offsets[p] : self.offsets[p + 1]] for p in products.tolist()]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def judge(self, candidate: Candidate) -> Group | None:
+        t = self.tensor
+        cells = self.cells_of(np.unique(candidate.products))
+        window = t.window[cells]
+        cells = cells[(window >= candidate.first_window) & (window <= candidate.last_window)]
+        members = np.unique(candidate.reviewers)
+        block = self._refine(cells, members)
+        if block.size == 0:
+            return None
+        return self._group(cells, block, candidate)
+
+    def _refine(self, cells: IntArray, members: IntArray) -> IntArray:
+        """The block's cells after dropping thin members and products (step 1)."""
+        t, p = self.tensor, self.params
+        self.is_member[:] = False
+        self.is_member[members] = True
+        block = cells[self.is_member[t.reviewer[cells]]]
+        while block.size:
+            pairs = np.unique(t.reviewer[block] * np.int64(t.shape[2]) + t.product[block])
+            reviewer_of, product_of = pairs // t.shape[2], pairs % t.shape[2]
+            r_codes, r_counts = np.unique(reviewer_of, return_counts=True)
+            p_codes, p_counts = np.unique(product_of, return_counts=True)
+            thin_r = r_codes[r_counts < p.min_member_products]
+            thin_p = p_codes[p_counts < 2]
+            if thin_r.size == 0 and thin_p.size == 0:
+                break
+            keep = ~np.isin(t.reviewer[block], thin_r) & ~np.isin(t.product[block], thin_p)
+            block = block[keep]
+        return block
+
+    def _group(self, cells: IntArray, block: IntArray, candidate: Candidate) -> Group | None:
+        t, p = self.tensor, self.params
+        members = np.unique(t.reviewer[block])
+        products = np.unique(t.product[block])
+        sellers = np.unique(t.product_seller[products])
+        windows = t.window[block]
+        first, last = int(windows.min()), int(windows.max())
+        if (
+            members.size < p.min_reviewers
+            or products.size < p.min_products
+            or sellers.size > p.max_sellers
+            or last - first + 1 > p.max_windows
+        ):
+            return None
+        ratings = t.rating[block]
+        level_counts = np.bincount(ratings, minlength=5)
+        level = int(level_counts.argmax())
+        observed = int(level_counts[level])
+        rating_share = observed / block.size
+        seller_density = self._seller_density(block, members, sellers)
+        in_window = cells[(t.window[cells] >= first) & (t.window[cells] <= last)]
+        at_level = int(np.count_nonzero(t.rating[in_window] == level))
+        share = float(self.degree[members].sum() / self.total)
+        expected = share * at_level
+        log_tail = float(stats.poisson.logsf(observed - 1, expected)) if expected > 0 else -np.inf
+        score = min(-log_tail / _LN10, 1e6)
+        if (
+            rating_share < p.min_rating_share
+            or seller_density < p.min_seller_density
+            or score < p.min_score
+        ):
+            return None
+        rows = self._rows(block)
+        evidence = self._evidence(block, members, products, sellers, rows)
+        evidence.update(
+            star_level=level + 1,
+            rating_share=round(rating_share, 4),
+            seller_density=round(seller_density, 4),
+            expected_reviews=round(expected, 4),
+            observed_reviews=observed,
+            product_reviews_in_window=at_level,
+            source=candidate.source,
+        )
+        return self._make(members, products, sellers, first, last, rows, score, evidence)
+
+    def _seller_density(self, block: IntArray, members: IntArray, sellers: IntArray) -> float:
+        t = self.tensor
+        pairs = np.unique(t.reviewer[block] * np.int64(t.shape[0]) + t.seller[block])
+        return float(pairs.size / (members.size * sellers.size))
+
+    def _rows(self, block: IntArray) -> IntArray:
+        """Review rows of the events falling in the block's cells."""
+        mark = np.zeros(self.tensor.nnz, dtype=np.bool_)
+        mark[block] = True
+        cell = self.tensor.cell_of_review
+        return np.flatnonzero((cell >= 0) & mark[np.maximum(cell, 0)]).astype(np.int64)
+
+    def _evidence(
+        self, block: IntArray, members: IntArray, products: IntArray, sellers: IntArray,
+        rows: IntArray,
+    ) -> dict[str, Any]:  # fmt: skip
+        t = self.tensor
+        pairs = np.unique(t.reviewer[block] * np.int64(t.shape[2]) + t.product[block])
+        moments = self.events.timestamp_ms[rows]
+        reviewer = self.events.reviewer[rows]
+        order = np.lexsort((moments, reviewer))
+        gaps = np.diff(moments[order]) / DAY_MS
+        same_member = np.diff(reviewer[order]) == 0
+        member_gaps = gaps[same_member]
+        return {
+            "reviews": int(rows.size),
+            "members": int(members.size),
+            "products": int(products.size),
+            "sellers": int(sellers.size),
+            "pair_density": round(pairs.size / (members.size * products.size), 4),
+            "median_gap_days": round(float(np.median(member_gaps)), 2) if member_gaps.size else 0.0,
+        }
+
+    def _make(
+        self, members: IntArray, products: IntArray, sellers: IntArray, first: int, last: int,
+        rows: IntArray, score: float, evidence: dict[str, Any],
+    ) -> Group:  # fmt: skip
+        t, e = self.tensor, self.events
+        seller_codes = t.seller_codes[sellers]
+        return Group(
+            reviewers=tuple(e.reviewer_labels[c] for c in t.reviewer_codes[members].tolist()),
+            products=tuple(e.product_labels[c] for c in t.product_codes[products].tolist()),
+            sellers=tuple(e.seller_labels[c] for c in seller_codes.tolist() if c >= 0),
+            start_ms=t.window_start_ms(first),
+            end_ms=t.window_start_ms(last + 1),
+            rating=float(e.rating[rows].mean()),
+            score=float(score),
+            evidence=evidence,
+            review_rows=tuple(rows.tolist()),
+        )

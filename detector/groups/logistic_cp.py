@@ -1,0 +1,337 @@
+"""SENTINEL's base: Bayesian Logistic CP decomposition of the binary review tensor, semi-supervised.
+
+**Model** (Wang et al., "Detection of Review Abuse via Semi-Supervised Binary Multi-Target Tensor
+Decomposition", KDD 2019, §3). For a cell c = (seller, reviewer, product, rating, window),
+P(x_c = 1) = σ(ψ_c), ψ_c = b + Σ_{r=1..R} Π_{n=1..5} a_{n,c_n,r}. Priors:
+a_{n,i,r} ~ N(0, 1/(γ_n τ_r)) with the multiplicative gamma process τ_r = Π_{l≤r} δ_l, δ_1 ~ Ga(a₁, 1), δ_l ~ Ga(a₂, 1)
+(Bhattacharya & Dunson 2011; the variances follow the multiplicative inverse-gamma process, so
+higher ranks shrink to zero unless the data need them), and γ_n ~ Ga(1, 1) per mode (an
+inverse-gamma hyper-prior on the variances: an adaptive L2).
+
+**Targets** (the multi-target extension). Every (kind, target) of the labels is a logistic
+regression on that mode's factor rows: P(abusive_i) = σ(w_t · a_i + c_t) for the labelled
+reviewers (or sellers) i, with w_t ~ N(0, I). Each label counts ``LABEL_WEIGHT`` times, so a
+handful of confirmed accounts pull the factors of their mode toward a direction the decomposition
+then follows through the cells they share with others.
+
+**Inference: variational Pólya-Gamma, stochastic partial natural gradient.** Mean-field Gaussians
+on every entry; the Pólya-Gamma augmentation makes every entry's update Gaussian with closed-form
+E[ω] = tanh(ψ̃/2)/(2ψ̃) (``detector.groups.pg_kernel``). Why variational and not Gibbs draws from
+the ``polyagamma`` package: the fit must be deterministic for a seed and fast at 10⁷ reviews
+(a sampler needs many sweeps and gives a different answer per chain), and the natural gradient of
+the paper's inference is the variational update itself; the ``polyagamma`` package checks the
+E[ω] formula in the tests. Each step takes ONE mode (partial) and a random batch of cells, forms
+the target natural parameters (prior + N/|batch| × the batch statistics) and moves the entries'
+natural parameters (Λ, h) a step ρ_t = (2 + t)^−0.6 toward them (Hoffman et al. 2013: the
+natural gradient of the ELBO in these coordinates); the shrinkage and the targets are refitted
+after every cycle over the modes.
+
+**Zeros.** The tensor has ~10¹³ zero cells. They are represented by ``negatives`` cells per
+non-zero, drawn from the product of the reviewer's marginal and the (seller, product, rating,
+window) marginal (noise-contrastive sampling; Levy & Goldberg 2014): the logits then measure how
+much more often a reviewer meets a product at a rating and time than their activities predict,
+so components go to interactions — who reviews what, when, how — and not to popular products.
+This differs from the paper, which weights all zeros; uniform zeros at this sparsity make every
+sampled zero stand for a million others.
+
+**Groups** are read from large factor entries: for a component, the reviewers and products with
+entries ≥ ``ENTRY_SHARE`` × the component's largest, the windows in contiguous runs above that
+share; each run is a ``Candidate`` for ``detector.groups.blocks``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from detector.groups.blocks import Candidate
+from detector.groups.events import Label, ReviewEvents
+from detector.groups.pg_kernel import mode_statistics, pg_weight
+from detector.groups.result import GroupParams
+from detector.groups.tensor import ReviewTensor
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+LABEL_WEIGHT = 20.0
+ENTRY_SHARE = 0.3
+_A1, _A2 = 2.0, 3.0  # multiplicative gamma process shapes (a₂ > 1: higher ranks shrink)
+_REVIEWER, _SELLER = 1, 0  # modes the labels target
+
+__all__ = ["LogisticCPFit", "logistic_cp", "logistic_cp_candidates"]
+
+
+@dataclass(frozen=True)
+class CodedLabels:
+    """Labels as tensor rows: mode, entity row, target index, 1/0."""
+
+    mode: IntArray
+    entity: IntArray
+    target: IntArray
+    abusive: FloatArray
+    targets: tuple[tuple[str, str], ...]  # (kind, target) per target index
+
+
+@dataclass(frozen=True)
+class LogisticCPFit:
+    """Posterior means and variances of the factors (one I_n × R array per mode), the bias,
+    the shrinkage τ_r, the targets' weights ((kind, target) -> R + 1, intercept last) and the
+    batch log-likelihood per step (to check convergence)."""
+
+    mean: list[FloatArray]
+    variance: list[FloatArray]
+    bias: float
+    shrinkage: FloatArray
+    target_weights: dict[tuple[str, str], FloatArray]
+    loglik: list[float]
+
+
+def code_labels(labels: Sequence[Label], tensor: ReviewTensor, events: ReviewEvents) -> CodedLabels:
+    """Labels whose entity is in the tensor, as rows (others cannot shape the factors)."""
+    reviewer_index = {label: code for code, label in enumerate(events.reviewer_labels)}
+    seller_index = {label: code for code, label in enumerate(events.seller_labels)}
+    targets: dict[tuple[str, str], int] = {}
+    rows: list[tuple[int, int, int, float]] = []
+    for label in labels:
+        if label.kind == "reviewer":
+            mode, codes, code = _REVIEWER, tensor.reviewer_codes, reviewer_index.get(label.id)
+        else:
+            mode, codes, code = _SELLER, tensor.seller_codes, seller_index.get(label.id)
+        if code is None:
+            continue
+        row = int(np.searchsorted(codes, code))
+        if row >= codes.size or codes[row] != code:
+            continue
+        index = targets.setdefault((label.kind, label.target), len(targets))
+        rows.append((mode, row, index, 1.0 if label.abusive else 0.0))
+    array = np.array(rows, dtype=np.float64).reshape(-1, 4)
+    return CodedLabels(
+        mode=array[:, 0].astype(np.int64),
+        entity=array[:, 1].astype(np.int64),
+        target=array[:, 2].astype(np.int64),
+        abusive=array[:, 3],
+        targets=tuple(targets),
+    )
+
+
+class _State:
+    """Natural parameters of every entry (Λ, h, stacked over modes) and the hyper-parameters."""
+
+    def __init__(self, tensor: ReviewTensor, rank: int, rng: np.random.Generator) -> None:
+        self.sizes = np.array(tensor.shape, dtype=np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
+        total = int(self.sizes.sum())
+        self.mean = np.abs(rng.normal(0.0, 1.0, (total, rank)))
+        self.precision = np.full((total, rank), 1.0)
+        self.linear = self.mean * self.precision
+        self.gamma = np.ones(self.sizes.size)
+        self.delta = np.ones(rank)
+        self.bias = 0.0
+
+    @property
+    def tau(self) -> FloatArray:
+        return np.asarray(np.cumprod(self.delta), dtype=np.float64)
+
+    def second(self) -> FloatArray:
+        return np.asarray(self.mean**2 + 1.0 / self.precision, dtype=np.float64)
+
+    def rows(self, mode: int) -> slice:
+        start = int(self.offsets[mode])
+        return slice(start, start + int(self.sizes[mode]))
+
+    def prior_precision(self, mode: int) -> FloatArray:
+        return np.asarray(self.gamma[mode] * self.tau, dtype=np.float64)
+
+    def refit_shrinkage(self) -> None:
+        """Closed-form updates of γ_n and δ_l (the multiplicative gamma process), in turn."""
+        second = self.second()
+        rank = self.delta.size
+        per_rank = np.zeros((self.sizes.size, rank))
+        for mode in range(self.sizes.size):
+            per_rank[mode] = second[self.rows(mode)].sum(axis=0)
+            self.gamma[mode] = (1.0 + self.sizes[mode] * rank / 2.0) / (
+                1.0 + 0.5 * float((self.tau * per_rank[mode]).sum())
+            )
+        weighted = (self.gamma[:, None] * per_rank).sum(axis=0)
+        entries = float(self.sizes.sum())
+        for level in range(rank):
+            tau_without = self.tau / self.delta[level]
+            shape = (_A1 if level == 0 else _A2) + entries * (rank - level) / 2.0
+            rate = 1.0 + 0.5 * float((tau_without[level:] * weighted[level:]).sum())
+            self.delta[level] = shape / rate
+
+
+def logistic_cp(
+    tensor: ReviewTensor,
+    labels: CodedLabels | None = None,
+    *,
+    rank: int = 16,
+    iterations: int = 30,
+    batch: int = 200_000,
+    negatives: int = 4,
+    seed: int = 0,
+) -> LogisticCPFit:
+    """Fit the model of the module docstring; ``iterations`` cycles over the five modes."""
+    rng = np.random.default_rng(seed)
+    state = _State(tensor, rank, rng)
+    state.bias = -float(np.log(negatives))
+    positives = np.stack(tensor.coordinates(), axis=1)
+    n_targets = len(labels.targets) if labels is not None else 0
+    target_w = np.zeros((n_targets, rank + 1))
+    loglik: list[float] = []
+    step = 0
+    for cycle in range(iterations):
+        for mode in range(len(tensor.shape)):
+            coords, label, weight = _batch(positives, tensor, batch, negatives, rng)
+            rho = (2.0 + step) ** -0.6
+            loglik.append(_step(state, coords, label, weight, mode, rho, labels, target_w))
+            step += 1
+        state.refit_shrinkage()
+        if labels is not None and n_targets:
+            target_w = _refit_targets(state, labels, target_w)
+        del cycle
+    variance = 1.0 / state.precision
+    return LogisticCPFit(
+        mean=[state.mean[state.rows(m)].copy() for m in range(len(tensor.shape))],
+        variance=[variance[state.rows(m)].copy() for m in range(len(tensor.shape))],
+        bias=state.bias,
+        shrinkage=state.tau.copy(),
+        target_weights={t: target_w[i].copy() for i, t in enumerate(labels.targets)}
+        if labels is not None
+        else {},
+        loglik=loglik,
+    )
+
+
+def _batch(
+    positives: IntArray, tensor: ReviewTensor, batch: int, negatives: int, rng: np.random.Generator
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Positive cells (all, or a random ``batch/(1+negatives)``) and their noise cells, with the
+    weight N/|batch| that makes the batch's statistics unbiased for the whole tensor."""
+    nnz = positives.shape[0]
+    n_pos = min(nnz, max(1, batch // (1 + negatives)))
+    chosen = positives if n_pos == nnz else positives[rng.integers(0, nnz, n_pos)]
+    n_neg = n_pos * negatives
+    noise = positives[rng.integers(0, nnz, n_neg)].copy()  # (seller, product, rating, window)
+    noise[:, _REVIEWER] = positives[rng.integers(0, nnz, n_neg), _REVIEWER]  # reviewer apart
+    coords = np.concatenate([chosen, noise])
+    label = np.concatenate([np.ones(n_pos), np.zeros(n_neg)])
+    weight = np.full(coords.shape[0], nnz / n_pos)
+    return coords, label, weight
+
+
+def _step(
+    state: _State,
+    coords: IntArray,
+    label: FloatArray,
+    weight: FloatArray,
+    mode: int,
+    rho: float,
+    labels: CodedLabels | None,
+    target_w: FloatArray,
+) -> float:
+    """One partial natural-gradient step on ``mode``'s entries (and the bias)."""
+    rows = state.rows(mode)
+    size = int(state.sizes[mode])
+    precision = np.zeros((size, state.delta.size))
+    linear = np.zeros((size, state.delta.size))
+    second = state.second()
+    bias_precision, bias_linear, loglik = mode_statistics(
+        coords, label, weight, state.mean, second, state.offsets, mode, state.bias, precision,
+        linear,
+    )  # fmt: skip
+    if labels is not None and labels.mode.size:
+        _label_statistics(state, labels, target_w, mode, precision, linear)
+    target_precision = state.prior_precision(mode)[None, :] + precision
+    state.precision[rows] = (1 - rho) * state.precision[rows] + rho * target_precision
+    state.linear[rows] = (1 - rho) * state.linear[rows] + rho * linear
+    state.mean[rows] = state.linear[rows] / state.precision[rows]
+    if bias_precision > 0:
+        state.bias = (1 - rho) * state.bias + rho * bias_linear / bias_precision
+    return float(loglik)
+
+
+def _label_statistics(
+    state: _State,
+    labels: CodedLabels,
+    target_w: FloatArray,
+    mode: int,
+    precision: FloatArray,
+    linear: FloatArray,
+) -> None:
+    """The targets' Pólya-Gamma terms on the labelled rows of ``mode`` (same form as cells)."""
+    mine = labels.mode == mode
+    if not mine.any():
+        return
+    entity, target = labels.entity[mine], labels.target[mine]
+    rows = state.mean[state.offsets[mode] + entity]
+    weights, intercept = target_w[target, :-1], target_w[target, -1]
+    psi = intercept + (rows * weights).sum(axis=1)
+    omega = np.array([pg_weight(float(v)) for v in psi])
+    kappa = labels.abusive[mine] - 0.5
+    partial = psi[:, None] - rows * weights
+    np.add.at(precision, entity, LABEL_WEIGHT * omega[:, None] * weights**2)
+    np.add.at(linear, entity, LABEL_WEIGHT * weights * (kappa[:, None] - omega[:, None] * partial))
+
+
+def _refit_targets(state: _State, labels: CodedLabels, target_w: FloatArray) -> FloatArray:
+    """Each target's weights by one variational PG step of Bayesian logistic regression on the
+    labelled rows' factor means (prior N(0, I)): (Σ ω x xᵀ + I) w = Σ κ x, x = [a_i, 1]."""
+    out = target_w.copy()
+    rank = state.delta.size
+    for index in range(len(labels.targets)):
+        mine = labels.target == index
+        rows = state.mean[state.offsets[labels.mode[mine]] + labels.entity[mine]]
+        x = np.hstack([rows, np.ones((rows.shape[0], 1))])
+        psi = x @ target_w[index]
+        omega = np.array([pg_weight(float(v)) for v in psi]) * LABEL_WEIGHT
+        kappa = (labels.abusive[mine] - 0.5) * LABEL_WEIGHT
+        matrix = (x * omega[:, None]).T @ x + np.eye(rank + 1)
+        out[index] = np.linalg.solve(matrix, x.T @ kappa)
+    return out
+
+
+def logistic_cp_candidates(
+    tensor: ReviewTensor, events: ReviewEvents, labels: Sequence[Label], params: GroupParams
+) -> list[Candidate]:
+    """Fit, then read a candidate block per component and window run (module docstring)."""
+    coded = code_labels(labels, tensor, events) if labels else None
+    fit = logistic_cp(
+        tensor,
+        coded,
+        rank=params.rank,
+        iterations=params.iterations,
+        batch=params.batch,
+        negatives=params.negatives,
+        seed=params.seed,
+    )
+    return candidates_from_fit(fit)
+
+
+def candidates_from_fit(fit: LogisticCPFit) -> list[Candidate]:
+    """Large entries of every component whose signs make its block a positive logit."""
+    out = []
+    for component in range(fit.shrinkage.size):
+        columns = [m[:, component] for m in fit.mean]
+        signs = [1.0 if c.max() >= -c.min() else -1.0 for c in columns]
+        if np.prod(signs) < 0:
+            continue  # the component lowers its block's logit: not a dense block
+        values = [s * c for s, c in zip(signs, columns, strict=True)]
+        large = [v >= ENTRY_SHARE * v.max() for v in values]
+        reviewers, products = np.flatnonzero(large[_REVIEWER]), np.flatnonzero(large[2])
+        for first, last in _runs(large[4]):
+            out.append(Candidate(reviewers, products, first, last, f"logistic_cp:{component}"))
+    return out
+
+
+def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Contiguous runs of True (a gap of one window inside a run is bridged)."""
+    marked = np.flatnonzero(mask)
+    if marked.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(marked) > 2)
+    starts = np.concatenate([[marked[0]], marked[breaks + 1]])
+    ends = np.concatenate([marked[breaks], [marked[-1]]])
+    return [(int(s), int(e)) for s, e in zip(starts, ends, strict=True)]

@@ -1,0 +1,80 @@
+"""What a group fit returns, and its knobs: frozen dataclasses with ``to_dict``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Method = Literal["logistic_cp", "dense_block"]
+
+__all__ = ["Group", "GroupParams", "Method"]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One collusion group: a dense block of reviewers × products (× sellers) in a time window.
+
+    ``reviewers``, ``products`` and ``sellers`` are the ids the events carry (sellers the block's
+    products belong to, unknown sellers left out); ``start_ms``/``end_ms`` bound the window (end
+    exclusive); ``rating`` is the mean stars of the block's reviews; ``score`` is −log10 of the
+    Poisson tail probability of the block's reviews at its dominant rating given the products'
+    reviews in the window and the members' activity (see ``detector.groups.blocks``);
+    ``evidence`` says what makes it dense (counts, densities, the expected count, timing).
+    ``review_rows`` are the rows of the events the block covers (for per-review membership).
+    """
+
+    reviewers: tuple[str, ...]
+    products: tuple[str, ...]
+    sellers: tuple[str, ...]
+    start_ms: int
+    end_ms: int
+    rating: float
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+    review_rows: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--groups-out`` line (issue 17's contract) plus ``evidence``."""
+        return {
+            "reviewers": list(self.reviewers),
+            "products": list(self.products),
+            "sellers": list(self.sellers),
+            "start": self.start_ms,
+            "end": self.end_ms,
+            "rating": round(self.rating, 4),
+            "score": round(self.score, 4),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class GroupParams:
+    """Knobs of ``find_groups``; the defaults are the ones ``benchmarks/eval_groups.py`` reports.
+
+    Tensor: ``window_days`` (width of a time window), reviewers need ``min_reviewer_products``
+    distinct products to enter. Acceptance of a block: at least ``min_reviewers`` members (each
+    with reviews of ``min_member_products`` of the block's products), ``min_products`` products,
+    at most ``max_sellers`` sellers, at most ``max_windows`` windows, a share ``min_rating_share``
+    of its reviews at one star level, ``min_seller_density`` of member × seller pairs reviewed,
+    and ``score >= min_score``. Logistic CP: ``rank`` components (the shrinkage prior switches
+    off those it does not need), ``iterations`` passes, ``negatives`` sampled zero cells per
+    non-zero cell, ``batch`` cells per stochastic step, ``seed``. Dense blocks: ``blocks`` to peel.
+    """
+
+    method: Method = "dense_block"
+    window_days: float = 7.0
+    min_reviewer_products: int = 2
+    min_reviewers: int = 5
+    min_member_products: int = 2
+    min_products: int = 2
+    max_sellers: int = 3
+    max_windows: int = 16
+    min_rating_share: float = 0.8
+    min_seller_density: float = 0.5
+    min_score: float = 12.0
+    rank: int = 16
+    iterations: int = 30
+    negatives: int = 4
+    batch: int = 200_000
+    seed: int = 0
+    blocks: int = 40
