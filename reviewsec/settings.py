@@ -201,6 +201,9 @@ REFIT_MIN_REVIEWS = env.int("REFIT_MIN_REVIEWS", default=50)
 REVIEWER_FIT_MIN_REVIEWS = env.int("REVIEWER_FIT_MIN_REVIEWS", default=200)
 # Housekeeping (reviewsec.analyses.housekeeping).
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=30)
+# Without a broker the server itself runs the every-minute resend of lost jobs in a thread
+# (reviewsec.lib.dispatch.InProcessBeat); the test suite turns it off (tests/conftest.py).
+IN_PROCESS_BEAT = env.bool("IN_PROCESS_BEAT", default=True)
 
 # Crawler politeness and deployment knobs (read by crawler.settings through the environment).
 CRAWLER_USER_AGENT = env.str(

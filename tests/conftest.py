@@ -31,3 +31,10 @@ def redis_url() -> str:
 def postgres_only(settings) -> None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         service_unavailable("DATABASE_URL does not point at PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def no_in_process_beat(settings) -> None:
+    """The embedded server's resend thread (``reviewsec.lib.dispatch.InProcessBeat``) stays off
+    in tests: a test that needs it starts it itself."""
+    settings.IN_PROCESS_BEAT = False

@@ -38,6 +38,8 @@ class HousekeepingTask(Protocol):
 _verdict_stored: list[VerdictStored] = []
 _review_queue_checks: list[ReviewQueueCheck] = []
 _housekeeping_tasks: list[HousekeepingTask] = []
+# Re-send the lost messages of another kind of job (every minute; ``JobDispatcher.resend_lost``).
+_resend_tasks: list[HousekeepingTask] = []
 
 
 def on_verdict_stored(hook: VerdictStored) -> None:
@@ -52,6 +54,10 @@ def on_housekeeping(hook: HousekeepingTask) -> None:
     _register(_housekeeping_tasks, hook)
 
 
+def on_lost_jobs_resend(hook: HousekeepingTask) -> None:
+    _register(_resend_tasks, hook)
+
+
 def verdict_stored(*, analysis: Analysis) -> None:
     for hook in list(_verdict_stored):
         hook(analysis=analysis)
@@ -64,6 +70,13 @@ def product_in_review_queue(*, product: Product) -> bool:
 def housekeeping_tasks_run(*, now: dt.datetime) -> dict[str, object]:
     report: dict[str, object] = {}
     for task in list(_housekeeping_tasks):
+        report.update(task(now=now))
+    return report
+
+
+def lost_jobs_resend_run(*, now: dt.datetime) -> dict[str, object]:
+    report: dict[str, object] = {}
+    for task in list(_resend_tasks):
         report.update(task(now=now))
     return report
 

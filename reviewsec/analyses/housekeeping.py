@@ -16,6 +16,12 @@ side); stuck a second time, it is failed with a reason the shopper can read, so 
 
 Other kinds of job (uploads) are tidied by the tasks their apps register with
 ``hooks.on_housekeeping``; their counts join the report under their own names.
+
+A job whose message was lost (Redis restarted without persistence) waits in ``queued`` with
+nobody to start it; the stuck rule above would find it only after the time limit. So a lighter
+pass, every minute, re-sends queued jobs whose task id the broker holds nowhere
+(``jobs_resend_lost``; ``JobDispatcher.resend_lost`` says how, and why it never resends by age
+alone), for crawl jobs and for the kinds registered with ``hooks.on_lost_jobs_resend``.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reviewsec.analyses import hooks
-from reviewsec.analyses.dispatch import crawl_job_dispatcher
+from reviewsec.analyses.dispatch import crawl_job_dispatcher, crawl_job_give_up
 from reviewsec.analyses.errors import RETRY_BACKOFF_MAX_SECONDS
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob, JobState
 from reviewsec.celery import app
@@ -159,6 +165,22 @@ def housekeeping_run(*, now: dt.datetime | None = None) -> Housekeeping:
     return Housekeeping(
         pruned=crawl_jobs_prune(now=now), requeued=requeued, failed=failed, others=others
     )
+
+
+def jobs_resend_lost(*, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Re-send lost crawl jobs (and registered kinds'); ``broker_readable`` False means the
+    broker could not be read, so nothing was judged lost this time."""
+    now = now or timezone.now()
+    crawl = crawl_job_dispatcher.resend_lost(
+        CrawlJob.objects.filter(state=JobState.QUEUED), give_up=crawl_job_give_up, now=now
+    )
+    report: dict[str, Any] = {
+        "broker_readable": crawl is not None,
+        "resent": [int(job_id) for job_id in crawl.resent] if crawl else [],
+        "failed": [int(job_id) for job_id in crawl.failed] if crawl else [],
+    }
+    report.update(hooks.lost_jobs_resend_run(now=now))
+    return report
 
 
 def _revoke(task_id: str) -> None:

@@ -41,7 +41,12 @@ class CrawlJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error_code = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True, help_text="A reason a shopper can read.")
-    celery_task_id = models.CharField(max_length=64, blank=True)
+    celery_task_id = models.CharField(
+        max_length=64, blank=True, help_text="The message's id; only it may claim the job."
+    )
+    resends = models.PositiveSmallIntegerField(
+        default=0, help_text="How often housekeeping re-sent it after its message was lost."
+    )
     worker = models.CharField(
         max_length=255,
         blank=True,

@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from reviewsec.analyses.models import CrawlJob, JobState
+from reviewsec.lib.dispatch import in_process_beat
 
 STAGE_LABELS = {
     "": "Waiting for a worker",
@@ -26,7 +27,11 @@ STAGE_LABELS = {
 
 
 def crawl_job_status(job: CrawlJob) -> dict[str, Any]:
-    """The JSON the progress page polls: state, stage, counts, percent and where to go next."""
+    """The JSON the progress page polls: state, stage, counts, percent and where to go next.
+
+    In the embedded mode a poll also starts the server's in-process beat, if nothing has yet:
+    a job a restart left queued is then re-sent within a minute while its page is open."""
+    in_process_beat.ensure_running()
     expected = job.reviews_expected or 0
     if job.state == JobState.DONE:
         percent = 100

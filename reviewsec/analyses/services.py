@@ -14,7 +14,7 @@ from urllib.parse import quote
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 import detector
@@ -94,15 +94,21 @@ def crawl_job_get_or_create(*, product: Product) -> tuple[CrawlJob, bool]:
         return job, False
 
 
-def crawl_job_claim(*, job_id: int, worker: str = "") -> CrawlJob | None:
+def crawl_job_claim(
+    *, job_id: int, worker: str = "", task_id: str | None = None
+) -> CrawlJob | None:
     """Mark a queued job running, or take over a running one whose worker died (acks_late).
 
     ``worker`` (the Celery node name) is recorded so housekeeping can tell a job whose worker
-    stopped beating. Returns None when the job is already finished: a duplicate delivery has
-    nothing to do.
+    stopped beating. Returns None when the job is already finished (a duplicate delivery has
+    nothing to do) or when ``task_id`` is not the message the row names: housekeeping re-sent
+    the job under a new id, and this superseded message must not run it a second time.
     """
     now = timezone.now()
-    updated = CrawlJob.objects.filter(id=job_id, state=JobState.QUEUED).update(
+    jobs = CrawlJob.objects.filter(id=job_id)
+    if task_id:
+        jobs = jobs.filter(Q(celery_task_id="") | Q(celery_task_id=task_id))
+    updated = jobs.filter(state=JobState.QUEUED).update(
         state=JobState.RUNNING,
         started_at=now,
         attempts=F("attempts") + 1,
@@ -111,7 +117,7 @@ def crawl_job_claim(*, job_id: int, worker: str = "") -> CrawlJob | None:
         updated_at=now,
     )
     if not updated:
-        updated = CrawlJob.objects.filter(id=job_id, state=JobState.RUNNING).update(
+        updated = jobs.filter(state=JobState.RUNNING).update(
             attempts=F("attempts") + 1, stage="restarting", worker=worker, updated_at=now
         )
     if not updated:
@@ -253,15 +259,17 @@ def _review_sources(product: Product) -> dict[str, int]:
     return {row["source"]: row["n"] for row in rows}
 
 
-def crawl_job_run(*, job_id: int, attempt: int = 0, worker: str = "") -> None:
+def crawl_job_run(
+    *, job_id: int, attempt: int = 0, worker: str = "", task_id: str | None = None
+) -> None:
     """Crawl the product in a child process, analyse what was stored, finish the job.
 
     Raises ``RetryableCrawlError`` when waiting can help (the task retries with back-off) and
     ``CrawlFailed`` when it cannot; the task's failure handler then marks the job failed.
     """
-    job = crawl_job_claim(job_id=job_id, worker=worker)
+    job = crawl_job_claim(job_id=job_id, worker=worker, task_id=task_id)
     if job is None:
-        logger.info("crawl job %s already finished; duplicate delivery ignored", job_id)
+        logger.info("crawl job %s finished or re-sent; duplicate delivery ignored", job_id)
         return
     product = job.product
     try:

@@ -12,10 +12,11 @@ from celery import Task, shared_task
 
 from reviewsec.analyses import services
 from reviewsec.analyses.errors import RETRY_BACKOFF_MAX_SECONDS, RetryableCrawlError
-from reviewsec.analyses.housekeeping import housekeeping_run
+from reviewsec.analyses.housekeeping import housekeeping_run, jobs_resend_lost
 from reviewsec.analyses.refits import reference_model_refit
 from reviewsec.analyses.reviewer_fits import reviewer_graph_fit, reviewer_graph_fit_fail
 from reviewsec.analyses.scheduling import products_never_scheduled, recrawl_due_enqueue
+from reviewsec.lib.dispatch import in_process_beat
 
 
 class CrawlJobTask(Task):
@@ -48,7 +49,9 @@ class CrawlJobTask(Task):
 )
 def crawl_job_task(self: Task, job_id: int) -> None:
     worker = "" if self.request.is_eager else (self.request.hostname or "")
-    services.crawl_job_run(job_id=job_id, attempt=self.request.retries, worker=worker)
+    services.crawl_job_run(
+        job_id=job_id, attempt=self.request.retries, worker=worker, task_id=self.request.id
+    )
 
 
 @shared_task(name="reviewsec.analyses.recrawl_due")
@@ -97,6 +100,16 @@ def housekeeping_task() -> dict[str, Any]:
     """Beat, every 5 minutes: re-queue stuck crawl jobs once, then fail them; prune old finished
     jobs; run the tidying other job kinds registered (abandoned uploads)."""
     return housekeeping_run().as_dict()
+
+
+@shared_task(name="reviewsec.analyses.jobs_resend_lost")
+def jobs_resend_lost_task() -> dict[str, Any]:
+    """Beat, every minute: re-send queued jobs whose message the broker lost (bounded)."""
+    return jobs_resend_lost()
+
+
+# The embedded mode has no beat process: its server runs this one itself (same beat row).
+in_process_beat.add("reviewsec.analyses.jobs_resend_lost", default_every_s=60)
 
 
 def _job_id(args: Any, kwargs: Any) -> Any:

@@ -11,6 +11,7 @@ class SubmissionsConfig(AppConfig):
         # Imported once the app registry is ready: these modules import models.
         from reviewsec.analyses import hooks
         from reviewsec.submissions import tasks  # noqa: F401  (registers the upload task by name)
-        from reviewsec.submissions.housekeeping import upload_housekeeping
+        from reviewsec.submissions.housekeeping import upload_housekeeping, upload_jobs_resend_lost
 
         hooks.on_housekeeping(upload_housekeeping)
+        hooks.on_lost_jobs_resend(upload_jobs_resend_lost)

@@ -32,6 +32,12 @@ class UploadJob(models.Model):
     errors = models.JSONField(
         default=list, blank=True, help_text="Line-numbered problems, for people."
     )
+    celery_task_id = models.CharField(
+        max_length=64, blank=True, help_text="The message's id; only it may claim the job."
+    )
+    resends = models.PositiveSmallIntegerField(
+        default=0, help_text="How often housekeeping re-sent it after its message was lost."
+    )
     products = models.ManyToManyField(Product, blank=True, related_name="upload_jobs")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -23,6 +23,6 @@ class UploadJobTask(Task):
         )
 
 
-@shared_task(base=UploadJobTask, name="reviewsec.submissions.upload_job", acks_late=True)
-def upload_job_task(job_id: str) -> None:
-    upload_jobs.upload_job_run(job_id=job_id)
+@shared_task(bind=True, base=UploadJobTask, name="reviewsec.submissions.upload_job", acks_late=True)
+def upload_job_task(self: Task, job_id: str) -> None:
+    upload_jobs.upload_job_run(job_id=job_id, task_id=self.request.id)

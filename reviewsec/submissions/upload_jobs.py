@@ -13,13 +13,14 @@ import uuid
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, JobState
 from reviewsec.catalog.marketplaces import upload_marketplace_for
 from reviewsec.catalog.models import Product, ReviewSource
-from reviewsec.lib.dispatch import JobDispatcher, JobId
+from reviewsec.lib.dispatch import JobDispatcher, JobId, JobNotSent
 from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.services import submission_analyse, submission_create
 from reviewsec.submissions.uploads import UploadInvalid, upload_parse
@@ -40,14 +41,36 @@ ORPHANED_MESSAGE = (
 )
 
 
+LOST_MESSAGE = (
+    "The upload could not be processed: its request was lost by the job queue several times "
+    "(the service was restarting). Please upload the file again."
+)
+
+
+def _record_task_id(job_id: JobId, task_id: str) -> None:
+    """Before the message is published: the worker that gets it must find its id here."""
+    UploadJob.objects.filter(id=job_id, state=JobState.QUEUED).update(celery_task_id=task_id)
+
+
 def _roll_back(job_id: JobId) -> None:
     """The broker refused the job's task: delete the job, file and all, as if never made (the
-    uploader is told to try again). Nobody else holds an upload job's id, so nobody joins it."""
-    UploadJob.objects.filter(id=job_id, state=JobState.QUEUED).delete()
+    uploader is told to try again). Nobody else holds an upload job's id, so nobody joins it.
+    A job housekeeping re-sent has been shown to its uploader: it is failed instead."""
+    deleted, _ = UploadJob.objects.filter(id=job_id, state=JobState.QUEUED, resends=0).delete()
+    if not deleted:
+        upload_job_fail(job_id=job_id, errors=[JobNotSent.message])
+
+
+def upload_job_give_up(job_id: JobId) -> None:
+    """Its message was lost ``MAX_RESENDS`` times: fail it readably."""
+    upload_job_fail(job_id=job_id, errors=[LOST_MESSAGE])
 
 
 upload_job_dispatcher = JobDispatcher(
-    task_name="reviewsec.submissions.upload_job", thread_name="upload-job", on_not_sent=_roll_back
+    task_name="reviewsec.submissions.upload_job",
+    thread_name="upload-job",
+    record_task_id=_record_task_id,
+    on_not_sent=_roll_back,
 )
 
 
@@ -65,18 +88,20 @@ def upload_job_create(*, file_name: str, content: bytes, client_key: str) -> Upl
     return job
 
 
-def upload_job_claim(*, job_id: uuid.UUID | str) -> UploadJob | None:
-    """Mark a queued job running; None when another worker has it or it is finished."""
-    updated = UploadJob.objects.filter(id=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, stage="reading", started_at=timezone.now()
-    )
+def upload_job_claim(*, job_id: uuid.UUID | str, task_id: str | None = None) -> UploadJob | None:
+    """Mark a queued job running; None when another worker has it, it is finished, or
+    ``task_id`` is not the message its row names (housekeeping re-sent it under a new id)."""
+    jobs = UploadJob.objects.filter(id=job_id, state=JobState.QUEUED)
+    if task_id:
+        jobs = jobs.filter(Q(celery_task_id="") | Q(celery_task_id=task_id))
+    updated = jobs.update(state=JobState.RUNNING, stage="reading", started_at=timezone.now())
     return UploadJob.objects.get(id=job_id) if updated else None
 
 
-def upload_job_run(*, job_id: uuid.UUID | str) -> None:
-    job = upload_job_claim(job_id=job_id)
+def upload_job_run(*, job_id: uuid.UUID | str, task_id: str | None = None) -> None:
+    job = upload_job_claim(job_id=job_id, task_id=task_id)
     if job is None:
-        logger.info("upload job %s already taken; duplicate delivery ignored", job_id)
+        logger.info("upload job %s taken or re-sent; duplicate delivery ignored", job_id)
         return
 
     def report(bytes_read: int, rows: int) -> None:
@@ -142,11 +167,14 @@ def upload_job_fail(*, job_id: uuid.UUID | str, errors: list[str]) -> None:
 
 
 def upload_job_orphan_check(*, job: UploadJob) -> UploadJob:
-    """Fail a job a server restart left behind (in-process mode; see ``reviewsec.lib.dispatch``),
-    so its progress page says so instead of waiting for ever. Returns the job as it now is."""
+    """Fail a running job a server restart left behind (in-process mode; see
+    ``reviewsec.lib.dispatch``), so its progress page says so instead of waiting for ever. A
+    queued one is re-sent by the resend pass instead. Returns the job as it now is."""
     if job.state not in ACTIVE_JOB_STATES:
         return job
     if not upload_job_dispatcher.orphaned(str(job.id), updated_at=job.updated_at):
+        return job
+    if job.state == JobState.QUEUED:  # never started: the pass re-runs it within a minute
         return job
     upload_job_fail(job_id=job.id, errors=[ORPHANED_MESSAGE])
     job.refresh_from_db()

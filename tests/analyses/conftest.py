@@ -1,6 +1,7 @@
 import pytest
 
 from reviewsec.analyses.dispatch import crawl_job_dispatcher
+from tests.analyses.private_redis import private_broker  # noqa: F401  (a fixture)
 
 
 class SentJobs(list[int]):
@@ -10,7 +11,7 @@ class SentJobs(list[int]):
         super().__init__()
         self.countdowns: dict[int, float] = {}
 
-    def __call__(self, job_id: int, countdown: float = 0) -> None:
+    def __call__(self, job_id: int, countdown: float = 0, task_id: str | None = None) -> None:
         self.append(job_id)
         self.countdowns[job_id] = countdown
 

@@ -43,3 +43,19 @@ def test_the_periodic_tasks_run_and_report_what_they_did(settings) -> None:
     }
     refit = reference_model_refit_task.apply().get()
     assert refit["activated"] is None and "only 0 products" in refit["reason"]
+
+
+def test_the_resend_of_lost_jobs_is_a_beat_row_every_minute_that_runs() -> None:
+    from reviewsec.analyses.tasks import jobs_resend_lost_task
+
+    row = PeriodicTask.objects.select_related("interval").get(
+        task="reviewsec.analyses.jobs_resend_lost"
+    )
+    assert row.enabled and (row.interval.every, row.interval.period) == (1, "minutes")
+    assert jobs_resend_lost_task.apply().get() == {
+        "broker_readable": True,
+        "resent": [],
+        "failed": [],
+        "uploads_resent": [],
+        "uploads_lost_failed": [],
+    }

@@ -1,48 +1,42 @@
 """With the broker down, no job is left queued without its task: the forms answer a readable 503.
 
-The broker is a real unreachable address (a loopback port nobody listens on), not a mock: the
-publish fails the way it does when Redis is down, after kombu's own retries.
+The broker is a real redis-server of the test's own (``tests.analyses.private_redis``; never the
+shared one), this process's jobs sent to it, then killed: the publish fails the way it does when
+Redis goes down under a running app, after kombu's own retries. Runs in the embedded default and
+under CI's broker alike.
 """
 
-import os
-import socket
+import contextlib
+import json
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob
+from reviewsec.analyses.models import ACTIVE_JOB_STATES, CrawlJob, JobState
 from reviewsec.analyses.scheduling import recrawl_due_enqueue
 from reviewsec.catalog.models import Product
-from reviewsec.celery import app
 from reviewsec.submissions.models import UploadJob
-from tests.project.workers import sending_through
+from tests.analyses.private_redis import PrivateRedis, private_broker  # noqa: F401
 
 pytestmark = [
+    pytest.mark.integration,
     pytest.mark.django_db(transaction=True),  # the task is sent on commit
-    # These point the in-process app at a closed port; with a live broker (CI) the app's
-    # connection is already bound to it and the override does not take. Known gap, issue 14.
-    pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="needs the embedded mode"),
 ]
 
 ASIN = "B0BBPNPZTC"
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def broker_down(settings):
+def broker_down(private_broker: PrivateRedis):  # noqa: F811  (the imported fixture)
     cache.clear()
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with sending_through(app, f"redis://127.0.0.1:{_closed_port()}/0"):
-        yield
-    cache.clear()
+    private_broker.kill()
+    yield private_broker
+    with contextlib.suppress(redis.RedisError):  # the cache may be the killed server itself
+        cache.clear()
 
 
 def _active_crawl_jobs() -> int:
@@ -107,13 +101,30 @@ def test_a_scheduled_recrawl_that_cannot_be_sent_leaves_the_product_due(broker_d
     assert CrawlJob.objects.count() == 0
 
 
+def test_once_redis_is_back_pasting_again_starts_a_job_whose_message_is_queued(
+    client, broker_down
+) -> None:
+    assert client.post("/", {"ref": ASIN}).status_code == 503
+    broker_down.start()
+
+    response = client.post("/", {"ref": ASIN})
+
+    assert response.status_code == 302
+    job = CrawlJob.objects.get()
+    assert job.state == JobState.QUEUED
+    queued = [
+        json.loads(raw)["headers"]["id"] for raw in broker_down.client().lrange("celery", 0, -1)
+    ]
+    assert queued == [job.celery_task_id]
+
+
 def test_the_upload_form_answers_503_when_its_rate_limit_counters_are_unreachable(
-    client, settings
+    client, settings, broker_down
 ) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "LOCATION": broker_down.url,
         }
     }
     file = SimpleUploadedFile("r.jsonl", b'{"asin": "B0BBPNPZTC", "rating": 5}\n')
