@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "reviewsec.web",
     "reviewsec.demo_market",
     "reviewsec.api",
+    # Before moderation: its post_migrate gives the moderators group the groups' permissions.
+    "reviewsec.groups",
     "reviewsec.moderation",
     "reviewsec.submissions",
 ]

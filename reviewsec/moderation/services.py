@@ -34,6 +34,13 @@ MODERATOR_PERMISSIONS = (
     # Submitted reviews: see who sent what, and purge it (the purge action needs "change").
     ("catalog", "view_reviewsubmission"),
     ("catalog", "change_reviewsubmission"),
+    # The group queue (issue 17): see fits and groups, decide them (the actions need "change").
+    ("groups", "view_groupfit"),
+    ("groups", "view_reviewergroup"),
+    ("groups", "change_reviewergroup"),
+    ("groups", "view_groupdecision"),
+    ("catalog", "view_reviewer"),
+    ("catalog", "view_seller"),
 )
 
 

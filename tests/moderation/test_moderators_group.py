@@ -13,6 +13,12 @@ EXPECTED = {
     "moderation.view_reviewcaseevent",
     "catalog.view_reviewsubmission",
     "catalog.change_reviewsubmission",
+    "groups.view_groupfit",
+    "groups.view_reviewergroup",
+    "groups.change_reviewergroup",
+    "groups.view_groupdecision",
+    "catalog.view_reviewer",
+    "catalog.view_seller",
 }
 
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class GroupsConfig(AppConfig):
+    """Collusion groups across products and sellers (issue 17): the scheduled graph-wide fit,
+    the moderators' group queue, and what a product's verdict says about its reviewers' groups."""
+
+    name = "reviewsec.groups"
+    verbose_name = "Reviewer groups"
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready: registers the tasks by name for beat and
+        # the in-process beat of the embedded mode.
+        from reviewsec.groups import tasks  # noqa: F401
