@@ -1,0 +1,35 @@
+"""The group fit is a beat row created by a migration (editable in the admin), its task is
+registered by name, and the embedded mode runs it in-process."""
+
+import pytest
+from django_celery_beat.models import PeriodicTask
+
+from reviewsec.celery import app
+from reviewsec.groups.models import GroupFit
+from reviewsec.groups.tasks import GROUP_FIT_TASK, group_fit_task
+from reviewsec.lib.dispatch import in_process_beat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_migration_creates_an_enabled_nightly_row() -> None:
+    row = PeriodicTask.objects.get(task=GROUP_FIT_TASK)
+    assert row.enabled and row.crontab is not None
+    assert (row.crontab.hour, row.crontab.minute) == ("2", "45")
+    assert GROUP_FIT_TASK in app.tasks
+
+
+def test_the_embedded_beat_knows_the_task() -> None:
+    assert GROUP_FIT_TASK in in_process_beat._tasks
+
+
+def test_the_task_runs_a_fit_and_reports_it(demo_shop) -> None:
+    result = group_fit_task.apply(kwargs={"params": {"window_days": 7}}).get()
+    fit = GroupFit.objects.get()
+    assert result == {
+        "version": fit.version,
+        "groups": 1,
+        "reviews": fit.reviews,
+        "labels": 0,
+        "seconds": fit.seconds,
+    }
