@@ -35,7 +35,15 @@ class HousekeepingTask(Protocol):
     def __call__(self, *, now: dt.datetime) -> Mapping[str, object]: ...
 
 
+class ProductGroups(Protocol):
+    """What the group layer says of the product's reviewers: public facts (aggregates only, for
+    the verdict's ``reviewers.groups``) or None, and the ids of its reviews inside a group."""
+
+    def __call__(self, *, product: Product) -> tuple[Mapping[str, object] | None, set[int]]: ...
+
+
 _verdict_stored: list[VerdictStored] = []
+_product_groups: list[ProductGroups] = []
 _review_queue_checks: list[ReviewQueueCheck] = []
 _housekeeping_tasks: list[HousekeepingTask] = []
 # Re-send the lost messages of another kind of job (every minute; ``JobDispatcher.resend_lost``).
@@ -56,6 +64,19 @@ def on_housekeeping(hook: HousekeepingTask) -> None:
 
 def on_lost_jobs_resend(hook: HousekeepingTask) -> None:
     _register(_resend_tasks, hook)
+
+
+def on_product_groups(hook: ProductGroups) -> None:
+    _register(_product_groups, hook)
+
+
+def product_groups(*, product: Product) -> tuple[dict[str, object] | None, set[int]]:
+    """The first registered answer that has facts; ``(None, set())`` without any."""
+    for hook in list(_product_groups):
+        facts, reviews = hook(product=product)
+        if facts:
+            return dict(facts), set(reviews)
+    return None, set()
 
 
 def verdict_stored(*, analysis: Analysis) -> None:

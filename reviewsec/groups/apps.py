@@ -11,4 +11,9 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready: registers the tasks by name for beat and
         # the in-process beat of the embedded mode.
+        from reviewsec.analyses import hooks
         from reviewsec.groups import tasks  # noqa: F401
+        from reviewsec.groups.selectors import product_groups_for_analysis
+
+        # A verdict says when the product's reviewers belong to a group, and counts them.
+        hooks.on_product_groups(product_groups_for_analysis)

@@ -66,3 +66,11 @@ def product_group_review_ids(*, product: Product) -> set[int]:
         return set()
     groups = _shown(GroupProduct.objects.filter(group__fit=fit, product=product)).values("group_id")
     return set(product.reviews.filter(collusion_groups__in=groups).values_list("pk", flat=True))
+
+
+def product_groups_for_analysis(*, product: Product) -> tuple[dict[str, Any] | None, set[int]]:
+    """The ``reviewsec.analyses.hooks.on_product_groups`` answer: facts and reviews inside."""
+    facts = product_groups_public(product=product)
+    if facts is None:
+        return None, set()
+    return facts, product_group_review_ids(product=product)

@@ -56,11 +56,11 @@ def group_params(overrides: Mapping[str, Any] | None = None) -> GroupParams:
     if unknown:
         raise GroupParamsInvalid(f"unknown group fit parameters: {', '.join(unknown)}")
     chosen = {**FIT_DEFAULTS, **given}
+    defaults = GroupParams()
     for name, value in chosen.items():
-        default = getattr(GroupParams(), name)
-        if isinstance(default, int | float) and not isinstance(default, bool):
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise GroupParamsInvalid(f"group fit parameter {name} must be a number ≥ 0")
+        numeric = isinstance(getattr(defaults, name), int | float)
+        if numeric and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+            raise GroupParamsInvalid(f"group fit parameter {name} must be a number ≥ 0")
     if chosen.get("method") not in (None, "logistic_cp", "dense_block"):
         raise GroupParamsInvalid("group fit method must be logistic_cp or dense_block")
     if not 1 <= chosen.get("window_days", 1) <= 366:
