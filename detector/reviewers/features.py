@@ -16,10 +16,11 @@ All per reviewer (indexed by the graph's reviewer codes), from one pass over the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
 from detector.reviewers.graph import ReviewGraph
 
@@ -46,13 +47,41 @@ def leave_one_out_quality(
     graph: ReviewGraph, weight: FloatArray, prior_mean: float, prior_precision: float
 ) -> FloatArray:
     """Per review: (λ0 μ + Σ_{v≠u} w_v r_vi) / (λ0 + Σ_{v≠u} w_v), with reviewer weights w."""
-    per_review = weight[graph.reviewer]
-    total = np.bincount(graph.product, per_review, graph.n_products)
-    weighted = np.bincount(graph.product, per_review * graph.rating, graph.n_products)
-    numerator = prior_precision * prior_mean + weighted[graph.product] - per_review * graph.rating
-    denominator = prior_precision + total[graph.product] - per_review
-    result: FloatArray = numerator / denominator
-    return result
+    return _loo_quality(
+        graph.reviewer,
+        graph.product,
+        graph.rating,
+        np.asarray(weight, dtype=np.float64),
+        graph.n_products,
+        prior_mean,
+        prior_precision,
+    )
+
+
+@njit(cache=True)
+def _loo_quality(
+    reviewer: IntArray,
+    product: IntArray,
+    rating: FloatArray,
+    weight: FloatArray,
+    n_products: int,
+    prior_mean: float,
+    prior_precision: float,
+) -> FloatArray:
+    total = np.zeros(n_products)
+    weighted = np.zeros(n_products)
+    for k in range(rating.shape[0]):
+        w = weight[reviewer[k]]
+        total[product[k]] += w
+        weighted[product[k]] += w * rating[k]
+    out = np.empty(rating.shape[0])
+    for k in range(rating.shape[0]):
+        w = weight[reviewer[k]]
+        i = product[k]
+        out[k] = (prior_precision * prior_mean + weighted[i] - w * rating[k]) / (
+            prior_precision + total[i] - w
+        )
+    return out
 
 
 def reviewer_features(
@@ -62,12 +91,19 @@ def reviewer_features(
     prior_mean: float,
     prior_precision: float = 1.0,
     window_ms: int = DAY_MS,
+    previous: ReviewerFeatures | None = None,
 ) -> ReviewerFeatures:
-    """Features of every reviewer; ``weight`` is the per-reviewer weight of the quality estimate."""
-    counts = graph.reviews_per_reviewer()
+    """Features of every reviewer; ``weight`` is the per-reviewer weight of the quality estimate.
+
+    Only the deviations depend on ``weight``; pass the ``previous`` features of the same graph
+    (and window) to reuse the rest (the reinforcement rounds of ``reviewer_scores`` do).
+    """
+    counts = graph.reviews_per_reviewer() if previous is None else previous.reviews
     per = np.maximum(counts, 1).astype(np.float64)
     residual = graph.rating - leave_one_out_quality(graph, weight, prior_mean, prior_precision)
     deviation = _per_reviewer_mean(graph, np.abs(residual), per)
+    if previous is not None:
+        return replace(previous, deviation=deviation, review_deviation=residual)
     plain = _plain_loo_deviation(graph)
     stars = np.clip(np.rint(graph.rating), 1, 5)
     extremity = _per_reviewer_mean(graph, ((stars == 1) | (stars == 5)).astype(np.float64), per)
@@ -94,28 +130,74 @@ def _per_reviewer_mean(graph: ReviewGraph, values: FloatArray, per: FloatArray) 
 
 
 def _plain_loo_deviation(graph: ReviewGraph) -> FloatArray:
-    counts = np.bincount(graph.product, minlength=graph.n_products)[graph.product]
-    sums = np.bincount(graph.product, graph.rating, graph.n_products)[graph.product]
-    others = counts - 1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        loo_mean = (sums - graph.rating) / others
-    absolute = np.abs(graph.rating - loo_mean)
-    known = others > 0
-    total = np.bincount(graph.reviewer[known], absolute[known], graph.n_reviewers)
-    number = np.bincount(graph.reviewer[known], minlength=graph.n_reviewers)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result: FloatArray = total / number
-    return result
+    """Per reviewer: mean |r − plain leave-one-out mean of the product| (NaN without others)."""
+    counts = np.bincount(graph.product, minlength=graph.n_products).astype(np.float64)
+    sums = np.bincount(graph.product, graph.rating, graph.n_products).astype(np.float64)
+    return _loo_deviation_pass(
+        graph.reviewer, graph.product, graph.rating, counts, sums, graph.n_reviewers
+    )
+
+
+@njit(cache=True)
+def _loo_deviation_pass(
+    reviewer: IntArray,
+    product: IntArray,
+    rating: FloatArray,
+    counts: FloatArray,
+    sums: FloatArray,
+    n_reviewers: int,
+) -> FloatArray:
+    total = np.zeros(n_reviewers)
+    number = np.zeros(n_reviewers)
+    for k in range(rating.shape[0]):
+        others = counts[product[k]] - 1.0
+        if others > 0:
+            total[reviewer[k]] += abs(rating[k] - (sums[product[k]] - rating[k]) / others)
+            number[reviewer[k]] += 1.0
+    out = np.full(n_reviewers, np.nan)
+    for u in range(n_reviewers):
+        if number[u] > 0:
+            out[u] = total[u] / number[u]
+    return out
 
 
 def _burstiness(graph: ReviewGraph, window_ms: int, per: FloatArray) -> FloatArray:
-    """Share of each reviewer's reviews with another of theirs within ``window_ms``."""
-    order = np.lexsort((graph.timestamp_ms, graph.reviewer))
-    reviewer = graph.reviewer[order]
-    times = graph.timestamp_ms[order]
-    same_prev = np.zeros(graph.n_reviews, dtype=np.bool_)
-    same_prev[1:] = (reviewer[1:] == reviewer[:-1]) & (np.diff(times) <= window_ms)
-    close = same_prev.copy()
-    close[:-1] |= same_prev[1:]
-    result: FloatArray = np.bincount(reviewer, close.astype(np.float64), graph.n_reviewers) / per
+    """Share of each reviewer's reviews with another of theirs within ``window_ms``.
+
+    Rows are bucketed by reviewer (a counting sort, O(n)) and each reviewer's few times sorted
+    on their own: linear in the ratings up to the log of the longest history.
+    """
+    counts = graph.reviews_per_reviewer()
+    close = _close_counts(graph.reviewer, graph.timestamp_ms, counts, window_ms)
+    result: FloatArray = close / per
     return result
+
+
+@njit(cache=True)
+def _close_counts(
+    reviewer: IntArray, times: IntArray, counts: IntArray, window_ms: int
+) -> FloatArray:
+    n_reviewers = counts.shape[0]
+    start = np.zeros(n_reviewers + 1, dtype=np.int64)
+    for u in range(n_reviewers):
+        start[u + 1] = start[u] + counts[u]
+    fill = start[:-1].copy()
+    bucket = np.empty(times.shape[0], dtype=np.int64)
+    for k in range(times.shape[0]):
+        u = reviewer[k]
+        bucket[fill[u]] = times[k]
+        fill[u] += 1
+    out = np.zeros(n_reviewers)
+    for u in range(n_reviewers):
+        m = start[u + 1] - start[u]
+        if m < 2:
+            continue
+        own = np.sort(bucket[start[u] : start[u + 1]])
+        close = 0
+        for j in range(m):
+            before = j > 0 and own[j] - own[j - 1] <= window_ms
+            after = j + 1 < m and own[j + 1] - own[j] <= window_ms
+            if before or after:
+                close += 1
+        out[u] = close
+    return out

@@ -157,9 +157,7 @@ def reliability_loss(
     graph: ReviewGraph, quality: FloatArray, alpha: FloatArray, prior: ReliabilityPrior, mu: float
 ) -> float:
     """The MAP objective L(x, α) of the module docstring (up to a constant)."""
-    residual = graph.rating - quality[graph.product]
-    weight = alpha[graph.reviewer]
-    data = float(np.sum(-0.5 * np.log(weight) + 0.5 * weight * residual**2))
+    data = _data_loss(graph.reviewer, graph.product, graph.rating, quality, np.log(alpha), alpha)
     alpha_prior = float(
         np.sum(-(prior.alpha_shape - 1.0) * np.log(alpha) + prior.alpha_rate * alpha)
     )
@@ -275,3 +273,21 @@ def _weighted_sums(
         weighted[product[k]] += a * rating[k]
         weights[product[k]] += a
     return weighted, weights
+
+
+@njit(cache=True)
+def _data_loss(
+    reviewer: IntArray,
+    product: IntArray,
+    rating: FloatArray,
+    quality: FloatArray,
+    log_alpha: FloatArray,
+    alpha: FloatArray,
+) -> float:
+    """Σ_ui [−½ log α_u + ½ α_u (r_ui − x_i)²] in one pass (no temporaries of the ratings' size)."""
+    total = 0.0
+    for k in range(rating.shape[0]):
+        u = reviewer[k]
+        residual = rating[k] - quality[product[k]]
+        total += -0.5 * log_alpha[u] + 0.5 * alpha[u] * residual * residual
+    return total

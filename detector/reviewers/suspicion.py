@@ -121,17 +121,23 @@ def reviewer_scores(
     window_ms: int = DAY_MS,
     fit: ReliabilityFit | None = None,
     scale: Literal["probability", "rank"] = "probability",
+    directional: bool = False,
 ) -> ReviewerScores:
     """Fit reliability (or take ``fit``), then features and suspicion, ``rounds`` times over.
 
     ``scale="probability"`` (default) gives the mixture posteriors of
-    :mod:`detector.reviewers.mixture`; ``"rank"`` the weighted percentile ranks of this module.
+    :mod:`detector.reviewers.mixture` (``directional``: boosting and bad-mouthing classes);
+    ``"rank"`` the weighted percentile ranks of this module. Only the deviations change from
+    round to round; the other features are computed once.
     """
     weights = weights or SuspicionWeights()
     fit = fit or reliability_fit(graph, prior=prior)
     trust = fit.alpha
     mixture: MixtureFit | None = None
     has_dates = bool(graph.n_reviews) and bool(np.ptp(graph.timestamp_ms) > 0)
+    features: ReviewerFeatures | None = None
+    bins = None
+    suspicion = np.zeros(graph.n_reviewers)
     for _ in range(rounds + 1):
         features = reviewer_features(
             graph,
@@ -139,23 +145,29 @@ def reviewer_scores(
             prior_mean=fit.global_mean,
             prior_precision=fit.prior.quality_precision,
             window_ms=window_ms,
+            previous=features,
         )
-        rank = reviewer_suspicion(features, weights)
         if scale == "rank":
-            suspicion = rank
+            suspicion = reviewer_suspicion(features, weights)
         else:
-            start = (
-                np.where(rank >= np.quantile(rank, 0.9), 0.9, 0.1) if mixture is None else suspicion
-            )
+            start = suspicion
+            if mixture is None:
+                rank = reviewer_suspicion(features, weights)
+                start = np.where(rank >= np.quantile(rank, 0.9), 0.9, 0.1)
+            if bins is None:
+                bins = feature_bins(
+                    features.reviews, features.burstiness, features.verified_share, has_dates
+                )
             suspicion, mixture = fit_mixture(
                 graph.reviewer,
                 features.review_deviation,
-                feature_bins(
-                    features.reviews, features.burstiness, features.verified_share, has_dates
-                ),
+                bins,
                 start,
+                directional=directional,
+                warm=mixture,
             )
         trust = fit.alpha * (1.0 - suspicion) ** 2
+    assert features is not None
     if scale == "rank":
         review_rank = calibrated_rank(np.abs(features.review_deviation))
         review_rank = np.where(np.isnan(review_rank), 0.5, review_rank)

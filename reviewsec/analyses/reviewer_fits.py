@@ -47,7 +47,7 @@ from detector.reviewers import (
     reviewer_scores,
     suspicion_weight,
 )
-from detector.reviewers.mixture import feature_bins, residual_bins
+from detector.reviewers.mixture import MixtureFit, feature_bins, mixture_posterior
 from reviewsec.analyses.reviewer_graph import StoredGraph, stored_review_graph
 from reviewsec.analyses.reviewer_models import FitStatus, ReviewerGraphFit, ReviewerScore
 from reviewsec.catalog.models import Product, Review, ReviewerHistory
@@ -120,11 +120,7 @@ def _parameters(scores: ReviewerScores, *, has_dates: bool) -> dict[str, Any]:
         "mean_suspicion": float(scores.reviewer_suspicion.mean()) if fit.alpha.size else 0.0,
     }
     if mixture is not None:
-        stored["mixture"] = {
-            "prior_suspect": mixture.prior_suspect,
-            "residual_table": mixture.residual_table.tolist(),
-            "feature_tables": {name: t.tolist() for name, t in mixture.feature_tables.items()},
-        }
+        stored["mixture"] = mixture.to_dict()
     return stored
 
 
@@ -352,22 +348,16 @@ def _online_suspicion(
         prior_mean=fit.global_mean,
         prior_precision=fit.prior.quality_precision,
     )
-    residual = np.asarray(mixture["residual_table"])
-    log_ratio = np.log(residual[1]) - np.log(residual[0])
-    llr = np.bincount(
-        graph.reviewer,
-        log_ratio[residual_bins(features.review_deviation)],
-        graph.n_reviewers,
-    )
     bins = feature_bins(
         features.reviews, features.burstiness, features.verified_share, params["has_dates"]
     )
-    for name, table in mixture["feature_tables"].items():
-        if name in bins:
-            table = np.asarray(table)
-            llr += (np.log(table[1]) - np.log(table[0]))[bins[name][0]]
-    pi = float(mixture["prior_suspect"])
-    posterior = 1.0 / (1.0 + np.exp(-(llr + math.log(pi / (1.0 - pi)))))
+    posterior = mixture_posterior(
+        MixtureFit.from_dict(mixture),
+        graph.reviewer,
+        features.review_deviation,
+        bins,
+        graph.n_reviewers,
+    )
     suspicion[block] = posterior[block]
     return suspicion
 
