@@ -26,7 +26,13 @@ the bytes arrive, so a small ``.gz`` holding one endless line (a gzip bomb) is r
 reading at most the limit, never held whole in memory. The CLI reads local files with
 ``DEFAULT_LIMITS`` (long lines only); uploads pass their own, smaller limits.
 
-Every problem with the file raises ``BadReviewFile`` with a one-line message naming the line.
+**Bad lines are all reported.** A line that is not JSON, not an object, not UTF-8, too long, or
+(``iter_rows``) not a valid review does not stop the reading: ``LineErrors`` collects them while
+the file streams (the first ``MAX_LISTED_ERRORS`` with their reasons, all of them counted, so memory
+stays bounded), no row is yielded after the first one, and the file ends with one
+``BadReviewFile`` listing them. A file-level problem (unreadable, empty, a missing CSV column, past
+the decompressed cap, an over-long CSV record, whose end cannot be found reliably) stops at once,
+with the lines collected so far. One bad line gives a one-line message, ``FILE, line N: reason``.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import gzip
 import io
 import json
 import math
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -48,7 +55,10 @@ import numpy as np
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_LISTED_ERRORS",
     "BadReviewFile",
+    "LineError",
+    "LineErrors",
     "PassRestarted",
     "ProductReviews",
     "ReadLimits",
@@ -71,10 +81,70 @@ _TRUE = {"true", "1", "yes", "y", "t"}
 _EARLIEST_MS = -2_208_988_800_000
 _LATEST_MS = 253_402_300_799_999
 _FALSE = {"false", "0", "no", "n", "f"}
+MAX_LISTED_ERRORS = 100  # bad lines listed with their reasons; the rest are counted
+# Bytes that are not UTF-8, as the "surrogateescape" error handler hands them over.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+@dataclass(frozen=True)
+class LineError:
+    """One bad line (1-based) and why, in words."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class LineErrors:
+    """The bad lines of one read: the first ``keep`` listed, every one counted."""
+
+    def __init__(self, keep: int = MAX_LISTED_ERRORS) -> None:
+        self.keep = keep
+        self.listed: list[LineError] = []
+        self.total = 0
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def add(self, line: int, reason: str) -> None:
+        self.total += 1
+        if len(self.listed) < self.keep:
+            self.listed.append(LineError(line, reason))
+
+    def messages(self) -> list[str]:
+        """``line N: reason`` for each listed line, then how many more there were, if any."""
+        listed = [str(error) for error in self.listed]
+        hidden = self.total - len(self.listed)
+        if hidden:
+            listed.append(f"… and {hidden:,} more bad lines ({self.total:,} in all)")
+        return listed
+
+    def error(self, name: str | Path, stopped: str | None = None) -> BadReviewFile:
+        """One ``BadReviewFile`` for them all (and for what ``stopped`` the reading, if so)."""
+        if self.total == 1 and stopped is None:
+            return BadReviewFile(f"{name}, {self.listed[0]}", self)
+        count = f"{self.total:,} bad line{'s' if self.total != 1 else ''}"
+        lines = [f"{name}: {count}", *(f"  {message}" for message in self.messages())]
+        if stopped is not None:
+            lines.append(f"  and reading stopped: {stopped}")
+        return BadReviewFile("\n".join(lines), self, stopped)
 
 
 class BadReviewFile(ValueError):
-    """The file cannot be analysed; the message is one line for people."""
+    """The file cannot be analysed; the message is for people (one line, or one per bad line).
+
+    ``lines`` holds the bad lines when there were any; ``stopped`` says what stopped the reading
+    when a file-level problem did (else ``None``).
+    """
+
+    def __init__(
+        self, message: str, lines: LineErrors | None = None, stopped: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.lines = lines
+        self.stopped = message if lines is None else stopped
 
 
 class PassRestarted(Exception):
@@ -143,18 +213,27 @@ def _open_text(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> IO[str]:
     raw = cast(IO[bytes], opener(path, "rb"))
     if limits.max_total_bytes is not None:
         raw = io.BufferedReader(_CappedReader(raw, limits.max_total_bytes, path))
-    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    # Bytes that are not UTF-8 reach the line readers as lone surrogates: that line's error.
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
 
 
 class _Lines:
     """The stream's lines, each read with a length cap (``readline(limit)`` never buffers more).
 
     ``since_mark`` counts the characters since the caller last called ``mark``, so a CSV record
-    that spans lines is capped as a whole.
+    that spans lines is capped as a whole. With ``skip_long`` (JSON Lines), a line over the cap
+    is read past in pieces of the cap, reported to ``skip_long(number, reason)``, and the next
+    line returned; without it (CSV, whose record ends cannot be found reliably) it stops the read.
     """
 
-    def __init__(self, stream: IO[str], path: Path, limit: int | None) -> None:
-        self._stream, self._path, self._limit = stream, path, limit
+    def __init__(
+        self,
+        stream: IO[str],
+        path: Path,
+        limit: int | None,
+        skip_long: Callable[[int, str], None] | None = None,
+    ) -> None:
+        self._stream, self._path, self._limit, self._skip_long = stream, path, limit, skip_long
         self.number = 0
         self.since_mark = 0
 
@@ -163,19 +242,27 @@ class _Lines:
 
     def __next__(self) -> str:
         limit = self._limit
-        line = self._stream.readline(-1 if limit is None else limit + 1)
-        if not line:
-            raise StopIteration
-        self.number += 1
-        self.since_mark += len(line)
-        if limit is not None and (
-            self.since_mark > limit + 1 or (len(line) > limit and not line.endswith("\n"))
-        ):
-            raise BadReviewFile(
-                f"{self._path}, line {self.number}: longer than {limit:,} characters "
-                "(one review per line; a review is far shorter)"
+        while True:
+            line = self._stream.readline(-1 if limit is None else limit + 1)
+            if not line:
+                raise StopIteration
+            self.number += 1
+            self.since_mark += len(line)
+            if limit is None or not (
+                self.since_mark > limit + 1 or (len(line) > limit and not line.endswith("\n"))
+            ):
+                return line
+            reason = (
+                f"longer than {limit:,} characters (one review per line; a review is far shorter)"
             )
-        return line
+            if self._skip_long is None:
+                raise BadReviewFile(f"{self._path}, line {self.number}: {reason}")
+            self._skip_long(self.number, reason)  # first: the cap may stop the read past it
+            while not line.endswith("\n"):  # the rest of the line, a cap's worth at a time
+                line = self._stream.readline(limit + 1)
+                if not line:
+                    break
+            self.since_mark = 0
 
     def mark(self) -> None:
         self.since_mark = 0
@@ -207,54 +294,97 @@ class Record:
 
 
 def iter_rows(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Row]:
-    """Every review of the file as a ``Row``, validated; ``progress(bytes)`` as it reads."""
-    for record in iter_records(path, progress):
+    """Every review of the file as a ``Row``, validated; ``progress(bytes)`` as it reads.
+
+    A bad line does not stop the reading, but no row is yielded after it: the whole file is read
+    for its other bad lines, then one ``BadReviewFile`` lists them all.
+    """
+    errors = LineErrors()
+    for record in iter_records(path, progress, errors=errors):
         try:
-            yield record.row()
+            row = record.row()
         except ValueError as error:
-            raise BadReviewFile(f"{path}, line {record.line}: {error}") from None
+            errors.add(record.line, str(error))
+            continue
+        if not errors:
+            yield row
+    if errors:
+        raise errors.error(path)
 
 
 def iter_records(
     path: Path,
     progress: Callable[[int], None] | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    *,
+    errors: LineErrors | None = None,
 ) -> Iterator[Record]:
-    """Every review of the file, unvalidated, with its line number (uploads validate them all
-    and report every bad line). A file that cannot be read at all, or passes ``limits``, raises
-    ``BadReviewFile``."""
+    """Every review of the file, unvalidated, with its line number.
+
+    With ``errors``, a line that cannot be a record (not JSON, not an object, not UTF-8, too
+    long) is added there and skipped, so a caller that validates the records into the same
+    ``errors`` reports every bad line at the end; without it the first such line raises
+    ``BadReviewFile``. A file-level problem always raises at once (its message lists the
+    ``errors`` collected so far).
+    """
+
+    def fail(number: int, reason: str) -> None:
+        if errors is None:
+            raise BadReviewFile(f"{path}, line {number}: {reason}")
+        errors.add(number, reason)
+
     try:
         csv_file = _is_csv(path)
         with _open_text(path, limits) as stream:
-            lines = _Lines(stream, path, limits.max_line_chars)
-            yield from (_csv_records if csv_file else _jsonl_records)(lines, path, progress)
-    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, csv.Error) as error:
-        raise BadReviewFile(f"cannot read {path}: {error}") from None
+            if csv_file:
+                lines = _Lines(stream, path, limits.max_line_chars)
+                yield from _csv_records(lines, path, progress, fail)
+            else:
+                lines = _Lines(stream, path, limits.max_line_chars, skip_long=fail)
+                yield from _jsonl_records(lines, progress, fail)
+    except (OSError, EOFError, gzip.BadGzipFile, csv.Error) as error:
+        stopped = f"cannot read {path}: {error}"
+        raise (errors.error(path, stopped) if errors else BadReviewFile(stopped)) from None
+    except BadReviewFile as error:
+        if not errors or error.lines is errors:
+            raise
+        raise errors.error(path, str(error).removeprefix(f"{path}, ")) from None
 
 
 def _jsonl_records(
-    lines: _Lines, path: Path, progress: Callable[[int], None] | None
+    lines: _Lines, progress: Callable[[int], None] | None, fail: Callable[[int, str], None]
 ) -> Iterator[Record]:
     for line in lines:
         lines.mark()
         number = lines.number
         if progress is not None:
             progress(len(line))
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a byte-order mark some editors write
         if not line.strip():
             continue
+        if _UNDECODABLE.search(line):
+            fail(number, "not UTF-8 text (save the file as UTF-8)")
+            continue
         try:
-            record = json.loads(line)
+            record = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as error:
-            raise BadReviewFile(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+            fail(number, f"not valid JSON ({error.msg}, at character {error.pos + 1})")
+            continue
         except RecursionError:
-            raise BadReviewFile(f"{path}, line {number}: JSON nested too deeply") from None
+            fail(number, "JSON nested too deeply")
+            continue
         if not isinstance(record, dict):
-            raise BadReviewFile(f"{path}, line {number}: expected a JSON object per line")
+            fail(number, "expected a JSON object per line")
+            continue
         yield Record(number, record, "timestamp" in record)
 
 
 def _csv_records(
-    lines: _Lines, path: Path, progress: Callable[[int], None] | None
+    lines: _Lines,
+    path: Path,
+    progress: Callable[[int], None] | None,
+    fail: Callable[[int, str], None],
 ) -> Iterator[Record]:
     # Long review texts; ``lines`` caps a record (all its fields) at the line limit anyway.
     csv.field_size_limit(max(csv.field_size_limit(), 100_000_000))
@@ -277,6 +407,9 @@ def _csv_records(
             progress(position - consumed)
             consumed = position
         lines.mark()
+        if any(_UNDECODABLE.search(value) for value in record.values() if isinstance(value, str)):
+            fail(reader.line_num, "not UTF-8 text (save the file as UTF-8)")
+            continue
         yield Record(reader.line_num, record, False)
 
 

@@ -13,6 +13,10 @@ never stored.
 Limits, all checked while the file streams in: ``UPLOAD_MAX_DECOMPRESSED_BYTES`` for the whole
 file once decompressed, ``UPLOAD_MAX_LINE_CHARS`` for one line (a CSV record), and the field
 limits of ``reviewsec.catalog.limits`` for each review, whose breach is that line's error.
+
+Every bad line is reported, not only the first: ``detector.io.LineErrors`` collects the lines that
+are not records (not JSON, not UTF-8, too long) and those that are not valid reviews while the
+file streams, the first ``MAX_LISTED_ERRORS`` with their reasons and the rest counted.
 """
 
 from __future__ import annotations
@@ -28,22 +32,31 @@ from typing import Any
 
 from django.conf import settings
 
-from detector.io import BadReviewFile, ReadLimits, Record, iter_records
+from detector.io import (
+    MAX_LISTED_ERRORS,
+    BadReviewFile,
+    LineErrors,
+    ReadLimits,
+    Record,
+    iter_records,
+)
 from reviewsec.catalog import limits
 from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_PATTERN
 
 UPLOAD_MARKETPLACE = "upload"
-MAX_REPORTED_ERRORS = 20
 _ASIN = re.compile(r"[A-Z0-9]{10}")
 _REVIEW_ID = re.compile(REVIEW_ID_PATTERN)
 
 
 class UploadInvalid(Exception):
-    """The file cannot be imported; ``errors`` are line-numbered messages for people."""
+    """The file cannot be imported; ``errors`` are messages for people (``line N: reason`` per
+    listed bad line, then how many more, then what stopped the reading if something did);
+    ``bad_lines`` counts every bad line."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], bad_lines: int = 0):
         super().__init__("; ".join(errors))
         self.errors = errors
+        self.bad_lines = bad_lines
 
 
 @dataclass
@@ -57,7 +70,8 @@ class ParsedUpload:
 def upload_parse(
     content: bytes, *, file_name: str, progress: Callable[[int, int], None] | None = None
 ) -> ParsedUpload:
-    """Validate every row of the file; ``UploadInvalid`` lists the bad lines (up to 20).
+    """Validate every row of the file; ``UploadInvalid`` lists the bad lines (the first
+    ``MAX_LISTED_ERRORS``, and how many in all).
 
     ``progress(bytes_read, rows_read)`` is called as it reads.
     """
@@ -72,7 +86,8 @@ def _parse_path(
     path: Path, file_name: str, progress: Callable[[int, int], None] | None
 ) -> ParsedUpload:
     parsed = ParsedUpload()
-    errors: list[str] = []
+    bad = LineErrors(MAX_LISTED_ERRORS)
+    stopped: list[str] = []
     bytes_read = 0
 
     def count(size: int) -> None:
@@ -80,25 +95,24 @@ def _parse_path(
         bytes_read += size
 
     try:
-        for record in iter_records(path, count, read_limits()):
+        for record in iter_records(path, count, read_limits(), errors=bad):
             parsed.rows += 1
             try:
                 asin, review = review_values(record)
             except ValueError as error:
-                errors.append(f"line {record.line}: {error}")
-                if len(errors) >= MAX_REPORTED_ERRORS:
-                    errors.append(f"stopped after {MAX_REPORTED_ERRORS} bad lines")
-                    break
+                bad.add(record.line, str(error))
                 continue
-            parsed.products.setdefault(asin, []).append(review)
+            if not bad:  # a bad file imports nothing: stop keeping reviews, keep checking
+                parsed.products.setdefault(asin, []).append(review)
             if progress is not None and parsed.rows % 500 == 0:
                 progress(bytes_read, parsed.rows)
     except BadReviewFile as error:
-        errors.append(str(error).replace(str(path), file_name))
-    if not errors and not parsed.rows:
-        errors.append(f"{file_name} has no reviews")
-    if errors:
-        raise UploadInvalid(errors)
+        if error.stopped is not None:
+            stopped.append(error.stopped.replace(str(path), file_name))
+    if not bad and not stopped and not parsed.rows:
+        stopped.append(f"{file_name} has no reviews")
+    if bad or stopped:
+        raise UploadInvalid(bad.messages() + stopped, bad.total)
     if progress is not None:
         progress(bytes_read, parsed.rows)
     return parsed

@@ -172,7 +172,7 @@ BAD_FILES = [
         "rating,date,verified_purchase\n5,2021-01-01,maybe\n",
         "verified_purchase",
     ),
-    ("latin1.csv", "rating,date,text\n5,2021-01-01,caf\xe9\n", "cannot read"),
+    ("latin1.csv", "rating,date,text\n5,2021-01-01,caf\xe9\n", "line 2: not UTF-8"),
 ]
 
 

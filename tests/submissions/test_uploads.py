@@ -109,17 +109,37 @@ def test_a_broken_file_reports_its_lines_and_imports_nothing(
     assert "line 3" in status["error"]
 
 
-def test_a_file_that_is_not_json_lines_stops_at_its_line(
+def test_every_line_that_is_not_json_is_reported_and_nothing_imported(
     client, django_capture_on_commit_callbacks
 ) -> None:
-    content = _jsonl().splitlines()[0] + b"\n{oops\n"
+    good = _jsonl().splitlines()[0]
+    content = b"\n".join([good, b"{oops", good, b"[1, 2]", good, b'{"rating": 5,', good]) + b"\n"
 
     _upload(client, "bad.jsonl", content, django_capture_on_commit_callbacks)
 
     job = UploadJob.objects.get()
+    quotes = "Expecting property name enclosed in double quotes"
     assert job.errors == [
-        "bad.jsonl, line 2: not valid JSON (Expecting property name enclosed in double quotes)"
+        f"line 2: not valid JSON ({quotes}, at character 2)",
+        "line 4: expected a JSON object per line",
+        f"line 6: not valid JSON ({quotes}, at character 14)",
     ]
+    assert not Review.objects.exists()
+
+
+def test_a_file_of_many_bad_lines_lists_the_first_hundred_and_counts_them_all(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    good = _jsonl().splitlines()[0]
+    content = b"\n".join([good] + [b"{oops"] * 250) + b"\n"
+
+    _upload(client, "bad.jsonl", content, django_capture_on_commit_callbacks)
+
+    job = UploadJob.objects.get()
+    assert len(job.errors) == 101
+    assert job.errors[0].startswith("line 2: not valid JSON")
+    assert job.errors[99].startswith("line 101: not valid JSON")
+    assert job.errors[100] == "… and 150 more bad lines (250 in all)"
     assert not Review.objects.exists()
 
 
