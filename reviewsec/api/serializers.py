@@ -189,6 +189,27 @@ class ReviewBatchSerializer(NoExtraFieldsSerializer):
         default=None,
         help_text="The rating count the shop's page shows, if the extension read one.",
     )
+    seller_id = serializers.RegexField(
+        r"^[A-Z0-9]{6,20}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The buy box's seller id (seller=… in its link), if the extension read one. "
+        "Untrusted: it only fills a seller we do not know yet.",
+    )
+    seller_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=255,
+        trim_whitespace=True,
+        help_text='The buy box\'s "Sold by" name, if the extension read one.',
+    )
+
+    def validate_seller_name(self, value: str) -> str:
+        if "\x00" in value:
+            raise serializers.ValidationError("NUL characters are not accepted.")
+        return value
 
     def to_internal_value(self, data: Any) -> Any:
         limit = settings.SUBMISSION_MAX_REVIEWS

@@ -75,6 +75,8 @@ class ProductReviewsView(APIView):
                 client_key=request_client_key(request),
                 reviews=batch["reviews"],
                 shop_rating_count=batch["shop_rating_count"],
+                seller_id=batch["seller_id"],
+                seller_name=batch["seller_name"],
             )
         except SubmissionCapExceeded as error:
             raise DailyCapReached(str(error)) from error

@@ -27,8 +27,16 @@ def seller_upsert(*, marketplace: str, seller_id: str = "", name: str = "") -> S
     return seller
 
 
-def product_seller_set(*, product: Product, seller_id: str = "", name: str = "") -> Seller | None:
-    """Record who sells ``product``; keeps the known seller when nothing new is given."""
+def product_seller_set(
+    *, product: Product, seller_id: str = "", name: str = "", only_if_unknown: bool = False
+) -> Seller | None:
+    """Record who sells ``product``; keeps the known seller when nothing new is given.
+
+    ``only_if_unknown`` is for untrusted sources (extension batches): they may fill an empty
+    seller but never replace one a crawl (or an earlier batch) recorded.
+    """
+    if only_if_unknown and product.seller_id is not None:
+        return product.seller
     seller = seller_upsert(marketplace=product.marketplace, seller_id=seller_id, name=name)
     if seller is not None and product.seller_id != seller.pk:
         product.seller = seller

@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 from reviewsec.analyses.models import Analysis
 from reviewsec.analyses.services import analysis_create
 from reviewsec.catalog.models import Product, Review, Reviewer, ReviewSource, ReviewSubmission
+from reviewsec.catalog.sellers import product_seller_set
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +78,13 @@ def submission_create(
     reviews: list[dict[str, Any]],
     shop_rating_count: int | None = None,
     enforce_cap: bool = True,
+    seller_id: str = "",
+    seller_name: str = "",
 ) -> ReviewSubmission:
     """Store the reviews we did not have as one submission; count the rest as duplicates.
 
     ``reviews`` are validated values: ``review_id``, ``profile_id`` and ``REVIEW_FIELDS``.
+    A submitted seller is untrusted: it only fills a product whose seller we do not know.
     """
     with transaction.atomic():
         product, _ = Product.objects.get_or_create(marketplace=marketplace, asin=asin)
@@ -95,6 +99,9 @@ def submission_create(
             shop_rating_count=shop_rating_count,
         )
         _insert_new_reviews(submission, reviews)
+        product_seller_set(
+            product=product, seller_id=seller_id, name=seller_name, only_if_unknown=True
+        )
         submission.accepted = submission.reviews.count()
         submission.duplicates = len(reviews) - submission.accepted
         submission.save(update_fields=["accepted", "duplicates"])
