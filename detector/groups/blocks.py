@@ -38,6 +38,8 @@ from detector.groups.tensor import DAY_MS, ReviewTensor
 
 IntArray = npt.NDArray[np.int64]
 _LN10 = math.log(10.0)
+SELLER_COVERAGE = 0.25
+MEMBER_SHARE = 0.3  # a member reviewed at least this share of the block's products
 
 __all__ = ["BlockJudge", "Candidate"]
 
@@ -84,17 +86,41 @@ class BlockJudge:
         return self._group(cells, block, candidate)
 
     def _refine(self, cells: IntArray, members: IntArray) -> IntArray:
-        """The block's cells after dropping thin members and products (step 1)."""
-        t, p = self.tensor, self.params
+        """The block's cells after dropping thin members and products (step 1), and members who
+        rated the block's products on both sides of its star level (step 2)."""
+        t = self.tensor
         self.is_member[:] = False
         self.is_member[members] = True
-        block = cells[self.is_member[t.reviewer[cells]]]
+        block = self._thin(cells[self.is_member[t.reviewer[cells]]])
+        if block.size == 0:
+            return block
+        level = int(np.bincount(t.rating[block], minlength=5).argmax())
+        side = t.rating[block] >= 3 if level >= 3 else t.rating[block] <= 1
+        off_side = np.unique(t.reviewer[block][~side])
+        block = self._thin(block[~np.isin(t.reviewer[block], off_side)])
+        return self._thin(self._core_sellers(block))
+
+    def _core_sellers(self, block: IntArray) -> IntArray:
+        """Keep the sellers that a share ``SELLER_COVERAGE`` of the members reviewed (step 2:
+        a pool's other campaign in the same weeks belongs to another group)."""
+        t = self.tensor
+        if block.size == 0:
+            return block
+        members = np.unique(t.reviewer[block])
+        pairs = np.unique(t.seller[block] * np.int64(t.shape[1]) + t.reviewer[block])
+        sellers, counts = np.unique(pairs // t.shape[1], return_counts=True)
+        weak = sellers[counts < SELLER_COVERAGE * members.size]
+        return block[~np.isin(t.seller[block], weak)]
+
+    def _thin(self, block: IntArray) -> IntArray:
+        t, p = self.tensor, self.params
         while block.size:
             pairs = np.unique(t.reviewer[block] * np.int64(t.shape[2]) + t.product[block])
             reviewer_of, product_of = pairs // t.shape[2], pairs % t.shape[2]
             r_codes, r_counts = np.unique(reviewer_of, return_counts=True)
             p_codes, p_counts = np.unique(product_of, return_counts=True)
-            thin_r = r_codes[r_counts < p.min_member_products]
+            need = max(p.min_member_products, math.ceil(MEMBER_SHARE * p_codes.size))
+            thin_r = r_codes[r_counts < need]
             thin_p = p_codes[p_counts < 2]
             if thin_r.size == 0 and thin_p.size == 0:
                 break

@@ -3,7 +3,8 @@
 **Model** (Wang et al., "Detection of Review Abuse via Semi-Supervised Binary Multi-Target Tensor
 Decomposition", KDD 2019, §3). For a cell c = (seller, reviewer, product, rating, window),
 P(x_c = 1) = σ(ψ_c), ψ_c = b + Σ_{r=1..R} Π_{n=1..5} a_{n,c_n,r}. Priors:
-a_{n,i,r} ~ N(0, 1/(γ_n τ_r)) with the multiplicative gamma process τ_r = Π_{l≤r} δ_l, δ_1 ~ Ga(a₁, 1), δ_l ~ Ga(a₂, 1)
+a_{n,i,r} ~ N(0, 1/(γ_n τ_r)) with the multiplicative gamma process τ_r = Π_{l≤r} δ_l,
+δ_1 ~ Ga(a₁, 1), δ_l ~ Ga(a₂, 1)
 (Bhattacharya & Dunson 2011; the variances follow the multiplicative inverse-gamma process, so
 higher ranks shrink to zero unless the data need them), and γ_n ~ Ga(1, 1) per mode (an
 inverse-gamma hyper-prior on the variances: an adaptive L2).
@@ -51,12 +52,14 @@ from detector.groups.blocks import Candidate
 from detector.groups.events import Label, ReviewEvents
 from detector.groups.pg_kernel import mode_statistics, pg_weight
 from detector.groups.result import GroupParams
+from detector.groups.seeds import Seed, seeds
 from detector.groups.tensor import ReviewTensor
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 LABEL_WEIGHT = 20.0
 ENTRY_SHARE = 0.3
+SEED_BACKGROUND = 0.01  # scale of the entries outside a component's seed at the start
 _A1, _A2 = 2.0, 3.0  # multiplicative gamma process shapes (a₂ > 1: higher ranks shrink)
 _REVIEWER, _SELLER = 1, 0  # modes the labels target
 
@@ -119,16 +122,37 @@ def code_labels(labels: Sequence[Label], tensor: ReviewTensor, events: ReviewEve
 class _State:
     """Natural parameters of every entry (Λ, h, stacked over modes) and the hyper-parameters."""
 
-    def __init__(self, tensor: ReviewTensor, rank: int, rng: np.random.Generator) -> None:
+    def __init__(
+        self, tensor: ReviewTensor, rank: int, rng: np.random.Generator, starts: list[Seed]
+    ) -> None:
         self.sizes = np.array(tensor.shape, dtype=np.int64)
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
         total = int(self.sizes.sum())
-        self.mean = np.abs(rng.normal(0.0, 1.0, (total, rank)))
+        if starts:
+            self.mean = np.abs(rng.normal(0.0, SEED_BACKGROUND, (total, rank)))
+            for component, seed in enumerate(starts[:rank]):
+                self._start(tensor, component, seed)
+        else:
+            self.mean = np.abs(rng.normal(0.0, 1.0, (total, rank)))
         self.precision = np.full((total, rank), 1.0)
         self.linear = self.mean * self.precision
         self.gamma = np.ones(self.sizes.size)
         self.delta = np.ones(rank)
         self.bias = 0.0
+
+    def _start(self, tensor: ReviewTensor, component: int, seed: Seed) -> None:
+        """Component ``component`` on the seed's block: entries 1 there (all star levels)."""
+        products = np.fromiter(seed.products, dtype=np.int64)
+        windows = np.arange(seed.first_window, min(seed.last_window + 1, tensor.shape[4]))
+        rows_by_mode = [
+            np.unique(tensor.product_seller[products]),
+            np.fromiter(seed.reviewers, dtype=np.int64),
+            products,
+            np.arange(5),
+            windows,
+        ]
+        for mode, rows in enumerate(rows_by_mode):
+            self.mean[self.offsets[mode] + rows, component] = 1.0
 
     @property
     def tau(self) -> FloatArray:
@@ -172,10 +196,14 @@ def logistic_cp(
     batch: int = 200_000,
     negatives: int = 4,
     seed: int = 0,
+    starts: list[Seed] | None = None,
 ) -> LogisticCPFit:
     """Fit the model of the module docstring; ``iterations`` cycles over the five modes."""
     rng = np.random.default_rng(seed)
-    state = _State(tensor, rank, rng)
+    starts = seeds(tensor, rank) if starts is None else starts
+    if starts:
+        rank = len(starts)
+    state = _State(tensor, rank, rng, starts)
     state.bias = -float(np.log(negatives))
     positives = np.stack(tensor.coordinates(), axis=1)
     n_targets = len(labels.targets) if labels is not None else 0
@@ -298,6 +326,7 @@ def logistic_cp_candidates(
 ) -> list[Candidate]:
     """Fit, then read a candidate block per component and window run (module docstring)."""
     coded = code_labels(labels, tensor, events) if labels else None
+    starts = seeds(tensor, params.rank)
     fit = logistic_cp(
         tensor,
         coded,
@@ -306,6 +335,7 @@ def logistic_cp_candidates(
         batch=params.batch,
         negatives=params.negatives,
         seed=params.seed,
+        starts=starts,
     )
     return candidates_from_fit(fit)
 

@@ -61,7 +61,7 @@ class GroupParams:
     non-zero cell, ``batch`` cells per stochastic step, ``seed``. Dense blocks: ``blocks`` to peel.
     """
 
-    method: Method = "dense_block"
+    method: Method = "logistic_cp"
     window_days: float = 7.0
     min_reviewer_products: int = 2
     min_reviewers: int = 5
@@ -70,10 +70,10 @@ class GroupParams:
     max_sellers: int = 3
     max_windows: int = 16
     min_rating_share: float = 0.8
-    min_seller_density: float = 0.5
-    min_score: float = 12.0
-    rank: int = 16
-    iterations: int = 30
+    min_seller_density: float = 0.4
+    min_score: float = 40.0
+    rank: int = 96
+    iterations: int = 10
     negatives: int = 4
     batch: int = 200_000
     seed: int = 0

@@ -151,7 +151,7 @@ class _Builder:
     def honest_ratings(self, product: IntArray) -> IntArray:
         cumulative = np.cumsum(self.mix[product], axis=1)
         draws = self.rng.random(product.size)[:, None]
-        return (1 + (draws > cumulative[:, :-1]).sum(axis=1)).astype(np.int64)
+        return np.asarray(1 + (draws > cumulative[:, :-1]).sum(axis=1), dtype=np.int64)
 
     def popular(self, count: int) -> IntArray:
         return np.asarray(

@@ -1,0 +1,146 @@
+"""Where to start the Logistic CP's components: product pairs co-reviewed far beyond chance.
+
+A random start spends every component on the broad structure of a marketplace (sale weeks,
+brand fans) long before it reaches blocks of a few hundred cells; a collusion block is small.
+So each component starts on a seed: within blocks of ``SEED_WEEKS`` weeks (two grids, offset by
+half a block, so a campaign across a border is seen whole), X is the binary (reviewer, block) ×
+product incidence (rows with more than ``MAX_ROW_PRODUCTS`` products — a deal hunter's sale —
+are left out of seeding, not of the fit), C = XᵀX counts co-reviews of product pairs, and under
+independence a pair expects E_pq = S₂ d_p d_q / D² (d_p: rows with p, D = Σ d, S₂ = Σ n(n−1)
+over rows). Pairs are taken by Poisson surprise −log P(Poisson(E_pq) ≥ C_pq), at least
+``MIN_CO_REVIEWS`` co-reviews; a pair sharing a product and grid block with a seed joins it,
+adding its surprise (a block of many products outranks one odd pair).
+A seed is (products, reviewers who co-reviewed them in the block, the block's windows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy import stats
+
+from detector.groups.tensor import ReviewTensor
+
+IntArray = npt.NDArray[np.int64]
+SEED_WEEKS = 12
+MAX_ROW_PRODUCTS = 30
+MIN_CO_REVIEWS = 3
+MAX_SEED_SELLERS = 3  # a collusion block is a core of reviewers and a few sellers
+MAX_SEED_PRODUCTS = 20  # a seed stops growing here (sale weeks chain products)
+MAX_PAIRS = 5000  # most surprising pairs per grid considered
+
+__all__ = ["Seed", "seeds"]
+
+
+@dataclass
+class Seed:
+    products: set[int]
+    reviewers: set[int]
+    first_window: int
+    last_window: int
+    surprise: float
+
+
+def seeds(tensor: ReviewTensor, limit: int) -> list[Seed]:
+    """Up to ``limit`` seeds, most surprising first (see the module docstring)."""
+    weeks_per_window = max(1, round(tensor.window_ms / (7 * 86_400_000)))
+    width = max(1, SEED_WEEKS // weeks_per_window)
+    found: list[Seed] = []
+    for shift in (0, width // 2):
+        found.extend(_grid_seeds(tensor, width, shift))
+    found.sort(key=lambda s: -s.surprise)
+    out: list[Seed] = []
+    for seed in found:
+        if any(_overlaps(seed, kept) for kept in out):
+            continue
+        out.append(seed)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _overlaps(a: Seed, b: Seed) -> bool:
+    shared = len(a.reviewers & b.reviewers) > 0.5 * min(len(a.reviewers), len(b.reviewers))
+    return bool(a.products & b.products) and shared
+
+
+def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
+    block = (tensor.window + shift) // width
+    n_products = tensor.shape[2]
+    row_key = tensor.reviewer * np.int64(int(block.max()) + 1) + block
+    pairs = np.unique(row_key * n_products + tensor.product)
+    rows, products = np.unique(pairs // n_products, return_inverse=True)[1], pairs % n_products
+    sizes = np.bincount(rows)
+    keep = (sizes[rows] >= 2) & (sizes[rows] <= MAX_ROW_PRODUCTS)
+    rows, products = rows[keep], products[keep]
+    if rows.size == 0:
+        return []
+    matrix = sp.csr_matrix(
+        (np.ones(rows.size), (rows, products)), shape=(int(rows.max()) + 1, n_products)
+    )
+    co = sp.triu(matrix.T @ matrix, k=1).tocoo()
+    strong = co.data >= MIN_CO_REVIEWS
+    p, q, count = co.row[strong], co.col[strong], co.data[strong]
+    degree = np.asarray(matrix.sum(axis=0)).ravel()
+    n_row = np.asarray(matrix.sum(axis=1)).ravel()
+    total, pairs_total = degree.sum(), float((n_row * (n_row - 1)).sum())
+    expected = pairs_total * degree[p] * degree[q] / total**2
+    surprise = -stats.poisson.logsf(count - 1, expected)
+    order = np.argsort(-surprise)[:MAX_PAIRS]
+    csc = matrix.tocsc()
+    out = []
+    reviewer_of_row, block_of_row = _row_labels(tensor, block, row_key)
+    for index in order.tolist():
+        a, b = int(p[index]), int(q[index])
+        both = np.intersect1d(csc[:, a].indices, csc[:, b].indices)
+        blocks = block_of_row[both]
+        main = int(np.bincount(blocks).argmax())
+        both = both[blocks == main]
+        first = max(0, main * width - shift)
+        out.append(
+            Seed(
+                products={a, b},
+                reviewers=set(reviewer_of_row[both].tolist()),
+                first_window=first,
+                last_window=first + width - 1,
+                surprise=float(surprise[index]),
+            )
+        )
+    return _merged(out, tensor.product_seller)
+
+
+def _row_labels(
+    tensor: ReviewTensor, block: IntArray, row_key: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Reviewer and grid block of every matrix row (rows are the sorted unique row keys)."""
+    keys = np.unique(row_key)
+    n_blocks = int(block.max()) + 1
+    return (keys // n_blocks).astype(np.int64), (keys % n_blocks).astype(np.int64)
+
+
+def _merged(found: list[Seed], product_seller: IntArray) -> list[Seed]:
+    """Pairs sharing a product and a block with an earlier (more surprising) seed join it,
+    while the seed keeps to ``MAX_SEED_SELLERS`` sellers and ``MAX_SEED_PRODUCTS`` products."""
+    out: list[Seed] = []
+
+    def sellers(products: set[int]) -> int:
+        return int(np.unique(product_seller[np.fromiter(products, dtype=np.int64)]).size)
+
+    for seed in found:
+        for kept in out:
+            if (
+                kept.first_window == seed.first_window
+                and kept.products & seed.products
+                and len(kept.products) < MAX_SEED_PRODUCTS
+                and sellers(kept.products | seed.products) <= MAX_SEED_SELLERS
+            ):
+                kept.products |= seed.products
+                kept.reviewers |= seed.reviewers
+                kept.surprise += seed.surprise
+                break
+        else:
+            out.append(seed)
+    return out
