@@ -40,6 +40,7 @@ from detector.reference import ReferenceModel, default_reference_model
 from detector.reviewers.evidence import (
     ProductReviewerScores,
     ReviewerEvidence,
+    lean_p_values,
     reviewer_adjustment,
     reviewer_evidence,
 )
@@ -95,16 +96,19 @@ def analyze(
         check_ratings=False,
     )
     distributions = _distributions(prepared, model)
-    combined = _combined_evidence(prepared, ero, settings)
+    history = _history(prepared, reviews, scores)
+    combined = _combined_evidence(prepared, ero, settings, history)
     category, reasons = _decide(
         prepared, consistency, ero, distributions, settings, model.reference_products, combined
     )
-    evidence = _who_wrote(prepared, reviews, scores, judge=category != "insufficient_data")
+    evidence = _who_wrote(
+        prepared, reviews, scores, judge=category != "insufficient_data", history=history
+    )
     sentences = words.reviewer_sentences(evidence)
     category, reasons = _with_reviewers(category, reasons, evidence, sentences, consistency, ero)
     if prepared.undated:
         reasons.append(f"{prepared.undated} reviews without a date were left out.")
-    suspect_direction = _direction(prepared, consistency, combined, category)
+    suspect_direction = _direction(prepared, consistency, combined, category, history)
     headline = summarize(
         category,
         reviews=n,
@@ -174,14 +178,24 @@ def _consistency(
 
 
 def _combined_evidence(
-    prepared: PreparedReviews, ero: EROResult, params: AnalysisParams
+    prepared: PreparedReviews, ero: EROResult, params: AnalysisParams, history: np.ndarray
 ) -> Evidence:
-    """E's inputs: the calibrated verdict features and, if asked, the feature-in-time scan."""
+    """E's inputs: the calibrated verdict features, if asked the feature-in-time scan, and the
+    star-group leans of one-review accounts and unverified purchases."""
     feature_p = {f.name: f.calibrated_p for f in ero.verdict_features if f.calibrated_p is not None}
     scanned, per_feature = (None, {}) if not params.feature_scan else scan_p(prepared.features)
     if not feature_p:  # nothing calibrated: E unknown, the consistency side decides alone
-        scanned, per_feature = None, {}
-    return Evidence(feature_p=feature_p, scan_p=scanned, scan_features=per_feature)
+        return Evidence(feature_p={}, scan_p=None)
+    leans = {}
+    if params.leans:
+        leans = lean_p_values(prepared.ratings, history=history, verified=_verified(prepared))
+    return Evidence(feature_p=feature_p, scan_p=scanned, scan_features=per_feature, lean_p=leans)
+
+
+def _verified(prepared: PreparedReviews) -> np.ndarray | None:
+    """The verified-purchase flags when every review has one (booleans), else None."""
+    verified = prepared.features.get("verified")
+    return verified if verified is not None and verified.dtype == np.bool_ else None
 
 
 def _direction(
@@ -189,13 +203,24 @@ def _direction(
     consistency: ConsistencyResult,
     combined: Evidence,
     category: Category,
+    history: np.ndarray,
 ) -> Direction:
-    """Which way the suspect reviews push the rating; "none" for a normal product."""
+    """Which way the suspect reviews push the rating; "none" for a normal product. Without a
+    change interval: from the most significant feature, or from the one-review accounts when the
+    lean of one-review accounts or unverified purchases is stronger than every feature."""
     stars = prepared.ratings.astype(np.float64)
     if category not in ("suspicious", "highly_suspicious"):
         return direction(stars)
     if consistency.intervals:
         return direction(stars, consistency.intervals)
+    strongest = min(combined.feature_p.values(), default=1.0)
+    lean = min(combined.lean_p, key=combined.lean_p.__getitem__, default=None)
+    if lean is not None and combined.lean_p[lean] < strongest:
+        if lean == "reviewer_history":
+            marks = np.where(np.isfinite(history), np.where(history <= 1, "new", "old"), "unknown")
+        else:
+            marks = np.where(prepared.features["verified"].astype(bool), "verified", "unverified")
+        return direction(stars, feature=(lean, marks, True))
     if combined.feature_p:
         name = min(combined.feature_p, key=combined.feature_p.__getitem__)
         values = prepared.features.get(name)
@@ -242,14 +267,12 @@ def _arranged_scores(
     return ProductReviewerScores(suspicion, history, given.base_suspect_share)
 
 
-def _who_wrote(
+def _history(
     prepared: PreparedReviews,
     reviews: Mapping[str, ArrayLike | None],
     scores: ProductReviewerScores | None,
-    *,
-    judge: bool,
-) -> ReviewerEvidence:
-    """The reviewer analysis. An account's history is the larger of its reviews in the graph
+) -> np.ndarray:
+    """Per review (arrival order), its account's history: the larger of its reviews in the graph
     (when fitted) and the source's ``reviewer_review_count`` (a profile counts reviews the graph
     never saw); unknown (NaN) when neither is given."""
     n = int(prepared.ratings.size)
@@ -258,12 +281,23 @@ def _who_wrote(
     if scores is not None:
         in_graph = scores.reviewer_reviews.astype(np.float64)
         history = np.where(np.isnan(history), in_graph, np.maximum(history, in_graph))
-    verified = prepared.features.get("verified")
-    known = None
-    if verified is not None and verified.dtype == np.bool_:
-        known = verified
+    return history
+
+
+def _who_wrote(
+    prepared: PreparedReviews,
+    reviews: Mapping[str, ArrayLike | None],
+    scores: ProductReviewerScores | None,
+    *,
+    judge: bool,
+    history: np.ndarray | None = None,
+) -> ReviewerEvidence:
+    """The reviewer analysis on the accounts' histories (``_history``)."""
+    n = int(prepared.ratings.size)
+    if history is None:
+        history = _history(prepared, reviews, scores)
     evidence = reviewer_evidence(
-        prepared.ratings, history=history, verified=known, scores=scores, judge=judge
+        prepared.ratings, history=history, verified=_verified(prepared), scores=scores, judge=judge
     )
     if evidence.weights is not None and prepared.order is not None:  # back to input order
         weights = np.full(n + prepared.undated, np.nan)

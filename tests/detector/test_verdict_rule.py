@@ -1,8 +1,8 @@
 """The verdict rule of DESIGN §3.4 (issue 13) on hand-worked PCI(h±) and evidence E values.
 
 Issue 13 deliberately replaced the paper's cut-offs (S > 0.8 normal, S < 0.1 highly) by
-false-alarm rates on a calibrated E: highly if E < 1e-3, or an interval with E < 0.05; suspicious
-if an interval with E < 0.3, or E < 0.01; normal otherwise.
+false-alarm rates on a calibrated E: highly if E < 0.002, or an interval with E < 0.05; suspicious
+if an interval with E < 0.3, or E < 0.02; normal otherwise.
 """
 
 import pytest
@@ -17,10 +17,10 @@ PAPER_RULE = AnalysisParams(normal_evidence=0.8, highly_evidence=0.1, alone_high
     [
         (0.0, 1.0, "normal"),  # consistent and equal
         (0.0, 0.05, "normal"),  # no interval: moderate evidence alone is not enough
-        (0.0, 0.01, "normal"),  # 0.01 itself is not "below 0.01"
-        (0.0, 0.0099, "suspicious"),  # strong evidence, no interval needed
-        (0.0, 0.001, "suspicious"),  # 1e-3 itself is not "below 1e-3"
-        (0.0, 0.000999, "highly_suspicious"),  # very strong evidence alone
+        (0.0, 0.02, "normal"),  # 0.02 itself is not "below 0.02"
+        (0.0, 0.0199, "suspicious"),  # strong evidence, no interval needed
+        (0.0, 0.002, "suspicious"),  # 0.002 itself is not "below 0.002"
+        (0.0, 0.00199, "highly_suspicious"),  # very strong evidence alone
         (0.2, 0.3, "normal"),  # a change, star levels alike: a genuine change or revision
         (0.2, 0.2999, "suspicious"),
         (0.2, 0.05, "suspicious"),  # 0.05 itself is not "below 0.05"
@@ -39,7 +39,7 @@ def test_the_paper_cut_offs_remain_available_as_parameters():
     assert categorize(0.2, 0.81, PAPER_RULE) == "normal"
     assert categorize(0.2, 0.79, PAPER_RULE) == "suspicious"
     assert categorize(0.2, 0.0999, PAPER_RULE) == "highly_suspicious"
-    assert categorize(0.0, 0.0, PAPER_RULE) == "suspicious"  # E < 0.01 alone, never highly
+    assert categorize(0.0, 0.0, PAPER_RULE) == "suspicious"  # E < 0.02 alone, never highly
 
 
 def test_params_come_from_a_mapping_and_refuse_unknown_names():
