@@ -5,10 +5,15 @@ products that have at least ``REFIT_MIN_REVIEWS`` reviews. The sample is the dat
 it may hold manipulated products and genuine changes: the fit runs with ``robust=True`` (outliers
 trimmed, each product's ratings shuffled in time) as the detector documents for such samples.
 
-The new model becomes active only if the fit is *sane*: enough products, finite line coefficients
-and thresholds, a non-negative slope (a product with more change must not get a lower threshold),
-and a threshold range that stays within bounds a CUSUM on 1–5 star ratings can mean. Otherwise the
-active model stays, and the reason is logged and returned. Analyses keep a foreign key to the
+The new model becomes active only if the fit is *sane*: at most ``MAX_SET_ASIDE_SHARE`` (60%) of
+the fitted products set aside as manipulated (``fit_reference``'s fixed point: a sample where most
+products look manipulated says the sample, or the fit, has gone wrong — shoppers paste what they
+distrust), enough members left, finite line coefficients and thresholds, a non-negative slope (a
+product with more change must not get a lower threshold), and a threshold range that stays within
+bounds a CUSUM on 1–5 star ratings can mean. Otherwise the active model stays, the reason is
+logged and returned, and the refused fit is recorded as an inactive row whose model carries
+``refit = {"status": "refused", "reason", "fitted", "members", "set_aside"}`` (an activated row
+carries the same block with status "activated"). Analyses keep a foreign key to the
 model they used, so old verdicts stay explainable after a refit.
 """
 
@@ -35,6 +40,8 @@ logger = logging.getLogger(__name__)
 # Thresholds beyond this would need a run of more than ~60 one-star reviews against a
 # five-star mean before an alarm: a fit that asks for it has gone wrong.
 MAX_SANE_THRESHOLD = 200.0
+# More products than this share set aside as manipulated: the fit is refused.
+MAX_SET_ASIDE_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -78,28 +85,66 @@ def reference_model_refit(
     except ValueError as error:
         return _refused(len(products), f"the fit failed: {error}")
     stored = model.to_dict()
-    problem = fit_problem(stored["threshold_model"], min_products=min_products)
+    problem = fit_problem(stored, min_products=min_products)
+    record = {
+        "status": "refused" if problem else "activated",
+        "reason": problem or "activated",
+        "fitted": model.reference_products + len(model.set_aside),
+        "members": model.reference_products,
+        "set_aside": len(model.set_aside),
+    }
+    stored["refit"] = record
     if problem:
+        ReferenceModelVersion.objects.create(
+            version=f"{version}-refused",
+            model=stored,
+            reference_products=model.reference_products,
+            is_active=False,
+        )
         return _refused(len(products), problem)
     with transaction.atomic():
         ReferenceModelVersion.objects.filter(is_active=True).update(is_active=False)
         row = ReferenceModelVersion.objects.create(
-            version=version, model=stored, reference_products=len(products), is_active=True
+            version=version,
+            model=stored,
+            reference_products=model.reference_products,
+            is_active=True,
         )
-    logger.info("reference model %s activated (%d products)", row.version, len(products))
+    logger.info(
+        "reference model %s activated (%d products sampled, %d members, %d set aside)",
+        row.version,
+        len(products),
+        model.reference_products,
+        len(model.set_aside),
+    )
     return RefitOutcome(activated=row, sampled=len(products), reason="activated")
 
 
-def fit_problem(threshold_model: dict, *, min_products: int) -> str:
-    """Why a fitted CvT model must not be used, or "" when it is sane."""
+def fit_problem(model: dict, *, min_products: int) -> str:
+    """Why a fitted reference model (``ReferenceModel.to_dict()``) must not be used, or "" when
+    it is sane.
+
+    Two counts, not one: the *fitted* products (members + set aside) are what the set-aside share
+    is taken of, and the *members* (the products the calibration and the line were fitted on)
+    must number at least ``min_products``. The C-index of the CvT line runs over the members.
+    """
+    members = int(model.get("reference_products") or 0)
+    set_aside = len(model.get("set_aside") or ())
+    fitted = members + set_aside
+    if fitted and set_aside > MAX_SET_ASIDE_SHARE * fitted:
+        return (
+            f"{set_aside} of {fitted} fitted products ({set_aside / fitted:.0%}) were set aside "
+            f"as manipulated; at most {MAX_SET_ASIDE_SHARE:.0%} may be"
+        )
+    if members < min_products:
+        return f"only {members} products are left in the fit; at least {min_products} needed"
+    threshold_model = model.get("threshold_model") or {}
     coefficients = [threshold_model.get("a0"), threshold_model.get("a1")]
     if not all(isinstance(c, int | float) and math.isfinite(c) for c in coefficients):
         return f"the CvT line has non-finite coefficients {coefficients}"
     if coefficients[1] < 0:
         return f"the CvT line slopes down (a1 = {coefficients[1]:.4g})"
-    references = len(threshold_model.get("reference_pci") or [])
-    if references < min_products:
-        return f"only {references} products are left in the fit; at least {min_products} needed"
+    references = len(threshold_model.get("reference_pci") or []) or members
     a0, a1 = coefficients
     h0 = float(threshold_model.get("h0", 0.0))
     highest = max(h0, a0 + a1 * references)  # the C-index runs from 1 to the reference count
@@ -130,4 +175,4 @@ def _refused(sampled: int, reason: str) -> RefitOutcome:
     return RefitOutcome(activated=None, sampled=sampled, reason=reason)
 
 
-__all__ = ["RefitOutcome", "fit_problem", "reference_model_refit"]
+__all__ = ["MAX_SET_ASIDE_SHARE", "RefitOutcome", "fit_problem", "reference_model_refit"]
