@@ -21,8 +21,10 @@ Array-level API, in the order a caller uses it::
 
 Stage 1/2 of quality-weighted matrix factorisation::
 
-    quality = review_quality(graph)  # ReviewQuality: quality, observed, weight()
-    pmf = pmf_fit(graph, quality.weight())  # PMFFit; pmf_residuals(pmf, graph): r − r̂ per rating
+    quality = review_quality(graph)  # ReviewQuality: quality, observed, weight() (paper: w = q)
+    vanilla = pmf_fit(graph)  # PMFFit; pmf_residuals(vanilla, graph): r − r̂ per rating
+    weight = precision_weights(quality, pmf_residuals(vanilla, graph), strength=0.5)
+    pmf = pmf_fit(graph, weight, regularization=10.0)  # w ∝ 1/E[e² | q], measured (quality.py)
 
 Distributed (extra ``distributed``): ``reliability_fit_distributed(split_graph(graph, 8), client)``
 gives the numbers of ``reliability_fit(graph)`` on a Dask cluster (tested to 1e-9).
@@ -49,7 +51,7 @@ from detector.reviewers.graph import (
 )
 from detector.reviewers.mixture import MixtureFit, fit_mixture
 from detector.reviewers.pmf import PMFFit, pmf_fit, pmf_residuals
-from detector.reviewers.quality import ReviewQuality, review_quality
+from detector.reviewers.quality import ReviewQuality, precision_weights, review_quality
 from detector.reviewers.reliability import (
     ReliabilityFit,
     ReliabilityPrior,
@@ -75,6 +77,7 @@ __all__ = [
     "graph_append",
     "pmf_fit",
     "pmf_residuals",
+    "precision_weights",
     "reliability_fit",
     "reliability_fit_distributed",
     "reliability_update",

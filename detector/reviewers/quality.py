@@ -22,6 +22,24 @@ ridge regression fitted on the reviews with enough feedback, on log(1 + text len
 rating extremity |r − 3|/2 and log(1 + age days) (standardised; the columns the source lacks drop
 out; penalty ``ridge`` on the standardised coefficients, closed form by numpy least squares), and
 clipped to [0.01, 0.99]. ``observed`` says which of the two each review got.
+
+**From quality to a precision weight** (:func:`precision_weights`). The paper's stage 2 takes
+w = q as the precision of the rating. On the real 2018 files that is the wrong way round: the
+reviews voted helpful are the long, detailed, often critical ones, and they lie *further* from
+what the reviewer's and product's other ratings predict (vanilla-PMF training residuals, pooled
+over the five files: mean e² 0.069 in the second quartile of observed q, 0.534 in the top one;
+by text length 0.107 → 0.478), so w = q gives most weight to the ratings the model fits worst
+(held-out RMSE 0.8435 against vanilla 0.7963). A precision is 1 / Var(e), so we measure it: the
+log-variance regression of Harvey (1976),
+
+    log(e_r² + 0.01) = β0 + β1 logit(q_r) + β2 observed_r + ε,
+    w_r ∝ exp(−β1 logit q_r − β2 observed_r)
+
+fitted on the residuals e of a vanilla fit on the training ratings only, then w^γ rescaled to
+mean 1 (γ chosen on a validation split). Whatever q means on a data set, its weight then follows
+what it says about the rating's noise; a q that says nothing gives w ≈ 1, i.e. vanilla PMF. The
+covariates are rating-free on purpose: a weight that depends on the rating itself (extremity)
+would bias the fitted means.
 """
 
 from __future__ import annotations
@@ -113,3 +131,23 @@ def _beta_moments(share: FloatArray) -> tuple[float, float]:
         return 1.0, 1.0
     common = m * (1 - m) / v - 1
     return max(m * common, 1e-3), max((1 - m) * common, 1e-3)
+
+
+def precision_weights(
+    quality: ReviewQuality, residual: FloatArray, *, strength: float = 1.0
+) -> FloatArray:
+    """Per review: the measured precision weight of the module docstring, mean 1.
+
+    ``quality`` and ``residual`` (r − r̂ of a vanilla fit) are per review of the same rows.
+    """
+    q = np.clip(quality.quality, 1e-3, 1 - 1e-3)
+    columns = [np.log(q / (1 - q))]
+    if 0 < quality.observed.mean() < 1:
+        columns.append(quality.observed.astype(np.float64))
+    design = np.column_stack([np.ones(q.size), *columns])
+    response = np.log(np.asarray(residual, dtype=np.float64) ** 2 + 0.01)
+    beta, *_ = np.linalg.lstsq(design, response, rcond=None)
+    log_weight = -(design[:, 1:] @ beta[1:]) * strength
+    weight = np.exp(log_weight - log_weight.max())
+    result: FloatArray = weight / float(weight.mean())
+    return result

@@ -4,7 +4,7 @@ from scipy.optimize import minimize
 
 from detector.reviewers.graph import review_graph
 from detector.reviewers.pmf import pmf_fit, pmf_residuals
-from detector.reviewers.quality import review_quality
+from detector.reviewers.quality import precision_weights, review_quality
 
 DAY = 86_400_000
 
@@ -103,3 +103,24 @@ def test_a_zero_weight_rating_does_not_change_the_fit_and_residuals_are_exposed(
     np.testing.assert_allclose(with_zero.product_factors, without.product_factors, atol=1e-10)
     residual = pmf_residuals(with_zero, graph)
     assert residual.shape == graph.rating.shape and np.isfinite(residual).all()
+
+
+def test_precision_weights_follow_the_log_variance_regression_of_statsmodels():
+    import statsmodels.api as sm
+
+    graph = small_graph(5, n=300)
+    q = review_quality(graph)
+    rng = np.random.default_rng(5)
+    # planted: reviews of high quality are noisier (as helpful reviews are on Amazon)
+    residual = rng.normal(0, 0.3 + 1.5 * q.quality)
+    w = precision_weights(q, residual)
+    logit = np.log(q.quality / (1 - q.quality))
+    columns = [logit] + ([q.observed.astype(float)] if 0 < q.observed.mean() < 1 else [])
+    design = sm.add_constant(np.column_stack(columns), has_constant="add")
+    beta = sm.OLS(np.log(residual**2 + 0.01), design).fit().params
+    expected = np.exp(-(design[:, 1:] @ beta[1:]))
+    np.testing.assert_allclose(w, expected / expected.mean(), rtol=1e-9)
+    assert w.mean() == pytest.approx(1.0)
+    assert np.corrcoef(w, q.quality)[0, 1] < -0.5  # noisier reviews weigh less
+    half = precision_weights(q, residual, strength=0.5)
+    np.testing.assert_allclose(half, np.sqrt(w) / np.sqrt(w).mean(), rtol=1e-9)
