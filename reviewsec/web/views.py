@@ -25,6 +25,7 @@ from reviewsec.lib.dispatch import JobNotSent
 from reviewsec.moderation.selectors import moderator_review_for_product
 from reviewsec.web.forms import ProductRefForm
 from reviewsec.web.presenters import verdict_context
+from reviewsec.web.verdict_page import verdict_page_html, verdict_page_version
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,6 +97,12 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 
 @require_GET
 def product_verdict(request: HttpRequest, marketplace: str, asin: str) -> HttpResponse:
+    # One query, then the cached page (reviewsec.web.verdict_page); the rest is for products
+    # without a verdict.
+    version = verdict_page_version(marketplace=marketplace, asin=asin)
+    html = None if version is None else verdict_page_html(version, request)
+    if html is not None:
+        return HttpResponse(html)
     product = Product.objects.filter(marketplace=marketplace, asin=asin).first()
     if product is None:
         ref = _product_ref_or_404(marketplace, asin)
@@ -107,7 +114,7 @@ def product_verdict(request: HttpRequest, marketplace: str, asin: str) -> HttpRe
         if job is not None:
             return redirect("web:job-progress", job_id=job.id)
         return render(request, "web/no_verdict.html", {"product": product}, status=404)
-    # The verdict JSON of past analyses is large and not shown: leave it in the database.
+    # Analysed between the two reads: this request renders it without the cache.
     history = list(product.analyses.defer("verdict").order_by("-created_at", "-id")[:50])
     context = verdict_context(analysis, history)
     context["moderator_review"] = moderator_review_for_product(product=product)
