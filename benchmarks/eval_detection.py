@@ -19,6 +19,13 @@ on a half-attacked file (200 products, half carrying a campaign of every kind) -
 table per reference with the goals of issue 13.
 
     .venv/bin/python benchmarks/eval_detection.py --generator indep [--count 40]
+
+Issue 13 for the project's own simulator: ``--references`` judges the same population with the
+packaged model, one fitted on a clean simulated file (200 honest products, seed 7) and one fitted
+on a half-manipulated file (200 products: half honest, a quarter boosted, a quarter bad-mouthed,
+seed 7), one table each.
+
+    .venv/bin/python benchmarks/eval_detection.py --references [--products 400]
 """
 
 from __future__ import annotations
@@ -187,6 +194,32 @@ def main_independent(count: int, params: Mapping[str, object] | None) -> None:
         print(f"direction right (flagged attacked products): {accuracy}")
 
 
+def main_references(n_products: int, seed: int, params: Mapping[str, object] | None) -> None:
+    """The simulator's population judged with the packaged, a clean and a half-manipulated
+    reference (module docstring)."""
+    half = {"honest": 0.5, "boost": 0.25, "badmouth": 0.25}
+    dirty = list(iter_population(200, seed=7, mix=half))
+    models = {
+        "packaged": default_reference_model(),
+        "clean": fit_reference(iter_population(200, seed=7, mix={"honest": 1.0}), robust=True),
+        "half-manipulated": fit_reference(
+            dirty, robust=True, sample_ids=[f"{i}:{p.scenario}" for i, p in enumerate(dirty)]
+        ),
+    }
+    for name, model in models.items():
+        started = time.perf_counter()
+        table = confusion(iter_population(n_products, seed=seed), model, params)
+        aside = Counter(s.split(":", 1)[1] for s in model.set_aside if ":" in s)
+        print(
+            f"\nsimulator, {n_products} products seed {seed}, {name} reference "
+            f"({model.reference_products} members, {len(model.set_aside)} set aside"
+            f"{'; ' + str(dict(aside)) if aside else ''}); {time.perf_counter() - started:.1f} s"
+        )
+        print_table(table)
+        missed = [goal for goal, _, _, ok in goals(table) if not ok]
+        print("issue-4 goals: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generator", choices=("sim", "indep"), default="sim")
@@ -197,9 +230,15 @@ def main() -> None:
     parser.add_argument("--reference-products", type=int, default=1000)
     parser.add_argument("--reference", help="a reference model JSON file")
     parser.add_argument("--params", type=json.loads, default=None, help="AnalysisParams as JSON")
+    parser.add_argument(
+        "--references", action="store_true", help="sim: packaged, clean and half-manipulated"
+    )
     args = parser.parse_args()
     if args.generator == "indep":
         main_independent(args.count, args.params)
+        return
+    if args.references:
+        main_references(args.products, args.seed, args.params)
         return
 
     if args.reference:
