@@ -59,6 +59,7 @@ class GroupParams:
     and ``score >= min_score``. Logistic CP: ``rank`` components (the shrinkage prior switches
     off those it does not need), ``iterations`` passes, ``negatives`` sampled zero cells per
     non-zero cell, ``batch`` cells per stochastic step, ``seed``. Dense blocks: ``blocks`` to peel.
+    Values outside their range raise ``ValueError`` with a message for people.
     """
 
     method: Method = "logistic_cp"
@@ -78,3 +79,17 @@ class GroupParams:
     batch: int = 200_000
     seed: int = 0
     blocks: int = 40
+
+    def __post_init__(self) -> None:
+        if self.method not in ("logistic_cp", "dense_block"):
+            raise ValueError(f"method must be 'logistic_cp' or 'dense_block', got {self.method!r}")
+        if not (1.0 / 24 <= self.window_days <= 366):
+            raise ValueError("window_days must lie between one hour (1/24) and 366 days")
+        positive = ("min_reviewer_products", "min_reviewers", "min_member_products",
+                    "min_products", "max_sellers", "max_windows", "rank", "negatives", "batch",
+                    "blocks")  # fmt: skip
+        low = [name for name in positive if getattr(self, name) < 1]
+        if low or self.iterations < 0:
+            raise ValueError(f"{', '.join(low) or 'iterations'} must be at least 1 (iterations 0)")
+        if not (0 <= self.min_rating_share <= 1 and 0 <= self.min_seller_density <= 1):
+            raise ValueError("min_rating_share and min_seller_density are shares in [0, 1]")
