@@ -289,7 +289,9 @@ def _omnibus_statistics(
 ) -> Statistics:
     """The omnibus statistic of every testable verdict feature (what the calibration fits)."""
     features = {name: values for name, values in prepared.features.items() if name in wanted}
-    result = analyze_ero(prepared.ratings, features, check_ratings=False, log_scaled=log_scaled)
+    result = analyze_ero(
+        prepared.ratings, features, check_ratings=False, log_scaled=log_scaled, pairs=False
+    )
     return {
         f.name: f.omnibus
         for f in result.features

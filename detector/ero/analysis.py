@@ -68,6 +68,7 @@ def analyze_ero(
     categorical: frozenset[str] = CATEGORICAL_FEATURES,
     check_ratings: bool = True,
     log_scaled: bool | None = None,
+    pairs: bool = True,
 ) -> EROResult:
     """ERO analysis of one product (see the module docstring).
 
@@ -79,6 +80,8 @@ def analyze_ero(
     Raises ValueError for ratings outside 1–5, arrays whose length differs from the ratings',
     non-numeric values in a numeric feature, or alpha outside (0, 1). ``check_ratings=False``
     skips the ratings' check, for ratings already checked (``detector.prepare``).
+    ``pairs=False`` skips Tukey's pairs and their studentized-range p-values (``satisfaction``
+    None): what a reference fit, which keeps only the omnibus statistics, does.
     """
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
@@ -90,18 +93,28 @@ def analyze_ero(
     results: list[FeatureResult] = []
     for name, values in features.items():
         if name in categorical:
-            result = analyze_categorical(name, star_index, values, alpha)
+            result = analyze_categorical(name, star_index, values, alpha, pairs=pairs)
         else:
             numbers = numeric_values(name, values, star_index.size)
-            result = analyze_numeric(name, star_index, numbers, alpha)
-        results.append(_with_calibration(result, calibration))
-    return _combine(tuple(results), alpha, calibration)
+            result = analyze_numeric(name, star_index, numbers, alpha, pairs=pairs)
+        results.append(result)
+    return _combine(_with_calibration(results, calibration), alpha, calibration)
 
 
-def _with_calibration(result: FeatureResult, calibration: EROCalibration | None) -> FeatureResult:
-    if calibration is None or result.omnibus is None:
-        return result
-    calibrated_p = calibration.calibrated_p(result.name, result.omnibus)
+def _with_calibration(
+    results: list[FeatureResult], calibration: EROCalibration | None
+) -> tuple[FeatureResult, ...]:
+    """The results with their calibrated p-values (one vectorised call for all features)."""
+    if calibration is None:
+        return tuple(results)
+    tested = [(r.name, r.omnibus) for r in results if r.omnibus is not None]
+    found = iter(calibration.calibrated_ps(tested))
+    return tuple(
+        result if result.omnibus is None else _calibrated(result, next(found)) for result in results
+    )
+
+
+def _calibrated(result: FeatureResult, calibrated_p: float | None) -> FeatureResult:
     if calibrated_p is None:
         note = (
             f"{feature(result.name).noun.capitalize()} is not calibrated against the reference "
@@ -164,7 +177,7 @@ def fit_calibration(
     count = 0
     for ratings, features in reference_products:
         count += 1
-        result = analyze_ero(ratings, features, categorical=categorical)
+        result = analyze_ero(ratings, features, categorical=categorical, pairs=False)
         for tested in result.features:
             omnibus = tested.omnibus
             if omnibus is not None and math.isfinite(omnibus.value):

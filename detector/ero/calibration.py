@@ -65,7 +65,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special, stats
+from scipy.special import _ufuncs
 
 from detector.ero.results import OmnibusStatistic
 from detector.features import CATEGORICAL_FEATURES
@@ -101,32 +102,63 @@ def robust_location_scale(
 
 
 def tail_p_values(
-    location: float,
-    scale: float,
+    location: ArrayLike,
+    scale: ArrayLike,
     kind: str,
     value: ArrayLike,
     df1: ArrayLike,
     df2: ArrayLike,
     reviews: ArrayLike,
 ) -> NDArray[np.float64]:
-    """p = ∫ P(T' ≥ T | λ = N·u²) dN(u; m, s) for arrays of statistics (broadcast)."""
+    """p = ∫ P(T' ≥ T | λ = N·u²) dN(u; m, s) for arrays of statistics (broadcast; ``location``
+    and ``scale`` too, so every feature of a product is one call)."""
+    location = np.asarray(location, dtype=np.float64)[..., None]
+    scale = np.asarray(scale, dtype=np.float64)[..., None]
     u = np.maximum(0.0, location + scale * _NODES)
     value = np.asarray(value, dtype=np.float64)[..., None]
     df1 = np.asarray(df1, dtype=np.float64)[..., None]
     df2 = np.asarray(df2, dtype=np.float64)[..., None]
     lam = np.asarray(reviews, dtype=np.float64)[..., None] * u**2
-    central = lam <= 0.0  # scipy's noncentral tails are wrong at exactly λ = 0
+    tails = _noncentral_sf(kind, value, df1, df2, lam)
+    p: NDArray[np.float64] = np.maximum(tails @ _WEIGHTS, SMALLEST_P)
+    return p
+
+
+# scipy.stats.ncx2.sf and ncf.sf are these Boost ufuncs behind argument checks that cost more than
+# the tails themselves (about 0.3 ms a call); the ufuncs are taken when this scipy has them
+# (tests/detector/ero compare them with the public functions).
+_NCX2_SF = getattr(_ufuncs, "_ncx2_sf", None)
+_NCF_SF = getattr(_ufuncs, "_ncf_sf", None)
+
+
+def _noncentral_sf(
+    kind: str,
+    value: NDArray[np.float64],
+    df1: NDArray[np.float64],
+    df2: NDArray[np.float64],
+    lam: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """P(T' ≥ value) for noncentrality ``lam`` (broadcast), clipped to [0, 1]; the central
+    distribution where λ = 0 (scipy's noncentral tails are wrong there)."""
+    central = lam <= 0.0
     shifted = np.where(central, 1.0, lam)
     with np.errstate(all="ignore"):
         if kind == "chi_square":
-            tails = np.where(central, stats.chi2.sf(value, df1), stats.ncx2.sf(value, df1, shifted))
-        else:
-            tails = np.where(
-                central, stats.f.sf(value, df1, df2), stats.ncf.sf(value, df1, df2, shifted)
+            noncentral = (
+                _NCX2_SF(value, df1, shifted)
+                if _NCX2_SF is not None
+                else stats.ncx2.sf(value, df1, shifted)
             )
-    tails = np.clip(np.nan_to_num(tails, nan=0.0), 0.0, 1.0)
-    p: NDArray[np.float64] = np.maximum(tails @ _WEIGHTS, SMALLEST_P)
-    return p
+            tails = np.where(central, special.chdtrc(df1, value), noncentral)
+        else:
+            noncentral = (
+                _NCF_SF(value, df1, df2, shifted)
+                if _NCF_SF is not None
+                else stats.ncf.sf(value, df1, df2, shifted)
+            )
+            tails = np.where(central, special.fdtrc(df1, df2, value), noncentral)
+    clipped: NDArray[np.float64] = np.clip(np.nan_to_num(tails, nan=0.0), 0.0, 1.0)
+    return clipped
 
 
 def combine_evidence(p_values: list[float] | tuple[float, ...]) -> float | None:
@@ -134,7 +166,7 @@ def combine_evidence(p_values: list[float] | tuple[float, ...]) -> float | None:
     if not p_values:
         return None
     x = -2.0 * sum(math.log(max(p, SMALLEST_P)) for p in p_values)
-    return float(stats.chi2.sf(x, 2.0 * len(p_values)))
+    return float(special.chdtrc(2.0 * len(p_values), x))
 
 
 def _noncentrality_estimate(statistic: OmnibusStatistic) -> float:
@@ -213,23 +245,15 @@ class FeatureCalibration:
         module docstring."""
         if self.location is not None:
             return self.tail_p(statistic)
-        noncentrality = statistic.reviews * np.asarray(self.effects)
-        central = noncentrality == 0.0  # scipy's ncf.sf is wrong at exactly λ = 0
-        t = statistic.value
-        if statistic.kind == "chi_square":
-            tails = np.where(
-                central,
-                stats.chi2.sf(t, statistic.df1),
-                stats.ncx2.sf(t, statistic.df1, np.where(central, 1.0, noncentrality)),
-            )
-        else:
-            nu1, nu2 = statistic.df1, statistic.df2
-            tails = np.where(
-                central,
-                stats.f.sf(t, nu1, nu2),
-                stats.ncf.sf(t, nu1, nu2, np.where(central, 1.0, noncentrality)),
-            )
-        tails = np.clip(np.nan_to_num(tails, nan=0.0), 0.0, 1.0)
+        noncentrality = statistic.reviews * np.asarray(self.effects, dtype=np.float64)
+        value = np.asarray(statistic.value, dtype=np.float64)
+        tails = _noncentral_sf(
+            statistic.kind,
+            value,
+            np.asarray(statistic.df1, dtype=np.float64),
+            np.asarray(statistic.df2, dtype=np.float64),
+            noncentrality,
+        )
         return float((1.0 + tails.sum()) / (tails.size + 1.0))
 
     def to_dict(self) -> dict[str, Any]:
@@ -308,6 +332,39 @@ class EROCalibration:
                 return SMALLEST_P
             return 1.0 / (len(feature.effects) + 1.0)
         return feature.calibrated_p(statistic)
+
+    def calibrated_ps(self, tested: list[tuple[str, OmnibusStatistic]]) -> list[float | None]:
+        """``calibrated_p`` of several features at once: the model-tail ones in one vectorised
+        call per statistic kind (a product's features: the per-call cost was the cost)."""
+        found: list[float | None] = [None] * len(tested)
+        batches: dict[str, list[tuple[int, FeatureCalibration, OmnibusStatistic]]] = {}
+        for index, (name, statistic) in enumerate(tested):
+            feature = self.features.get(name)
+            vectorised = (
+                feature is not None
+                and feature.location is not None
+                and feature.statistic == statistic.kind
+                and len(feature.effects) >= self.min_reference
+                and not math.isinf(statistic.value)
+            )
+            if not vectorised:
+                found[index] = self.calibrated_p(name, statistic)
+                continue
+            assert feature is not None
+            batches.setdefault(statistic.kind, []).append((index, feature, statistic))
+        for kind, batch in batches.items():
+            p = tail_p_values(
+                [float(f.location or 0.0) for _, f, _ in batch],
+                [float(f.scale or 0.0) for _, f, _ in batch],
+                kind,
+                [s.value for _, _, s in batch],
+                [s.df1 for _, _, s in batch],
+                [s.df2 for _, _, s in batch],
+                [s.reviews for _, _, s in batch],
+            )
+            for (index, _, _), value in zip(batch, p.tolist(), strict=True):
+                found[index] = value
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special
 
 from detector.ero.results import (
     CategoryResult,
@@ -156,7 +156,12 @@ def _untestable(
 
 
 def analyze_numeric(
-    name: str, star_index: NDArray[np.intp], values: NDArray[np.float64], alpha: float
+    name: str,
+    star_index: NDArray[np.intp],
+    values: NDArray[np.float64],
+    alpha: float,
+    *,
+    pairs: bool = True,
 ) -> FeatureResult:
     present = ~np.isnan(values)
     notes = _missing_note(name, int((~present).sum()))
@@ -176,11 +181,14 @@ def analyze_numeric(
     )
     if x.min() == x.max() or np.isnan(f):
         return _untestable(name, "numeric", notes, _constant(name, x), **known)
+    omnibus = OmnibusStatistic("anova_f", float(f), df_between, df_within, int(x.size))
+    if not pairs:
+        return _omnibus_only(name, "numeric", notes, omnibus, known)
     index_a, index_b, mean_diff, q = tukey_statistics(
         summary.counts, summary.means, summary.sum_squares, scale=1.0
     )
     p_adj = studentized_range_sf(q, kept.size, df_within)
-    pairs = pairs_from_statistics(
+    found = pairs_from_statistics(
         known["groups"], summary.means, index_a, index_b, mean_diff, p_adj, q, alpha, summary.unit
     )
     if not np.isfinite(f):
@@ -190,10 +198,20 @@ def analyze_numeric(
         kind="numeric",
         satisfaction=float(p_adj.min()),
         anova=AnovaResult(float(f), float(p), df_between, df_within),
-        pairs=pairs,
-        omnibus=OmnibusStatistic("anova_f", float(f), df_between, df_within, int(x.size)),
+        pairs=found,
+        omnibus=omnibus,
         notes=tuple(notes),
         **known,
+    )
+
+
+def _omnibus_only(
+    name: str, kind: FeatureKind, notes: list[str], omnibus: OmnibusStatistic, known: Any
+) -> FeatureResult:
+    """The omnibus statistic alone (``pairs=False``: a reference fit needs nothing else)."""
+    note = "Tukey's pairs were not computed (only the omnibus statistic was asked for)"
+    return FeatureResult(
+        name=name, kind=kind, satisfaction=None, omnibus=omnibus, notes=(*notes, note), **known
     )
 
 
@@ -222,7 +240,7 @@ def _perfect_separation_note(name: str) -> str:
 
 
 def analyze_categorical(
-    name: str, star_index: NDArray[np.intp], values: ArrayLike, alpha: float
+    name: str, star_index: NDArray[np.intp], values: ArrayLike, alpha: float, *, pairs: bool = True
 ) -> FeatureResult:
     present, codes, labels = _categorical_codes(name, values, star_index.size)
     notes = _missing_note(name, int((~present).sum()))
@@ -248,6 +266,12 @@ def analyze_categorical(
     if len(labels) < 2:
         return _untestable(name, "categorical", notes, _single_category(name, labels), **known)
 
+    if not pairs:
+        chi_square = _chi_square(table)
+        omnibus = OmnibusStatistic(
+            "chi_square", chi_square.statistic, chi_square.dof, 0, int(codes.size)
+        )
+        return _omnibus_only(name, "categorical", notes, omnibus, known)
     counts = table.sum(axis=1).astype(np.float64)
     # Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test: run one.
     tested = [int(np.argmin(table.sum(axis=0)))] if len(labels) == 2 else list(range(len(labels)))
@@ -306,10 +330,17 @@ def _single_category(name: str, labels: list[Hashable]) -> str:
 
 
 def _chi_square(table: NDArray[np.int64]) -> ChiSquareResult:
-    """Pearson's X² (no continuity correction, so it matches the calibration's model)."""
-    result = stats.chi2_contingency(table, correction=False)
-    low = float(np.mean(result.expected_freq < 5.0))
-    return ChiSquareResult(float(result.statistic), float(result.pvalue), int(result.dof), low)
+    """Pearson's X² of independence (no continuity correction, so it matches the calibration's
+    model): E = row·col/N, X² = Σ (O − E)²/E, dof = (r − 1)(c − 1), p = P(χ²_dof ≥ X²) — what
+    ``scipy.stats.chi2_contingency(table, correction=False)`` computes, without its per-call
+    overhead (tests/detector/ero compare the two). Every row and column here has a count."""
+    observed = table.astype(np.float64)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
+    dof = (table.shape[0] - 1) * (table.shape[1] - 1)
+    statistic = float(((observed - expected) ** 2 / expected).sum()) if dof else 0.0
+    p = float(special.chdtrc(dof, statistic)) if dof else 1.0
+    low = float(np.mean(expected < 5.0))
+    return ChiSquareResult(statistic, p, int(dof), low)
 
 
 LOG_FEATURES = ("text_length", "reviewer_review_count", "helpful_votes")

@@ -107,7 +107,7 @@ def table_logsf(q: NDArray[np.float64], k: int, df: float) -> NDArray[np.float64
 
 def main() -> None:
     """Rewrite the shipped table."""
-    np.savez_compressed(_PATH, **build_tables())
+    np.savez_compressed(_PATH, allow_pickle=False, **build_tables())
     print(f"wrote {_PATH} ({_PATH.stat().st_size / 1e3:.0f} kB)")
 
 

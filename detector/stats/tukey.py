@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special
 
 from detector.stats.studentized_range import studentized_range_sf
 
@@ -168,8 +168,9 @@ def anova_arrays(
     between = np.where(between <= noise, 0.0, between)
     with np.errstate(divide="ignore", invalid="ignore"):
         f = (between / df_between) / (within / df_within)
+    # scipy.stats.f.sf is this ufunc behind argument checks that cost more than the tail.
     p = np.where(
-        np.isnan(f), np.nan, stats.f.sf(np.where(np.isnan(f), 0.0, f), df_between, df_within)
+        np.isnan(f), np.nan, special.fdtrc(df_between, df_within, np.where(np.isnan(f), 0.0, f))
     )
     return f, p, df_between, df_within
 
