@@ -8,6 +8,7 @@ from reviewsec.celery import app
 from reviewsec.groups.models import GroupFit
 from reviewsec.groups.tasks import GROUP_FIT_TASK, group_fit_task
 from reviewsec.lib.dispatch import in_process_beat
+from tests.groups.demo_data import DEMO_PARAMS
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_the_embedded_beat_knows_the_task() -> None:
 
 
 def test_the_task_runs_a_fit_and_reports_it(demo_shop) -> None:
-    result = group_fit_task.apply(kwargs={"params": {"window_days": 7}}).get()
+    result = group_fit_task.apply(kwargs={"params": DEMO_PARAMS}).get()
     fit = GroupFit.objects.get()
     assert result == {
         "version": fit.version,
