@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import numpy as np
+import orjson
 from tqdm import tqdm
 
 from detector.analysis import analyze
@@ -261,7 +262,9 @@ def _line(job: tuple[int, ProductReviews]) -> tuple[str, list[str]]:
     review_lines = state.graph.review_lines(index, product, verdict) if state.review_lines else []
     if state.as_json:
         record = {"product": product.product, **verdict.to_dict()}
-        line = json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        # One encoding, in C: the same keys and values as json.dumps(..., separators=(",", ":"),
+        # ensure_ascii=False) (to_dict has already made the record strict JSON).
+        line = orjson.dumps(record, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
         return line, review_lines
     return _table_row(product, verdict), review_lines
 
