@@ -6,8 +6,13 @@
 
 Meant to run as a child of the Celery worker (Twisted's reactor cannot restart inside it; see
 ``crawler.runner.run_crawl``). It prints JSON lines on stdout — ``{"event": "stage"}`` as each
-spider starts, ``{"event": "progress"}`` after each page, ``{"event": "outcome"}`` at the end —
-and writes the combined :class:`~crawler.outcome.CrawlOutcome` to ``--outcome``.
+spider starts, ``{"event": "progress"}`` after each page, ``{"event": "reviews_stored"}`` once
+the reviews are all stored and before the reviewers' profiles are read (with the reviews
+stage's status), ``{"event": "outcome"}`` at the end — and writes the combined
+:class:`~crawler.outcome.CrawlOutcome` to ``--outcome``.
+
+``python -m crawler.run_job --wait-for-job`` starts a spare: it warms up (``warm_up``) and waits
+for one line on stdin, the JSON list of the arguments above, then runs that job.
 
 ``--known-reviews`` (a file of the review ids already stored, one a line) makes the crawl
 incremental: the reviews spider stops at the first page that reaches a known review, and only
@@ -17,6 +22,7 @@ the reviewers of the new reviews are fetched.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -134,6 +140,8 @@ class JobRunner:
         # Only reviewers of the reviews scraped (in an incremental crawl, the new ones).
         ids = list(self.profiles.profile_ids)[: self.args.max_reviewers]
         if ids and reviews.reason_code != Reason.ROBOT_CHECK:
+            # Every review page is stored: the parent may publish a first verdict meanwhile.
+            emit({"event": "reviews_stored", "status": reviews.status, "reviews": reviews.reviews})
             await self.run_stage("reviewer", ReviewerSpider, profile_ids=ids)
         return self.combine(reviews)
 
@@ -194,8 +202,34 @@ def run_with_reactor(job: JobRunner) -> CrawlOutcome:
     return result[0] if result else _crashed("job")
 
 
+WAIT_FOR_JOB = "--wait-for-job"
+
+
+def warm_up() -> None:
+    """Do before the job is known what every crawl does first: import Scrapy, Twisted, the
+    spiders and the store, and set Django up (seconds on a busy machine; ``crawler.runner``
+    keeps one such spare child waiting). The reactor is installed later, by the job."""
+    import scrapy.crawler  # noqa: F401
+
+    import crawler.spiders.product
+    import crawler.spiders.reviewer
+    import crawler.spiders.reviews
+    from crawler.pipelines import setup_django
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    setup_django()
+    import crawler.store  # noqa: F401
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments == [WAIT_FOR_JOB]:  # a spare: warm up, then take the job's arguments
+        warm_up()
+        line = sys.stdin.readline()
+        if not line.strip():
+            return 0  # the parent went away or no longer needs it
+        arguments = [str(argument) for argument in json.loads(line)]
+    args = parse_args(arguments)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     outcome = run_with_reactor(JobRunner(args))
     if args.outcome:

@@ -10,6 +10,8 @@ wrote none.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import queue
@@ -27,7 +29,7 @@ from typing import IO, Any
 
 from crawler.hosts import demo_mirror_refusal
 from crawler.outcome import CrawlOutcome, Reason, Status, describe
-from crawler.run_job import DEFAULT_MAX_REVIEWERS
+from crawler.run_job import DEFAULT_MAX_REVIEWERS, WAIT_FOR_JOB
 from marketplaces import DEMO, ProductRef
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +46,16 @@ class CrawlProgress:
     pages_fetched: int = 0
     reviews_fetched: int = 0
     reviews_expected: int | None = None
+    # Set once every review page is stored ("ok", "partial"…: the reviews stage's status),
+    # before reviewer profiles are read: a first verdict can be made from them then.
+    reviews_stored: str = ""
     _pages_by_stage: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def update(self, event: Mapping[str, Any]) -> None:
         """Fold one progress line of the child into the totals."""
+        if event.get("event") == "reviews_stored":
+            self.reviews_stored = str(event.get("status") or "")
+            return
         self.stage = str(event.get("stage", self.stage))
         if event.get("event") != "progress":
             return
@@ -59,6 +67,7 @@ class CrawlProgress:
 
 
 ProgressCallback = Callable[[CrawlProgress], None]
+_RELAYED = {"progress", "stage", "reviews_stored"}
 
 
 def crawl_command(
@@ -111,13 +120,16 @@ def run_crawl(
     log_path: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
     kill_grace_s: float = KILL_GRACE_S,
+    warm: bool = False,
 ) -> CrawlOutcome:
     """Crawl product → reviews → reviewers in a child process; block until it is done.
 
     ``base_url`` points the crawl at a mirror; the demo market needs one (default: the
     ``DEMO_MARKET_BASE_URL`` environment variable). ``known_reviews``, the ids of the reviews
     already stored, makes the crawl incremental (``None``: a full crawl). The child's Scrapy
-    log goes to ``log_path`` (default: this process's stderr).
+    log goes to ``log_path`` (default: this process's stderr). ``warm`` runs the crawl in a
+    spare child this process started after its previous crawl (``Spares``), if one is waiting
+    for the same environment, and leaves a new one waiting.
     """
     outcome_file = Path(outcome_path)
     outcome_file.unlink(missing_ok=True)
@@ -126,6 +138,7 @@ def run_crawl(
         refusal = demo_mirror_refusal(base_url, child_environment(env))
         if refusal:  # the child would refuse it too; say so without starting one
             return replace(_failed(Reason.NOT_SERVED, error=refusal), retryable=False)
+    warm = warm and log_path is None  # a spare's stderr is this process's own
     with _review_ids_file(known_reviews) as known_reviews_path:
         command = crawl_command(
             ref,
@@ -138,7 +151,11 @@ def run_crawl(
             known_reviews_path=known_reviews_path,
         )
         deadline = time.monotonic() + timeout_s + kill_grace_s
-        finished, exit_code = _run_child(command, env, log_path, progress_callback, deadline)
+        finished, exit_code = _run_child(
+            command, env, log_path, progress_callback, deadline, warm=warm
+        )
+    if warm:
+        spares.prepare(env)  # for the next crawl, warming while this process analyses
     if not finished:
         return _failed(Reason.TIMEOUT)
     if outcome_file.exists():
@@ -173,24 +190,100 @@ def _run_child(
     log_path: str | os.PathLike[str] | None,
     progress_callback: ProgressCallback | None,
     deadline: float,
+    *,
+    warm: bool = False,
 ) -> tuple[bool, int | None]:
-    """Start the child and follow it; (finished in time, exit code)."""
+    """Start the child (or hand the job to a spare) and follow it; (finished in time, exit
+    code)."""
     log = open(log_path, "ab") if log_path else None  # noqa: SIM115 - closed below
     try:
-        child = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=child_environment(env),
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-            start_new_session=True,  # its own process group, so a kill takes its children too
-        )
+        child = spares.take(env, command) if warm else None
+        if child is None:
+            child = _start(command, env, log)
         finished = _follow(child, progress_callback, deadline)
     finally:
         if log:
             log.close()
     return finished, child.returncode
+
+
+def _start(
+    command: list[str],
+    env: Mapping[str, str] | None,
+    log: IO[bytes] | None = None,
+    *,
+    spare: bool = False,
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=child_environment(env),
+        stdin=subprocess.PIPE if spare else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        start_new_session=True,  # its own process group, so a kill takes its children too
+    )
+
+
+class Spares:
+    """At most one warm child per environment, waiting for its job (``run_job --wait-for-job``).
+
+    Measured first (issue 18, 2 busy cores): importing Scrapy and Django and ``django.setup()``
+    took 0.4-4.5 s of every crawl's critical path. A spare does that between crawls instead.
+    It is started after a crawl ends, not during one (it would take a core from it), and only
+    with the environment it will run with (the database, the demo's settings). It ends with its
+    parent: an empty stdin (the pipe closes when the parent dies) makes it exit, and
+    ``atexit`` stops the ones left at a clean exit.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[tuple[tuple[str, str], ...], subprocess.Popen[str]] = {}
+        self._lock = threading.Lock()
+        atexit.register(self.stop_all)
+
+    @staticmethod
+    def _key(env: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(child_environment(env).items()))
+
+    def prepare(self, env: Mapping[str, str] | None) -> None:
+        key = self._key(env)
+        with self._lock:
+            spare = self._waiting.get(key)
+            if spare is not None and spare.poll() is None:
+                return
+            command = [sys.executable, "-m", "crawler.run_job", WAIT_FOR_JOB]
+            self._waiting[key] = _start(command, env, spare=True)
+
+    def take(
+        self, env: Mapping[str, str] | None, command: list[str]
+    ) -> subprocess.Popen[str] | None:
+        """The waiting spare for ``env``, given ``command``'s job; None when there is none."""
+        with self._lock:
+            spare = self._waiting.pop(self._key(env), None)
+        if spare is None or spare.poll() is not None or spare.stdin is None:
+            return None
+        try:
+            spare.stdin.write(json.dumps(command[3:]) + "\n")  # after "python -m crawler.run_job"
+            spare.stdin.close()
+        except OSError:  # it died meanwhile
+            return None
+        return spare
+
+    def stop_all(self) -> None:
+        with self._lock:
+            waiting, self._waiting = list(self._waiting.values()), {}
+        for spare in waiting:
+            with contextlib.suppress(OSError):
+                if spare.stdin is not None:
+                    spare.stdin.close()  # it exits on its own
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                spare.wait(timeout=5)
+            if spare.poll() is None:
+                _kill(spare)
+
+
+spares = Spares()
 
 
 def _follow(
@@ -211,7 +304,7 @@ def _follow(
             child.wait()
             return True
         event = _parse_event(line)
-        if event and progress_callback and event.get("event") in {"progress", "stage"}:
+        if event and progress_callback and event.get("event") in _RELAYED:
             progress.update(event)
             progress_callback(progress)
 

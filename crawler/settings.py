@@ -32,8 +32,12 @@ USER_AGENT = os.environ.get(
     "CRAWLER_USER_AGENT", "ReviewSecBot/0.1 (+https://github.com/reviewsec/reviewsec)"
 )
 ROBOTSTXT_OBEY = _env_bool("CRAWLER_OBEY_ROBOTS_TXT", True)
-CONCURRENT_REQUESTS = 4
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Per shop: Amazon gets two requests at a time at most (with the delay and AutoThrottle below);
+# our own demo market is told to take more (reviewsec.analyses.services._crawl_environment).
+CONCURRENT_REQUESTS_PER_DOMAIN = int(_env_float("CRAWLER_CONCURRENT_PER_DOMAIN", 2))
+CONCURRENT_REQUESTS = max(4, CONCURRENT_REQUESTS_PER_DOMAIN)
+# How many review pages a full crawl may ask for at once (1: one after another, as for Amazon).
+REVIEWSEC_REVIEW_PAGES_AHEAD = int(_env_float("CRAWLER_REVIEW_PAGES_AHEAD", 1))
 DOWNLOAD_DELAY = _env_float("CRAWLER_DOWNLOAD_DELAY", 1.0)
 AUTOTHROTTLE_ENABLED = _env_bool("CRAWLER_AUTOTHROTTLE", True)
 AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY

@@ -183,6 +183,9 @@ ANALYSIS_RUN_INLINE = env.bool("ANALYSIS_RUN_INLINE", default=False)
 # A crawl's whole time budget (seconds), and how many review pages it reads at most.
 CRAWL_TIMEOUT_SECONDS = env.int("CRAWL_TIMEOUT_SECONDS", default=15 * 60)
 CRAWL_MAX_REVIEW_PAGES = env.int("CRAWL_MAX_REVIEW_PAGES", default=100)
+# Each crawl leaves a warm child (Scrapy and Django imported) waiting for the next one
+# (crawler.runner.Spares); the test suite turns it off (tests/conftest.py).
+CRAWL_WARM_CHILD = env.bool("CRAWL_WARM_CHILD", default=True)
 
 # Scheduled recrawls (reviewsec.analyses.scheduling): intervals in hours by how interesting a
 # product is, and how many jobs one beat run may start, spread over its period.

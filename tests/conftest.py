@@ -35,6 +35,8 @@ def postgres_only(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def no_in_process_beat(settings) -> None:
-    """The embedded server's resend thread (``reviewsec.lib.dispatch.InProcessBeat``) stays off
-    in tests: a test that needs it starts it itself."""
+    """The embedded server's resend thread (``reviewsec.lib.dispatch.InProcessBeat``) and the
+    warm crawler child (``crawler.runner.Spares``) stay off in tests: a test that needs one
+    turns it on itself."""
     settings.IN_PROCESS_BEAT = False
+    settings.CRAWL_WARM_CHILD = False  # no spare crawler child left waiting after each test

@@ -10,6 +10,12 @@ reviews on the product page itself are collected instead ("analysed the N review
 With ``known_reviews`` (a file of the review ids already stored, one a line) the crawl is
 incremental: it yields only reviews not in the file, and stops after the first page that shows
 one that is, since the list is newest first and everything below was read before.
+
+Where the shop allows it (``REVIEWSEC_REVIEW_PAGES_AHEAD`` > 1: the demo market; Amazon stays at
+1, one page after another), a full crawl asks for every page page 1 announces (its review count
+÷ 10, at most ``max_pages``) at once, and Scrapy's per-domain concurrency and delay bound how
+many are in flight; the last of them follows the pagination on as usual, should the list have
+grown. Pages arriving out of order are fine: reviews are deduplicated by id across pages.
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ class ReviewsSpider(MarketplaceSpider):
         self.seen_ids: set[str] = set()
         self.incremental = known_reviews not in (None, "")
         self.known_ids = read_review_ids(known_reviews) if self.incremental else frozenset()
+        # Pages 2..fanned_until were all asked for at once; only the last follows the bar.
+        self.fanned_until = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.crawler.stats.set_value("reviewsec/incremental", self.incremental)
@@ -64,7 +72,21 @@ class ReviewsSpider(MarketplaceSpider):
             callback=self.parse_list,
             errback=self.on_error,
             cb_kwargs={"page": page},
+            priority=-page,  # in list order, as far as concurrency allows
         )
+
+    def fan_out(self, page_selector: Selector) -> Iterator[scrapy.Request]:
+        """From page 1 of a full crawl, where the shop allows: every announced page at once."""
+        ahead = self.crawler.settings.getint("REVIEWSEC_REVIEW_PAGES_AHEAD", 1)
+        expected = reviews_expected(page_selector) or 0
+        if ahead <= 1 or self.incremental or expected <= PAGE_SIZE:
+            return
+        last = -(-expected // PAGE_SIZE)
+        if self.max_pages:
+            last = min(last, self.max_pages)
+        self.fanned_until = last
+        for page in range(2, last + 1):
+            yield self.list_request(page)
 
     def parse_list(self, response: Response, page: int) -> Iterator[ReviewItem | scrapy.Request]:
         kind = self.page_kind(response)
@@ -86,6 +108,10 @@ class ReviewsSpider(MarketplaceSpider):
             self.record_reason(Reason.CAUGHT_UP, caught_up_at_page=page)
         elif not reviews:
             self.check_readable(page_selector, page)
+        elif page == 1 and (fanned := list(self.fan_out(page_selector))):
+            yield from fanned
+        elif page < self.fanned_until:
+            return  # asked for with the others; the last one follows the bar
         elif self.has_more(page_selector, len(reviews)):
             if self.max_pages and page >= self.max_pages:
                 self.record_reason(Reason.MAX_PAGES, max_pages=self.max_pages)

@@ -26,6 +26,17 @@ STAGE_LABELS = {
 }
 
 
+PRELIMINARY_LABEL = "Preliminary verdict ready; reading reviewers' profiles to refine it"
+
+
+def _stage_label(job: CrawlJob, preliminary: bool) -> str:
+    if job.state == JobState.FAILED:
+        return STAGE_LABELS["failed"]
+    if preliminary:
+        return PRELIMINARY_LABEL
+    return STAGE_LABELS.get(job.stage, job.stage.replace("_", " ").capitalize())
+
+
 def crawl_job_status(job: CrawlJob) -> dict[str, Any]:
     """The JSON the progress page polls: state, stage, counts, percent and where to go next.
 
@@ -40,13 +51,14 @@ def crawl_job_status(job: CrawlJob) -> dict[str, Any]:
     else:
         percent = 5 if job.state == JobState.RUNNING else 0
     product = job.product
+    # Reviews all stored, profiles still being read: a first verdict is there to see.
+    preliminary = job.state == JobState.RUNNING and job.analyses.exists()
     return {
         "id": job.id,
         "state": job.state,
         "stage": job.stage,
-        "stage_label": STAGE_LABELS["failed"]
-        if job.state == JobState.FAILED
-        else STAGE_LABELS.get(job.stage, job.stage.replace("_", " ").capitalize()),
+        "stage_label": _stage_label(job, preliminary),
+        "preliminary": preliminary,
         "product_title": product.title,
         "pages_fetched": job.pages_fetched,
         "reviews_fetched": job.reviews_fetched,

@@ -36,7 +36,12 @@ def test_a_demo_product_is_crawled_stored_and_analysed(demo_market) -> None:
     assert job.state == JobState.DONE, job.error
     assert job.reviews_fetched == boosted.n_reviews
     assert Review.objects.filter(product=job.product).count() == boosted.n_reviews
-    analysis = job.product.analyses.get()
+    # Review pages fetched several at a time from the demo shop: none lost, none twice.
+    assert job.pages_fetched >= -(-boosted.n_reviews // 10)
+    first, analysis = job.product.analyses.order_by("created_at")
+    assert first.verdict["collection"]["preliminary"] is True
+    assert analysis.verdict["collection"]["preliminary"] is False
+    assert first.reviews_analyzed == analysis.reviews_analyzed == boosted.n_reviews
     assert analysis.reviews_analyzed == boosted.n_reviews
     assert analysis.category in {"suspicious", "highly_suspicious"}
     assert analysis.verdict["collection"]["sources"] == {"crawler": boosted.n_reviews}
@@ -78,3 +83,31 @@ def test_in_process_a_robot_check_fails_the_job_at_once_with_its_reason(demo_mar
     assert job.error.startswith("Amazon showed a robot check.")
     assert "try again later" in job.error
     assert job.error_code == "robot_check"
+
+
+def test_the_first_verdict_comes_before_the_reviewer_profiles_and_is_refined_after(
+    demo_market,
+) -> None:
+    from django.db.models import Max, Min
+
+    from reviewsec.analyses.progress import PRELIMINARY_LABEL, crawl_job_status
+    from reviewsec.catalog.models import Reviewer
+
+    product = next(p for p in demo_catalogue() if p.n_reviews >= 300)
+    job = _job(product.asin)
+    crawl_job_run(job_id=job.id)
+
+    preliminary, refined = job.product.analyses.order_by("created_at")
+    profiles = Reviewer.objects.exclude(crawled_at=None).aggregate(
+        first=Min("crawled_at"), last=Max("crawled_at")
+    )
+    assert profiles["first"] is not None, "the reviewer stage ran"
+    # Made while the profiles were being read (the crawl goes on meanwhile), refined after.
+    assert preliminary.created_at < profiles["last"] < refined.created_at
+    assert preliminary.verdict["collection"]["preliminary"] is True
+    assert refined.verdict["collection"]["preliminary"] is False
+    # While the job still ran, its status said a preliminary verdict was there to see.
+    CrawlJob.objects.filter(id=job.id).update(state=JobState.RUNNING, stage="reviewer")
+    job.refresh_from_db()
+    status = crawl_job_status(job)
+    assert status["preliminary"] is True and status["stage_label"] == PRELIMINARY_LABEL

@@ -205,3 +205,54 @@ def test_a_stored_recrawl_updates_the_database_without_duplicates(tmp_path: Path
             assert (outcome.status, outcome.reviews, outcome.reviewers) == ("ok", 12, 3)
     # 12 reviewers from the reviews; the demo profile lists 2 products for each of 3 crawled.
     assert counts(database) == {"product": 1, "review": 12, "reviewer": 12, "reviewerhistory": 6}
+
+
+def test_a_warm_spare_child_runs_the_next_crawl_and_another_is_left_waiting(
+    tmp_path: Path,
+) -> None:
+    def crawl(number: int) -> CrawlOutcome:
+        return run_crawl(
+            REF,
+            base_url=market.origin + PREFIX,
+            store=False,
+            outcome_path=tmp_path / f"outcome-{number}.json",
+            timeout_s=60,
+            max_reviewers=2,
+            env=FAST,
+            warm=True,
+        )
+
+    try:
+        with FakeMarket() as market:
+            serve_product(market)
+            cold = crawl(1)
+            (spare,) = runner.spares._waiting.values()
+            assert spare.poll() is None, "a spare is left waiting after a crawl"
+            warm = crawl(2)
+            assert spare.poll() == 0, "the spare ran the second crawl and ended"
+            (next_spare,) = runner.spares._waiting.values()
+            assert next_spare.pid != spare.pid
+    finally:
+        runner.spares.stop_all()
+    assert (cold.status, cold.reviews, cold.reviewers) == (warm.status, warm.reviews, 2)
+    assert next_spare.poll() is not None, "stopped with its parent's spares"
+
+
+def test_amazon_stays_polite_and_only_the_demo_market_is_read_several_pages_at_a_time() -> None:
+    probe = (
+        "from crawler import settings as s; "
+        "print(s.CONCURRENT_REQUESTS_PER_DOMAIN, s.REVIEWSEC_REVIEW_PAGES_AHEAD, s.DOWNLOAD_DELAY)"
+    )
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("CRAWLER_")
+    }
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.split() == ["2", "1", "1.0"]
+    from reviewsec.analyses.services import _crawl_environment
+
+    assert "CRAWLER_REVIEW_PAGES_AHEAD" not in _crawl_environment("amazon.com")
+    demo = _crawl_environment("demo")
+    assert int(demo["CRAWLER_REVIEW_PAGES_AHEAD"]) > 1
+    assert int(demo["CRAWLER_CONCURRENT_PER_DOMAIN"]) > 1
