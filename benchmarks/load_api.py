@@ -10,6 +10,12 @@ docker-compose.yml), warms it up, then sends a fixed number of GET
 stops early at the time cap. The anonymous rate limit is raised out of the way, but every request
 still pays for its count in the cache. Prints requests per second, latency percentiles, errors.
 
+Then the same load on the product's HTML verdict page, /p/{marketplace}/{asin}/ (cached per
+analysis, issue 18: goal >= 60% of the API's requests per second), side by side with the API and
+their ratio; the page's server time once cached (median of 20 sequential GETs on an idle server,
+goal < 50 ms) and its first, uncached render; and the page's transfer size, HTML + the scripts
+and style sheets it links, each fetched with ``Accept-Encoding: gzip`` (goal < 1 MB).
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reviewsec REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python benchmarks/load_api.py [--requests 5000] [--concurrency 8] [--time-cap 60]
 """
@@ -17,8 +23,11 @@ still pays for its count in the cache. Prints requests per second, latency perce
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gzip
 import http.client
 import os
+import re
 import secrets
 import socket
 import statistics
@@ -35,6 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 ASIN = "B0LOADTEST"
 PATH = f"/api/v1/products/amazon.com/{ASIN}/verdict"
+PAGE = f"/p/amazon.com/{ASIN}/"
 
 
 def free_port() -> int:
@@ -66,10 +76,18 @@ def scratch_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def server_environment(database_url: str) -> dict[str, str]:
+def server_environment(database_url: str, scratch: Path) -> dict[str, str]:
+    """The production settings, with static files collected into ``scratch`` (WhiteNoise's
+    manifest needs them; the repository's own STATIC_ROOT is left alone)."""
+    (scratch / "load_settings.py").write_text(
+        "from reviewsec.settings_production import *  # noqa: F403\n"
+        f"STATIC_ROOT = {str(scratch / 'static')!r}\n"
+    )
+    path = os.pathsep.join(filter(None, [str(scratch), os.environ.get("PYTHONPATH")]))
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "reviewsec.settings_production",
+        "PYTHONPATH": path,
+        "DJANGO_SETTINGS_MODULE": "load_settings",
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -81,12 +99,13 @@ def server_environment(database_url: str) -> dict[str, str]:
 
 def prepare(env: dict[str, str]) -> str:
     """Migrate the scratch database and store one product with one analysis; its verdict size."""
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    for command in (["migrate"], ["collectstatic"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     code = (
         "import detector, json\n"
         "from detector.simulate import simulate\n"
@@ -129,12 +148,14 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[None]:
         server.wait(timeout=30)
 
 
-def get(port: int, connection: http.client.HTTPConnection | None = None) -> tuple[int, float]:
-    """One GET of the verdict: (status, seconds); status 0 when the connection failed."""
+def get(
+    port: int, connection: http.client.HTTPConnection | None = None, path: str = PATH
+) -> tuple[int, float]:
+    """One GET of ``path``: (status, seconds); status 0 when the connection failed."""
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     started = time.perf_counter()
     try:
-        connection.request("GET", PATH, headers={"Accept": "application/json"})
+        connection.request("GET", path, headers={"Accept": "application/json"})
         response = connection.getresponse()
         response.read()
         status = response.status
@@ -144,7 +165,9 @@ def get(port: int, connection: http.client.HTTPConnection | None = None) -> tupl
     return status, time.perf_counter() - started
 
 
-def load(port: int, requests: int, concurrency: int, time_cap_s: float) -> dict[str, object]:
+def load(
+    port: int, requests: int, concurrency: int, time_cap_s: float, path: str = PATH
+) -> dict[str, object]:
     """``requests`` GETs from ``concurrency`` threads, each reusing its connection where the
     server keeps it open; stops issuing new ones at the time cap."""
     remaining = iter(range(requests))
@@ -159,7 +182,7 @@ def load(port: int, requests: int, concurrency: int, time_cap_s: float) -> dict[
             with lock:
                 if next(remaining, None) is None:
                     break
-            status, seconds = get(port, connection)
+            status, seconds = get(port, connection, path)
             with lock:
                 latencies.append(seconds)
                 if status != 200:
@@ -181,41 +204,95 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def transfer_size(port: int) -> tuple[int, int, list[str]]:
+    """(compressed bytes, uncompressed bytes, files) of the page and the scripts and style
+    sheets it links, as a browser accepting gzip receives them."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    paths, wire, raw = [PAGE], 0, 0
+    for index, path in enumerate(paths):
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        body = response.read()
+        gzipped = response.getheader("Content-Encoding") == "gzip"
+        plain = gzip.decompress(body) if gzipped else body
+        # Django sends the HTML as it is (no GZipMiddleware): count it as a compressing proxy
+        # in front of gunicorn (the deployment's TLS end) sends it, gzip level 6.
+        wire += len(body) if gzipped else len(gzip.compress(plain, compresslevel=6))
+        raw += len(plain)
+        if index == 0:
+            links = re.findall(rb'<(?:script[^>]*src|link[^>]*href)="(/[^"]+\.(?:js|css))"', plain)
+            paths.extend(link.decode() for link in links)
+    connection.close()
+    return wire, raw, paths
+
+
+def server_times(port: int) -> tuple[float, float]:
+    """(seconds of the first, uncached GET of the page, median of 20 cached GETs), one at a time
+    on an idle server over loopback: the server's time plus a loopback round trip."""
+    first = get(port, path=PAGE)[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    cached = [get(port, connection, PAGE)[1] for _ in range(20)]
+    connection.close()
+    return first, statistics.median(cached)
+
+
+def summary(name: str, result: dict[str, object]) -> tuple[str, float]:
+    latencies, errors = result["latencies"], result["errors"]
+    rate = len(latencies) / result["elapsed"]
+    return (
+        f"{name:<9} {len(latencies)} requests in {result['elapsed']:.2f} s: {rate:.0f} req/s; "
+        f"latency p50 {percentile(latencies, 0.50) * 1e3:.1f} ms, "
+        f"p90 {percentile(latencies, 0.90) * 1e3:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1e3:.1f} ms, "
+        f"max {max(latencies) * 1e3:.1f} ms (mean {statistics.mean(latencies) * 1e3:.1f}); "
+        f"errors {len(errors)}" + (f" (statuses {sorted(set(errors))})" if errors else ""),
+        rate,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--time-cap", type=float, default=60.0, help="seconds")
+    parser.add_argument("--time-cap", type=float, default=60.0, help="seconds, per load")
     args = parser.parse_args()
 
     port = free_port()
-    with scratch_database() as database_url:
-        env = server_environment(database_url)
+    with scratch_database() as database_url, contextlib.ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-web-")))
+        env = server_environment(database_url, scratch)
         verdict_bytes = prepare(env)
         with gunicorn(env, port, args.workers):
-            load(port, args.warmup, args.concurrency, args.time_cap)
-            result = load(port, args.requests, args.concurrency, args.time_cap)
-    latencies = result["latencies"]
-    errors = result["errors"]
-    done = len(latencies)
+            first, cached = server_times(port)
+            wire, raw, files = transfer_size(port)
+            results = {}
+            for name, path in (("API", PATH), ("HTML page", PAGE)):
+                load(port, args.warmup, args.concurrency, args.time_cap, path)
+                results[name] = load(port, args.requests, args.concurrency, args.time_cap, path)
     database = urlsplit(database_url).scheme.replace("postgres", "PostgreSQL")
     cache = "Redis" if os.environ.get("REDIS_URL") else "local memory"
     print(
-        f"GET {PATH} ({verdict_bytes}-byte verdict): gunicorn, {args.workers} sync workers, "
-        f"DEBUG off, {database}, cache {cache}; {args.concurrency} client threads on loopback, "
-        f"{os.cpu_count()} CPUs"
+        f"GET {PATH} ({verdict_bytes}-byte verdict) and GET {PAGE}: gunicorn, {args.workers} "
+        f"sync workers, DEBUG off, {database}, cache {cache}; {args.concurrency} client threads "
+        f"on loopback, {os.cpu_count()} CPUs"
     )
-    if done < args.requests:
-        print(f"time cap of {args.time_cap:.0f} s reached after {done} of {args.requests} requests")
+    rates = {}
+    for name, result in results.items():
+        line, rates[name] = summary(name, result)
+        if len(result["latencies"]) < args.requests:
+            line += f" (time cap of {args.time_cap:.0f} s reached)"
+        print(line)
+    ratio = rates["HTML page"] / rates["API"]
+    print(f"HTML page / API requests per second: {ratio:.0%} (goal >= 60%)")
     print(
-        f"{done} requests in {result['elapsed']:.2f} s: {done / result['elapsed']:.0f} req/s; "
-        f"latency p50 {percentile(latencies, 0.50) * 1e3:.1f} ms, "
-        f"p90 {percentile(latencies, 0.90) * 1e3:.1f} ms, "
-        f"p99 {percentile(latencies, 0.99) * 1e3:.1f} ms, "
-        f"max {max(latencies) * 1e3:.1f} ms (mean {statistics.mean(latencies) * 1e3:.1f}); "
-        f"errors {len(errors)}" + (f" (statuses {sorted(set(errors))})" if errors else "")
+        f"HTML page server time: first (uncached) render {first * 1e3:.1f} ms, cached "
+        f"{cached * 1e3:.1f} ms median of 20 (goal < 50 ms)"
+    )
+    print(
+        f"HTML page transfer size: {wire / 1024:.0f} KiB compressed ({raw / 1024:.0f} KiB "
+        f"uncompressed) over {len(files)} files ({', '.join(files)}) (goal < 1 MB)"
     )
 
 
