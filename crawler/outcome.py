@@ -132,3 +132,34 @@ def describe(reason_code: str, *, reviews: int = 0, retry_after_s: int | None = 
         Reason.NOT_SERVED: "This marketplace is not served here; nothing was fetched.",
     }
     return messages.get(reason_code, reason_code)
+
+
+_WAY_AROUND = (
+    "You can still have it analysed: collect the reviews with the ReviewSec browser extension "
+    "while you view the product, or upload a file of its reviews."
+)
+
+
+def describe_final(reason_code: str) -> str:
+    """The sentence for a job whose retries are spent: what happened and what to do now, with
+    no promise of another try (``describe`` words the attempts that will be retried)."""
+    messages = {
+        Reason.ROBOT_CHECK: f"Amazon showed a robot check on every try. {_WAY_AROUND}",
+        Reason.SIGNIN_REQUIRED: f"Amazon asked for a signed-in customer. {_WAY_AROUND}",
+        Reason.UNAVAILABLE: (
+            "Amazon did not answer properly (server busy) on any of our tries. "
+            "Use “Analyse again” in a few minutes, or upload a file of its reviews."
+        ),
+        Reason.NETWORK_ERROR: (
+            "We could not reach Amazon on any of our tries. "
+            "Use “Analyse again” in a few minutes, or upload a file of its reviews."
+        ),
+        Reason.STORE_ERROR: (
+            "The crawled reviews could not be saved on any of our tries. "
+            "Use “Analyse again” in a few minutes."
+        ),
+        Reason.CRASHED: (
+            "The crawler stopped unexpectedly on every try. Use “Analyse again” in a few minutes."
+        ),
+    }
+    return messages.get(reason_code) or describe(reason_code)

@@ -20,7 +20,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 import detector
-from crawler.outcome import CrawlOutcome, Status, describe
+from crawler.outcome import CrawlOutcome, Status, describe_final
 from crawler.runner import CrawlProgress, run_crawl
 from detector.reference import ReferenceModel
 from marketplaces import DEMO, ProductRef, base_url_for, product_page_url
@@ -419,10 +419,9 @@ def _crawl_environment(marketplace: str) -> dict[str, str]:
 def readable_failure(error: BaseException) -> str:
     """The message a shopper sees for a job that could not finish."""
     if isinstance(error, RetryableCrawlError):
-        # Retries are spent: say what happened without promising another try.
-        reason = describe(error.code)
-        reason = str(error) if reason == error.code else reason  # a code without a sentence
-        return f"{reason} We tried several times; please try again later."
+        # Retries are spent: say what happened and what to do, without promising another try.
+        reason = describe_final(error.code)
+        return str(error) if reason == error.code else reason  # a code without a sentence
     if isinstance(error, CrawlFailed):
         return str(error)
     if isinstance(error, SoftTimeLimitExceeded):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.outcome import describe_final
 from reviewsec.analyses.models import CrawlJob, JobState
 from reviewsec.catalog.models import Product
 from tests.browser.conftest import screenshot
@@ -61,7 +62,7 @@ def _pages(server: str) -> dict[str, str]:
     blocked = Product.objects.create(marketplace="demo", asin="B0BLOCKED1")
     failed = CrawlJob.objects.create(
         product=blocked, state=JobState.FAILED, stage="waiting_to_retry", error_code="robot_check",
-        error="Amazon showed a robot check. We tried several times; please try again later.",
+        error=describe_final("robot_check"),
     )  # fmt: skip
     paths["failure"] = f"/jobs/{failed.id}/"
     return paths

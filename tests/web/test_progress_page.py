@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 
+from crawler.outcome import describe_final
 from reviewsec.analyses.models import CrawlJob, JobState
 from tests.factories import make_product
 
@@ -44,8 +45,7 @@ def test_a_failed_job_no_longer_waits_to_retry(client: Client) -> None:
     job = CrawlJob.objects.create(
         product=make_product(), state=JobState.FAILED, stage="waiting_to_retry",
         error_code="network_error",
-        error="We could not reach Amazon; we will try again. We tried several times; please "
-        "try again later.",
+        error=describe_final("network_error"),
     )  # fmt: skip
     text = _text(client, job)
 
@@ -62,3 +62,15 @@ def test_a_robot_check_offers_the_extension_and_an_upload(client: Client) -> Non
 
     assert "robot check" in text and "ReviewSec extension" in text
     assert "Upload a file of the reviews" in text
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["robot_check", "signin_required", "unavailable", "network_error", "store_error", "crashed"],
+)
+def test_a_final_failure_says_one_true_thing_and_a_way_forward(code) -> None:
+    message = describe_final(code)
+    assert "will try again" not in message and "will retry" not in message
+    assert "Analyse again" in message or "extension" in message
+    if code in ("robot_check", "signin_required"):
+        assert "browser extension" in message and "upload a file" in message
