@@ -9,6 +9,7 @@ shop answers (robot check, 404) and the outcome. ``CRAWLER_LOG_LEVEL=DEBUG`` bri
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 
@@ -39,3 +40,26 @@ def quiet_scrapy_banners(level: str) -> None:
         return
     for name in BANNER_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def configure_crawl_logging(settings: Any) -> None:
+    """Scrapy's logging for a crawl child, printing each line once.
+
+    The child has set Django up, whose ``LOGGING`` already gives the root logger a stderr
+    handler in the project's format; Scrapy's ``configure_logging`` would add a second one, so
+    every line ("Spider opened", each page) came out twice. Scrapy installs its own root handler
+    only where there is none; else the existing handlers take ``LOG_LEVEL``.
+    """
+    from scrapy.settings import Settings
+    from scrapy.utils.log import configure_logging
+
+    root = logging.getLogger()
+    level = settings.get("LOG_LEVEL") or "INFO"
+    own = Settings(settings.copy_to_dict() if isinstance(settings, Settings) else settings)
+    own.set("LOG_INSTALL_ROOT_HANDLER", not root.handlers)  # a copy: the job's may be frozen
+    configure_logging(own)
+    if root.handlers:
+        root.setLevel(level)
+        for handler in root.handlers:
+            handler.setLevel(level)
+    quiet_scrapy_banners(level)

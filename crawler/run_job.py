@@ -32,7 +32,7 @@ from typing import Any
 
 from crawler.extensions import OutcomeExtension, emit
 from crawler.items import ReviewItem
-from crawler.logformatter import quiet_scrapy_banners
+from crawler.logformatter import configure_crawl_logging
 from crawler.outcome import CrawlOutcome, Reason, Status, describe
 
 DEFAULT_MAX_REVIEWERS = 100
@@ -184,15 +184,13 @@ def _crashed(stage: str) -> CrawlOutcome:
 
 def run_with_reactor(job: JobRunner) -> CrawlOutcome:
     """Install the asyncio reactor, run the job to its end, stop the reactor."""
-    from scrapy.utils.log import configure_logging
     from scrapy.utils.reactor import install_reactor
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     from scrapy.utils.defer import deferred_from_coro
     from twisted.internet import reactor
 
-    configure_logging(job.settings)
-    quiet_scrapy_banners(job.settings.get("LOG_LEVEL"))
+    configure_crawl_logging(job.settings)  # once: Django's root handler is already there
     result: list[CrawlOutcome] = []
     finished = deferred_from_coro(job.run())
     finished.addCallback(result.append)

@@ -57,3 +57,32 @@ def test_an_expected_crawl_failure_leaves_no_celery_traceback():
     only_unexpected = ExpectedFailureFilter()
     assert not only_unexpected.filter(record_for(RetryableCrawlError("robot check")))
     assert only_unexpected.filter(record_for(ValueError("a bug")))
+
+
+_ONE_LINE = """
+import logging, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewsec.settings")
+import django
+django.setup()  # the crawl child sets Django up first: its LOGGING has a root handler
+from scrapy.settings import Settings
+import crawler.settings
+from crawler.logformatter import configure_crawl_logging
+settings = Settings()
+settings.setmodule(crawler.settings)
+settings.freeze()
+configure_crawl_logging(settings)
+logging.getLogger("scrapy.core.engine").info("Spider opened")
+"""
+
+
+def test_spider_opened_is_printed_once_in_a_crawl_child():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    completed = subprocess.run(
+        [sys.executable, "-c", _ONE_LINE], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr.count("Spider opened") == 1
