@@ -49,6 +49,7 @@ from tqdm import tqdm
 from detector.analysis import analyze
 from detector.consistency import cvt
 from detector.file_graph import FileGraph, GraphColumns
+from detector.groups import cli as group_cli
 from detector.io import BadReviewFile, PassRestarted, ProductReviews, ReviewSource
 from detector.prepare import MIN_REVIEWS
 from detector.reference import ReferenceModel, default_reference_model, fit_reference
@@ -91,6 +92,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reviews-out", type=Path, help="write one JSON line per review's suspicion and weight"
     )
+    group_cli.add_arguments(parser)  # --groups-out, --labels (issue 17, detector.groups)
     args = parser.parse_args(argv)
     if args.min_reviews < 1 or args.jobs < 1 or args.reference_size < 2:
         parser.error("--min-reviews and --jobs must be at least 1, --reference-size at least 2")
@@ -120,6 +122,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                     print(line, file=out)
                     if reviews_out is not None:
                         reviews_out.writelines(review_lines)
+            group_cli.run(args, args.file)  # --groups-out: collusion groups over the whole file
     except BadReviewFile as error:
         print(f"detector: {error}", file=sys.stderr)
         return 1
