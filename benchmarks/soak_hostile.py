@@ -145,7 +145,7 @@ class Soak:
                 return requests.get(f"{self.base}/", timeout=2).status_code == 200
             return False
 
-        assert wait_until(ready, timeout_s=30, every_s=0.3), "the web server did not start"
+        assert wait_until(ready, timeout_s=120, every_s=0.5), "the web server did not start"
         return server
 
     # --- clients --------------------------------------------------------------------------
