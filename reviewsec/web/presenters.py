@@ -78,13 +78,25 @@ def verdict_headline(verdict: dict[str, Any], product: Any) -> dict[str, Any]:
     return {
         "grade": summary.get("grade"),
         "direction": summary.get("direction"),
-        "direction_label": DIRECTION_LABELS.get(summary.get("direction") or ""),
+        **_direction_and_text(summary.get("direction") or "", text),
         "shop_rating": summary.get("shop_rating", getattr(product, "shop_average_rating", None)),
         "adjusted_rating": summary.get("adjusted_rating"),
         "adjusted_interval": interval if interval and len(interval) == 2 else None,
-        "text": text,
         "more_reasons": [reason for reason in reasons if reason != text],
     }
+
+
+def _direction_and_text(direction: str, text: str) -> dict[str, str | None]:
+    """The direction label and the headline sentence, saying each thing once: "The rating
+    looks inflated" is the label, and the sentence goes on from there; a sentence that already
+    says whether the rating can be trusted (no direction) needs no label above it."""
+    label = DIRECTION_LABELS.get(direction)
+    if label is None or direction == "none":
+        return {"direction_label": None, "text": text}
+    rest = text.removeprefix(label).lstrip(":;,. ")
+    if rest != text.lstrip(":;,. "):
+        text = rest[:1].upper() + rest[1:]
+    return {"direction_label": label, "text": text}
 
 
 def verdict_baseline(verdict: dict[str, Any], model: dict[str, Any] | None) -> dict[str, Any]:

@@ -103,3 +103,28 @@ def test_star_groups_show_their_sizes_and_guide_lines_their_meaning(client: Clie
     consistency = figure("figure-consistency")
     titles = [v["title"]["text"] for k, v in consistency["layout"].items() if k.startswith("yaxis")]
     assert "g" not in titles
+
+
+def test_the_direction_is_said_once(client: Client) -> None:
+    analysis = make_analysis(make_product(title="Desk lamp"), category="highly_suspicious")
+    analysis.verdict["summary"] = {
+        "grade": "F",
+        "direction": "inflated",
+        "shop_rating": 4.6,
+        "adjusted_rating": 3.1,
+        "adjusted_interval": [2.8, 3.4],
+        "headline": "The rating looks inflated: 4.6 in the shop, about 3.1 (2.8–3.4) without "
+        "the reviews we doubt.",
+    }
+    analysis.save()
+    headline = _text(_page(client, analysis)).split("Why we say so")[0]
+
+    assert headline.count("looks inflated") == 1
+    assert "4.6 in the shop, about 3.1 (2.8–3.4) without the reviews we doubt." in headline
+
+
+def test_an_insufficient_verdict_in_the_history_shows_no_scores(client: Client) -> None:
+    analysis = demo_analysis("tiny")
+    body = _page(client, analysis)
+    (row,) = re.findall(r"<tr[^>]*><td>[^<]+</td><td>Not enough reviews.*?</tr>", body)
+    assert re.findall(r"<td>([^<]*)</td>", row)[2:4] == ["—", "—"]
