@@ -30,6 +30,7 @@ def reviewer_panel(verdict: dict[str, Any]) -> dict[str, Any] | None:
         "one_review_accounts": counts.get("one_review_accounts"),
         "verified": counts.get("verified"),
         "direction": block.get("direction"),
+        "groups": block.get("groups") or None,  # collusion groups (reviewsec.groups), aggregates
         "strong": bool(block.get("strong")),
         "evidence": [
             item["sentence"]

@@ -28,7 +28,7 @@ from reviewsec.web.presenters import verdict_context
 
 PAGE_CACHE_SECONDS = 15 * 60
 CSRF_SLOT = "csrfslot0b7e4a9d2c61f385"  # letters and digits: escaping leaves it as it is
-_TEMPLATE_VERSION = 2  # bump when the page's markup changes, so old renders are not served
+_TEMPLATE_VERSION = 3  # bump when the page's markup changes, so old renders are not served
 
 
 @dataclass(frozen=True)

@@ -128,3 +128,26 @@ def test_an_insufficient_verdict_in_the_history_shows_no_scores(client: Client) 
     body = _page(client, analysis)
     (row,) = re.findall(r"<tr[^>]*><td>[^<]+</td><td>Not enough reviews.*?</tr>", body)
     assert re.findall(r"<td>([^<]*)</td>", row)[2:4] == ["—", "—"]
+
+
+def test_a_preliminary_verdict_says_so_and_reloads(client: Client) -> None:
+    analysis = make_analysis(make_product(title="Desk lamp"), category="suspicious")
+    analysis.verdict["collection"] = {"preliminary": True, "reviews_analyzed": 40}
+    analysis.save()
+    body = _page(client, analysis)
+
+    assert 'data-field="preliminary"' in body and "still being read" in body
+    assert '<meta http-equiv="refresh" content="5">' in body
+
+
+def test_a_collusion_group_sentence_shows_in_the_reviewers_panel(client: Client) -> None:
+    analysis = demo_analysis("boost")
+    sentence = "14 of these reviewers also gave 5 stars to 4 other products within 3 weeks"
+    analysis.verdict.setdefault("reviewers", {})["groups"] = {
+        "sentence": sentence,
+        "confirmed": True,
+    }
+    analysis.save()
+    text = _text(_page(client, analysis))
+
+    assert f"{sentence} (confirmed by a moderator)." in text
