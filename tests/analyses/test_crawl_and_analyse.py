@@ -80,8 +80,8 @@ def test_in_process_a_robot_check_fails_the_job_at_once_with_its_reason(demo_mar
     outcome = analysis_request(marketplace="demo", asin=DEMO_ROBOT_CHECK_ASIN)
     job = CrawlJob.objects.get(id=outcome.job.id)
     assert job.state == JobState.FAILED
-    assert job.error.startswith("Amazon showed a robot check.")
-    assert "try again later" in job.error
+    assert job.error.startswith("Amazon showed a robot check")
+    assert "browser extension" in job.error and "upload a file" in job.error  # a way forward
     assert job.error_code == "robot_check"
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from reviewsec.analyses.models import Analysis
 from reviewsec.catalog.models import Product
+from reviewsec.celery import app as celery_app
 from reviewsec.groups.events import moderator_labels
 from reviewsec.groups.models import GroupDecision, ReviewerGroup, TargetKind
 from reviewsec.groups.selectors import product_group_review_ids, product_groups_public
@@ -46,8 +47,17 @@ def test_a_changed_decision_replaces_the_old_one(group) -> None:
     assert {label.abusive for label in moderator_labels()} == {False}
 
 
+@pytest.fixture
+def tasks_in_process():
+    """Celery tasks run in-process, as in the embedded mode: no worker serves this test."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
 def test_a_confirmation_re_analyses_the_groups_products(
-    group, django_capture_on_commit_callbacks
+    group, django_capture_on_commit_callbacks, tasks_in_process
 ) -> None:
     assert not Analysis.objects.exists()
     with pytest.raises(ValueError, match="unknown target kind"):
