@@ -12,7 +12,7 @@ PANELS = ("product", "consistency", "ero-principle", "ero-results")
 def _paste(page, server_url: str, text: str) -> None:
     page.goto(f"{server_url}/")
     page.get_by_label("Paste an Amazon product link or ASIN").fill(text)
-    page.get_by_role("button", name="Go").click()
+    page.get_by_role("button", name="Go", exact=True).click()
 
 
 def test_pasting_a_demo_product_ends_on_a_four_panel_verdict(page, demo_live_server) -> None:
