@@ -184,7 +184,12 @@ def lead(
 ) -> list[str]:
     """The opening sentence that says why this category, before the details."""
     satisfaction = ero.satisfaction
-    equal = f"(ERO satisfaction {satisfaction:.2g})" if satisfaction is not None else ""
+    # The feature panel's own scale, so a shopper can place the number (no "ERO" jargon).
+    equal = (
+        f"(combined score {satisfaction:.2g}, where 1 is ordinary and below 0.1 unusual)"
+        if satisfaction is not None
+        else ""
+    )
     if category == "highly_suspicious":
         return [
             "Two signs of manipulation together: the ratings shifted in a way that stands out, "
