@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from marketplaces import ProductRef
 from reviewsec.analyses.models import Analysis, CrawlJob
 from reviewsec.analyses.progress import crawl_job_status
-from reviewsec.api.selectors import VerdictVersion
+from reviewsec.analyses.selectors import VerdictVersion
 from reviewsec.catalog.models import Product
 from reviewsec.moderation.selectors import moderator_review_for_product
 
@@ -20,6 +20,7 @@ from reviewsec.moderation.selectors import moderator_review_for_product
 # the expiry only bounds how long the product's title, price and the like may lag behind a crawl
 # that stored no new analysis.
 VERDICT_CACHE_SECONDS = 15 * 60
+_CACHE_PREFIX = "api:verdict:v1"
 _json = JSONRenderer()  # the API's renderer: cached bodies are byte for byte what it would send
 
 
@@ -36,13 +37,13 @@ def verdict_json_cached(version: VerdictVersion, ref: ProductRef, request: Reque
     links follow the request's host, so they are appended to the cached object as its last member.
     None when the analysis has gone since ``version`` was read.
     """
-    content = cache.get(version.cache_key)
+    content = cache.get(version.cache_key(_CACHE_PREFIX))
     if content is None:
         analysis = Analysis.objects.select_related("product").filter(id=version.analysis_id).first()
         if analysis is None:
             return None
         content = _json.render(verdict_content(analysis))
-        cache.set(version.cache_key, content, timeout=VERDICT_CACHE_SECONDS)
+        cache.set(version.cache_key(_CACHE_PREFIX), content, timeout=VERDICT_CACHE_SECONDS)
     links = _json.render(product_links(ref, request))
     return content[:-1] + b',"links":' + links + b"}"
 

@@ -22,11 +22,11 @@ from rest_framework.views import APIView
 
 from marketplaces import InvalidProductRef, ProductRef
 from reviewsec.analyses.models import Analysis, CrawlJob
+from reviewsec.analyses.selectors import verdict_version
 from reviewsec.analyses.services import analysis_request
 from reviewsec.api import serializers as s
 from reviewsec.api.errors import InvalidProduct, NotAnalysed
 from reviewsec.api.presenters import job_body, verdict_body, verdict_json_cached
-from reviewsec.api.selectors import verdict_version
 from reviewsec.catalog.models import Product
 
 MAX_DATABASE_ID = 2**63 - 1

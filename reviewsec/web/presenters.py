@@ -191,7 +191,7 @@ def _model_summary(model_id: int | None) -> dict[str, Any] | None:
     """Version, size and creation time of a reference model, without loading its (large) JSON.
 
     Not cached per process: one primary-key read is cheap, and an id alone can name another row
-    after a rollback or a restore (see ``api/selectors.py``).
+    after a rollback or a restore (see ``analyses/selectors.VerdictVersion``).
     """
     if model_id is None:
         return None

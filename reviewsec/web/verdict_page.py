@@ -14,63 +14,31 @@ every request (``get_token`` also makes sure the CSRF cookie is sent). The templ
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from reviewsec.analyses.models import Analysis
+from reviewsec.analyses.selectors import VerdictVersion
 from reviewsec.moderation.selectors import moderator_review_for_product
 from reviewsec.web.presenters import verdict_context
 
 PAGE_CACHE_SECONDS = 15 * 60
 CSRF_SLOT = "csrfslot0b7e4a9d2c61f385"  # letters and digits: escaping leaves it as it is
 _TEMPLATE_VERSION = 3  # bump when the page's markup changes, so old renders are not served
+_CACHE_PREFIX = f"web:verdict-page:v{_TEMPLATE_VERSION}"
 
 
-@dataclass(frozen=True)
-class PageVersion:
-    """What the page shows, as one query reads it: the latest analysis and the decision."""
-
-    analysis_id: int
-    created_at: dt.datetime
-    case_status: str | None
-    case_decided_at: dt.datetime | None
-
-    @property
-    def cache_key(self) -> str:
-        decided = self.case_decided_at.timestamp() if self.case_decided_at else ""
-        return (
-            f"web:verdict-page:v{_TEMPLATE_VERSION}:{self.analysis_id}:"
-            f"{self.created_at.timestamp()}:{self.case_status or ''}:{decided}"
-        )
-
-
-def verdict_page_version(*, marketplace: str, asin: str) -> PageVersion | None:
-    """The product's latest analysis and its case, in one query; None if never analysed."""
-    row = (
-        Analysis.objects.filter(product__marketplace=marketplace, product__asin=asin)
-        .order_by("-created_at", "-id")
-        .values_list(
-            "id", "created_at", "product__review_case__status", "product__review_case__decided_at"
-        )
-        .first()
-    )
-    return None if row is None else PageVersion(*row)
-
-
-def verdict_page_html(version: PageVersion, request: HttpRequest) -> str | None:
+def verdict_page_html(version: VerdictVersion, request: HttpRequest) -> str | None:
     """The page for ``version``, from the cache when there, with this visitor's CSRF token.
     None when the analysis has gone since ``version`` was read."""
-    html = cache.get(version.cache_key)
+    html = cache.get(version.cache_key(_CACHE_PREFIX))
     if html is None:
         html = _render(version.analysis_id)
         if html is None:
             return None
-        cache.set(version.cache_key, html, timeout=PAGE_CACHE_SECONDS)
+        cache.set(version.cache_key(_CACHE_PREFIX), html, timeout=PAGE_CACHE_SECONDS)
     return str(html).replace(CSRF_SLOT, get_token(request))
 
 

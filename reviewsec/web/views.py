@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from marketplaces import InvalidProductRef, ProductRef, parse_product_ref
 from reviewsec.analyses.models import Analysis, CrawlJob
 from reviewsec.analyses.progress import crawl_job_status
-from reviewsec.analyses.selectors import analysis_latest, crawl_job_active
+from reviewsec.analyses.selectors import analysis_latest, crawl_job_active, verdict_version
 from reviewsec.analyses.services import AnalysisRequest, analysis_request
 from reviewsec.catalog.marketplaces import (
     MarketplaceNotServed,
@@ -25,7 +25,7 @@ from reviewsec.lib.dispatch import JobNotSent
 from reviewsec.moderation.selectors import moderator_review_for_product
 from reviewsec.web.forms import ProductRefForm
 from reviewsec.web.presenters import verdict_context
-from reviewsec.web.verdict_page import verdict_page_html, verdict_page_version
+from reviewsec.web.verdict_page import verdict_page_html
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +99,7 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 def product_verdict(request: HttpRequest, marketplace: str, asin: str) -> HttpResponse:
     # One query, then the cached page (reviewsec.web.verdict_page); the rest is for products
     # without a verdict.
-    version = verdict_page_version(marketplace=marketplace, asin=asin)
+    version = verdict_version(marketplace=marketplace, asin=asin)
     html = None if version is None else verdict_page_html(version, request)
     if html is not None:
         return HttpResponse(html)
