@@ -203,7 +203,7 @@ def reference_model_load(*, row_id: int, created_at: dt.datetime) -> ReferenceMo
     """A stored version's ``ReferenceModel``, parsed once per process (the JSON is large).
 
     Rows are never edited, only replaced, so the parse can be kept. It is keyed by id *and*
-    creation time: ids come back after a rollback or a restore (see ``analyses/selectors.VerdictVersion``), while
+    creation time: ids come back after a rollback or a restore (see ``VerdictVersion``), while
     the process would still remember the old row under the bare id.
     """
     return _reference_model(row_id, created_at)
