@@ -25,16 +25,21 @@ def _record_task_id(job_id: JobId, task_id: str) -> None:
     CrawlJob.objects.filter(id=job_id, state=JobState.QUEUED).update(celery_task_id=task_id)
 
 
-def crawl_job_give_up(job_id: JobId) -> None:
-    """Its message was lost ``MAX_RESENDS`` times: fail it readably, freeing the product's slot."""
+def _fail_queued(job_id: JobId, *, error: str, error_code: str) -> None:
+    """Fail a job still queued (one no worker has claimed) with a readable reason."""
     now = timezone.now()
     CrawlJob.objects.filter(id=job_id, state=JobState.QUEUED).update(
         state=JobState.FAILED,
         finished_at=now,
         updated_at=now,
-        error=LOST_MESSAGE,
-        error_code="lost",
+        error=error,
+        error_code=error_code,
     )
+
+
+def crawl_job_give_up(job_id: JobId) -> None:
+    """Its message was lost ``MAX_RESENDS`` times: fail it readably, freeing the product's slot."""
+    _fail_queued(job_id, error=LOST_MESSAGE, error_code="lost")
 
 
 def _roll_back_or_fail(job_id: JobId) -> None:
@@ -52,14 +57,7 @@ def _roll_back_or_fail(job_id: JobId) -> None:
     )
     deleted, _ = fresh.delete()
     if not deleted:
-        now = timezone.now()
-        CrawlJob.objects.filter(id=job_id, state=JobState.QUEUED).update(
-            state=JobState.FAILED,
-            finished_at=now,
-            updated_at=now,
-            error=NOT_SENT_MESSAGE,
-            error_code="not_sent",
-        )
+        _fail_queued(job_id, error=NOT_SENT_MESSAGE, error_code="not_sent")
 
 
 crawl_job_dispatcher = JobDispatcher(
