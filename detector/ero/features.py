@@ -30,6 +30,7 @@ from detector.stats.tukey import (
 )
 
 __all__ = [
+    "MIN_CATEGORY_SIZE",
     "MIN_GROUP_SIZE",
     "STARS",
     "analyze_categorical",
@@ -40,6 +41,7 @@ __all__ = [
 
 STARS = (1, 2, 3, 4, 5)
 MIN_GROUP_SIZE = 2
+MIN_CATEGORY_SIZE = 5
 
 
 # --- input checks -----------------------------------------------------------------------------
@@ -245,6 +247,9 @@ def analyze_categorical(
     present, codes, labels = _categorical_codes(name, values, star_index.size)
     notes = _missing_note(name, int((~present).sum()))
     stars = star_index[present]
+    kept_reviews, codes, labels, named, pool_notes = _pool_rare_categories(name, codes, labels)
+    stars = stars[kept_reviews]
+    notes += pool_notes
     kept, dropped, group_notes = _groups_to_keep(name, stars)
     notes += group_notes
     groups = tuple(int(s) + 1 for s in kept)
@@ -256,15 +261,18 @@ def analyze_categorical(
     n_groups, n_codes = kept.size, len(labels)
     table = np.bincount(group_codes * n_codes + codes, minlength=n_groups * n_codes)
     table = table.reshape(n_groups, n_codes)
-    table = table[:, table.sum(axis=0) > 0]  # categories seen only in dropped groups
-    labels = [
-        label
-        for label, seen in zip(labels, np.bincount(codes, minlength=n_codes) > 0, strict=True)
-        if seen
-    ]
+    seen = table.sum(axis=0) > 0  # categories seen only in dropped groups leave the table
+    table, named = table[:, seen], named[seen]
+    labels = [label for label, kept_label in zip(labels, seen, strict=True) if kept_label]
     known["reviews"] = int(codes.size)
     if len(labels) < 2:
-        return _untestable(name, "categorical", notes, _single_category(name, labels), **known)
+        reason = (
+            _single_category(name, labels)
+            if named.all()
+            else f"No value of {feature(name).noun} is seen in {MIN_CATEGORY_SIZE} or more "
+            "reviews: nothing to compare"
+        )
+        return _untestable(name, "categorical", notes, reason, **known)
 
     if not pairs:
         chi_square = _chi_square(table)
@@ -273,8 +281,14 @@ def analyze_categorical(
         )
         return _omnibus_only(name, "categorical", notes, omnibus, known)
     counts = table.sum(axis=1).astype(np.float64)
-    # Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test: run one.
-    tested = [int(np.argmin(table.sum(axis=0)))] if len(labels) == 2 else list(range(len(labels)))
+    # Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test: run one,
+    # the rarer named one. The pooled rare categories count in the shares and the chi-square but
+    # are not a category a reason can name.
+    columns = np.flatnonzero(named)
+    if len(labels) == 2:
+        tested = [int(columns[np.argmin(table.sum(axis=0)[columns])])]
+    else:
+        tested = columns.tolist()
     hits = table[:, tested].T.astype(np.float64)  # (categories, groups)
     shares = hits / counts
     sum_squares = hits * (counts - hits) / counts  # Σ (y − share)² of a 0/1 indicator, exactly
@@ -324,9 +338,58 @@ def analyze_categorical(
     )
 
 
+def _pool_rare_categories(
+    name: str, codes: NDArray[np.intp], labels: list[Hashable]
+) -> tuple[NDArray[np.bool_], NDArray[np.intp], list[Hashable], NDArray[np.bool_], list[str]]:
+    """Categories seen in fewer than ``MIN_CATEGORY_SIZE`` reviews pooled into one column.
+
+    Why: a 0/1 indicator that is 1 for a single review has zero variance in every star group but
+    one, so its ANOVA/Tukey statistic and its Pearson X² cell, (1 − E)²/E with E = n_star/N, are
+    huge although an exact test could not call one review unusual (Fisher's p for one hit among
+    N is n_star/N at best). One 1-star review from Japan among 200 from the United States made a
+    product "suspicious". Pooled, the rare categories still count in every star level's total and
+    in the chi-square as one column ("other"), but are not tested or named on their own. When the
+    pooled column itself has fewer than ``MIN_CATEGORY_SIZE`` reviews its reviews leave this
+    feature (the same reason applies to it).
+
+    Returns (reviews kept, codes of the kept reviews, labels, which labels are real categories
+    (False for the pooled column), notes).
+    """
+    totals = np.bincount(codes, minlength=len(labels))
+    rare = totals < MIN_CATEGORY_SIZE
+    if not rare.any():
+        return np.ones(codes.size, dtype=bool), codes, labels, np.ones(len(labels), bool), []
+    rare_labels = [label for label, is_rare in zip(labels, rare, strict=True) if is_rare]
+    common = np.flatnonzero(~rare)
+    recode = np.full(len(labels), common.size, dtype=np.intp)  # rare → the pooled column
+    recode[common] = np.arange(common.size)
+    new_codes = recode[codes]
+    kept_labels: list[Hashable] = [labels[i] for i in common]
+    pooled = int(totals[rare].sum())
+    shown = ", ".join(str(label) for label in rare_labels[:5])
+    shown += ", …" if len(rare_labels) > 5 else ""
+    reviews = f"review{'s' if pooled != 1 else ''}"
+    if pooled >= MIN_CATEGORY_SIZE:
+        note = (
+            f"{len(rare_labels)} values of {feature(name).noun} seen in fewer than "
+            f"{MIN_CATEGORY_SIZE} reviews each ({shown}) are pooled as one group of {pooled} "
+            f"{reviews}"
+        )
+        named = np.append(np.ones(common.size, bool), False)
+        return np.ones(codes.size, bool), new_codes, [*kept_labels, "other"], named, [note]
+    note = (
+        f"{pooled} {reviews} left out of {feature(name).noun}: "
+        f"{'its value' if len(rare_labels) == 1 else 'their values'} ({shown}) "
+        f"{'is' if len(rare_labels) == 1 else 'are'} seen in fewer than {MIN_CATEGORY_SIZE} reviews"
+    )
+    keep = ~rare[codes]
+    return keep, new_codes[keep], kept_labels, np.ones(common.size, bool), [note]
+
+
 def _single_category(name: str, labels: list[Hashable]) -> str:
     shown = f" ({labels[0]})" if labels else ""
-    return f"Every review has the same {feature(name).noun}{shown}: nothing to compare"
+    noun = feature(name).noun.removeprefix("the ")
+    return f"Every review compared has the same {noun}{shown}: nothing to compare"
 
 
 def _chi_square(table: NDArray[np.int64]) -> ChiSquareResult:

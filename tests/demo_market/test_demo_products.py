@@ -65,9 +65,9 @@ def test_each_demo_product_shows_its_scenarios_usual_verdict_as_the_crawler_sees
         "badmouth": {"highly_suspicious"},
         "tiny": {"insufficient_data"},
         # The pool is a few percent of each product's reviews: its own ratings do not show it
-        # (no change interval); the group fit across products does (tests/groups). The
-        # per-feature evidence alone may call one of them suspicious (B0DEMO0011: its country
-        # feature, not the pool's reviews, which come from the same country as the rest).
+        # (no change interval); the group fit across products does (tests/groups). Evidence from
+        # the product's own reviews may call one suspicious, but then as boosted, never deflated
+        # (B0DEMO0011 once read "deflated" from one 1-star review from Japan).
         "paid_pool": {"normal", "suspicious"},
     }
     for product in demo_catalogue():
@@ -75,3 +75,9 @@ def test_each_demo_product_shows_its_scenarios_usual_verdict_as_the_crawler_sees
         reviews["posted_at"] = reviews["posted_at"].astype("datetime64[D]")
         verdict = detector.analyze(reviews)
         assert verdict.category in expected[product.scenario], (product.asin, verdict.reasons)
+        if product.scenario == "paid_pool" and verdict.category != "normal":
+            assert verdict.direction is not None, (product.asin, verdict.reasons)
+            assert verdict.direction.direction == "inflated", (product.asin, verdict.reasons)
+        if product.scenario in ("boost", "badmouth"):
+            wanted = "inflated" if product.scenario == "boost" else "deflated"
+            assert verdict.direction is not None and verdict.direction.direction == wanted

@@ -142,3 +142,75 @@ def test_day_and_hour_agree_with_pythons_calendar(moment: datetime) -> None:
     features = features_from_reviews(np.array([moment], dtype="datetime64[us]"), has_time=True)
     assert features["day_of_week"][0] == moment.strftime("%A")
     assert features["hour_of_day"][0] == moment.hour
+
+
+def us_shop(seed: int, n: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """Ratings and countries: nearly all from the United States, a handful from elsewhere."""
+    rng = np.random.default_rng(seed)
+    ratings = rng.choice([1, 2, 3, 4, 5], size=n, p=[0.07, 0.04, 0.08, 0.21, 0.6])
+    countries = np.array(["United States"] * n, dtype=object)
+    return ratings, countries
+
+
+def test_one_review_from_a_rare_country_cannot_make_the_feature_unusual() -> None:
+    """The B0DEMO0011 defect: one 1-star review from Japan among ~200 from the United States was
+    'fewer than 1 in 278'. Fisher's exact test of that one review against the rest cannot go below
+    n_1star/N, so no honest statistic can call it unusual."""
+    ratings, countries = us_shop(11)
+    one_star = np.flatnonzero(ratings == 1)
+    countries[one_star[0]] = "Japan"
+    five_star = np.flatnonzero(ratings == 5)[:6]
+    countries[five_star] = ["Canada", "Mexico"] * 3  # a few more rare ones, as on the demo product
+    feature = analyze_ero(ratings, {"country": countries}).feature("country")
+    table = [
+        [np.sum((ratings == 1) & (countries == "Japan")), np.sum(ratings == 1) - 1],
+        [0, np.sum(ratings != 1)],  # no other Japanese review
+    ]
+    exact = stats.fisher_exact(table, alternative="greater").pvalue
+    assert exact > 0.05  # the independent reference: one review is no evidence
+    assert feature.satisfaction is None or feature.satisfaction > 0.05
+    assert "Japan" not in {category.category for category in feature.categories}
+    assert any("fewer than 5 reviews" in note for note in feature.notes)
+
+
+def test_rare_categories_are_pooled_into_one_chi_square_column() -> None:
+    """Categories under 5 reviews form one column: X² is scipy's on the pooled table."""
+    ratings, countries = us_shop(12, n=400)
+    rng = np.random.default_rng(12)
+    rare = rng.choice(np.flatnonzero(countries == "United States"), size=9, replace=False)
+    countries[rare] = ["Japan", "France", "Canada"] * 3  # 3 each: rare, 9 pooled
+    common = rng.choice(np.setdiff1d(np.arange(400), rare), size=40, replace=False)
+    countries[common] = "Germany"
+    feature = analyze_ero(ratings, {"country": countries}).feature("country")
+    pooled = np.where(np.isin(countries, ["Japan", "France", "Canada"]), "other", countries)
+    labels = sorted(set(pooled))
+    table = np.array(
+        [[np.sum((ratings == s) & (pooled == c)) for c in labels] for s in range(1, 6)]
+    )
+    reference = stats.chi2_contingency(table, correction=False)
+    assert feature.chi_square is not None
+    assert feature.chi_square.statistic == pytest.approx(reference.statistic, rel=1e-10)
+    assert feature.chi_square.dof == reference.dof
+    assert {category.category for category in feature.categories} == {"Germany", "United States"}
+    assert feature.bonferroni_factor == 2
+
+
+def test_pooling_keeps_real_evidence_from_a_category_of_five_or_more() -> None:
+    """Five 1-star reviews from one country and none elsewhere are still found (Fisher agrees)."""
+    ratings, countries = us_shop(13, n=400)
+    countries[np.flatnonzero(ratings == 1)[:6]] = "Japan"
+    feature = analyze_ero(ratings, {"country": countries}).feature("country")
+    japan = countries == "Japan"
+    table = [[6, np.sum(ratings == 1) - 6], [0, np.sum(ratings != 1)]]
+    assert stats.fisher_exact(table, alternative="greater").pvalue < 1e-5
+    assert feature.category == "Japan"
+    assert feature.satisfaction is not None and feature.satisfaction < 1e-3
+    assert japan.sum() == 6
+
+
+def test_a_feature_whose_values_are_all_rare_says_so() -> None:
+    ratings = np.array([1, 2, 3, 4, 5, 5, 4, 3])
+    countries = np.array(["A", "B", "C", "D", "E", "F", "G", "H"], dtype=object)
+    feature = analyze_ero(ratings, {"country": countries}).feature("country")
+    assert feature.satisfaction is None
+    assert any("fewer than 5 reviews" in note for note in feature.notes)
