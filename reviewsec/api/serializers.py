@@ -20,6 +20,7 @@ from marketplaces import InvalidProductRef, ProductRef, parse_product_ref, resol
 from reviewsec.analyses.models import Analysis, Category, JobState
 from reviewsec.catalog import limits
 from reviewsec.catalog.marketplaces import demo_extra_hosts
+from reviewsec.submissions.sellers import SELLER_ID_PATTERN
 from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_LOOSE_PATTERN
 
 
@@ -190,7 +191,7 @@ class ReviewBatchSerializer(NoExtraFieldsSerializer):
         help_text="The rating count the shop's page shows, if the extension read one.",
     )
     seller_id = serializers.RegexField(
-        r"^[A-Z0-9]{6,20}$",
+        rf"^{SELLER_ID_PATTERN}$",
         required=False,
         allow_blank=True,
         default="",

@@ -20,10 +20,12 @@ from django.utils import timezone
 from reviewsec.analyses.models import ACTIVE_JOB_STATES, JobState
 from reviewsec.catalog.marketplaces import upload_marketplace_for
 from reviewsec.catalog.models import Product, ReviewSource
+from reviewsec.catalog.sellers import product_seller_set
 from reviewsec.lib.dispatch import JobDispatcher, JobId, JobNotSent
 from reviewsec.submissions.models import UploadJob
+from reviewsec.submissions.sellers import SellerFacts
 from reviewsec.submissions.services import submission_analyse, submission_create
-from reviewsec.submissions.uploads import UploadInvalid, upload_parse
+from reviewsec.submissions.uploads import ParsedUpload, UploadInvalid, upload_parse
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +115,7 @@ def upload_job_run(*, job_id: uuid.UUID | str, task_id: str | None = None) -> No
         upload_job_fail(job_id=job.id, errors=invalid.errors)
         return
     _progress(job.id, stage="importing", products_total=len(parsed.products))
-    products = _import(job, parsed.products)
+    products = _import(job, parsed)
     _progress(job.id, stage="analysing")
     for done, product in enumerate(products, start=1):
         submission_analyse(product=product)
@@ -124,7 +126,7 @@ def upload_job_run(*, job_id: uuid.UUID | str, task_id: str | None = None) -> No
     )
 
 
-def _import(job: UploadJob, products: dict[str, list[dict[str, Any]]]) -> list[Product]:
+def _import(job: UploadJob, parsed: ParsedUpload) -> list[Product]:
     """All the file's reviews in one transaction: every product, or none."""
     with transaction.atomic():
         submissions = [
@@ -136,9 +138,11 @@ def _import(job: UploadJob, products: dict[str, list[dict[str, Any]]]) -> list[P
                 reviews=reviews,
                 enforce_cap=False,  # the file size limit bounds an upload
             )
-            for asin, reviews in products.items()
+            for asin, reviews in parsed.products.items()
         ]
         stored = [submission.product for submission in submissions]
+        for product in stored:
+            _seller_store(product, parsed.sellers.get(product.asin))
         job.products.set(stored)
         UploadJob.objects.filter(id=job.id).update(
             reviews_imported=sum(submission.accepted for submission in submissions),
@@ -146,6 +150,18 @@ def _import(job: UploadJob, products: dict[str, list[dict[str, Any]]]) -> list[P
             updated_at=timezone.now(),
         )
     return stored
+
+
+def _seller_store(product: Product, facts: SellerFacts | None) -> None:
+    """The seller and brand the file names, as the product spider stores a page's: the
+    uploader's own product (its own marketplace), so a later file may change them; a file that
+    names none keeps what is known."""
+    if not facts:
+        return
+    product_seller_set(product=product, seller_id=facts.seller_id, name=facts.seller_name)
+    if facts.brand and product.brand != facts.brand:
+        product.brand = facts.brand
+        product.save(update_fields=["brand", "updated_at"])
 
 
 def _progress(job_id: uuid.UUID, **fields: Any) -> None:

@@ -14,6 +14,9 @@ Limits, all checked while the file streams in: ``UPLOAD_MAX_DECOMPRESSED_BYTES``
 file once decompressed, ``UPLOAD_MAX_LINE_CHARS`` for one line (a CSV record), and the field
 limits of ``reviewsec.catalog.limits`` for each review, whose breach is that line's error.
 
+Lines may name the product's seller and brand (``seller_id``, ``seller_name``, ``brand``; see
+``reviewsec.submissions.sellers``); a malformed or contradicting one is that line's error.
+
 Every bad line is reported, not only the first: ``detector.io.LineErrors`` collects the lines that
 are not records (not JSON, not UTF-8, too long) and those that are not valid reviews while the
 file streams, the first ``MAX_LISTED_ERRORS`` with their reasons and the rest counted.
@@ -41,6 +44,7 @@ from detector.io import (
     iter_records,
 )
 from reviewsec.catalog import limits
+from reviewsec.submissions.sellers import SellerFacts, seller_facts, seller_merge
 from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_PATTERN
 
 UPLOAD_MARKETPLACE = "upload"
@@ -61,9 +65,11 @@ class UploadInvalid(Exception):
 
 @dataclass
 class ParsedUpload:
-    """Every product's validated reviews (values for ``submission_create``), in file order."""
+    """Every product's validated reviews (values for ``submission_create``), in file order, and
+    the seller its lines name (``reviewsec.submissions.sellers``), if any."""
 
     products: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    sellers: dict[str, SellerFacts] = field(default_factory=dict)
     rows: int = 0
 
 
@@ -99,6 +105,9 @@ def _parse_path(
             parsed.rows += 1
             try:
                 asin, review = review_values(record)
+                seller = seller_facts(record.fields, record.line)
+                if seller:
+                    parsed.sellers[asin] = seller_merge(parsed.sellers.get(asin), seller, asin)
             except ValueError as error:
                 bad.add(record.line, str(error))
                 continue
