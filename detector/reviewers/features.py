@@ -3,9 +3,12 @@
 All per reviewer (indexed by the graph's reviewer codes), from one pass over the ratings each:
 
 - ``reviews``: history length n_u in the graph; ``one_review``: n_u = 1.
-- ``deviation``: mean |r_ui − x̂_i^(−u)|, the leave-one-out item quality — the reliability-weighted
-  mean of the *other* ratings of the product (with its Normal prior), so a reviewer is not judged
-  against a mean they pulled themselves; stars.
+- ``deviation``: mean |ẽ_r| of u's reviews, ẽ_r = (r_ui − x̂_i^(−u))·√(β̂_i^(−u)/β̄): the
+  residual against the leave-one-out item quality — the reliability-weighted mean of the *other*
+  ratings of the product (with its Normal prior), so a reviewer is not judged against a mean they
+  pulled themselves — standardised by how tightly those others agree
+  (:mod:`detector.reviewers.spread`); stars of a product of typical spread. Per review:
+  ``review_deviation`` = ẽ_r (signed), ``review_residual`` = r − x̂^(−u) (plain stars).
 - ``deviation_from_mean``: the same against the plain leave-one-out mean (NaN where u is the only
   reviewer of every product they rated).
 - ``extremity``: share of 1- and 5-star ratings (ratings rounded to whole stars).
@@ -23,6 +26,7 @@ import numpy.typing as npt
 from numba import njit
 
 from detector.reviewers.graph import ReviewGraph
+from detector.reviewers.spread import standardised_residual
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -40,7 +44,8 @@ class ReviewerFeatures:
     extremity: FloatArray
     burstiness: FloatArray
     verified_share: FloatArray
-    review_deviation: FloatArray  # per review: r − x̂^(−u), signed, stars
+    review_deviation: FloatArray  # per review: (r − x̂^(−u))·√(β̂^(−u)/β̄), signed (docstring)
+    review_residual: FloatArray  # per review: r − x̂^(−u), signed, stars (not standardised)
 
 
 def leave_one_out_quality(
@@ -92,18 +97,39 @@ def reviewer_features(
     prior_precision: float = 1.0,
     window_ms: int = DAY_MS,
     previous: ReviewerFeatures | None = None,
+    mass: FloatArray | None = None,
+    standardise: bool = True,
+    spread_shape: float | None = None,
 ) -> ReviewerFeatures:
     """Features of every reviewer; ``weight`` is the per-reviewer weight of the quality estimate.
 
     Only the deviations depend on ``weight``; pass the ``previous`` features of the same graph
     (and window) to reuse the rest (the reinforcement rounds of ``reviewer_scores`` do).
+    ``mass`` (per reviewer, default 1) is m_v = (1 − s_v)² of the spread estimate, where
+    ``weight`` = α_v m_v; ``spread_shape`` fixes its prior shape c0 (None: fitted);
+    ``standardise=False`` keeps plain residuals.
     """
     counts = graph.reviews_per_reviewer() if previous is None else previous.reviews
     per = np.maximum(counts, 1).astype(np.float64)
-    residual = graph.rating - leave_one_out_quality(graph, weight, prior_mean, prior_precision)
-    deviation = _per_reviewer_mean(graph, np.abs(residual), per)
+    quality = leave_one_out_quality(graph, weight, prior_mean, prior_precision)
+    residual = graph.rating - quality
+    scaled = residual
+    if standardise:
+        scaled = standardised_residual(
+            graph.reviewer,
+            graph.product,
+            graph.rating,
+            quality,
+            np.asarray(weight, dtype=np.float64),
+            np.ones(graph.n_reviewers) if mass is None else np.asarray(mass, dtype=np.float64),
+            graph.n_products,
+            spread_shape,
+        )
+    deviation = _per_reviewer_mean(graph, np.abs(scaled), per)
     if previous is not None:
-        return replace(previous, deviation=deviation, review_deviation=residual)
+        return replace(
+            previous, deviation=deviation, review_deviation=scaled, review_residual=residual
+        )
     plain = _plain_loo_deviation(graph)
     stars = np.clip(np.rint(graph.rating), 1, 5)
     extremity = _per_reviewer_mean(graph, ((stars == 1) | (stars == 5)).astype(np.float64), per)
@@ -120,7 +146,8 @@ def reviewer_features(
         extremity=extremity,
         burstiness=_burstiness(graph, window_ms, per),
         verified_share=verified,
-        review_deviation=residual,
+        review_deviation=scaled,
+        review_residual=residual,
     )
 
 
