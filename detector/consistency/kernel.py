@@ -117,3 +117,42 @@ def max_excursions(x: np.ndarray, mu0: float, half_nu: float) -> tuple[float, fl
         if down > top_down:
             top_down = down
     return top_up, top_down
+
+
+@njit(cache=True)
+def _excess(t: float, p: np.ndarray, step: np.ndarray) -> tuple[float, float]:
+    """(f(t), f'(t)) of f(θ) = Σ p_v e^{θ·s_v} − 1, the exponent clipped at ±700."""
+    value = 0.0
+    slope = 0.0
+    for i in range(p.shape[0]):
+        e = p[i] * np.exp(min(max(t * step[i], -700.0), 700.0))
+        value += e
+        slope += e * step[i]
+    return value - 1.0, slope
+
+
+@njit(cache=True)
+def lundberg_root(p: np.ndarray, step: np.ndarray) -> float:
+    """The positive root θ ≥ 1e-9 of Σ p_v e^{θ·s_v} = 1 (``detector.consistency.threshold``'s
+    ``lundberg``): f is convex with f(0) = 0, f'(0) < 0, so from a θ with f(θ) ≥ 0 (doubling from
+    1, up to 1e4) Newton's steps fall monotonically onto the root; a bisection if they stall."""
+    high = 1.0
+    while _excess(high, p, step)[0] < 0.0 and high < 1e4:
+        high *= 2.0
+    t = high
+    for _ in range(100):
+        value, slope = _excess(t, p, step)
+        if not slope > 0.0 or not np.isfinite(value):
+            break
+        following = t - value / slope
+        if not following < t or following <= 1e-9:  # converged (or at the floor)
+            return max(following if following < t else t, 1e-9)
+        t = following
+    low = 1e-9
+    for _ in range(60):
+        middle = 0.5 * (low + high)
+        if _excess(middle, p, step)[0] < 0.0:
+            low = middle
+        else:
+            high = middle
+    return 0.5 * (low + high)

@@ -22,7 +22,7 @@ exchangeable null: same star mix, no structure in time):
 * p_change = min(1, 2·min(P(M⁺ ≥ m⁺), P(M⁻ ≥ m⁻))): the observed largest excursions' tail
   probability, calibrated against this product's ratings in random order.
 
-``law_threshold``/``law_p`` evaluate the law; ``lundberg`` solves for θ (bisection, any finite
+``law_threshold``/``law_p`` evaluate the law; ``lundberg`` solves for θ (Newton, any finite
 support: stars or a standardised feature, as ``detector.consistency.feature_scan`` uses it).
 """
 
@@ -40,6 +40,7 @@ from detector.consistency.cusum import (
     change_intervals,
     cusum,
 )
+from detector.consistency.kernel import lundberg_root
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -81,12 +82,14 @@ def law_p(n: int, theta: float, excursion: float) -> float:
 
 def lundberg(values: ArrayLike, mu0: float, half_nu: float) -> tuple[float, float]:
     """(θ⁺, θ⁻): the positive roots of Σ p_v e^{θ(±(v − μ0) − ν/2)} = 1 over the empirical
-    distribution of ``values``; inf on a side no value can step up (g never grows).
+    distribution of ``values`` (rounded to 3 decimals); inf on a side no value can step up (g
+    never grows).
 
     f(θ) = Σ p_v e^{θ·s_v} − 1 is convex with f(0) = 0 and f'(0) = E s < 0, so from any θ with
     f(θ) ≥ 0 (found by doubling from 1) Newton's steps fall monotonically onto the root,
-    quadratically near it: both sides together, about ten vectorised steps, where a bisection took
-    sixty scalar ones (same root to ~1e-15; the bisection remains the fallback). θ ≥ 1e-9.
+    quadratically near it (``detector.consistency.kernel.lundberg_root``, compiled: a product's
+    two stars sides and four scan sequences cost microseconds); a bisection is the fallback.
+    θ ≥ 1e-9.
     """
     v = np.asarray(values, dtype=np.float64)
     support, counts = np.unique(np.round(v, 3), return_counts=True)
@@ -95,41 +98,8 @@ def lundberg(values: ArrayLike, mu0: float, half_nu: float) -> tuple[float, floa
     grows = (steps > 0).any(axis=1)
     roots = [math.inf, math.inf]
     for side in np.flatnonzero(grows):
-        roots[side] = _lundberg_root(p, steps[side])
+        roots[side] = float(lundberg_root(p, np.ascontiguousarray(steps[side])))
     return roots[0], roots[1]
-
-
-def _excess(t: float, p: np.ndarray, step: np.ndarray) -> tuple[float, float]:
-    """(f(t), f'(t)) with the exponent clipped at ±700 as the bisection had it (plain floats
-    for a star-sized support, where numpy's per-call cost would dominate)."""
-    if step.size <= 16:
-        terms = [
-            (w * math.exp(min(max(t * s, -700.0), 700.0)), s)
-            for w, s in zip(p.tolist(), step.tolist(), strict=True)
-        ]
-        return math.fsum(e for e, _ in terms) - 1.0, math.fsum(e * s for e, s in terms)
-    e = p * np.exp(np.clip(t * step, -700.0, 700.0))
-    return float(e.sum()) - 1.0, float(e @ step)
-
-
-def _lundberg_root(p: np.ndarray, step: np.ndarray) -> float:
-    high = 1.0
-    while _excess(high, p, step)[0] < 0 and high < 1e4:
-        high *= 2.0
-    t = high
-    for _ in range(100):
-        value, slope = _excess(t, p, step)
-        if not slope > 0.0 or not math.isfinite(value):
-            break
-        following = t - value / slope
-        if not following < t or following <= 1e-9:  # converged (or at the floor)
-            return max(following if following < t else t, 1e-9)
-        t = following
-    low, high = 1e-9, high  # fallback: the bisection
-    for _ in range(60):
-        middle = 0.5 * (low + high)
-        low, high = (middle, high) if _excess(middle, p, step)[0] < 0 else (low, middle)
-    return 0.5 * (low + high)
 
 
 def side_thresholds(

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detector.features import CATEGORICAL_FEATURES, DAY_NAMES
+from detector.stats.factorize import unique_inverse
 
 __all__ = ["Distribution", "feature_distribution"]
 
@@ -39,9 +40,12 @@ def _round(values: NDArray[np.float64]) -> list[float]:
 
 def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> Distribution:
     known = ~np.isnan(values)
-    order = np.lexsort((values[known], ratings[known]))  # by star, then value
-    stars, x = ratings[known][order], values[known][order]
+    stars, x = ratings[known], values[known]
+    by_star = np.argsort(stars, kind="stable")
+    stars, x = stars[by_star], x[by_star]
     groups, starts, counts = np.unique(stars, return_index=True, return_counts=True)
+    for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
+        x[start : start + count].sort()  # by star, then value: one short sort per star level
 
     def quantile(q: float) -> NDArray[np.float64]:
         """numpy's default (linear) quantile of every star's sorted run, all at once."""
@@ -68,9 +72,9 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
     known = _known(array)
     stars, array = ratings[known], array[known]
     try:
-        uniques, codes = np.unique(array, return_inverse=True)
+        uniques, codes = unique_inverse(array)
     except TypeError:  # mixed types that do not sort together
-        uniques, codes = np.unique(array.astype(str), return_inverse=True)
+        uniques, codes = unique_inverse(array.astype(str))
     # Distinct raw values can share a label (True and "true"): count by label.
     labels = [_label(name, value) for value in uniques.tolist()]
     counts: dict[Hashable, int] = {}
@@ -79,10 +83,12 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
     ):
         counts[label] = counts.get(label, 0) + count
     categories = _ordered_categories(name, counts)
-    column = np.array([categories.index(label) for label in labels], dtype=np.intp)
-    groups = np.unique(stars)
-    table = np.zeros((groups.size, len(categories)))
-    np.add.at(table, (np.searchsorted(groups, stars), column[codes]), 1.0)
+    position = {label: index for index, label in enumerate(categories)}
+    column = np.array([position[label] for label in labels], dtype=np.intp)
+    groups, star_codes = unique_inverse(stars)
+    width = len(categories)
+    cells = np.bincount(star_codes * width + column[codes], minlength=groups.size * width)
+    table = cells.reshape(groups.size, width).astype(np.float64)
     totals = table.sum(axis=1)
     shares = table / np.maximum(totals, 1.0)[:, None]
     return {

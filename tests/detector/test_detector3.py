@@ -155,3 +155,30 @@ def test_direction_from_an_interval_and_from_a_feature():
     stars2 = np.array([3.0, 4.0] * 40 + [1.0] * 20)
     d2 = direction(stars2, feature=("verified", verified, True))
     assert d2.direction == "deflated" and d2.adjusted_rating == pytest.approx(3.5)
+
+
+def test_the_compiled_lundberg_root_matches_a_bracketing_solver():
+    """The Newton root (numba) against scipy's brentq on the same equation, for star ratings
+    and for a standardised continuous feature (the feature scan's case)."""
+    from scipy.optimize import brentq
+
+    rng = np.random.default_rng(11)
+    cases = [
+        (rng.choice(np.arange(1, 6), 500, p=MIXES[0]).astype(float), None, 0.3),
+        (rng.lognormal(5, 1, 2_000), "z", 0.25),
+        ((rng.random(300) < 0.2).astype(float), "z", 0.25),
+    ]
+    for x, how, half_nu in cases:
+        if how == "z":
+            x = (np.log1p(x) - np.log1p(x).mean()) / np.log1p(x).std()
+        mu0 = 0.0 if how == "z" else float(x.mean())
+        support, counts = np.unique(np.round(x, 3), return_counts=True)
+        p = counts / counts.sum()
+        for sign, root in zip((1.0, -1.0), lundberg(x, mu0, half_nu), strict=True):
+            step = sign * (support - mu0) - half_nu
+
+            def f(theta, step=step, p=p):
+                return float(np.sum(p * np.exp(theta * step)) - 1.0)
+
+            expected = brentq(f, 1e-6, 50.0, xtol=1e-14, rtol=1e-13)
+            assert root == pytest.approx(expected, rel=1e-10)

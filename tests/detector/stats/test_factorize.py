@@ -1,0 +1,47 @@
+"""``unique_inverse`` gives exactly what ``np.unique(..., return_inverse=True)`` gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detector.stats.factorize import unique_inverse
+
+RNG = np.random.default_rng(18)
+WORDS = np.array(["", "a", "Japan", "United Kingdom", "Ünïcödé", "a\u0301", "zz", "Monday"])
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        RNG.choice(WORDS[1:], 10_000),  # many repeats of a few strings (countries, weekdays)
+        RNG.choice(WORDS, 37),  # with the empty string
+        np.array([f"user{i % 997}" for i in RNG.integers(0, 10**6, 5_000)]),  # many distinct
+        np.array(["only"] * 3),
+        RNG.choice(np.array(["a", "Japan", "zz", "United Kingdom"]), 200).astype("S"),  # bytes
+        RNG.integers(1, 6, 1_000),  # star ratings
+        RNG.integers(-3, 3, 1_000).astype(np.int8),
+        RNG.integers(0, 2**40, 100),  # a wide range: np.unique itself
+        RNG.integers(0, 2, 500).astype(bool),
+        RNG.integers(0, 24, 800).astype(np.float64),  # hours as floats
+        np.floor(RNG.integers(0, 24, 800) / 4.0) * 4.0,
+        RNG.normal(size=300),  # not whole: np.unique itself
+        np.array([1.0, np.nan, 2.0, np.nan]),
+        np.array([], dtype="U3"),
+    ],
+)
+def test_the_same_as_numpy_unique(values: np.ndarray) -> None:
+    expected_uniques, expected_inverse = np.unique(values, return_inverse=True)
+    uniques, inverse = unique_inverse(values)
+    assert uniques.dtype == expected_uniques.dtype
+    np.testing.assert_array_equal(uniques, expected_uniques)
+    np.testing.assert_array_equal(inverse, expected_inverse.reshape(-1))
+    assert inverse.dtype == np.intp
+
+
+def test_strings_that_collide_in_a_tiny_table_still_get_their_own_codes() -> None:
+    # Every distinct value once: the table's chains are as long as they get; codes stay exact.
+    values = np.array([chr(0x4E00 + i) * (1 + i % 3) for i in range(3_000)])
+    uniques, inverse = unique_inverse(values)
+    assert uniques.size == 3_000
+    np.testing.assert_array_equal(uniques[inverse], values)
