@@ -207,10 +207,23 @@ class ReviewBatchSerializer(NoExtraFieldsSerializer):
         help_text='The buy box\'s "Sold by" name, if the extension read one.',
     )
 
+    brand = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=255,
+        trim_whitespace=True,
+        help_text="The product's brand (the byline), if the extension read one. Untrusted: it "
+        "only fills a brand we do not know yet.",
+    )
+
     def validate_seller_name(self, value: str) -> str:
         if "\x00" in value:
             raise serializers.ValidationError("NUL characters are not accepted.")
         return value
+
+    def validate_brand(self, value: str) -> str:
+        return self.validate_seller_name(value)
 
     def to_internal_value(self, data: Any) -> Any:
         limit = settings.SUBMISSION_MAX_REVIEWS

@@ -77,6 +77,7 @@ class ProductReviewsView(APIView):
                 shop_rating_count=batch["shop_rating_count"],
                 seller_id=batch["seller_id"],
                 seller_name=batch["seller_name"],
+                brand=batch["brand"],
             )
         except SubmissionCapExceeded as error:
             raise DailyCapReached(str(error)) from error

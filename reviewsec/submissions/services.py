@@ -80,11 +80,13 @@ def submission_create(
     enforce_cap: bool = True,
     seller_id: str = "",
     seller_name: str = "",
+    brand: str = "",
 ) -> ReviewSubmission:
     """Store the reviews we did not have as one submission; count the rest as duplicates.
 
     ``reviews`` are validated values: ``review_id``, ``profile_id`` and ``REVIEW_FIELDS``.
-    A submitted seller is untrusted: it only fills a product whose seller we do not know.
+    A submitted seller (and brand) is untrusted: it only fills a product whose seller (brand)
+    we do not know.
     """
     with transaction.atomic():
         product, _ = Product.objects.get_or_create(marketplace=marketplace, asin=asin)
@@ -102,6 +104,9 @@ def submission_create(
         product_seller_set(
             product=product, seller_id=seller_id, name=seller_name, only_if_unknown=True
         )
+        if brand and not product.brand:
+            product.brand = brand
+            product.save(update_fields=["brand", "updated_at"])
         submission.accepted = submission.reviews.count()
         submission.duplicates = len(reviews) - submission.accepted
         submission.save(update_fields=["accepted", "duplicates"])
