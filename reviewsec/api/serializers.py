@@ -21,7 +21,11 @@ from reviewsec.analyses.models import Analysis, Category, JobState
 from reviewsec.catalog import limits
 from reviewsec.catalog.marketplaces import demo_extra_hosts
 from reviewsec.submissions.sellers import SELLER_ID_PATTERN
-from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_LOOSE_PATTERN
+from reviewsec.submissions.services import (
+    EARLIEST_REVIEW_DATE,
+    PROFILE_ID_PATTERN,
+    REVIEW_ID_LOOSE_PATTERN,
+)
 
 
 class StrictCharField(serializers.CharField):
@@ -123,9 +127,6 @@ def product_ref_from_asin(asin: str, marketplace: str) -> ProductRef:
     if ref.asin != asin.strip().upper():
         raise InvalidProductRef("Send a bare 10-character ASIN, not a link.")
     return ref
-
-
-PROFILE_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
 
 
 class SubmittedReviewSerializer(NoExtraFieldsSerializer):

@@ -37,6 +37,8 @@ REVIEW_FIELDS = (
 # a submission may also carry an id of another shape it found in a page's permalink.
 REVIEW_ID_PATTERN = r"^R[0-9A-Z]{5,30}$"
 REVIEW_ID_LOOSE_PATTERN = r"^[A-Za-z0-9_-]{4,32}$"
+# A reviewer's profile id as stored (extension batches' profile_id, uploads' user_id).
+PROFILE_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
 EARLIEST_REVIEW_DATE = dt.date(1995, 7, 1)  # Amazon's first customer review
 
 

@@ -7,8 +7,13 @@ Formats are those of ``python -m detector`` (``detector.io``): JSON Lines in the
 
 Review ids: a row's own ``review_id`` (surrounding whitespace removed) when it looks like
 Amazon's, else a stable hash of the row (product, user_id, time, rating, title, text), so
-uploading the same file twice imports nothing new. ``user_id`` is used for that hash only and
-never stored.
+uploading the same file twice imports nothing new.
+
+Reviewers: a row's ``user_id`` becomes the reviewer's profile id in the uploader's own
+marketplace, so one account's reviews of several uploaded products join up in the reviewer graph
+and the group fit (issue 17). An opaque id (``PROFILE_ID_PATTERN``: 1–64 of A–Z a–z 0–9 . _ -,
+as the Amazon datasets' ids are) is kept as it is; anything else (an e-mail address, a name) is
+stored only as a hash, ``u-`` and 24 hex digits of its SHA-256.
 
 Limits, all checked while the file streams in: ``UPLOAD_MAX_DECOMPRESSED_BYTES`` for the whole
 file once decompressed, ``UPLOAD_MAX_LINE_CHARS`` for one line (a CSV record), and the field
@@ -45,11 +50,16 @@ from detector.io import (
 )
 from reviewsec.catalog import limits
 from reviewsec.submissions.sellers import SellerFacts, seller_facts, seller_merge
-from reviewsec.submissions.services import EARLIEST_REVIEW_DATE, REVIEW_ID_PATTERN
+from reviewsec.submissions.services import (
+    EARLIEST_REVIEW_DATE,
+    PROFILE_ID_PATTERN,
+    REVIEW_ID_PATTERN,
+)
 
 UPLOAD_MARKETPLACE = "upload"
 _ASIN = re.compile(r"[A-Z0-9]{10}")
 _REVIEW_ID = re.compile(REVIEW_ID_PATTERN)
+_PROFILE_ID = re.compile(PROFILE_ID_PATTERN)
 
 
 class UploadInvalid(Exception):
@@ -157,6 +167,7 @@ def review_values(record: Record) -> tuple[str, dict[str, Any]]:
     fields = record.fields
     return asin, {
         "review_id": _review_id(asin, fields, milliseconds, rating),
+        "profile_id": _profile_id(fields.get("user_id")),
         "rating": rating,
         "title": _checked(fields, "title", "title"),
         "body": _checked(fields, "text", "body"),
@@ -184,6 +195,14 @@ def _review_id(asin: str, fields: dict[str, Any], milliseconds: int, rating: int
         + [_text(fields.get(name)) for name in ("title", "text")]
     )
     return "U" + hashlib.sha256(identity.encode()).hexdigest()[:24].upper()
+
+
+def _profile_id(user_id: Any) -> str:
+    """The stored profile id of a row's ``user_id`` ("" for none; see the module docstring)."""
+    text = limits.text_checked("user_id", user_id, 1000).strip()
+    if not text or _PROFILE_ID.fullmatch(text):
+        return text
+    return "u-" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _text(value: Any) -> str:
