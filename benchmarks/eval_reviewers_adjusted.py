@@ -11,6 +11,9 @@ verified. For each estimator: the share of the fakes' shift removed, 1 − Σ|ad
 (g = the mean of the product's genuine reviews) and how far honest products move, |adj − plain|.
 (b) The five real files: MAE |adj − plain| over products with ≥ 5 reviews (no labels: most of these
 products are honest, so a good estimator barely moves them).
+(c), (d) The shipped adjusted rating (``detector.analyze``, with and without a file-wide graph fit)
+on the project's simulator and on the independent generator (benchmarks/eval_reviewers_generated.py,
+which also prints the review-level AUC beside the one-review-account signal).
 """
 
 from __future__ import annotations
@@ -230,6 +233,12 @@ def main() -> None:
             f"suspect share {base:.3f}  MAE chosen {np.mean(maes):.3f} (max {np.max(maes):.3f})  "
             f"previous {np.mean(old):.3f}  α-weighted {np.mean(alphas):.3f}"
         )
+
+    from eval_reviewers_generated import evaluate, independent_products, project_products
+
+    print("\n(c) and (d): the shipped adjusted rating on the two product generators")
+    evaluate("(c) project simulator (detector.simulate)", project_products(96))
+    evaluate("(d) independent generator (benchmarks/independent_sim.py)", independent_products(12))
 
 
 if __name__ == "__main__":

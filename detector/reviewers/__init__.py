@@ -5,11 +5,13 @@ Array-level API, in the order a caller uses it::
     from detector.reviewers import review_graph, reviewer_scores, adjusted_rating
 
     graph = review_graph(user_id=..., product_id=..., rating=..., timestamp_ms=...,
-                         verified=None, helpful_votes=None, text_length=None)
+                         verified=None, helpful_votes=None, text_length=None,
+                         reported_reviews=None)  # the profiles' review counts, if known
     scores = reviewer_scores(graph)  # ReviewerScores
     scores.reliability  # ReliabilityFit: alpha, reliability, confidence, quality, quality_se
     scores.reviewer_suspicion  # per reviewer code: P(suspect) of a two-class mixture, [0, 1]
-    scores.review_suspicion  # per review row, [0, 1] (reviewer_scores(graph, scale="rank"): ranks)
+    scores.review_suspicion  # per review row, [0, 1]: with its product's campaign share as prior
+    # (reviewer_scores(graph, scale="rank"): ranks)
     scores.features  # ReviewerFeatures: reviews, one_review, deviation, extremity, ...
 
     base = float((suspicion_weight(scores.review_suspicion) < 0.5).mean())

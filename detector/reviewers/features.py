@@ -2,7 +2,9 @@
 
 All per reviewer (indexed by the graph's reviewer codes), from one pass over the ratings each:
 
-- ``reviews``: history length n_u in the graph; ``one_review``: n_u = 1.
+- ``reviews``: n_u, u's reviews in the graph; ``history``: the account's history length,
+  max(n_u, the history the source reports for u — ``ReviewGraph.reported_reviews``); ``one_review``:
+  history 1 (or less).
 - ``deviation``: mean |ẽ_r| of u's reviews, ẽ_r = (r_ui − x̂_i^(−u))·√(β̂_i^(−u)/β̄): the
   residual against the leave-one-out item quality — the reliability-weighted mean of the *other*
   ratings of the product (with its Normal prior), so a reviewer is not judged against a mean they
@@ -38,6 +40,7 @@ DAY_MS = 86_400_000
 @dataclass(frozen=True)
 class ReviewerFeatures:
     reviews: IntArray
+    history: IntArray
     one_review: BoolArray
     deviation: FloatArray
     deviation_from_mean: FloatArray
@@ -131,6 +134,7 @@ def reviewer_features(
             previous, deviation=deviation, review_deviation=scaled, review_residual=residual
         )
     plain = _plain_loo_deviation(graph)
+    history = graph.history_per_reviewer()
     stars = np.clip(np.rint(graph.rating), 1, 5)
     extremity = _per_reviewer_mean(graph, ((stars == 1) | (stars == 5)).astype(np.float64), per)
     verified = (
@@ -140,7 +144,8 @@ def reviewer_features(
     )
     return ReviewerFeatures(
         reviews=counts,
-        one_review=counts == 1,
+        history=history,
+        one_review=history <= 1,
         deviation=deviation,
         deviation_from_mean=plain,
         extremity=extremity,

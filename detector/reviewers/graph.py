@@ -36,8 +36,11 @@ class ReviewGraph:
     """Reviews as coded arrays, one entry per review.
 
     ``reviewer`` and ``product`` are codes into ``reviewer_labels`` / ``product_labels``;
-    ``timestamp_ms`` is milliseconds since the epoch. ``verified``, ``helpful_votes`` and
-    ``text_length`` are None when the source has no such column.
+    ``timestamp_ms`` is milliseconds since the epoch. ``verified``, ``helpful_votes``,
+    ``text_length`` and ``reported_reviews`` are None when the source has no such column.
+    ``reported_reviews`` is what the source says of the account's whole history (a profile's
+    review count, the files' ``reviewer_review_count``), NaN where unknown: a graph built from one
+    file sees only the reviews in it.
     """
 
     reviewer: IntArray
@@ -49,6 +52,7 @@ class ReviewGraph:
     verified: BoolArray | None = None
     helpful_votes: FloatArray | None = None
     text_length: FloatArray | None = None
+    reported_reviews: FloatArray | None = None
 
     @property
     def n_reviews(self) -> int:
@@ -64,6 +68,17 @@ class ReviewGraph:
 
     def reviews_per_reviewer(self) -> IntArray:
         return np.bincount(self.reviewer, minlength=self.n_reviewers).astype(np.int64)
+
+    def history_per_reviewer(self) -> IntArray:
+        """max(reviews in the graph, the largest reported history of the reviewer's rows)."""
+        counts = self.reviews_per_reviewer()
+        if self.reported_reviews is None:
+            return counts
+        reported = np.zeros(self.n_reviewers)
+        known = np.isfinite(self.reported_reviews)
+        np.maximum.at(reported, self.reviewer[known], self.reported_reviews[known])
+        result: IntArray = np.maximum(counts, np.floor(reported).astype(np.int64))
+        return result
 
     def reviews_per_product(self) -> IntArray:
         return np.bincount(self.product, minlength=self.n_products).astype(np.int64)
@@ -93,6 +108,7 @@ def review_graph(
     verified: npt.ArrayLike | None = None,
     helpful_votes: npt.ArrayLike | None = None,
     text_length: npt.ArrayLike | None = None,
+    reported_reviews: npt.ArrayLike | None = None,
 ) -> ReviewGraph:
     """Build the graph from equal-length arrays (ratings 1–5, timestamps in ms)."""
     ratings = np.asarray(rating, dtype=np.float64)
@@ -113,6 +129,7 @@ def review_graph(
         verified=_optional_bool(verified, n),
         helpful_votes=_optional_float(helpful_votes, n, "helpful_votes"),
         text_length=_optional_float(text_length, n, "text_length"),
+        reported_reviews=_optional_float(reported_reviews, n, "reported_reviews"),
     )
 
 
@@ -125,6 +142,7 @@ def review_graph_from_codes(
     verified: npt.ArrayLike | None = None,
     helpful_votes: npt.ArrayLike | None = None,
     text_length: npt.ArrayLike | None = None,
+    reported_reviews: npt.ArrayLike | None = None,
 ) -> ReviewGraph:
     """The fast path for callers that already hold integer codes 0..n-1 (labels are the codes)."""
     reviewer_codes = np.asarray(reviewer, dtype=np.int64)
@@ -149,6 +167,7 @@ def review_graph_from_codes(
         verified=_optional_bool(verified, n),
         helpful_votes=_optional_float(helpful_votes, n, "helpful_votes"),
         text_length=_optional_float(text_length, n, "text_length"),
+        reported_reviews=_optional_float(reported_reviews, n, "reported_reviews"),
     )
 
 
@@ -162,6 +181,7 @@ def graph_append(
     verified: npt.ArrayLike | None = None,
     helpful_votes: npt.ArrayLike | None = None,
     text_length: npt.ArrayLike | None = None,
+    reported_reviews: npt.ArrayLike | None = None,
 ) -> ReviewGraph:
     """A new graph with more reviews; old codes keep their meaning, new labels get new codes."""
     extra = review_graph(
@@ -172,6 +192,7 @@ def graph_append(
         verified=verified,
         helpful_votes=helpful_votes,
         text_length=text_length,
+        reported_reviews=reported_reviews,
     )
     reviewer_map = {label: code for code, label in enumerate(graph.reviewer_labels) if label}
     reviewer_labels = list(graph.reviewer_labels)
@@ -203,6 +224,13 @@ def graph_append(
         ),
         text_length=_joined(
             graph.text_length, extra.text_length, graph.n_reviews, extra.n_reviews, np.nan
+        ),
+        reported_reviews=_joined(
+            graph.reported_reviews,
+            extra.reported_reviews,
+            graph.n_reviews,
+            extra.n_reviews,
+            np.nan,
         ),
     )
 

@@ -34,8 +34,10 @@ Because they are percentiles, these scores rank; they are not probabilities (hal
 is above 0.5), and on real data they push every product's honest critics to the top. They are
 therefore only the *start* of the default ``scale="probability"``: the two-class mixture of
 :mod:`detector.reviewers.mixture`, refitted in each reinforcement round, whose posterior is the
-reviewer suspicion (review suspicion = its reviewer's; ``review_suspicion_others`` leaves the
-review's own rating out). ``scale="rank"`` keeps the percentile scores. RGMining synthetic
+reviewer suspicion. The review suspicion is the same evidence under its product's and side's own
+campaign share as prior (:mod:`detector.reviewers.campaign`; ``campaign=False``: the reviewer's
+posterior); ``review_suspicion_others`` is the reviewer's posterior without the review's own
+rating. ``scale="rank"`` keeps the percentile scores. RGMining synthetic
 benchmark: mixture P@57 0.754, AUC 0.966 (with plain residuals 0.649, 0.937); ranks 0.667, 0.938
 (0.579, 0.915).
 """
@@ -49,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import rankdata
 
+from detector.reviewers.campaign import campaign_cells, campaign_posterior, side_log_ratio
 from detector.reviewers.features import DAY_MS, ReviewerFeatures, reviewer_features
 from detector.reviewers.graph import ReviewGraph
 from detector.reviewers.mixture import (
@@ -101,7 +104,7 @@ def reviewer_suspicion(features: ReviewerFeatures, weights: SuspicionWeights) ->
     """The weighted mean of calibrated ranks of the module docstring."""
     columns = [
         (weights.deviation, calibrated_rank(features.deviation)),
-        (weights.history, calibrated_rank(-features.reviews.astype(np.float64))),
+        (weights.history, calibrated_rank(-features.history.astype(np.float64))),
         (weights.extremity, calibrated_rank(features.extremity)),
         (weights.burstiness, calibrated_rank(features.burstiness)),
         (weights.unverified, calibrated_rank(1.0 - features.verified_share)),
@@ -117,6 +120,22 @@ def reviewer_suspicion(features: ReviewerFeatures, weights: SuspicionWeights) ->
     return result
 
 
+def review_campaign_suspicion(
+    graph: ReviewGraph, mixture: MixtureFit, residual: FloatArray
+) -> FloatArray:
+    """s_r of :mod:`detector.reviewers.campaign`: Λ_u from the mixture's log odds (all suspect
+    classes together) less its graph-wide prior odds, the cells from the residual's sign."""
+    prior_share = mixture.prior_suspect
+    total = np.logaddexp.reduce(mixture.log_odds, axis=1) if mixture.log_odds.size else np.zeros(0)
+    log_ratio = total - (np.log(prior_share) - np.log1p(-prior_share))
+    cells = campaign_cells(graph.product, residual)
+    own_side = side_log_ratio(mixture)[cells % 3]
+    posterior, _ = campaign_posterior(
+        log_ratio[graph.reviewer] - own_side, cells, 3 * graph.n_products, prior_share
+    )
+    return posterior
+
+
 def reviewer_scores(
     graph: ReviewGraph,
     *,
@@ -129,13 +148,16 @@ def reviewer_scores(
     directional: bool = False,
     standardise: bool = True,
     spread_shape: float | None = None,
+    campaign: bool = True,
 ) -> ReviewerScores:
     """Fit reliability (or take ``fit``), then features and suspicion, ``rounds`` times over.
 
     ``scale="probability"`` (default) gives the mixture posteriors of
     :mod:`detector.reviewers.mixture` (``directional``: boosting and bad-mouthing classes);
     ``"rank"`` the weighted percentile ranks of this module. Only the deviations change from
-    round to round; the other features are computed once.
+    round to round; the other features are computed once. ``campaign`` (probability scale): each
+    review's suspicion takes its product's and side's own campaign share as prior
+    (:mod:`detector.reviewers.campaign`); without it a review has its reviewer's posterior.
     """
     weights = weights or SuspicionWeights()
     fit = fit or reliability_fit(graph, prior=prior)
@@ -166,7 +188,7 @@ def reviewer_scores(
                 start = np.where(rank >= np.quantile(rank, 0.9), 0.9, 0.1)
             if bins is None:
                 bins = feature_bins(
-                    features.reviews, features.burstiness, features.verified_share, has_dates
+                    features.history, features.burstiness, features.verified_share, has_dates
                 )
             suspicion, mixture = fit_mixture(
                 graph.reviewer,
@@ -186,6 +208,8 @@ def reviewer_scores(
     else:
         assert mixture is not None
         review = suspicion[graph.reviewer]
+        if campaign:
+            review = review_campaign_suspicion(graph, mixture, features.review_deviation)
         others = mixture_without_review(mixture, graph.reviewer, features.review_deviation)
     return ReviewerScores(
         reliability=fit,

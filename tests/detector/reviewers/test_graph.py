@@ -71,3 +71,18 @@ def test_memory_is_linear_in_the_ratings():
     )
     matrix = graph.rating_matrix()
     assert matrix.data.nbytes + matrix.indices.nbytes <= 16 * n
+
+
+def test_a_reported_history_lengthens_what_the_graph_saw_and_survives_appending():
+    graph = review_graph(
+        user_id=["a", "a", "b", None],
+        product_id=["p", "q", "p", "q"],
+        rating=[5, 4, 1, 3],
+        timestamp_ms=[0, 1, 2, 3],
+        reported_reviews=[np.nan, 1.0, 12.0, np.nan],
+    )
+    # a: two reviews here, a stale profile count of 1; b: one here, twelve on the profile
+    assert graph.history_per_reviewer().tolist() == [2, 12, 1]
+    longer = graph_append(graph, user_id=["b"], product_id=["q"], rating=[2], timestamp_ms=[4])
+    assert longer.history_per_reviewer().tolist() == [2, 12, 1]
+    assert np.isnan(longer.reported_reviews[-1])
