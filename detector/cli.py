@@ -33,26 +33,36 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import multiprocessing
+import multiprocessing.context
+import multiprocessing.pool
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn, TextIO
 
 import numpy as np
 import orjson
 from tqdm import tqdm
 
 from detector.analysis import analyze
+from detector.columns import ProductTable, ReviewColumns
 from detector.consistency import cvt
-from detector.file_graph import FileGraph, GraphColumns
+from detector.file_graph import FileGraph, fit_file_graph
+from detector.groups import GroupParams, find_groups, read_labels, review_events
 from detector.groups import cli as group_cli
-from detector.io import BadReviewFile, PassRestarted, ProductReviews, ReviewSource
+from detector.groups.events import BadLabels
+from detector.io import BadReviewFile, ProductReviews
 from detector.prepare import MIN_REVIEWS
+from detector.read_columns import read_columns
 from detector.reference import ReferenceModel, default_reference_model, fit_reference
+from detector.stages import Stages
+from detector.variants import merge_variants
 from detector.verdict import AnalysisParams, Verdict
 
 __all__ = ["MIN_OWN_PRODUCTS", "main"]
@@ -60,6 +70,8 @@ __all__ = ["MIN_OWN_PRODUCTS", "main"]
 MIN_OWN_PRODUCTS = 50  # products with 20+ reviews needed to fit the file's own reference model
 DEFAULT_REFERENCE_SIZE = 1000
 _PROGRESS_BYTES = 5_000_000  # show progress bars for files larger than this
+_BATCH = 16  # products a worker analyses per message
+_DUMPS = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 _LABELS = {
     "normal": "normal",
     "suspicious": "suspicious",
@@ -92,6 +104,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reviews-out", type=Path, help="write one JSON line per review's suspicion and weight"
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="print each stage's wall time on stderr"
+    )
     group_cli.add_arguments(parser)  # --groups-out, --labels (issue 17, detector.groups)
     args = parser.parse_args(argv)
     if args.min_reviews < 1 or args.jobs < 1 or args.reference_size < 2:
@@ -103,33 +118,70 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the CLI; returns the exit status (0, or 1 for a bad file)."""
     args = _arguments(argv)
     out = out or sys.stdout
+    stages = Stages()
     try:
         given = _load_model(args.threshold_model) if args.threshold_model else None
-        with ReviewSource(args.file) as source:
-            model, products, graph = _reference(source, given, args.reference_size)
-            if args.reviewers_out:
+        if not args.file.is_file():
+            raise BadReviewFile(f"cannot read {args.file}: no such file")
+        table, columns, model, graph = _read_and_fit(args, given, stages)
+        if args.reviewers_out:
+            with stages("reviewers-out"):
                 _write_lines(args.reviewers_out, graph.reviewer_lines())
-            params = AnalysisParams(min_reviews=args.min_reviews)
-            state = _State(model, params, args.json, graph, args.reviews_out is not None)
-            lines = _verdict_lines(source, state, args.jobs, products)
-            if not args.json:
-                print(_table_header(), file=out)
-            with contextlib.ExitStack() as stack:
-                reviews_out = None
-                if args.reviews_out:
-                    reviews_out = stack.enter_context(_open_out(args.reviews_out))
-                for line, review_lines in lines:
-                    print(line, file=out)
-                    if reviews_out is not None:
-                        reviews_out.writelines(review_lines)
-            group_cli.run(args, args.file)  # --groups-out: collusion groups over the whole file
+        params = AnalysisParams(min_reviews=args.min_reviews)
+        state = _State(model, params, args.json, graph, args.reviews_out is not None, table)
+        with stages("analysis"):
+            _print_verdicts(args, state, out, stages)
+        if getattr(args, "groups_out", None) is not None:
+            with stages("groups"):
+                _write_groups(args, columns)
+        elif getattr(args, "labels", None) is not None:
+            raise BadReviewFile("--labels needs --groups-out")
     except BadReviewFile as error:
         print(f"detector: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as Unix tools do
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
         return 0
+    if args.profile:
+        print(f"detector: profile: {stages.summary()}", file=sys.stderr)
     return 0
+
+
+def _read_and_fit(
+    args: argparse.Namespace, given: ReferenceModel | None, stages: Stages
+) -> tuple[ProductTable, ReviewColumns, ReferenceModel, FileGraph]:
+    """Read the file once (in ``--jobs`` processes), fold 2018 variants, then fit the review
+    graph here while a worker fits the reference model on the sample."""
+    path: Path = args.file
+    size = None if path.suffix == ".gz" else path.stat().st_size
+    with _pool(args.jobs) as pool, _progress(path, "reading", size) as bar:
+        with stages("read"):
+            mapper = None if pool is None else functools.partial(pool.imap, chunksize=1)
+            columns = read_columns(path, mapper, bar.update)
+        with stages("variants"):
+            columns, merge = merge_variants(columns)
+        if merge.repeats:
+            print(f"detector: {merge.sentence(merge.repeats + columns.n_reviews)}", file=sys.stderr)
+        table = ProductTable.from_columns(columns)
+        fit = _reference_fit(path, table, given, args.reference_size, pool)
+        with stages("graph fit"):
+            graph = fit_file_graph(table)
+        with stages("reference fit (waited for)"):
+            model = fit()
+    return table, columns, model, graph
+
+
+@contextlib.contextmanager
+def _pool(jobs: int) -> Iterator[multiprocessing.pool.Pool | None]:
+    if jobs == 1:
+        yield None
+        return
+    with _context().Pool(jobs) as pool:
+        yield pool
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
 def _load_model(path: Path) -> ReferenceModel:
@@ -164,78 +216,63 @@ def _write_lines(path: Path, lines: Iterable[str]) -> None:
         stream.writelines(lines)
 
 
-def _reference(
-    source: ReviewSource, given: ReferenceModel | None, reference_size: int
-) -> tuple[ReferenceModel, int, FileGraph]:
-    """Pass 1: check the file, count products, choose the model, fit the review graph.
-    Returns (model, products, the fitted graph)."""
-    size = None if source.path.suffix == ".gz" else source.path.stat().st_size
-    bars: dict[str, tqdm[NoReturn]] = {}
-
-    def progress(stage: str, read: int) -> None:
-        if stage not in bars:
-            bars[stage] = _progress(source.path, stage, size)
-        bars[stage].update(read)
-
-    try:
-        while True:
-            try:
-                products, eligible, sample, columns = _first_pass(
-                    source, progress, given, reference_size
-                )
-                break
-            except PassRestarted:  # not grouped: now spilled, read it again from the spill
-                continue
-    finally:
-        for bar in bars.values():
-            bar.close()
-    graph = columns.fit()
+def _reference_fit(
+    path: Path,
+    table: ProductTable,
+    given: ReferenceModel | None,
+    reference_size: int,
+    pool: multiprocessing.pool.Pool | None,
+) -> Callable[[], ReferenceModel]:
+    """Start choosing the model; the returned call gives it (waiting for a worker's fit)."""
     if given is not None:
-        return given, products, graph
+        return lambda: given
+    eligible, sample = reference_sample(table.sizes(), reference_size)
     if eligible < MIN_OWN_PRODUCTS:
         print(
             f"detector: using the packaged reference model ({eligible} products with "
             f"{MIN_REVIEWS}+ reviews; {MIN_OWN_PRODUCTS} are needed to fit the file's own)",
             file=sys.stderr,
         )
-        return default_reference_model(), products, graph
+        return default_reference_model
     print(
         f"detector: fitting the reference model on {len(sample):,} of the file's "
         f"{eligible:,} products with {MIN_REVIEWS}+ reviews",
         file=sys.stderr,
     )
-    model = fit_reference(
-        [p.reviews for p in sample],
-        robust=True,
-        sample_ids=[p.parent_asin or p.asin or "" for p in sample],
-        source=f"{len(sample)} products of {source.path.name}",
+    products = [table.product(index) for index in sample]
+    job = (
+        [p.reviews for p in products],
+        [p.parent_asin or p.asin or "" for p in products],
+        f"{len(sample)} products of {path.name}",
     )
-    return model, products, graph
+    if pool is None:
+        return lambda: _fit_reference(*job)
+    pending = pool.apply_async(_fit_reference, job)
+    return lambda: pending.get()
 
 
-def _first_pass(
-    source: ReviewSource, progress: Any, given: ReferenceModel | None, reference_size: int
-) -> tuple[int, int, list[ProductReviews], GraphColumns]:
-    """(products, products with 20+ reviews, a seeded uniform sample of the latter, the review
-    graph's columns)."""
+def _fit_reference(
+    reviews: list[dict[str, np.ndarray]], ids: list[str], source: str
+) -> ReferenceModel:
+    return fit_reference(reviews, robust=True, sample_ids=ids, source=source)
+
+
+def reference_sample(sizes: np.ndarray, reference_size: int) -> tuple[int, list[int]]:
+    """(products with 20+ reviews, a seeded uniform sample of up to ``reference_size`` of them,
+    as product indices in the order reservoir sampling leaves them: Algorithm R, seed 0)."""
     rng = np.random.default_rng(0)
-    sample: list[ProductReviews] = []
-    columns = GraphColumns()
-    products = eligible = 0
-    for product in source.products(progress):
-        products += 1
-        columns.add(product.reviews)
-        if given is not None or product.size < MIN_REVIEWS:
-            continue
-        eligible += 1  # reservoir sampling (Algorithm R): a uniform sample in one pass
+    sample: list[int] = []
+    eligible = 0
+    for index in np.flatnonzero(sizes >= MIN_REVIEWS).tolist():
+        eligible += 1
         if len(sample) < reference_size:
-            sample.append(product)
+            sample.append(index)
         elif (slot := int(rng.integers(eligible))) < reference_size:
-            sample[slot] = product
-    return products, eligible, sample, columns
+            sample[slot] = index
+    return eligible, sample
 
 
-# --- pass 2: verdicts -----------------------------------------------------------------------
+# --- verdicts ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -245,52 +282,78 @@ class _State:
     as_json: bool
     graph: FileGraph
     review_lines: bool  # --reviews-out
+    table: ProductTable
 
 
 _worker_state: dict[str, _State] = {}
 
 
-def _init_worker(state: _State) -> None:
-    _worker_state["state"] = state
+def _init_worker(state: _State | None) -> None:
+    if state is not None:  # spawn: the state comes pickled; fork: the parent set it already
+        _worker_state["state"] = state
 
 
-def _line(job: tuple[int, ProductReviews]) -> tuple[str, list[str]]:
-    """(the product's verdict line, its --reviews-out lines)."""
-    index, product = job
+def _lines(indices: range) -> tuple[list[tuple[str, list[str]]], float]:
+    """(each product's verdict line and --reviews-out lines, seconds spent in analyze)."""
     state = _worker_state["state"]
-    scores = state.graph.product_scores(index)
-    verdict = analyze(
-        product.reviews, reference=state.model, params=state.params, reviewer_scores=scores
-    )
-    review_lines = state.graph.review_lines(index, product, verdict) if state.review_lines else []
-    if state.as_json:
-        record = {"product": product.product, **verdict.to_dict()}
-        # One encoding, in C: the same keys and values as json.dumps(..., separators=(",", ":"),
-        # ensure_ascii=False) (to_dict has already made the record strict JSON).
-        line = orjson.dumps(record, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
-        return line, review_lines
-    return _table_row(product, verdict), review_lines
+    results = []
+    analysing = 0.0
+    for index in indices:
+        product = state.table.product(index)
+        scores = state.graph.product_scores(index)
+        start = time.perf_counter()
+        verdict = analyze(
+            product.reviews, reference=state.model, params=state.params, reviewer_scores=scores
+        )
+        analysing += time.perf_counter() - start
+        review_lines = (
+            state.graph.review_lines(index, product, verdict) if state.review_lines else []
+        )
+        if state.as_json:
+            record = {"product": product.product, **verdict.to_dict()}
+            # One encoding, in C: the same keys and values as json.dumps(..., separators=(",",
+            # ":"), ensure_ascii=False) (to_dict has already made the record strict JSON).
+            line = orjson.dumps(record, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
+        else:
+            line = _table_row(product, verdict)
+        results.append((line, review_lines))
+    return results, analysing
 
 
-def _verdict_lines(
-    source: ReviewSource, state: _State, jobs: int, products: int
-) -> Iterator[tuple[str, list[str]]]:
-    bar = _progress(source.path, "analysing", products, unit="product")
-    groups: Iterable[tuple[int, ProductReviews]] = enumerate(source.products())
-    try:
-        if jobs == 1:
-            _init_worker(state)
-            for job in groups:
-                yield _line(job)
-                bar.update()
-            return
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with context.Pool(jobs, _init_worker, (state,)) as pool:
-            for result in pool.imap(_line, groups, chunksize=16):
-                yield result
-                bar.update()
-    finally:
-        bar.close()
+def _print_verdicts(args: argparse.Namespace, state: _State, out: TextIO, stages: Stages) -> None:
+    if not args.json:
+        print(_table_header(), file=out)
+    with contextlib.ExitStack() as stack:
+        reviews_out = stack.enter_context(_open_out(args.reviews_out)) if args.reviews_out else None
+        bar = stack.enter_context(
+            _progress(args.file, "analysing", state.table.n_products, unit="product")
+        )
+        for results, analysing in _verdict_batches(state, args.jobs):
+            stages.add("detector.analyze (cpu)", analysing)
+            for line, review_lines in results:
+                print(line, file=out)
+                if reviews_out is not None:
+                    reviews_out.writelines(review_lines)
+            bar.update(len(results))
+
+
+def _verdict_batches(
+    state: _State, jobs: int
+) -> Iterator[tuple[list[tuple[str, list[str]]], float]]:
+    """Batches of products in order; with ``jobs`` > 1, analysed by forked workers that see the
+    columns, the graph and the model in memory (only product indices and lines are sent)."""
+    count = state.table.n_products
+    batches = [range(start, min(start + _BATCH, count)) for start in range(0, count, _BATCH)]
+    if jobs == 1:
+        _worker_state["state"] = state
+        yield from map(_lines, batches)
+        return
+    context = _context()
+    forked = context.get_start_method() == "fork"
+    if forked:
+        _worker_state["state"] = state
+    with context.Pool(jobs, _init_worker, (None if forked else state,)) as pool:
+        yield from pool.imap(_lines, batches)
 
 
 def _table_header() -> str:
@@ -315,3 +378,22 @@ def _table_row(product: ProductReviews, verdict: Verdict) -> str:
         f"{name:<14} {verdict.reviews_analyzed:>7} {pci:>6} {satisfaction:>6} {mean:>5} "
         f"{adjusted:>5}  {_LABELS[verdict.category]:<18} {reason}"
     )
+
+
+def _write_groups(args: argparse.Namespace, columns: ReviewColumns) -> None:
+    """``--groups-out``: collusion groups (``detector.groups``) over the columns already read,
+    in file order (no second reading of the file)."""
+    events = review_events(
+        reviewer_id=columns.user_ids(),
+        product_id=columns.product_ids(),
+        seller_id=columns.seller_ids(),
+        rating=columns.rating,
+        timestamp_ms=columns.timestamp_ms,
+    )
+    try:
+        labels = read_labels(args.labels) if args.labels is not None else []
+    except BadLabels as error:
+        raise BadReviewFile(str(error)) from None
+    groups = find_groups(events, labels, params=GroupParams())
+    _write_lines(args.groups_out, (_DUMPS(group.to_dict()) + "\n" for group in groups))
+    print(f"detector: {len(groups)} groups written to {args.groups_out}", file=sys.stderr)

@@ -1,87 +1,73 @@
 """The review graph of one review file, for ``python -m detector`` (issue 15's CLI contract).
 
-Pass 1 of the CLI hands every product's arrays to ``GraphColumns.add`` (products in verdict order,
-each product's reviews in file order); ``fit`` builds ONE reviewers × products graph over the whole
-file (``detector.reviewers.review_graph``: a review without a user id is its own one-review
-reviewer), fits the reviewer scores once (``reviewer_scores``) and returns a ``FileGraph`` whose
-rows are laid out product after product (product k's reviews: rows ``offsets[k]:offsets[k + 1]``).
-Pass 2 takes ``product_scores(k)`` into ``detector.analyze`` and writes the JSON Lines of
-``--reviewers-out`` and ``--reviews-out``.
+``fit_file_graph(table)`` builds ONE reviewers × products graph over every review of the file from
+its compact columns (``detector.columns.ProductTable``: rows product after product, each product's
+reviews in file order; product k's rows ``offsets[k]:offsets[k + 1]``), fits the reviewer scores
+once (``detector.reviewers.reviewer_scores``) and returns a ``FileGraph``. Reviewer codes are
+given in order of first appearance in that layout, and a review without a user id is its own
+one-review reviewer (as ``detector.reviewers.review_graph`` codes them). The verdicts take
+``product_scores(k)`` into ``detector.analyze``, and ``--reviewers-out`` / ``--reviews-out`` are
+written from here.
 
-Where some products of a file say whether purchases were verified and others do not, the others
-count as unverified in the graph (the reviewer features need one column); helpful votes and text
-lengths stay unknown (NaN) where missing.
+The graph's columns are the reviews' as the verdicts see them: a product whose reviews do not
+all give a time of day has its moments at whole days. A review that does not say whether the
+purchase was verified counts as unverified (the reviewer features need one column); helpful
+votes and text lengths stay unknown (NaN) where missing. A file where no review says one of
+these has no such column.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from detector.columns import ProductTable
 from detector.io import ProductReviews
-from detector.reviewers import ReviewerScores, review_graph, reviewer_scores, suspicion_weight
+from detector.reviewers import ReviewerScores, ReviewGraph, reviewer_scores, suspicion_weight
 from detector.reviewers.evidence import ProductReviewerScores
 from detector.verdict import Verdict
 
-__all__ = ["FileGraph", "GraphColumns"]
+__all__ = ["FileGraph", "fit_file_graph"]
 
 _DUMPS = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
-@dataclass
-class GraphColumns:
-    """The per-review columns of the graph, collected product by product."""
+def fit_file_graph(table: ProductTable) -> FileGraph:
+    """The file's review graph, fitted (module docstring)."""
+    graph = file_review_graph(table)
+    return FileGraph(graph.reviewer_labels, graph.reviewer, reviewer_scores(graph), table.offsets)
 
-    user_id: list[Any] = field(default_factory=list)
-    rating: list[npt.NDArray[np.int64]] = field(default_factory=list)
-    timestamp_ms: list[npt.NDArray[np.int64]] = field(default_factory=list)
-    verified: list[npt.NDArray[np.float64]] = field(default_factory=list)
-    helpful_votes: list[npt.NDArray[np.float64]] = field(default_factory=list)
-    text_length: list[npt.NDArray[np.float64]] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
-    has: set[str] = field(default_factory=set)
 
-    def add(self, reviews: Mapping[str, npt.NDArray[Any]]) -> None:
-        n = int(reviews["rating"].size)
-        self.sizes.append(n)
-        self.rating.append(np.asarray(reviews["rating"], dtype=np.int64))
-        moments = np.asarray(reviews["posted_at"]).astype("datetime64[ms]")
-        self.timestamp_ms.append(moments.astype(np.int64))
-        users = reviews.get("user_id")
-        self.user_id.extend([None] * n if users is None else users.tolist())
-        for name in ("verified", "helpful_votes", "text_length"):
-            values = reviews.get(name)
-            if values is not None:
-                self.has.add(name)
-                numbers = np.array([np.nan if v is None else float(v) for v in values.tolist()])
-            else:
-                numbers = np.full(n, np.nan)
-            getattr(self, name).append(numbers)
-
-    def fit(self) -> FileGraph:
-        def joined(name: str) -> npt.NDArray[Any]:
-            parts = getattr(self, name)
-            return np.concatenate(parts) if parts else np.zeros(0)
-
-        product = np.repeat(np.arange(len(self.sizes)), self.sizes)
-        verified = joined("verified")
-        graph = review_graph(
-            user_id=self.user_id,
-            product_id=[str(code) for code in product],
-            rating=joined("rating"),
-            timestamp_ms=joined("timestamp_ms").astype(np.int64),
-            verified=np.nan_to_num(verified, nan=0.0) > 0.5 if "verified" in self.has else None,
-            helpful_votes=joined("helpful_votes") if "helpful_votes" in self.has else None,
-            text_length=joined("text_length") if "text_length" in self.has else None,
-        )
-        scores = reviewer_scores(graph)
-        offsets = np.concatenate([[0], np.cumsum(self.sizes, dtype=np.int64)])
-        return FileGraph(graph.reviewer_labels, graph.reviewer, scores, offsets)
+def file_review_graph(table: ProductTable) -> ReviewGraph:
+    c = table.columns
+    used, first = np.unique(c.user, return_index=True)
+    by_first = used[np.argsort(first, kind="stable")]  # old codes in order of first appearance
+    recode = np.empty(len(c.user_labels), dtype=np.int64)
+    recode[by_first] = np.arange(by_first.size)
+    sizes = table.sizes()
+    starts = table.offsets[:-1]
+    timed = np.logical_and.reduceat(c.has_time, starts) if c.n_reviews else np.zeros(0, bool)
+    moments = c.timestamp_ms.copy()
+    days = ~np.repeat(timed, sizes)
+    moments[days] = (
+        moments[days].astype("datetime64[ms]").astype("datetime64[D]").astype("datetime64[ms]")
+    ).astype(np.int64)
+    product = np.repeat(np.arange(table.n_products, dtype=np.int64), sizes)
+    return ReviewGraph(
+        reviewer=recode[c.user],
+        product=product,
+        rating=c.rating.astype(np.float64),
+        timestamp_ms=moments,
+        reviewer_labels=[c.user_labels[code] for code in by_first.tolist()],
+        product_labels=[str(code) for code in range(table.n_products)],
+        verified=c.verified == 1 if (c.verified >= 0).any() else None,
+        helpful_votes=None if np.isnan(c.helpful_votes).all() else c.helpful_votes,
+        text_length=None if np.isnan(c.text_length).all() else c.text_length,
+    )
 
 
 @dataclass(frozen=True)

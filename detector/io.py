@@ -1,4 +1,4 @@
-"""Reading review files for ``python -m detector``: JSON Lines or CSV, grouped by product.
+"""Reading review files for ``python -m detector``: JSON Lines or CSV, checked row by row.
 
 **Formats.** JSON Lines in the Amazon Reviews 2023 schema — ``rating``, ``title``, ``text``,
 ``timestamp`` (ms since the epoch, UTC), ``user_id``, ``asin``, ``parent_asin``, ``helpful_vote``,
@@ -11,14 +11,11 @@
 optionally ``text``, ``asin``, ``parent_asin``, ``verified_purchase``, ``helpful_votes`` (or
 ``helpful_vote``), ``country``, ``reviewer_review_count``. ``.gz`` files are read compressed.
 
-**Grouping, in bounded memory.** Reviews belong to ``parent_asin`` (else ``asin``; a file with
-neither is one product). ``iter_groups`` streams a file whose reviews come grouped by product
-(each product's reviews in one run, as the Amazon dumps and the simulator write them): it holds
-one product at a time. A file where a product comes back after another one started is not grouped;
-``ReviewSource`` notices on its first pass and then spills every review once into a temporary
-SQLite database on disk (indexed by product and file order) and reads the products back from it,
-in the order they first appeared, one at a time. Either way memory holds one product's reviews
-(plus the set of product keys seen), never the whole file.
+**Products.** Reviews belong to ``parent_asin`` (else ``asin``; a file with neither is one
+product): ``Row[0]`` is that key. ``ProductReviews`` is one product's arrays as ``detector.analyze``
+takes them. The CLI reads a file once into compact columns (``detector.read_columns``, which uses
+this module's per-row validation and messages) and groups them by product in memory, so a file
+need not come grouped by product.
 
 **Reading limits, enforced while streaming.** ``ReadLimits`` caps the length of one line (one
 CSV record) and, optionally, the total size of the file once decompressed. Both are checked as
@@ -43,8 +40,6 @@ import io
 import json
 import math
 import re
-import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,11 +54,9 @@ __all__ = [
     "BadReviewFile",
     "LineError",
     "LineErrors",
-    "PassRestarted",
     "ProductReviews",
     "ReadLimits",
     "Record",
-    "ReviewSource",
     "Row",
     "iter_records",
     "iter_rows",
@@ -75,7 +68,6 @@ Row = tuple[
     str, str | None, str | None, int, int, bool, int | None, bool | None, float | None, str | None,
     float | None, str | None,
 ]  # fmt: skip
-_SPILL_BATCH = 20_000
 _TRUE = {"true", "1", "yes", "y", "t"}
 # Timestamps from 1900 to the end of 9999 (ms since the epoch): beyond that a date cannot be stored.
 _EARLIEST_MS = -2_208_988_800_000
@@ -145,14 +137,6 @@ class BadReviewFile(ValueError):
         super().__init__(message)
         self.lines = lines
         self.stopped = message if lines is None else stopped
-
-
-class PassRestarted(Exception):
-    """The file turned out not to be grouped: discard what this pass saw and call again."""
-
-
-class NotGrouped(Exception):
-    """A product's reviews do not come in one run (internal: switch to the spill)."""
 
 
 @dataclass(frozen=True)
@@ -516,154 +500,3 @@ def _number(value: Any, name: str) -> float | None:
     if isinstance(value, bool) or not math.isfinite(number):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return number
-
-
-def product_reviews(rows: list[Row]) -> ProductReviews:
-    """The arrays of one product's rows (optional columns only when some row has them)."""
-    columns = list(zip(*rows, strict=True))
-    has_time = all(columns[5])
-    unit = "ms" if has_time else "D"
-    posted = (
-        np.array(columns[4], dtype=np.int64).astype("datetime64[ms]").astype(f"datetime64[{unit}]")
-    )
-    reviews: dict[str, np.ndarray] = {
-        "rating": np.array(columns[3], dtype=np.int64),
-        "posted_at": posted,
-    }
-    optional = {
-        "text_length": (6, np.float64),
-        "verified": (7, bool),
-        "helpful_votes": (8, np.float64),
-        "country": (9, object),
-        "reviewer_review_count": (10, np.float64),
-        "user_id": (11, object),
-    }
-    for name, (index, dtype) in optional.items():
-        values = columns[index]
-        missing = sum(value is None for value in values)
-        if missing == len(values):
-            continue
-        if dtype is np.float64:
-            reviews[name] = np.array([np.nan if v is None else v for v in values], dtype=dtype)
-        elif dtype is bool and not missing:
-            reviews[name] = np.array(values, dtype=bool)
-        else:
-            reviews[name] = np.array(values, dtype=object)
-    first = rows[0]
-    return ProductReviews(asin=first[1], parent_asin=first[2], reviews=reviews)
-
-
-def iter_groups(rows: Iterator[Row]) -> Iterator[ProductReviews]:
-    """Consecutive runs of one product; ``NotGrouped`` when a product comes back later."""
-    finished: set[str] = set()
-    current: list[Row] = []
-    for row in rows:
-        if current and row[0] != current[0][0]:
-            finished.add(current[0][0])
-            yield product_reviews(current)
-            current = []
-        if not current and row[0] in finished:
-            raise NotGrouped(row[0])
-        current.append(row)
-    if current:
-        yield product_reviews(current)
-
-
-Progress = Callable[[str, int], None]
-
-
-def _stage(progress: Progress | None, stage: str) -> Callable[[int], None] | None:
-    if progress is None:
-        return None
-    return lambda size: progress(stage, size)
-
-
-class ReviewSource:
-    """A review file as a sequence of products, readable more than once (see the module doc).
-
-    Use as a context manager: the spill database (if one is needed) lives in a temporary
-    directory that ``close`` removes.
-    """
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.grouped: bool | None = None  # unknown until the first pass
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        self._database: sqlite3.Connection | None = None
-        if not self.path.is_file():
-            raise BadReviewFile(f"cannot read {self.path}: no such file")
-
-    def __enter__(self) -> ReviewSource:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._database is not None:
-            self._database.close()
-            self._database = None
-        if self._scratch is not None:
-            self._scratch.cleanup()
-            self._scratch = None
-
-    def products(self, progress: Progress | None = None) -> Iterator[ProductReviews]:
-        """Every product once, complete. The first call finds out whether the file is grouped;
-        if it is not, that call raises ``PassRestarted`` after the spill, part-way through, and
-        the caller starts again (``first_pass`` does that).
-
-        ``progress(stage, bytes)`` reports reading ("reading" or, for an ungrouped file's copy
-        into the spill database, "grouping").
-        """
-        if self.grouped is False:
-            yield from self._spilled()
-            return
-        try:
-            count = 0
-            for group in iter_groups(iter_rows(self.path, _stage(progress, "reading"))):
-                count += 1
-                yield group
-        except NotGrouped:
-            # The caller has already seen runs that were not whole products: spill, and make it
-            # start its pass again (the next call reads whole products from the spill).
-            self.grouped = False
-            self._spill(_stage(progress, "grouping"))
-            raise PassRestarted from None
-        if count == 0:
-            raise BadReviewFile(f"{self.path} has no reviews")
-        self.grouped = True
-
-    def _spill(self, progress: Callable[[int], None] | None) -> None:
-        """Copy every review into an on-disk SQLite table keyed by (product, file order)."""
-        self._scratch = tempfile.TemporaryDirectory(prefix="reviewsec-detector-")
-        database = sqlite3.connect(Path(self._scratch.name) / "reviews.sqlite3")
-        database.execute("PRAGMA journal_mode = OFF")
-        database.execute("PRAGMA synchronous = OFF")
-        database.execute("CREATE TABLE reviews (product INTEGER, seq INTEGER, row TEXT)")
-        ids: dict[str, int] = {}
-        batch: list[tuple[int, int, str]] = []
-        for seq, row in enumerate(iter_rows(self.path, progress)):
-            product = ids.setdefault(row[0], len(ids))
-            batch.append((product, seq, json.dumps(row[1:])))
-            if len(batch) >= _SPILL_BATCH:
-                database.executemany("INSERT INTO reviews VALUES (?, ?, ?)", batch)
-                batch = []
-        database.executemany("INSERT INTO reviews VALUES (?, ?, ?)", batch)
-        database.execute("CREATE INDEX by_product ON reviews (product, seq)")
-        database.commit()
-        self._database = database
-
-    def _spilled(self) -> Iterator[ProductReviews]:
-        assert self._database is not None
-        cursor = self._database.execute("SELECT product, row FROM reviews ORDER BY product, seq")
-        current: list[Row] = []
-        current_product = None
-        for product, text in cursor:
-            if current and product != current_product:
-                yield product_reviews(current)
-                current = []
-            current_product = product
-            values = json.loads(text)
-            current.append(("", *values))
-        if current:
-            yield product_reviews(current)

@@ -1,0 +1,336 @@
+"""A whole review file as compact per-review columns, for ``python -m detector`` (issue 18).
+
+The CLI reads its file once (``detector.read_columns``) into these columns and keeps them: the
+review graph needs every review anyway (issue 15), and a product's arrays for
+``detector.analyze`` are a slice of them. Nothing of a review's text is kept but its length, so
+memory is about 60 bytes a review plus one string per distinct reviewer, seller, country and
+product — linear in the ratings, like the graph.
+
+``ReviewColumns`` holds one entry per review in file order: the product code (into
+``product_keys``, first appearance), stars, the moment in ms, whether the source gives the time
+of day, the optional ERO features (NaN or a negative code where a review does not say), the
+reviewer code (into ``user_labels``; a review without a user id has a code and a ``None`` label of
+its own), the seller code and, for the Amazon 2018 schema, a 64-bit key of the review's content
+(``detector.variants`` counts a review repeated under several variant ASINs once).
+
+``ColumnBuilder`` turns one block of reviews (the values ``detector.io`` validates) into columns
+with block-local codes; ``concatenate`` joins blocks in file order, recoding to file-wide codes in
+order of first appearance. ``ProductTable`` orders the rows product after product (a stable sort:
+each product's reviews stay in file order, products in order of first appearance — the same
+layout the two-pass CLI had) and gives product ``k``'s arrays as ``detector.analyze`` takes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from detector.io import ProductReviews, Row
+
+__all__ = ["ColumnBuilder", "ProductTable", "ReviewColumns", "concatenate"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Columns with one entry per review, and the label lists their codes index.
+_ROW_COLUMNS = (
+    "product", "rating", "timestamp_ms", "has_time", "text_length", "verified", "helpful_votes",
+    "reviewer_review_count", "country", "user", "seller", "review_key",
+)  # fmt: skip
+_NUMBERS: dict[str, Any] = {
+    "rating": np.int8, "timestamp_ms": np.int64, "has_time": np.bool_, "text_length": np.float64,
+    "verified": np.int8, "helpful_votes": np.float64, "reviewer_review_count": np.float64,
+    "review_key": np.uint64,
+}  # fmt: skip
+_STRINGS = ("key", "asin", "parent", "country", "user", "seller")
+_CODED = {"product": "product_keys", "user": "user_labels", "country": "country_labels",
+          "seller": "seller_labels"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReviewColumns:
+    """One entry per review (file order) and the labels the codes index (module docstring).
+
+    ``verified`` is 1, 0 or -1 (not said); ``country`` and ``seller`` are -1 where not said;
+    ``review_key`` is 0 except for Amazon 2018 reviews. ``product_asin`` / ``product_parent`` are
+    the ``asin`` and ``parent_asin`` of each product's first review (what its verdict line names).
+    """
+
+    product: IntArray
+    rating: npt.NDArray[np.int8]
+    timestamp_ms: IntArray
+    has_time: npt.NDArray[np.bool_]
+    text_length: FloatArray
+    verified: npt.NDArray[np.int8]
+    helpful_votes: FloatArray
+    reviewer_review_count: FloatArray
+    country: IntArray
+    user: IntArray
+    seller: IntArray
+    review_key: npt.NDArray[np.uint64]
+    product_keys: list[str]
+    product_asin: list[str | None]
+    product_parent: list[str | None]
+    user_labels: list[str | None]
+    country_labels: list[str]
+    seller_labels: list[str]
+
+    @property
+    def n_reviews(self) -> int:
+        return int(self.rating.shape[0])
+
+    @property
+    def n_products(self) -> int:
+        return len(self.product_keys)
+
+    def take(self, rows: npt.NDArray[np.intp]) -> ReviewColumns:
+        """The same columns for ``rows`` only (labels unchanged)."""
+        return replace(self, **{name: getattr(self, name)[rows] for name in _ROW_COLUMNS})
+
+    def user_ids(self) -> list[str | None]:
+        """Each review's user id (None for a review without one)."""
+        labels = self.user_labels
+        return [labels[code] for code in self.user.tolist()]
+
+    def seller_ids(self) -> list[str | None]:
+        labels = self.seller_labels
+        return [None if code < 0 else labels[code] for code in self.seller.tolist()]
+
+    def product_ids(self) -> list[str]:
+        keys = self.product_keys
+        return [keys[code] for code in self.product.tolist()]
+
+
+class ColumnBuilder:
+    """Collects blocks of validated reviews and codes them (block-local codes) in ``finish``."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in _NUMBERS}
+        self._strings: dict[str, list[str | None]] = {name: [] for name in _STRINGS}
+
+    def __len__(self) -> int:
+        return len(self._strings["key"])
+
+    def add_block(
+        self, numbers: dict[str, npt.NDArray[Any]], strings: dict[str, list[Any]]
+    ) -> None:
+        """One block: ``numbers[name]`` an array of the column's dtype for each of ``_NUMBERS``
+        (``verified`` 1/0/-1, NaN where not said), ``strings[name]`` a list (None where not said)
+        for each of ``_STRINGS`` (``key``: parent_asin, else asin, else "")."""
+        for name, dtype in _NUMBERS.items():
+            self._numbers[name].append(np.asarray(numbers[name], dtype=dtype))
+        for name in _STRINGS:
+            self._strings[name].extend(strings[name])
+
+    def add_rows(self, rows: Sequence[Row], sellers: list[str | None], keys: list[int]) -> None:
+        """Validated ``detector.io.Row`` tuples, their seller ids and 2018 content keys."""
+        if not rows:
+            return
+        c = list(zip(*rows, strict=True))
+        numbers: dict[str, npt.NDArray[Any]] = {
+            "rating": np.array(c[3], dtype=np.int8),
+            "timestamp_ms": np.array(c[4], dtype=np.int64),
+            "has_time": np.array(c[5], dtype=np.bool_),
+            "text_length": _floats(c[6]),
+            "verified": np.array([-1 if v is None else int(v) for v in c[7]], dtype=np.int8),
+            "helpful_votes": _floats(c[8]),
+            "reviewer_review_count": _floats(c[10]),
+            "review_key": np.array(keys, dtype=np.uint64),
+        }
+        strings: dict[str, list[Any]] = {
+            "key": list(c[0]), "asin": list(c[1]), "parent": list(c[2]), "country": list(c[9]),
+            "user": list(c[11]), "seller": sellers,
+        }  # fmt: skip
+        self.add_block(numbers, strings)
+
+    def finish(self) -> ReviewColumns:
+        numbers = {
+            name: np.concatenate(parts) if parts else np.zeros(0, dtype=_NUMBERS[name])
+            for name, parts in self._numbers.items()
+        }
+        strings = self._strings
+        product, keys, first = _code_first(strings["key"])  # type: ignore[arg-type]
+        user, user_labels = _code_users(strings["user"])
+        country, country_labels = _code_known(strings["country"])
+        seller, seller_labels = _code_known(strings["seller"])
+        return ReviewColumns(
+            product=product,
+            **numbers,
+            country=country,
+            user=user,
+            seller=seller,
+            product_keys=keys,
+            product_asin=[strings["asin"][i] for i in first],
+            product_parent=[strings["parent"][i] for i in first],
+            user_labels=user_labels,
+            country_labels=country_labels,
+            seller_labels=seller_labels,
+        )
+
+
+def _floats(values: Sequence[Any]) -> FloatArray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _code_first(values: list[str]) -> tuple[IntArray, list[str], list[int]]:
+    """Codes in order of first appearance, the labels, and each label's first row."""
+    seen: dict[str, int] = {}
+    first: list[int] = []
+    codes = np.empty(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        code = seen.get(value)
+        if code is None:
+            code = seen[value] = len(first)
+            first.append(row)
+        codes[row] = code
+    return codes, list(seen), first
+
+
+def _code_users(values: list[str | None]) -> tuple[IntArray, list[str | None]]:
+    """Like ``detector.reviewers.graph``: first appearance; each missing id its own code."""
+    seen: dict[str, int] = {}
+    labels: list[str | None] = []
+    codes = np.empty(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        if value is None:
+            codes[row] = len(labels)
+            labels.append(None)
+            continue
+        code = seen.get(value)
+        if code is None:
+            code = seen[value] = len(labels)
+            labels.append(value)
+        codes[row] = code
+    return codes, labels
+
+
+def _code_known(values: list[str | None]) -> tuple[IntArray, list[str]]:
+    """First-appearance codes; None is -1."""
+    seen: dict[str, int] = {}
+    codes = np.fromiter(
+        (-1 if v is None else seen.setdefault(v, len(seen)) for v in values),
+        dtype=np.int64,
+        count=len(values),
+    )
+    return codes, list(seen)
+
+
+def concatenate(blocks: Sequence[ReviewColumns]) -> ReviewColumns:
+    """Blocks in file order as one ``ReviewColumns`` with file-wide first-appearance codes."""
+    if len(blocks) == 1:
+        return blocks[0]
+    product_map: dict[str, int] = {}
+    keys: list[str] = []
+    asin: list[str | None] = []
+    parent: list[str | None] = []
+    user_map: dict[str, int] = {}
+    user_labels: list[str | None] = []
+    maps: dict[str, tuple[dict[str, int], list[str]]] = {"country": ({}, []), "seller": ({}, [])}
+    parts: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in _ROW_COLUMNS}
+    for block in blocks:
+        recode = np.empty(block.n_products, dtype=np.int64)
+        for code, key in enumerate(block.product_keys):
+            known = product_map.get(key)
+            if known is None:
+                known = product_map[key] = len(keys)
+                keys.append(key)
+                asin.append(block.product_asin[code])
+                parent.append(block.product_parent[code])
+            recode[code] = known
+        users = np.empty(len(block.user_labels), dtype=np.int64)
+        for code, label in enumerate(block.user_labels):
+            known = None if label is None else user_map.get(label)
+            if known is None:
+                known = len(user_labels)
+                user_labels.append(label)
+                if label is not None:
+                    user_map[label] = known
+            users[code] = known
+        for name in _ROW_COLUMNS:
+            parts[name].append(getattr(block, name))
+        parts["product"][-1] = recode[block.product]
+        parts["user"][-1] = users[block.user]
+        for name, (seen, labels) in maps.items():
+            local: list[str] = getattr(block, _CODED[name])
+            table = np.array([seen.setdefault(v, len(seen)) for v in local] + [-1], dtype=np.int64)
+            parts[name][-1] = table[getattr(block, name)]  # -1 indexes the trailing -1
+            labels[:] = list(seen)
+    joined = {name: np.concatenate(parts[name]) for name in _ROW_COLUMNS}
+    return ReviewColumns(
+        **joined,
+        product_keys=keys,
+        product_asin=asin,
+        product_parent=parent,
+        user_labels=user_labels,
+        country_labels=maps["country"][1],
+        seller_labels=maps["seller"][1],
+    )
+
+
+def empty_columns() -> ReviewColumns:
+    return ColumnBuilder().finish()
+
+
+@dataclass(frozen=True)
+class ProductTable:
+    """The columns product after product; product ``k``'s rows are ``offsets[k]:offsets[k+1]``."""
+
+    columns: ReviewColumns  # already in product order
+    offsets: IntArray
+    file_order: npt.NDArray[np.intp]  # columns row i is row file_order[i] of the file
+
+    @classmethod
+    def from_columns(cls, columns: ReviewColumns) -> ProductTable:
+        order = np.argsort(columns.product, kind="stable")
+        sizes = np.bincount(columns.product, minlength=columns.n_products)
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        return cls(columns.take(order), offsets, order)
+
+    @property
+    def n_products(self) -> int:
+        return self.columns.n_products
+
+    def sizes(self) -> IntArray:
+        return np.diff(self.offsets)
+
+    def rows(self, index: int) -> slice:
+        return slice(int(self.offsets[index]), int(self.offsets[index + 1]))
+
+    def posted_at(self, index: int) -> npt.NDArray[np.datetime64]:
+        """The product's moments: ms when every review has a time of day, else whole days."""
+        rows = self.rows(index)
+        moments = self.columns.timestamp_ms[rows].astype("datetime64[ms]")
+        if self.columns.has_time[rows].all():
+            return moments
+        return moments.astype("datetime64[D]")
+
+    def product(self, index: int) -> ProductReviews:
+        """Product ``index`` as ``detector.io.product_reviews`` would build it from its rows."""
+        c, rows = self.columns, self.rows(index)
+        reviews: dict[str, np.ndarray] = {
+            "rating": c.rating[rows].astype(np.int64),
+            "posted_at": self.posted_at(index),
+        }
+        for name in ("text_length", "helpful_votes", "reviewer_review_count"):
+            numbers: FloatArray = getattr(c, name)[rows]
+            if not np.isnan(numbers).all():
+                reviews[name] = numbers
+        verified = c.verified[rows]
+        if (verified >= 0).all():
+            reviews["verified"] = verified.astype(bool)
+        elif (verified >= 0).any():
+            reviews["verified"] = np.array([None, False, True], dtype=object)[verified + 1]
+        country = c.country[rows]
+        if (country >= 0).any():
+            labels = np.array([*c.country_labels, None], dtype=object)
+            reviews["country"] = labels[country]
+        users = [c.user_labels[code] for code in c.user[rows].tolist()]
+        if any(user is not None for user in users):
+            reviews["user_id"] = np.array(users, dtype=object)
+        return ProductReviews(
+            asin=c.product_asin[index], parent_asin=c.product_parent[index], reviews=reviews
+        )
