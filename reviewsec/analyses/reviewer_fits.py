@@ -357,12 +357,13 @@ def _online_suspicion(
     suspicion = stored_suspicion.copy()
     if not mixture:
         return suspicion
-    trust = fit.alpha * (1.0 - stored_suspicion) ** 2
+    mass = (1.0 - stored_suspicion) ** 2  # as the full fit's last round weighs the spread
     features = reviewer_features(
         graph,
-        weight=trust,
+        weight=fit.alpha * mass,
         prior_mean=fit.global_mean,
         prior_precision=fit.prior.quality_precision,
+        mass=mass,
     )
     bins = feature_bins(
         features.reviews, features.burstiness, features.verified_share, params["has_dates"]
