@@ -111,7 +111,9 @@ def test_a_reviewer_profile_reads_back_with_its_history(client: Client) -> None:
         profile_id=profile.about.profile_id,
     )
     assert item.display_name == profile.about.display_name
-    assert [h.product_asin for h in item.history] == [p.asin for p, _ in profile.reviews]
+    assert [(h.product_asin, h.rating, h.posted_date) for h in item.history] == [
+        (p.asin, r.rating, r.posted_at.date()) for p, r in profile.reviews
+    ]  # dated: the group fit places a profile's reviews in time windows
 
 
 def test_the_robot_check_product_answers_with_a_captcha_page(client: Client) -> None:
