@@ -29,6 +29,7 @@ import numpy.typing as npt
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_reviewers_data import files, load_2018
+from eval_reviewers_rgmining import auc
 
 from detector.reviewers import adjusted as A
 from detector.reviewers.graph import ReviewGraph, review_graph
@@ -151,6 +152,20 @@ def estimators(
     return out
 
 
+def suspicion_aucs(scores: ReviewerScores, market: Market) -> tuple[float, float, float, float]:
+    """Review- and reviewer-level AUC of the suspicion and of "the account has one review"
+    (a reviewer is fake when any of its reviews is)."""
+    graph = market.graph
+    one = (graph.reviews_per_reviewer() == 1).astype(np.float64)
+    fake_reviewer = np.bincount(graph.reviewer, market.fake, graph.n_reviewers) > 0
+    return (
+        auc(scores.review_suspicion, market.fake),
+        auc(one[graph.reviewer], market.fake),
+        auc(scores.reviewer_suspicion, fake_reviewer),
+        auc(one, fake_reviewer),
+    )
+
+
 def chosen(r: FloatArray, s: FloatArray, base: float) -> float:
     return A.adjusted_rating(r, s, base_suspect_share=base).adjusted_rating
 
@@ -169,6 +184,7 @@ def previous(graph: ReviewGraph) -> Callable[[FloatArray, npt.NDArray[np.int64]]
 
 def main() -> None:
     results: dict[str, list[tuple[float, float, float]]] = {}
+    aucs: list[tuple[float, float, float, float]] = []
     for seed in range(3):
         market = simulate_market(seed)
         graph = market.graph
@@ -176,6 +192,7 @@ def main() -> None:
         rows_of = np.split(
             np.argsort(graph.product, kind="stable"), np.cumsum(graph.reviews_per_product())[:-1]
         )
+        aucs.append(suspicion_aucs(scores, market))
         candidates = estimators(scores, graph)
         candidates["previous: rank suspicion, ratio gate"] = previous(graph)
         for name, estimate in candidates.items():
@@ -203,6 +220,11 @@ def main() -> None:
     for name, rows in results.items():
         removed, mean_move, p95 = np.mean(rows, axis=0)
         print(f"{name:34} {removed:13.1%} {mean_move:18.3f} {p95:6.3f}")
+    review, review_one, reviewer, reviewer_one = np.mean(aucs, axis=0)
+    print(
+        f"AUC of suspicion against the fakes: review-level {review:.3f} (one-review account "
+        f"{review_one:.3f}), reviewer-level {reviewer:.3f} ({reviewer_one:.3f})"
+    )
 
     print("\n(b) real Amazon 2018 5-core files: MAE |adjusted − plain|, products with ≥ 5 reviews")
     for path in files():

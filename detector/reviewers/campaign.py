@@ -67,43 +67,52 @@ def campaign_posterior(
     prior_share: float,
     *,
     pseudo_reviews: float = CAMPAIGN_PSEUDO_REVIEWS,
-    tol: float = 1e-7,
-    max_steps: int = 500,
+    tol: float = 1e-8,
+    max_steps: int = 100,
 ) -> tuple[FloatArray, FloatArray]:
-    """(s_r per review, π per cell) by the EM of the module docstring.
+    """(s_r per review, π per cell): the fixed point of the EM of the module docstring.
 
-    ``log_ratio``: log Λ of each review's reviewer; ``cell``: :func:`campaign_cells`.
+    ``log_ratio``: log Λ of each review's reviewer; ``cell``: :func:`campaign_cells`. Each cell's
+    fixed point g(θ) = (k π̄ + Σ σ(log Λ_r + θ))/(k + n) − σ(θ) = 0 (θ = logit π) is found by
+    Newton's method from the EM start θ = logit π̄, falling back to the EM step itself where
+    Newton's would not descend (g' ≥ 0) or would jump more than 2 in θ; one pass over the
+    reviews per step for all cells at once, until max |g| < ``tol``.
     """
     pi_bar = float(np.clip(prior_share, 1e-6, 1 - 1e-6))
     counts = np.bincount(cell, minlength=n_cells).astype(np.float64)
-    share = np.full(n_cells, pi_bar)
+    theta = np.full(n_cells, np.log(pi_bar) - np.log1p(-pi_bar))
     for _ in range(max_steps):
-        sums = _responsibility_sums(log_ratio, cell, share, n_cells)
-        new = (pseudo_reviews * pi_bar + sums) / (pseudo_reviews + counts)
-        change = float(np.max(np.abs(new - share))) if n_cells else 0.0
-        share = new
-        if change < tol:
+        sums, slopes = _responsibility_sums(log_ratio, cell, theta, n_cells)
+        mapped = (pseudo_reviews * pi_bar + sums) / (pseudo_reviews + counts)  # the EM step
+        share = 1.0 / (1.0 + np.exp(-theta))
+        gap = mapped - share
+        if n_cells == 0 or float(np.max(np.abs(gap))) < tol:
             break
-    return _posterior(log_ratio, cell, share), share
+        slope = slopes / (pseudo_reviews + counts) - share * (1.0 - share)
+        newton = theta - gap / np.where(slope < 0, slope, -1.0)
+        em = np.log(mapped) - np.log1p(-mapped)
+        theta = np.where((slope < 0) & (np.abs(newton - theta) <= 2.0), newton, em)
+    return _posterior(log_ratio, cell, theta), 1.0 / (1.0 + np.exp(-theta))
 
 
 @njit(cache=True)
 def _responsibility_sums(
-    log_ratio: FloatArray, cell: IntArray, share: FloatArray, n_cells: int
-) -> FloatArray:
-    out = np.zeros(n_cells)
+    log_ratio: FloatArray, cell: IntArray, theta: FloatArray, n_cells: int
+) -> tuple[FloatArray, FloatArray]:
+    """Per cell: Σ σ(log Λ_r + θ) and its derivative in θ, Σ σ(1 − σ)."""
+    sums = np.zeros(n_cells)
+    slopes = np.zeros(n_cells)
     for k in range(log_ratio.shape[0]):
         c = cell[k]
-        odds = log_ratio[k] + np.log(share[c]) - np.log1p(-share[c])
-        out[c] += 0.5 * (1.0 + np.tanh(0.5 * odds))
-    return out
+        s = 0.5 * (1.0 + np.tanh(0.5 * (log_ratio[k] + theta[c])))
+        sums[c] += s
+        slopes[c] += s * (1.0 - s)
+    return sums, slopes
 
 
 @njit(cache=True)
-def _posterior(log_ratio: FloatArray, cell: IntArray, share: FloatArray) -> FloatArray:
+def _posterior(log_ratio: FloatArray, cell: IntArray, theta: FloatArray) -> FloatArray:
     out = np.empty(log_ratio.shape[0])
     for k in range(log_ratio.shape[0]):
-        c = cell[k]
-        odds = log_ratio[k] + np.log(share[c]) - np.log1p(-share[c])
-        out[k] = 0.5 * (1.0 + np.tanh(0.5 * odds))
+        out[k] = 0.5 * (1.0 + np.tanh(0.5 * (log_ratio[k] + theta[cell[k]])))
     return out
