@@ -35,12 +35,12 @@ from detector.ero import EROResult, analyze_ero
 from detector.ero.distributions import Distribution, feature_distribution
 from detector.ero.features import HOUR_BLOCK
 from detector.features import CATEGORICAL_FEATURES
+from detector.leans import LeanCalibration, lean_p_values
 from detector.prepare import PreparedReviews, prepare_reviews
 from detector.reference import ReferenceModel, default_reference_model
 from detector.reviewers.evidence import (
     ProductReviewerScores,
     ReviewerEvidence,
-    lean_p_values,
     reviewer_adjustment,
     reviewer_evidence,
 )
@@ -97,7 +97,7 @@ def analyze(
     )
     distributions = _distributions(prepared, model)
     history = _history(prepared, reviews, scores)
-    combined = _combined_evidence(prepared, ero, settings, history)
+    combined = _combined_evidence(prepared, ero, settings, history, model.leans)
     category, reasons = _decide(
         prepared, consistency, ero, distributions, settings, model.reference_products, combined
     )
@@ -178,17 +178,28 @@ def _consistency(
 
 
 def _combined_evidence(
-    prepared: PreparedReviews, ero: EROResult, params: AnalysisParams, history: np.ndarray
+    prepared: PreparedReviews,
+    ero: EROResult,
+    params: AnalysisParams,
+    history: np.ndarray,
+    lean_calibration: LeanCalibration | None,
 ) -> Evidence:
     """E's inputs: the calibrated verdict features, if asked the feature-in-time scan, and the
     star-group leans of one-review accounts and unverified purchases."""
     feature_p = {f.name: f.calibrated_p for f in ero.verdict_features if f.calibrated_p is not None}
-    scanned, per_feature = (None, {}) if not params.feature_scan else scan_p(prepared.features)
+    scanned, per_feature = (
+        (None, {}) if not params.feature_scan else scan_p(prepared.features, prepared.posted_at)
+    )
     if not feature_p:  # nothing calibrated: E unknown, the consistency side decides alone
         return Evidence(feature_p={}, scan_p=None)
     leans = {}
     if params.leans:
-        leans = lean_p_values(prepared.ratings, history=history, verified=_verified(prepared))
+        leans = lean_p_values(
+            prepared.ratings,
+            history=history,
+            verified=_verified(prepared),
+            calibration=lean_calibration,
+        )
     return Evidence(feature_p=feature_p, scan_p=scanned, scan_features=per_feature, lean_p=leans)
 
 

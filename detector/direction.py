@@ -3,7 +3,7 @@
 ``Evidence``: E = Fisher's combination of the calibrated verdict-feature p-values (against the
 reference products), the feature-in-time scan p_T (against the product's own reviews in random
 order) and the star-group leans of one-review accounts and unverified purchases (against the
-product's own reviews, beyond an honest margin: ``detector.reviewers.evidence.lean_p_values``),
+reference products' honest law of each lean's odds ratio: ``detector.leans``),
 with every p-value labelled by what it is calibrated against.
 
 Why two combinations (issue 13): Fisher's X = −2 Σ log p favours several moderate p-values (slow
@@ -45,7 +45,7 @@ __all__ = [
 DirectionName = Literal["inflated", "deflated", "none"]
 REFERENCE = "reference: the reference products' model tail"
 SELF = "self: this product's reviews in random order"
-LEAN = "self: this product's reviews, odds ratio beyond an honest margin"
+LEAN = "reference: the reference products' honest law of the star group's odds ratio"
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ class Evidence:
     feature_p: Mapping[str, float]  # calibrated against the reference products
     scan_p: float | None  # p_T, against the product's own reviews in random order
     scan_features: Mapping[str, float] = field(default_factory=dict)  # before Bonferroni ×2m
-    # The star-group leans of ``detector.reviewers.evidence.lean_p_values`` (against the
-    # product's own reviews, beyond an honest margin): "reviewer_history", "unverified_5star".
+    # The star-group leans of ``detector.leans`` (against the reference products' honest law of
+    # each odds ratio): "reviewer_history", "unverified_5star", "new_unverified_5star".
     lean_p: Mapping[str, float] = field(default_factory=dict)
 
     @property
@@ -71,7 +71,7 @@ class Evidence:
         return {
             "evidence": None if value is None else float(f"{value:.6g}"),
             "calibration": "combined (Fisher or Bonferroni minimum, ×2): features vs reference, "
-            "scan and leans vs self",
+            "leans vs reference, scan vs self",
             "features": [
                 {"name": name, "p": float(f"{p:.6g}"), "calibration": REFERENCE}
                 for name, p in sorted(self.feature_p.items())

@@ -50,6 +50,7 @@ from detector.ero import (
     analyze_ero,
 )
 from detector.ero.calibration import DEFAULT_MIN_REFERENCE, combine_evidence, tail_p_values
+from detector.leans import LeanCalibration, LeanStatistic, lean_statistics
 from detector.prepare import MIN_REVIEWS, PreparedReviews, prepare_reviews
 
 __all__ = [
@@ -99,6 +100,9 @@ class ReferenceModel:
     set_aside: tuple[str, ...] = ()
     rounds: int = 0
     trim: float | None = None
+    # The honest law of each star-group lean (``detector.leans``), fitted on the members; None:
+    # the fixed margins.
+    leans: LeanCalibration | None = None
 
     @classmethod
     def cvt_only(cls, threshold_model: cvt.ThresholdModel) -> ReferenceModel:
@@ -133,6 +137,7 @@ class ReferenceModel:
             "set_aside": list(self.set_aside),
             "rounds": self.rounds,
             "trim": self.trim,
+            "leans": None if self.leans is None else self.leans.to_dict(),
         }
 
     @classmethod
@@ -150,6 +155,7 @@ class ReferenceModel:
             set_aside=tuple(str(x) for x in data.get("set_aside", ())),
             rounds=int(data.get("rounds", 0)),
             trim=None if data.get("trim") is None else float(data["trim"]),
+            leans=None if data.get("leans") is None else LeanCalibration.from_dict(data["leans"]),
         )
 
 
@@ -232,7 +238,22 @@ def fit_reference(
         set_aside=set_aside,
         rounds=rounds,
         trim=float(trim) if tail else None,
+        leans=LeanCalibration.fit([_lean_statistics(kept[i]) for i in members]),
     )
+
+
+def _lean_statistics(prepared: PreparedReviews) -> dict[str, LeanStatistic]:
+    """A reference product's star-group leans (``detector.leans``), from the file's
+    ``reviewer_review_count`` as ``detector.analyze`` reads it without a graph fit."""
+    counts = prepared.features.get("reviewer_review_count")
+    history = (
+        np.full(prepared.ratings.size, np.nan)
+        if counts is None
+        else np.asarray(counts, dtype=np.float64)
+    )
+    verified = prepared.features.get("verified")
+    flags = verified if verified is not None and verified.dtype == np.bool_ else None
+    return lean_statistics(prepared.ratings, history=history, verified=flags)
 
 
 def raise_to_false_alarm_rate(

@@ -11,7 +11,7 @@ a third of an sd, which a CUSUM tuned to one sd never accumulates); the largest 
 their tail probability from the exchangeable-null law of ``detector.consistency.threshold`` with
 θ from the empirical distribution of z. The scan p-value is
 
-    p_T = min(1, 2 · m · min_f p_f)        (m scanned features, Bonferroni)
+    p_T = min(1, 2 · m · min_f p_f)        (m scanned sequences, Bonferroni)
 
 calibrated against the product's own reviews in random order (no reference products). The extra
 factor 2: the law was fitted on star ratings and is about twice too liberal on these skewed
@@ -19,10 +19,21 @@ sequences (measured at k = 0.5: 10% of shuffled honest sequences at p < 0.05; at
 factor, 0–5% of 40 honest products a scenario of the independent generator at p_T < 0.05 and none
 below 0.01). Open item: a law tabulated for binary and log-length sequences instead of the factor.
 
-Left out on purpose: the posting clock (hour, weekday). Reviews in arrival order come in days and
-weeks, so those sequences are autocorrelated by construction and a CUSUM over them alarms on
-every honest product (measured: weekend share on 95–100% of large honest products); ERO's
-calibrated hour and weekday features carry the clock instead.
+**The posting clock** (``hour_of_day``, with ``days``; issue 13: a camouflaged campaign posts
+for two months at its workers' hours, not at the shoppers' evening peak). In arrival order the
+hours of one day are sorted, so that sequence is autocorrelated by construction. Under honest
+data the hour of a review does not depend on its day, so the clock is scanned in *day* order
+with the reviews of one day in a seeded random order (``CLOCK_SEED``): then the sequence is
+exchangeable under the null and the law applies. The value scanned is the *quiet-hours* mark:
+the hour in 4-hour blocks (``detector.ero.features.HOUR_BLOCK``), marked 1 when its block is
+among the rarest blocks that together hold at most half of the product's reviews (a set that
+depends only on the product's hours, not on their order). Measured with the packaged model:
+0–3% of honest products of either generator at p < 0.01, 47% of camouflaged campaigns of the
+independent generator at p < 0.001.
+
+Left out on purpose: the weekday. It is a function of the day, so no ordering makes it
+exchangeable (a CUSUM over it alarms on weekend share on 95–100% of large honest products);
+ERO's calibrated weekday feature carries it instead.
 """
 
 from __future__ import annotations
@@ -34,11 +45,14 @@ from numpy.typing import ArrayLike
 
 from detector.consistency.kernel import max_excursions
 from detector.consistency.threshold import law_p, lundberg
+from detector.ero.features import HOUR_BLOCK
 
-__all__ = ["SCAN_FEATURES", "feature_scan_p", "scan_p"]
+__all__ = ["SCAN_FEATURES", "clock_sequence", "feature_scan_p", "scan_p"]
 
 SCAN_FEATURES = ("verified", "text_length", "reviewer_review_count")
 JOINT = "unverified_new"
+CLOCK = "hour_of_day"
+CLOCK_SEED = 20_261_202
 LAW_PENALTY = 2.0
 MIN_VALUES = 20
 HALF_NU = 0.25
@@ -90,8 +104,28 @@ def _joint(unverified: np.ndarray | None, log_history: np.ndarray | None) -> np.
     return joint
 
 
-def scan_p(features: Mapping[str, ArrayLike]) -> tuple[float | None, dict[str, float]]:
-    """(p_T, per-feature p) over the scan features present, in arrival order; p_T None if none."""
+def clock_sequence(hours: ArrayLike, days: ArrayLike) -> np.ndarray | None:
+    """The quiet-hours mark in day order, a day's reviews in a seeded random order (module
+    docstring); None with fewer than ``MIN_VALUES`` known hours."""
+    h = np.asarray(hours, dtype=np.float64)
+    known = np.isfinite(h)
+    if int(known.sum()) < MIN_VALUES:
+        return None
+    day = np.asarray(days).astype("datetime64[D]").astype(np.int64)[known]
+    blocks = np.floor(h[known] / HOUR_BLOCK)
+    _, codes, counts = np.unique(blocks, return_inverse=True, return_counts=True)
+    rarest = np.argsort(counts, kind="stable")
+    quiet = rarest[np.cumsum(counts[rarest]) <= 0.5 * counts.sum()]
+    tie = np.random.default_rng(CLOCK_SEED).permutation(day.size)
+    marks: np.ndarray = np.isin(codes, quiet).astype(np.float64)[np.lexsort((tie, day))]
+    return marks
+
+
+def scan_p(
+    features: Mapping[str, ArrayLike], days: ArrayLike | None = None
+) -> tuple[float | None, dict[str, float]]:
+    """(p_T, per-feature p) over the scan features present, in arrival order (the clock, when
+    ``days`` - the reviews' dates in that order - are given, in day order); p_T None if none."""
     found: dict[str, float] = {}
     sequences: dict[str, np.ndarray] = {}
     for name in SCAN_FEATURES:
@@ -105,6 +139,9 @@ def scan_p(features: Mapping[str, ArrayLike]) -> tuple[float | None, dict[str, f
     joint = _joint(sequences.get("verified"), sequences.get("reviewer_review_count"))
     if joint is not None:
         found[JOINT] = feature_scan_p(joint)
+    clock = None if days is None or CLOCK not in features else clock_sequence(features[CLOCK], days)
+    if clock is not None:
+        found[CLOCK] = feature_scan_p(clock)
     if not found:
         return None, found
     return min(1.0, LAW_PENALTY * len(found) * min(found.values())), found

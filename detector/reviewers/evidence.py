@@ -48,26 +48,9 @@ is *strong* when
    and no broken-product guard.
 
 **Star-group leans as evidence for the verdict** (issue 13: fakes spread evenly over a product's
-life form no change interval, but they come from accounts without histories, are rarely verified
-purchases, and sit on one star level). ``lean_p_values`` tests whether the odds of a marked
-review in a star group exceed those of the other reviews by more than an honest margin θ0: with
-a, b the marked and unmarked reviews of the group, c, d of the rest (each + ½, Haldane–Anscombe),
-
-    log OR = log((a + ½)(d + ½) / ((b + ½)(c + ½))),   se = (Σ 1/(cell + ½))^½,
-    p = 1 − Φ((log OR − log θ0) / se).
-
-* ``reviewer_history``: marked = one-review account (h ≤ 1), for the 5-star and for the 1-star
-  group, p = min(1, 2·min(p₅, p₁)); θ0 = ``HISTORY_MARGIN`` (1.3): honest one-review accounts
-  rate a little more extremely than established ones (J-shaped), which a plain independence test
-  would flag on every large product.
-* ``unverified_5star``: marked = unverified purchase, the 5-star group only; θ0 =
-  ``UNVERIFIED_MARGIN`` (1.5). Not the 1-star group: people who bought elsewhere complain
-  unverified on honest products (the independent generator draws that, and so do real files),
-  while bad-mouthing is caught by its star shift and history lean.
-
-Both are calibrated against the product's own reviews (under honest data a review's star level
-does not change its account's history or purchase beyond the margin), so they need no reference
-products and work with the packaged model; they join the verdict's evidence E
+life form no change interval): ``detector.leans`` tests whether the reviews of one star level
+come from one-review accounts or unverified purchases more often than honest products' do
+(calibrated against the reference products); those p-values join the verdict's evidence E
 (``detector.direction``).
 
 Strong evidence raises ``normal`` → ``suspicious``, and ``suspicious`` → ``highly_suspicious`` only
@@ -79,7 +62,6 @@ reaches ``highly_suspicious``, never lowers a category, and ``insufficient_data`
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -98,7 +80,6 @@ __all__ = [
     "ProductReviewerScores",
     "ReviewerEvidence",
     "RuleParams",
-    "lean_p_values",
     "reviewer_adjustment",
     "reviewer_evidence",
 ]
@@ -110,9 +91,6 @@ Direction = Literal["inflated", "deflated", "none"]
 SUSPICION_LOW = 0.70
 GUARD_MIN_REVIEWS = 5
 GUARD_SHARE = 0.5
-HISTORY_MARGIN = 1.3
-UNVERIFIED_MARGIN = 1.5
-LEAN_MIN_REVIEWS = 20
 
 
 @dataclass(frozen=True)
@@ -463,36 +441,6 @@ def _findings(
             Finding("established_agree", {"share": round(guard[0], 4), "all": round(guard[1], 4)})
         )
     return tuple(found)
-
-
-def lean_p_values(
-    ratings: npt.NDArray[np.int64], *, history: FloatArray, verified: BoolArray | None
-) -> dict[str, float]:
-    """The star-group leans' p-values (module docstring), each where at least
-    ``LEAN_MIN_REVIEWS`` reviews carry what it needs."""
-    found: dict[str, float] = {}
-    known = np.isfinite(history)
-    if int(known.sum()) >= LEAN_MIN_REVIEWS:
-        stars, doubtful = ratings[known], history[known] <= 1
-        sides = [_margin_p(stars == level, doubtful, HISTORY_MARGIN) for level in (5, 1)]
-        found["reviewer_history"] = min(1.0, 2.0 * min(sides))
-    if verified is not None and verified.size >= LEAN_MIN_REVIEWS:
-        found["unverified_5star"] = _margin_p(ratings == 5, ~verified, UNVERIFIED_MARGIN)
-    return found
-
-
-def _margin_p(group: BoolArray, doubtful: BoolArray, margin: float) -> float:
-    """One-sided p that the odds ratio of ``doubtful`` in ``group`` against the rest exceeds
-    ``margin`` (Wald z on the Haldane–Anscombe log odds ratio)."""
-    if not group.any() or group.all():
-        return 1.0
-    a = float(np.count_nonzero(doubtful & group)) + 0.5
-    b = float(np.count_nonzero(group)) - a + 1.0
-    c = float(np.count_nonzero(doubtful & ~group)) + 0.5
-    d = float(np.count_nonzero(~group)) - c + 1.0
-    log_odds = math.log(a * d / (b * c))
-    se = math.sqrt(1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d)
-    return float(0.5 * math.erfc((log_odds - math.log(margin)) / se / math.sqrt(2.0)))
 
 
 # --- the rule ---------------------------------------------------------------------------------

@@ -1,12 +1,24 @@
 """The star-group leans and the combined evidence E (issue 13), against independent references:
-the Wald log-odds-ratio test recomputed with statsmodels, planted nulls, planted leans."""
+the Wald log-odds-ratio test recomputed with statsmodels and scipy, planted nulls, planted leans,
+planted honest laws for the reference-calibrated margins."""
 
 import numpy as np
 import pytest
 from scipy import stats
 
 from detector.direction import combined
-from detector.reviewers.evidence import HISTORY_MARGIN, UNVERIFIED_MARGIN, lean_p_values
+from detector.leans import (
+    HISTORY_MARGIN,
+    MARGIN_FLOOR,
+    SPREAD_FLOOR,
+    UNVERIFIED_MARGIN,
+    LeanCalibration,
+    LeanMargin,
+    LeanStatistic,
+    lean_p_values,
+    lean_statistics,
+    robust_margin,
+)
 
 
 def _table_p(a: int, b: int, c: int, d: int, margin: float) -> float:
@@ -66,3 +78,94 @@ def test_combined_evidence_takes_one_strong_p_or_many_moderate_ones():
     fisher = stats.combine_pvalues(many_moderate, method="fisher").pvalue
     assert combined(many_moderate) == pytest.approx(2 * fisher)
     assert combined([]) is None
+
+
+def test_the_joint_lean_counts_reviews_that_are_new_and_unverified():
+    ratings = np.array([5] * 100 + [4] * 60)
+    history = np.full(160, 10.0)
+    verified = np.ones(160, dtype=bool)
+    history[:20], verified[:30] = 1, False  # 20 of 100 five-star both new and unverified
+    history[100:103], verified[100:110] = 0, False  # 3 of 60 others both
+    found = lean_p_values(ratings, history=history, verified=verified)
+    assert found["new_unverified_5star"] == pytest.approx(
+        _table_p(20, 80, 3, 57, UNVERIFIED_MARGIN)
+    )
+
+
+def test_a_margin_p_is_the_normal_tail_with_both_spreads():
+    margin = LeanMargin(location=0.2, spread=0.3)
+    statistic = LeanStatistic(log_odds=1.1, se=0.4)
+    assert margin.p(statistic) == pytest.approx(stats.norm.sf(1.1, loc=0.2, scale=0.5))
+
+
+def _planted(rng, n_products, location, spread):
+    se = rng.uniform(0.08, 0.6, n_products)
+    theta = rng.normal(location, spread, n_products)
+    return rng.normal(theta, se), se
+
+
+def test_the_robust_margin_recovers_a_planted_honest_law():
+    rng = np.random.default_rng(4)
+    y, se = _planted(rng, 2000, 0.5, 0.25)
+    location, spread = robust_margin(y, se)
+    assert location == pytest.approx(0.5, abs=0.04)
+    assert spread == pytest.approx(0.25, abs=0.05)
+
+
+def test_the_robust_margin_moves_little_when_some_products_lean():
+    """The fit runs on the members the reference's fixed point kept, where few campaigns remain:
+    15% leaning products move the location by under 0.1 (the plain mean moves by 0.2)."""
+    rng = np.random.default_rng(5)
+    y, se = _planted(rng, 600, 0.3, 0.2)
+    y[:90] += rng.uniform(0.8, 2.0, 90)  # campaigns raise the odds ratio
+    location, spread = robust_margin(y, se)
+    assert location == pytest.approx(0.3, abs=0.1)
+    assert spread == pytest.approx(0.2, abs=0.1)
+    assert np.mean(y) - 0.3 > 0.18
+
+
+def test_the_floors_hold_where_honest_products_show_no_lean():
+    rng = np.random.default_rng(6)
+    y, se = _planted(rng, 500, 0.0, 0.0)
+    location, spread = robust_margin(y, se)
+    assert location == pytest.approx(np.log(MARGIN_FLOOR))
+    assert SPREAD_FLOOR <= spread <= 0.12  # the true spread is 0; its estimate is noisy
+
+
+def _product(rng, n, odds_ratio):
+    """Honest reviews whose 5-star group draws one-review accounts ``odds_ratio`` times as often."""
+    ratings = rng.choice(np.arange(1, 6), size=n, p=[0.08, 0.04, 0.08, 0.2, 0.6])
+    base = 0.15
+    odds = np.where(ratings == 5, odds_ratio * base / (1 - base), base / (1 - base))
+    history = np.where(rng.random(n) < odds / (1 + odds), 1.0, 8.0)
+    verified = rng.random(n) < 0.88
+    return ratings, history, verified
+
+
+def test_calibrated_leans_hold_their_rate_where_honest_products_lean():
+    """Honest products on which one-review accounts give 5 stars 1.6 times as often (more than
+    the fixed margin): the fixed margin alarms on large ones, the calibrated one holds."""
+    rng = np.random.default_rng(8)
+    reference = [_statistics(_product(rng, int(rng.integers(50, 3000)), 1.6)) for _ in range(300)]
+    calibration = LeanCalibration.fit(reference)
+    fixed = calibrated = 0
+    for _ in range(300):
+        ratings, history, verified = _product(rng, int(rng.integers(50, 3000)), 1.6)
+        kwargs = {"history": history, "verified": verified}
+        fixed += lean_p_values(ratings, **kwargs)["reviewer_history"] < 0.01
+        calibrated += (
+            lean_p_values(ratings, **kwargs, calibration=calibration)["reviewer_history"] < 0.01
+        )
+    assert fixed / 300 > 0.1
+    assert calibrated / 300 <= 0.02
+
+
+def _statistics(product):
+    ratings, history, verified = product
+    return lean_statistics(ratings, history=history, verified=verified)
+
+
+def test_a_lean_calibration_round_trips_through_json():
+    calibration = LeanCalibration({"history_5": LeanMargin(0.2, 0.1, 40)})
+    assert LeanCalibration.from_dict(calibration.to_dict()) == calibration
+    assert calibration.margin("unverified_5").location == pytest.approx(np.log(UNVERIFIED_MARGIN))

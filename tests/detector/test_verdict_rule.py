@@ -2,7 +2,7 @@
 
 Issue 13 deliberately replaced the paper's cut-offs (S > 0.8 normal, S < 0.1 highly) by
 false-alarm rates on a calibrated E: highly if E < 0.002, or an interval with E < 0.05; suspicious
-if an interval with E < 0.3, or E < 0.02; normal otherwise.
+if an interval with E < 0.3, or E < 0.05; normal otherwise.
 """
 
 import pytest
@@ -16,9 +16,9 @@ PAPER_RULE = AnalysisParams(normal_evidence=0.8, highly_evidence=0.1, alone_high
     ("pci", "evidence", "category"),
     [
         (0.0, 1.0, "normal"),  # consistent and equal
-        (0.0, 0.05, "normal"),  # no interval: moderate evidence alone is not enough
-        (0.0, 0.02, "normal"),  # 0.02 itself is not "below 0.02"
-        (0.0, 0.0199, "suspicious"),  # strong evidence, no interval needed
+        (0.0, 0.2, "normal"),  # no interval: moderate evidence alone is not enough
+        (0.0, 0.05, "normal"),  # 0.05 itself is not "below 0.05"
+        (0.0, 0.0499, "suspicious"),  # strong evidence, no interval needed
         (0.0, 0.002, "suspicious"),  # 0.002 itself is not "below 0.002"
         (0.0, 0.00199, "highly_suspicious"),  # very strong evidence alone
         (0.2, 0.3, "normal"),  # a change, star levels alike: a genuine change or revision
@@ -39,7 +39,7 @@ def test_the_paper_cut_offs_remain_available_as_parameters():
     assert categorize(0.2, 0.81, PAPER_RULE) == "normal"
     assert categorize(0.2, 0.79, PAPER_RULE) == "suspicious"
     assert categorize(0.2, 0.0999, PAPER_RULE) == "highly_suspicious"
-    assert categorize(0.0, 0.0, PAPER_RULE) == "suspicious"  # E < 0.02 alone, never highly
+    assert categorize(0.0, 0.0, PAPER_RULE) == "suspicious"  # E < 0.05 alone, never highly
 
 
 def test_params_come_from_a_mapping_and_refuse_unknown_names():
