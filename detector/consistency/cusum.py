@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from detector.consistency.iso_dates import iso_strings
 from detector.consistency.kernel import alarm_intervals, covered_counts, detection_functions
 
 __all__ = [
@@ -245,8 +246,11 @@ class ConsistencyResult:
                     f"dates must give one date per rating ({self.ratings.size}), "
                     f"got shape {stamps.shape}"
                 )
-            day = stamps.astype("datetime64[D]").astype(str)
-            series_dates = np.datetime_as_string(stamps).tolist()
+            ends = [i for interval in self.intervals for i in (interval.start, interval.end)]
+            day = dict(
+                zip(ends, stamps[ends].astype("datetime64[D]").astype(str).tolist(), strict=True)
+            )
+            series_dates = iso_strings(stamps)
         whole = bool((self.ratings == np.round(self.ratings)).all())
         return {
             "mu0": round(self.mu0, 6),
@@ -272,8 +276,8 @@ class ConsistencyResult:
                     "end": interval.end,
                     "direction": interval.direction,
                     "reviews": interval.length,
-                    "start_date": None if day is None else str(day[interval.start]),
-                    "end_date": None if day is None else str(day[interval.end]),
+                    "start_date": None if day is None else day[interval.start],
+                    "end_date": None if day is None else day[interval.end],
                 }
                 for interval in self.intervals
             ],

@@ -47,10 +47,12 @@ from detector.ero.calibration import (
     combine_evidence,
 )
 from detector.ero.features import (
-    analyze_categorical,
-    analyze_numeric,
+    Steps,
+    categorical_steps,
+    numeric_steps,
     numeric_values,
     rating_index,
+    run_all_steps,
     transform_features,
 )
 from detector.ero.results import EROResult, FeatureResult, OmnibusStatistic
@@ -90,14 +92,14 @@ def analyze_ero(
         log_scaled = calibration is not None and calibration.log_scaled
     if log_scaled:
         features = transform_features(features)
-    results: list[FeatureResult] = []
+    steps: list[Steps] = []
     for name, values in features.items():
         if name in categorical:
-            result = analyze_categorical(name, star_index, values, alpha, pairs=pairs)
+            steps.append(categorical_steps(name, star_index, values, alpha, pairs=pairs))
         else:
             numbers = numeric_values(name, values, star_index.size)
-            result = analyze_numeric(name, star_index, numbers, alpha, pairs=pairs)
-        results.append(result)
+            steps.append(numeric_steps(name, star_index, numbers, alpha, pairs=pairs))
+    results = run_all_steps(steps)  # one studentized-range call for features of equal k and ν
     return _combine(_with_calibration(results, calibration), alpha, calibration)
 
 

@@ -6,7 +6,8 @@ and one feature's values, and return a ``FeatureResult``.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+import math
+from collections.abc import Generator, Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -20,23 +21,29 @@ from detector.ero.results import (
     OmnibusStatistic,
 )
 from detector.features import FeatureKind, feature, star_list
+from detector.stats.factorize import unique_inverse
+from detector.stats.group_kernels import numeric_summary
 from detector.stats.studentized_range import studentized_range_sf
 from detector.stats.tukey import (
+    NOISE,
     AnovaResult,
-    anova_arrays,
+    anova_tukey_arrays,
     pairs_from_statistics,
-    summarize_codes,
-    tukey_statistics,
 )
 
 __all__ = [
     "MIN_CATEGORY_SIZE",
     "MIN_GROUP_SIZE",
     "STARS",
+    "Steps",
     "analyze_categorical",
     "analyze_numeric",
+    "categorical_steps",
+    "numeric_steps",
     "numeric_values",
     "rating_index",
+    "run_all_steps",
+    "run_steps",
 ]
 
 STARS = (1, 2, 3, 4, 5)
@@ -113,11 +120,11 @@ def _categorical_codes(
         present = array != array.dtype.type()
     else:
         present = np.ones(array.size, dtype=bool)
-    kept = array[present]
+    kept = array if kind not in "OfUS" or present.all() else array[present]
     try:
-        labels, codes = np.unique(kept, return_inverse=True)
+        labels, codes = unique_inverse(kept)
     except TypeError:  # mixed types that do not sort together
-        labels, codes = np.unique(kept.astype(str), return_inverse=True)
+        labels, codes = unique_inverse(kept.astype(str))
     label_list = [
         label.item() if isinstance(label, np.generic) else label for label in labels.tolist()
     ]
@@ -136,7 +143,13 @@ def _groups_to_keep(
     name: str, star_index: NDArray[np.intp]
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], list[str]]:
     """(kept star indices, dropped star indices, notes) for groups of ≥ 2 vs exactly 1 review."""
-    counts = np.bincount(star_index, minlength=len(STARS))
+    return _groups_from_counts(name, np.bincount(star_index, minlength=len(STARS)))
+
+
+def _groups_from_counts(
+    name: str, counts: NDArray[np.int64]
+) -> tuple[NDArray[np.intp], NDArray[np.intp], list[str]]:
+    """``_groups_to_keep`` from the reviews per star level."""
     kept = np.flatnonzero(counts >= MIN_GROUP_SIZE)
     dropped = np.flatnonzero(counts == 1)
     notes = []
@@ -146,6 +159,66 @@ def _groups_to_keep(
             f"fewer than {MIN_GROUP_SIZE} reviews"
         )
     return kept, dropped, notes
+
+
+def _group_codes(
+    stars: NDArray[np.intp], kept: NDArray[np.intp]
+) -> tuple[NDArray[np.bool_] | None, NDArray[np.intp]]:
+    """(which reviews are in a kept star group, None for all; their group codes 0..K−1): what
+    ``np.isin(stars, kept)`` and ``np.searchsorted(kept, stars[in_kept])`` give, by a lookup."""
+    lookup = np.full(len(STARS), -1, dtype=np.intp)
+    lookup[kept] = np.arange(kept.size)
+    codes = lookup[stars]
+    in_kept = codes >= 0
+    if in_kept.all():
+        return None, codes
+    return in_kept, codes[in_kept]
+
+
+# A feature's test as a generator: it yields (q, k, ν) at most once - the studentized ranges whose
+# tail probabilities P(Q(k, ν) > q) it needs - is sent those p-values back, and returns its
+# FeatureResult. ``analyze_ero`` runs all of a product's features this way, so that features with
+# the same k and ν (all of them, usually) share one ``studentized_range_sf`` call: its fixed cost,
+# not the values, was what a small product paid for.
+Steps = Generator[tuple[NDArray[np.float64], int, int], NDArray[np.float64], FeatureResult]
+
+
+def run_steps(steps: Steps) -> FeatureResult:
+    """Run one feature's steps on its own."""
+    try:
+        q, k, df = next(steps)
+        steps.send(studentized_range_sf(q, k, df))
+    except StopIteration as done:
+        result: FeatureResult = done.value
+        return result
+    raise RuntimeError("a feature's steps asked for p-values twice")  # pragma: no cover
+
+
+def run_all_steps(all_steps: list[Steps]) -> list[FeatureResult]:
+    """Run several features' steps, one ``studentized_range_sf`` call per (k, ν)."""
+    results: list[FeatureResult | None] = [None] * len(all_steps)
+    waiting: dict[tuple[int, int], list[tuple[int, NDArray[np.float64]]]] = {}
+    for index, steps in enumerate(all_steps):
+        try:
+            q, k, df = next(steps)
+        except StopIteration as done:
+            results[index] = done.value
+            continue
+        waiting.setdefault((k, df), []).append((index, q))
+    for (k, df), asked in waiting.items():
+        p = studentized_range_sf(np.concatenate([q for _, q in asked]), k, df)
+        start = 0
+        for index, q in asked:
+            try:
+                all_steps[index].send(p[start : start + q.size])
+            except StopIteration as done:
+                results[index] = done.value
+            else:  # pragma: no cover
+                raise RuntimeError("a feature's steps asked for p-values twice")
+            start += q.size
+    finished = [result for result in results if result is not None]
+    assert len(finished) == len(all_steps)
+    return finished
 
 
 def _untestable(
@@ -165,41 +238,56 @@ def analyze_numeric(
     *,
     pairs: bool = True,
 ) -> FeatureResult:
-    present = ~np.isnan(values)
-    notes = _missing_note(name, int((~present).sum()))
-    stars, x = star_index[present], values[present]
-    kept, dropped, group_notes = _groups_to_keep(name, stars)
+    """The ERO test of one numeric feature (see ``detector.ero.analysis``)."""
+    return run_steps(numeric_steps(name, star_index, values, alpha, pairs=pairs))
+
+
+def numeric_steps(
+    name: str,
+    star_index: NDArray[np.intp],
+    values: NDArray[np.float64],
+    alpha: float,
+    *,
+    pairs: bool = True,
+) -> Steps:
+    """``analyze_numeric`` as steps (``Steps``): yields its Tukey q's once for their p-values."""
+    # One compiled pass (``detector.stats.group_kernels``): per star level the known values,
+    # and over the levels kept their means and sums of squares of x/unit.
+    known_per_star, all_means, all_squares, unit, low, high, missing = numeric_summary(
+        star_index, np.asarray(values, dtype=np.float64), MIN_GROUP_SIZE, NOISE
+    )
+    notes = _missing_note(name, missing)
+    kept, dropped, group_notes = _groups_from_counts(name, known_per_star)
     notes += group_notes
     known: dict[str, Any] = {"groups": tuple(int(s) + 1 for s in kept)}
     known["dropped_groups"] = tuple(int(s) + 1 for s in dropped)
     if kept.size < 2:
         return _untestable(name, "numeric", notes, _too_few_groups(name), **known)
-    in_kept = np.isin(stars, kept)
-    codes, x = np.searchsorted(kept, stars[in_kept]), x[in_kept]
-    known["reviews"] = int(x.size)
-    summary = summarize_codes(x, codes, kept.size)
-    f, p, df_between, df_within = anova_arrays(
-        summary.counts, summary.means, summary.sum_squares, scale=1.0
+    counts = known_per_star[kept].astype(np.float64)
+    means, sum_squares = all_means[kept], all_squares[kept]
+    reviews = int(known_per_star[kept].sum())
+    known["reviews"] = reviews
+    f_all, p_all, df_between, df_within, index_a, index_b, diff_all, q_all = anova_tukey_arrays(
+        counts, means[None, :], sum_squares[None, :], scale=1.0
     )
-    if x.min() == x.max() or np.isnan(f):
-        return _untestable(name, "numeric", notes, _constant(name, x), **known)
-    omnibus = OmnibusStatistic("anova_f", float(f), df_between, df_within, int(x.size))
+    f, p = float(f_all[0]), float(p_all[0])
+    if low == high or math.isnan(f):
+        return _untestable(name, "numeric", notes, _constant(name, low, high), **known)
+    omnibus = OmnibusStatistic("anova_f", f, df_between, df_within, reviews)
     if not pairs:
         return _omnibus_only(name, "numeric", notes, omnibus, known)
-    index_a, index_b, mean_diff, q = tukey_statistics(
-        summary.counts, summary.means, summary.sum_squares, scale=1.0
-    )
-    p_adj = studentized_range_sf(q, kept.size, df_within)
+    q = q_all[0]
+    p_adj = yield q, kept.size, df_within
     found = pairs_from_statistics(
-        known["groups"], summary.means, index_a, index_b, mean_diff, p_adj, q, alpha, summary.unit
+        known["groups"], means, index_a, index_b, diff_all[0], p_adj, q, alpha, unit
     )
-    if not np.isfinite(f):
+    if not math.isfinite(f):
         notes.append(_perfect_separation_note(name))
     return FeatureResult(
         name=name,
         kind="numeric",
         satisfaction=float(p_adj.min()),
-        anova=AnovaResult(float(f), float(p), df_between, df_within),
+        anova=AnovaResult(f, p, df_between, df_within),
         pairs=found,
         omnibus=omnibus,
         notes=tuple(notes),
@@ -224,10 +312,11 @@ def _too_few_groups(name: str) -> str:
     )
 
 
-def _constant(name: str, x: NDArray[np.float64]) -> str:
+def _constant(name: str, low: float, high: float) -> str:
+    """Why a feature whose kept values run from ``low`` to ``high`` cannot be tested."""
     noun = feature(name).noun
-    if x.size and x.min() == x.max():
-        return f"Every review has the same {noun} ({x[0]:g}): nothing to compare"
+    if low == high:
+        return f"Every review has the same {noun} ({low:g}): nothing to compare"
     return f"The {noun} hardly varies (only by rounding errors): nothing to compare"
 
 
@@ -244,6 +333,14 @@ def _perfect_separation_note(name: str) -> str:
 def analyze_categorical(
     name: str, star_index: NDArray[np.intp], values: ArrayLike, alpha: float, *, pairs: bool = True
 ) -> FeatureResult:
+    """The ERO test of one categorical feature (see ``detector.ero.analysis``)."""
+    return run_steps(categorical_steps(name, star_index, values, alpha, pairs=pairs))
+
+
+def categorical_steps(
+    name: str, star_index: NDArray[np.intp], values: ArrayLike, alpha: float, *, pairs: bool = True
+) -> Steps:
+    """``analyze_categorical`` as steps (``Steps``): yields its q's once for their p-values."""
     present, codes, labels = _categorical_codes(name, values, star_index.size)
     notes = _missing_note(name, int((~present).sum()))
     stars = star_index[present]
@@ -256,8 +353,8 @@ def analyze_categorical(
     known: dict[str, Any] = {"groups": groups, "dropped_groups": tuple(int(s) + 1 for s in dropped)}
     if kept.size < 2:
         return _untestable(name, "categorical", notes, _too_few_groups(name), **known)
-    in_kept = np.isin(stars, kept)
-    group_codes, codes = np.searchsorted(kept, stars[in_kept]), codes[in_kept]
+    in_kept, group_codes = _group_codes(stars, kept)
+    codes = codes if in_kept is None else codes[in_kept]
     n_groups, n_codes = kept.size, len(labels)
     table = np.bincount(group_codes * n_codes + codes, minlength=n_groups * n_codes)
     table = table.reshape(n_groups, n_codes)
@@ -292,23 +389,28 @@ def analyze_categorical(
     hits = table[:, tested].T.astype(np.float64)  # (categories, groups)
     shares = hits / counts
     sum_squares = hits * (counts - hits) / counts  # Σ (y − share)² of a 0/1 indicator, exactly
-    f, p, df_between, df_within = anova_arrays(counts, shares, sum_squares)
-    index_a, index_b, mean_diff, q = tukey_statistics(counts, shares, sum_squares)
+    f, p, df_between, df_within, index_a, index_b, mean_diff, q = anova_tukey_arrays(
+        counts, shares, sum_squares
+    )
     max_q = q.max(axis=1)
     driver = int(np.argmax(max_q))
     # The studentized range sf falls with q (same K and ν for every category), so the smallest
     # adjusted p of a category is sf(max q): one sf value per category, plus the driver's pairs.
-    p_values = studentized_range_sf(np.concatenate([max_q, q[driver]]), n_groups, df_within)
+    p_values = yield np.concatenate([max_q, q[driver]]), n_groups, df_within
     category_p, driver_p = p_values[: len(tested)], p_values[len(tested) :]
     factor = len(tested)
+    strongest = q.argmax(axis=1).tolist()  # each category's driving pair
+    pair_a, pair_b = index_a.tolist(), index_b.tolist()
+    reviews_in = table.sum(axis=0).tolist()
+    f_list, p_list, category_list = f.tolist(), p.tolist(), category_p.tolist()
     categories = tuple(
         CategoryResult(
             category=labels[c],
-            reviews=int(table[:, c].sum()),
-            anova=AnovaResult(float(f[i]), float(p[i]), df_between, df_within),
-            satisfaction=float(category_p[i]),
-            adjusted_satisfaction=float(min(1.0, factor * category_p[i])),
-            pair=(groups[index_a[np.argmax(q[i])]], groups[index_b[np.argmax(q[i])]]),
+            reviews=int(reviews_in[c]),
+            anova=AnovaResult(f_list[i], p_list[i], df_between, df_within),
+            satisfaction=category_list[i],
+            adjusted_satisfaction=min(1.0, factor * category_list[i]),
+            pair=(groups[pair_a[strongest[i]]], groups[pair_b[strongest[i]]]),
         )
         for i, c in enumerate(tested)
     )
@@ -321,7 +423,7 @@ def analyze_categorical(
     return FeatureResult(
         name=name,
         kind="categorical",
-        satisfaction=float(min(1.0, factor * category_p[driver])),
+        satisfaction=min(1.0, factor * category_list[driver]),
         anova=categories[driver].anova,
         pairs=pairs_from_statistics(
             groups, shares[driver], index_a, index_b, mean_diff[driver], driver_p, q[driver], alpha
@@ -402,7 +504,7 @@ def _chi_square(table: NDArray[np.int64]) -> ChiSquareResult:
     dof = (table.shape[0] - 1) * (table.shape[1] - 1)
     statistic = float(((observed - expected) ** 2 / expected).sum()) if dof else 0.0
     p = float(special.chdtrc(dof, statistic)) if dof else 1.0
-    low = float(np.mean(expected < 5.0))
+    low = float(np.count_nonzero(expected < 5.0)) / expected.size
     return ChiSquareResult(statistic, p, int(dof), low)
 
 

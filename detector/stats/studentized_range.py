@@ -249,12 +249,13 @@ def _evaluate(
     """The edge values (q ≤ 0, +inf, NaN) here, ``regular_logsf`` for 0 < q < ∞."""
     q_array = np.asarray(q, dtype=np.float64)
     flat = np.atleast_1d(q_array).ravel()
-    result = np.full(flat.shape, np.nan)
-    result[flat <= 0.0] = 0.0
-    result[flat == np.inf] = -np.inf
-    regular = (flat > 0.0) & np.isfinite(flat)
-    if regular.any():
-        result[regular] = regular_logsf(flat[regular])
+    regular = (flat > 0.0) & (flat < np.inf)
+    if regular.all():  # the usual case: no edge values
+        result = regular_logsf(flat)
+    else:
+        result = np.where(flat <= 0.0, 0.0, np.where(flat == np.inf, -np.inf, np.nan))
+        if regular.any():
+            result[regular] = regular_logsf(flat[regular])
     logsf: NDArray[np.float64] = np.minimum(result, 0.0)
     return logsf.reshape(q_array.shape) if q_array.ndim else logsf.reshape(())
 

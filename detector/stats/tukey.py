@@ -20,6 +20,7 @@ that constant groups are recognised as constant.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +29,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from detector.stats.group_kernels import anova_tukey
 from detector.stats.studentized_range import studentized_range_sf
 
 __all__ = [
+    "NOISE",
     "AnovaResult",
     "GroupSummary",
     "PairResult",
     "anova_arrays",
+    "anova_tukey_arrays",
     "one_way_anova",
     "summarize_codes",
     "summarize_groups",
@@ -44,6 +48,17 @@ __all__ = [
 
 # Sums of squares and mean differences smaller than this many ulps of the data's scale are noise.
 _NOISE_ULPS = 64.0
+_NOISE = _NOISE_ULPS * float(np.finfo(np.float64).eps)
+NOISE = _NOISE
+
+
+@functools.cache
+def _pair_indices(n_groups: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """``np.triu_indices(n_groups, k=1)``, read-only and cached (the same few K every call)."""
+    index_a, index_b = np.triu_indices(n_groups, k=1)
+    index_a.setflags(write=False)
+    index_b.setflags(write=False)
+    return index_a, index_b
 
 
 def json_float(value: float) -> float | None:
@@ -142,7 +157,7 @@ def summarize_codes(
     deviations = scaled - means[codes]
     squares = np.bincount(codes, weights=deviations * deviations, minlength=n_groups)
     sum_squares = np.asarray(squares, dtype=np.float64)
-    noise = counts * (_NOISE_ULPS * np.finfo(np.float64).eps) ** 2
+    noise = counts * _NOISE**2
     sum_squares = np.where(sum_squares <= noise, 0.0, sum_squares)
     return GroupSummary(labels or tuple(range(n_groups)), counts, means, sum_squares, unit)
 
@@ -164,7 +179,7 @@ def anova_arrays(
     grand_mean = (means * counts).sum(axis=-1, keepdims=True) / n_total
     between = (counts * (means - grand_mean) ** 2).sum(axis=-1)
     within = sum_squares.sum(axis=-1)
-    noise = n_total * (_NOISE_ULPS * np.finfo(np.float64).eps * scale) ** 2
+    noise = n_total * (_NOISE * scale) ** 2
     between = np.where(between <= noise, 0.0, between)
     with np.errstate(divide="ignore", invalid="ignore"):
         f = (between / df_between) / (within / df_within)
@@ -187,13 +202,13 @@ def tukey_statistics(
     """
     n_groups = counts.size
     n_total = float(counts.sum())
-    index_a, index_b = np.triu_indices(n_groups, k=1)
+    index_a, index_b = _pair_indices(n_groups)
     mean_diff = means[..., index_b] - means[..., index_a]
     mean_square_within = sum_squares.sum(axis=-1, keepdims=True) / (n_total - n_groups)
     standard_error = np.sqrt(
         mean_square_within / 2.0 * (1.0 / counts[index_a] + 1.0 / counts[index_b])
     )
-    noise = _NOISE_ULPS * np.finfo(np.float64).eps * scale
+    noise = _NOISE * scale
     different = np.abs(mean_diff) > noise
     with np.errstate(divide="ignore", invalid="ignore"):
         q = np.where(
@@ -202,6 +217,41 @@ def tukey_statistics(
             np.where(different, np.inf, 0.0),
         )
     return index_a, index_b, mean_diff, q
+
+
+def anova_tukey_arrays(
+    counts: NDArray[np.float64],
+    means: NDArray[np.float64],
+    sum_squares: NDArray[np.float64],
+    scale: float = 0.0,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    int,
+    int,
+    NDArray[np.intp],
+    NDArray[np.intp],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]:
+    """:func:`anova_arrays` and :func:`tukey_statistics` of a batch (``means``, ``sum_squares``:
+    (rows, K)) in one compiled call (``detector.stats.group_kernels.anova_tukey``, the same
+    arithmetic): (f, p, df_between, df_within, index_a, index_b, mean_diff, q)."""
+    n_groups = counts.size
+    df_between, df_within = n_groups - 1, round(float(counts.sum())) - n_groups
+    f, mean_diff, q = anova_tukey(
+        np.ascontiguousarray(counts, dtype=np.float64),
+        np.ascontiguousarray(means, dtype=np.float64),
+        np.ascontiguousarray(sum_squares, dtype=np.float64),
+        float(scale),
+        _NOISE,
+    )
+    undefined = np.isnan(f)
+    p = special.fdtrc(df_between, df_within, np.where(undefined, 0.0, f))
+    if undefined.any():
+        p = np.where(undefined, np.nan, p)
+    index_a, index_b = _pair_indices(n_groups)
+    return f, p, df_between, df_within, index_a, index_b, mean_diff, q
 
 
 def _check_testable(summary: GroupSummary) -> None:
@@ -239,18 +289,26 @@ def pairs_from_statistics(
     unit: float = 1.0,
 ) -> tuple[PairResult, ...]:
     """PairResult objects for one row of :func:`tukey_statistics` output (means × ``unit``)."""
+    real_means = (np.asarray(means, dtype=np.float64) * unit).tolist()
     return tuple(
         PairResult(
             a=labels[i],
             b=labels[j],
-            mean_diff=float(diff * unit),
-            p_adj=float(p),
-            reject=bool(p < alpha),
-            mean_a=float(means[i] * unit),
-            mean_b=float(means[j] * unit),
-            statistic=float(statistic),
+            mean_diff=diff,
+            p_adj=p,
+            reject=p < alpha,
+            mean_a=real_means[i],
+            mean_b=real_means[j],
+            statistic=statistic,
         )
-        for i, j, diff, p, statistic in zip(index_a, index_b, mean_diff, p_adj, q, strict=True)
+        for i, j, diff, p, statistic in zip(
+            index_a.tolist(),
+            index_b.tolist(),
+            (np.asarray(mean_diff, dtype=np.float64) * unit).tolist(),
+            np.asarray(p_adj, dtype=np.float64).tolist(),
+            np.asarray(q, dtype=np.float64).tolist(),
+            strict=True,
+        )
     )
 
 

@@ -12,7 +12,8 @@ The speed-ups of issue 18 must not change a verdict. This module holds what the 
   ``LONG`` numbers (the CUSUM series) becomes its length, sum and position-weighted sum, a long
   list of strings its SHA-256;
 * ``differences(expected, found)``: what differs, strings/ints/bools exactly, floats within
-  ``RELATIVE`` (1e-6) relative or ``ABSOLUTE`` (1e-12) absolute.
+  ``RELATIVE`` (1e-6) relative or ``ABSOLUTE`` (1e-12) absolute; a leaf of any other type (a
+  numpy scalar) differs.
 
 The expectation (``data/same_verdicts/expected.json.gz``) is computed by the code BEFORE the
 speed-ups. When someone else's change (the verdict rule, the words) legitimately moves it,
@@ -140,6 +141,8 @@ def leaves(value: Any, path: str = "") -> dict[str, Any]:
 
 
 def _same(expected: Any, found: Any) -> bool:
+    if type(found) not in (type(None), str, int, float, bool):  # numpy scalars are not JSON
+        return False
     if isinstance(expected, float) or isinstance(found, float):
         if not isinstance(expected, int | float) or not isinstance(found, int | float):
             return False
@@ -179,6 +182,9 @@ def _baseline_tree(scratch: Path, revision: str, overrides: dict[str, str]) -> P
     )
     for path, at in [(p, revision) for p in SPEED_PATHS] + list(overrides.items()):
         revision_here = at
+        if at == "WORKTREE":  # as it is now (someone else's uncommitted change to a speed path)
+            (tree / path).write_bytes((ROOT / path).read_bytes())
+            continue
         listed = subprocess.run(
             ["git", "ls-tree", "-r", "--name-only", revision_here, "--", path],
             cwd=ROOT,
@@ -213,7 +219,8 @@ def main() -> None:
         action="append",
         default=[],
         metavar="PATH=REV",
-        help="after --baseline, take this file or folder as at REV (someone else's change to it)",
+        help="after --baseline, take this file or folder as at REV (someone else's change to it;"
+        " REV=WORKTREE: the file as it is in the working tree)",
     )
     parser.add_argument("--write-inputs", action="store_true", help="re-freeze products and model")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
