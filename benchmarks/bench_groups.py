@@ -1,75 +1,282 @@
 """Scale of the group fit (issue 17: 10⁷ review events in under 60 s here).
 
-    python benchmarks/bench_groups.py [--honest 4000000]
+    python benchmarks/bench_groups.py [--events 1000000 10000000] [--campaigns 40]
 
-Draws a planted marketplace (``detector.simulate.groups``; the honest reviewers' count sets the
-size: ~2.5 reviews each), codes it as ``ReviewEvents.from_codes`` and times each stage of
-``find_groups``: the tensor, the seeds, the Logistic CP, judging. Printed beside the greedy
+Each size runs in its own child process (so its peak memory is its own): a planted marketplace
+drawn by ``market`` below — numpy only, no per-review Python — as integer codes
+(``ReviewEvents.from_codes``), then each stage of ``find_groups`` timed: the tensor, the co-review
+seeds, the Logistic CP, judging. Printed: events, tensor cells, stage seconds, the fit's total,
+the child's peak RSS, member recall/precision against the planted campaigns, and the greedy
 dense-block peel on the same tensor. One machine, numpy + numba, single-threaded; the machine is
-shared, so read the figures as ratios. Quality at this scale is printed too (member recall).
+shared, so read the figures as ratios.
+
+The market has the parts of ``detector.simulate.groups`` (whose per-account loops take minutes at
+this size): sellers with 1 + Pareto products, log-normal popularity, a J-shaped star mix per
+product; honest accounts with Zipf(2.1) activity (capped at 300) at uniform moments; brand fans
+(4–10 products of one brand over the whole timeline, warmer stars); multi-item orders (2–4
+products of one seller within a week); deal hunters (5–15 products of a 4-weekly sale within its
+week); campaigns of 8–40 accounts of shared pools rating 40–90 % of 3–10 popular products of 1–3
+sellers, 5 stars, on different days of a 3–12 week window, with camouflage ratings elsewhere.
+Products drawn with replacement collapse into one tensor cell, as duplicate reviews do.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import resource
+import subprocess
+import sys
 import time
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from detector.groups import GroupParams, ReviewEvents, review_tensor
+from detector.groups import GroupParams, ReviewEvents, review_tensor, score_bar
 from detector.groups.blocks import BlockJudge
 from detector.groups.dense_block import dense_block_candidates
 from detector.groups.logistic_cp import candidates_from_fit, logistic_cp
 from detector.groups.seeds import seeds
-from detector.simulate.groups import GroupScenario, simulate_groups
+
+IntArray = npt.NDArray[np.int64]
+DAY_MS = 86_400_000
+WEEK_MS = 7 * DAY_MS
+WEEKS = 104
+START_MS = 1_609_459_200_000
+HONEST_MIX = np.array([0.05, 0.09, 0.12, 0.24, 0.50])
+FAN_MIX = np.array([0.02, 0.04, 0.09, 0.20, 0.65])
+
+
+@dataclass
+class Market:
+    reviewer: IntArray
+    product: IntArray
+    seller: IntArray
+    rating: IntArray
+    ms: IntArray
+    members: set[int]
+
+
+class _Parts:
+    def __init__(self, rng: np.random.Generator, n_sellers: int) -> None:
+        self.rng = rng
+        per_seller = 1 + np.minimum(rng.pareto(1.3, n_sellers) * 3, 60).astype(np.int64)
+        self.product_seller = np.repeat(np.arange(n_sellers), per_seller)
+        self.seller_first = np.concatenate([[0], np.cumsum(per_seller)[:-1]])
+        self.seller_size = per_seller
+        weight = rng.lognormal(0.0, 1.5, self.product_seller.size)
+        self.cumulative = np.cumsum(weight / weight.sum())
+        mix = rng.dirichlet(HONEST_MIX * 40, self.product_seller.size)
+        self.mix = np.cumsum(mix, axis=1)[:, :-1]
+        self.columns: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+        self.n_reviewers = 0
+
+    def accounts(self, count: int) -> IntArray:
+        out = np.arange(self.n_reviewers, self.n_reviewers + count, dtype=np.int64)
+        self.n_reviewers += count
+        return out
+
+    def popular(self, count: int) -> IntArray:
+        draws = self.rng.random(count) * self.cumulative[-1]
+        return np.minimum(np.searchsorted(self.cumulative, draws), self.cumulative.size - 1)
+
+    def honest_stars(self, product: IntArray) -> IntArray:
+        out = np.empty(product.size, dtype=np.int64)
+        for start in range(0, product.size, 1_000_000):  # (chunk × 4) floats at a time
+            part = product[start : start + 1_000_000]
+            draws = self.rng.random(part.size)[:, None]
+            out[start : start + part.size] = 1 + (draws > self.mix[part]).sum(axis=1)
+        return out
+
+    def anytime(self, count: int) -> IntArray:
+        return START_MS + self.rng.integers(0, WEEKS * WEEK_MS, count)
+
+    def add(self, reviewer: IntArray, product: IntArray, rating: IntArray, ms: IntArray) -> None:
+        self.columns.append((reviewer, product, rating, ms))
+
+
+def market(events: int, campaigns: int, seed: int) -> Market:
+    """About ``events`` reviews (the honest accounts take what the other parts leave)."""
+    rng = np.random.default_rng(seed)
+    b = _Parts(rng, max(400, events // 500))
+    _orders(b, events // 50)
+    _deals(b, max(400, events // 500), 150)
+    _fans(b, 25)
+    members = _campaigns(b, campaigns, agencies=max(5, campaigns // 4))
+    _honest(b, events - sum(c[0].size for c in b.columns))
+    reviewer, product, rating, ms = (np.concatenate(c) for c in zip(*b.columns, strict=True))
+    return Market(reviewer, product, b.product_seller[product], rating, ms, members)
+
+
+def _honest(b: _Parts, events: int) -> None:
+    activity = np.minimum(b.rng.zipf(2.1, max(1, events // 3)), 300)
+    activity = activity[np.cumsum(activity) <= events]
+    reviewer = np.repeat(b.accounts(activity.size), activity)
+    product = b.popular(reviewer.size)
+    b.add(reviewer, product, b.honest_stars(product), b.anytime(reviewer.size))
+
+
+def _within_seller(b: _Parts, seller: IntArray) -> IntArray:
+    """One product of each given seller, uniformly (vectorised over the sellers)."""
+    offset = (b.rng.random(seller.size) * b.seller_size[seller]).astype(np.int64)
+    return b.seller_first[seller] + offset
+
+
+def _orders(b: _Parts, orders: int) -> None:
+    buyers = b.accounts(orders)
+    items = b.rng.integers(2, 5, orders)
+    buyer = np.repeat(buyers, items)
+    seller = np.repeat(b.product_seller[b.popular(orders)], items)
+    moment = np.repeat(b.anytime(orders), items) + b.rng.integers(0, WEEK_MS, buyer.size)
+    product = _within_seller(b, seller)
+    b.add(buyer, product, b.honest_stars(product), moment)
+
+
+def _deals(b: _Parts, hunters: int, sale_size: int) -> None:
+    accounts = b.accounts(hunters)
+    for week in range(0, WEEKS - 1, 4):
+        sale = b.rng.choice(b.product_seller.size, size=sale_size, replace=False)
+        joining = accounts[b.rng.random(hunters) < 0.5]
+        counts = b.rng.integers(5, 16, joining.size)
+        hunter = np.repeat(joining, counts)
+        product = sale[b.rng.integers(0, sale_size, hunter.size)]
+        moment = START_MS + week * WEEK_MS + b.rng.integers(0, WEEK_MS, hunter.size)
+        b.add(hunter, product, b.honest_stars(product), moment)
+
+
+def _fans(b: _Parts, brands: int) -> None:
+    big = np.flatnonzero(b.seller_size >= 5)
+    chosen = b.rng.choice(big, size=min(brands, big.size), replace=False)
+    fans_per = b.rng.integers(15, 51, chosen.size)
+    brand = np.repeat(chosen, fans_per)
+    fan = b.accounts(brand.size)
+    counts = np.minimum(b.rng.integers(4, 11, fan.size), b.seller_size[brand])
+    who, seller = np.repeat(fan, counts), np.repeat(brand, counts)
+    product = _within_seller(b, seller)
+    stars = 1 + np.searchsorted(np.cumsum(FAN_MIX), b.rng.random(who.size) * FAN_MIX.sum())
+    b.add(who, product, stars.astype(np.int64), b.anytime(who.size))
+
+
+def _campaigns(b: _Parts, campaigns: int, agencies: int) -> set[int]:
+    rng = b.rng
+    pools = [b.accounts(int(rng.integers(40, 121))) for _ in range(agencies)]
+    for pool in pools:  # aged accounts: 3–30 honest reviews over the timeline
+        aged = pool[rng.random(pool.size) < 0.5]
+        counts = rng.integers(3, 31, aged.size)
+        who = np.repeat(aged, counts)
+        product = b.popular(who.size)
+        b.add(who, product, b.honest_stars(product), b.anytime(who.size))
+    members: set[int] = set()
+    for index in range(campaigns):
+        pool = pools[index % agencies]
+        crew = rng.choice(pool, size=min(int(rng.integers(8, 41)), pool.size), replace=False)
+        members |= set(crew.tolist())
+        sellers = np.unique(b.product_seller[b.popular(int(rng.integers(1, 4)))])
+        catalogue = np.concatenate(
+            [np.arange(b.seller_first[s], b.seller_first[s] + b.seller_size[s]) for s in sellers]
+        )
+        count = min(int(rng.integers(3, 11)), catalogue.size)
+        if count < 2:
+            continue
+        products = rng.choice(catalogue, size=count, replace=False)
+        weeks = int(rng.integers(3, 13))
+        start = START_MS + int(rng.integers(0, (WEEKS - weeks) * WEEK_MS))
+        take = np.maximum(2, np.rint(rng.uniform(0.4, 0.9, crew.size) * count)).astype(np.int64)
+        take = np.minimum(take, count)
+        who = np.repeat(crew, take)
+        keys = rng.random((crew.size, count)).argsort(axis=1)  # a random part per member
+        rated = np.concatenate([products[k[:t]] for k, t in zip(keys, take, strict=True)])
+        days = rng.integers(0, weeks * 7, who.size)
+        moment = start + days * DAY_MS + rng.integers(0, DAY_MS, who.size)
+        stars = np.where(rng.random(who.size) < 0.9, 5, 4).astype(np.int64)
+        b.add(who, rated, stars, moment)
+        camouflage = rng.integers(1, 6, crew.size)
+        other_who = np.repeat(crew, camouflage)
+        other = b.popular(other_who.size)
+        b.add(other_who, other, b.honest_stars(other), b.anytime(other_who.size))
+    return members
+
+
+def run_one(events: int, campaigns: int, skip_peel: bool) -> dict[str, object]:
+    clock = time.perf_counter()
+    m = market(events, campaigns, seed=9)
+    generated = time.perf_counter() - clock
+    data = ReviewEvents.from_codes(
+        reviewer=m.reviewer, product=m.product, seller=m.seller, rating=m.rating,
+        timestamp_ms=m.ms,
+    )  # fmt: skip
+    params = GroupParams()
+    timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+
+    def timed(stage: str, clocks: tuple[float, float]) -> None:
+        timings[stage] = time.perf_counter() - clocks[0]
+        cpu[stage] = time.process_time() - clocks[1]
+
+    def now() -> tuple[float, float]:
+        return time.perf_counter(), time.process_time()
+
+    clocks = now()
+    tensor = review_tensor(data)
+    timed("tensor", clocks)
+    clocks = now()
+    starts = seeds(tensor, params.rank)
+    timed("seeds", clocks)
+    clocks = now()
+    fit = logistic_cp(tensor, rank=params.rank, iterations=params.iterations, starts=starts)
+    timed("logistic_cp", clocks)
+    clocks = now()
+    judge = BlockJudge(tensor, data, params)
+    candidates = candidates_from_fit(fit)
+    bar = score_bar(len(candidates), params)
+    groups = [g for c in candidates if (g := judge.judge(c)) is not None and g.score >= bar]
+    timed("judge", clocks)
+    found = {int(data.reviewer[r]) for g in groups for r in g.review_rows}
+    hits = len(found & m.members)
+    out: dict[str, object] = {
+        "events": int(data.n_reviews), "cells": tensor.nnz, "generated_s": generated,
+        "timings": timings, "cpu": cpu, "groups": len(groups),
+        "recall": hits / max(1, len(m.members)), "precision": hits / max(1, len(found)),
+    }  # fmt: skip
+    if not skip_peel:
+        clock = time.perf_counter()
+        dense_block_candidates(tensor, params.blocks)
+        out["peel_s"] = time.perf_counter() - clock
+    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--honest", type=int, default=4_000_000)
+    parser.add_argument("--events", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--campaigns", type=int, default=40)
     parser.add_argument("--skip-dense-block", action="store_true")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    start = time.perf_counter()
-    market = simulate_groups(GroupScenario(sellers=20_000, honest_reviewers=args.honest), seed=9)
-    print(f"simulated {market.n_reviews:,} reviews in {time.perf_counter() - start:.1f} s")
-    codes = {}
-    for name in ("reviewer_id", "product_id", "seller_id"):
-        _, codes[name] = np.unique(getattr(market, name), return_inverse=True)
-    events = ReviewEvents.from_codes(
-        reviewer=codes["reviewer_id"], product=codes["product_id"], seller=codes["seller_id"],
-        rating=market.rating, timestamp_ms=market.timestamp_ms,
-    )  # fmt: skip
-    params = GroupParams()
-    timings = {}
-    clock = time.perf_counter()
-    tensor = review_tensor(events)
-    timings["tensor"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    starts = seeds(tensor, params.rank)
-    timings["seeds"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    fit = logistic_cp(tensor, rank=params.rank, iterations=params.iterations, starts=starts)
-    timings["logistic CP"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    judge = BlockJudge(tensor, events, params)
-    groups = [g for c in candidates_from_fit(fit) if (g := judge.judge(c)) is not None]
-    timings["judge"] = time.perf_counter() - clock
-    total = sum(timings.values())
-    print(f"tensor: {tensor.nnz:,} cells of shape {tensor.shape}")
-    for stage, seconds in timings.items():
-        print(f"  {stage:<12} {seconds:7.1f} s")
-    print(f"find_groups (logistic_cp) total {total:.1f} s for {market.n_reviews:,} reviews "
-          f"(goal: 10^7 under 60 s)")  # fmt: skip
-    labels = np.unique(market.reviewer_id)
-    found = {str(labels[events.reviewer[r]]) for g in groups for r in g.review_rows}
-    members = market.truth.members()
-    hits = len(found & members)
-    print(f"groups {len(groups)}, member recall {hits / len(members):.3f}, "
-          f"precision {hits / max(1, len(found)):.3f}")  # fmt: skip
-    if not args.skip_dense_block:
-        clock = time.perf_counter()
-        dense_block_candidates(tensor, params.blocks)
-        print(f"dense-block peel ({params.blocks} blocks) {time.perf_counter() - clock:.1f} s")
+    if args.child is not None:
+        print(json.dumps(run_one(args.child, args.campaigns, args.skip_dense_block)))
+        return
+    print("stage times: wall s (CPU s of the process, which the shared machine's load leaves)")
+    print(f"{'events':>11} {'cells':>10} {'gen s':>6} {'tensor':>11} {'seeds':>11} {'CP':>11} "
+          f"{'judge':>11} {'fit s':>13} {'peak MiB':>9} {'groups':>6} {'recall':>6} "
+          f"{'prec.':>6} {'peel s':>7}")  # fmt: skip
+    for size in args.events:
+        command = [sys.executable, __file__, "--child", str(size)]
+        command += ["--campaigns", str(args.campaigns)]
+        command += ["--skip-dense-block"] if args.skip_dense_block else []
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        t, c = r["timings"], r["cpu"]
+        peel = f"{r['peel_s']:7.1f}" if "peel_s" in r else "      -"
+        stages = " ".join(
+            f"{t[s]:>5.1f} ({c[s]:>4.1f})" for s in ("tensor", "seeds", "logistic_cp", "judge")
+        )
+        total = f"{sum(t.values()):>6.1f} ({sum(c.values()):>5.1f})"
+        print(f"{r['events']:>11,} {r['cells']:>10,} {r['generated_s']:>6.1f} {stages} {total} "
+              f"{r['peak_rss_mib']:>9.0f} {r['groups']:>6} {r['recall']:>6.3f} "
+              f"{r['precision']:>6.3f} {peel}")  # fmt: skip
+    print("goal: 10^7 review events fitted in under 60 s (fit s = tensor + seeds + CP + judge)")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ themselves; they shape the factors (the paper's multi-target extension).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from detector.groups.blocks import BlockJudge, Candidate
@@ -64,6 +65,7 @@ __all__ = [
     "review_events",
     "review_membership",
     "review_tensor",
+    "score_bar",
 ]
 
 
@@ -89,12 +91,27 @@ def _candidates(
     return logistic_cp_candidates(tensor, events, labels, params)
 
 
+def score_bar(tested: int, params: GroupParams) -> float:
+    """−log10 of the Bonferroni level α/m for ``tested`` = m candidate blocks, floored at
+    ``params.min_score``."""
+    return max(params.min_score, math.log10(max(tested, 1) / params.alpha))
+
+
 def _judged(
     tensor: ReviewTensor, events: ReviewEvents, candidates: list[Candidate], params: GroupParams
 ) -> list[Group]:
-    """Judge every candidate; keep the strongest of overlapping groups (by review rows)."""
+    """Judge every candidate, keep those over the bar, then the strongest of overlapping groups
+    (by review rows). The bar is Bonferroni's over the candidates judged: a block's tail
+    probability must be at most ``alpha / m``, i.e. ``score >= log10(m / alpha)`` (and at least
+    ``min_score``), so a search that proposes more blocks must show each one more surely."""
     judge = BlockJudge(tensor, events, params)
-    found = [group for c in candidates if (group := judge.judge(c)) is not None]
+    bar = score_bar(len(candidates), params)
+    found = []
+    for candidate in candidates:
+        group = judge.judge(candidate)
+        if group is not None and group.score >= bar:
+            group.evidence.update(candidates_tested=len(candidates), score_bar=round(bar, 4))
+            found.append(group)
     found.sort(key=lambda g: (-g.score, g.start_ms, g.products))
     taken: set[int] = set()
     kept = []

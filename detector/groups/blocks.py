@@ -11,15 +11,20 @@ makes it dense.
    at k. Paid campaigns push one level (5 stars, or 1 for bad-mouthing); honest co-reviewers —
    fans, multi-item orders, deal hunters — rate like everyone else (about half 5 stars).
 3. **The score.** Under the null, each review of a block product at level k in the window is
-   written by a member with probability S = Σ_{u∈R} d_u / D (d_u: the member's cells in the
-   tensor, D: all cells): members review popular products as often as their activity predicts,
-   no more. The expected count is λ = S · Σ_{p∈P} n_{p,k}(W), the observed c is the block's cells
-   at level k, and ``score = −log10 P(Poisson(λ) ≥ c)`` (scipy's ``poisson.logsf``). Popular
-   products do not make a block dense (n_{p,k} grows λ); busy reviewers do not either (d_u grows λ).
+   written by a member with probability S = Σ_{u∈R} d_u / D (d_u: all of the member's reviews,
+   D: all reviews of the marketplace — one-product reviewers and anonymous reviews included,
+   though they never enter the tensor): members review popular products as often as their
+   activity predicts, no more. The expected count is λ = S · Σ_{p∈P} n_{p,k}(W), n_{p,k}(W)
+   every review of p at level k in the window, the observed c is the block's cells at level k,
+   and ``score = −log10 P(Poisson(λ) ≥ c)`` (scipy's ``poisson.logsf``). Popular products do not
+   make a block dense (n_{p,k} grows λ); busy reviewers do not either (d_u grows λ). Counting
+   only the tensor's cells (multi-product reviewers) would overstate S on a small shop where
+   most shoppers write one review, and understate every score there.
 4. **Acceptance.** Sizes (``min_reviewers``, ``min_products``, ``max_sellers``), one star level
    (``min_rating_share``), the bipartite core with sellers (``min_seller_density``: the share of
-   member × seller pairs where the member reviewed one of the seller's block products) and
-   ``score >= min_score``.
+   member × seller pairs where the member reviewed one of the seller's block products); the
+   score bar (Bonferroni over the candidates judged, with a floor: ``detector.groups.score_bar``)
+   is applied by ``find_groups`` once every candidate is judged.
 """
 
 from __future__ import annotations
@@ -56,7 +61,8 @@ class Candidate:
 
 
 class BlockJudge:
-    """Judges candidates against one tensor (holds a product-sorted index of its cells)."""
+    """Judges candidates against one tensor (holds product-sorted indexes of its cells and of
+    every review of the marketplace, for the null)."""
 
     def __init__(self, tensor: ReviewTensor, events: ReviewEvents, params: GroupParams) -> None:
         self.tensor = tensor
@@ -65,9 +71,36 @@ class BlockJudge:
         self.order = np.argsort(tensor.product, kind="stable")
         counts = np.bincount(tensor.product, minlength=tensor.shape[2])
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self.degree = np.bincount(tensor.reviewer, minlength=tensor.shape[1]).astype(np.float64)
-        self.total = float(max(tensor.nnz, 1))
         self.is_member = np.zeros(tensor.shape[1], dtype=np.bool_)
+        self._market_index(tensor, events)
+
+    def _market_index(self, tensor: ReviewTensor, events: ReviewEvents) -> None:
+        """The null's whole-marketplace counts (step 3): every review, one-product reviewers
+        and anonymous reviews included, by product (sorted), with its window and star level."""
+        known = events.reviewer >= 0
+        activity = np.bincount(events.reviewer[known], minlength=len(events.reviewer_labels))
+        self.activity = activity[tensor.reviewer_codes].astype(np.float64)  # d_u, tensor order
+        self.total = float(max(events.n_reviews, 1))  # D
+        product_of = np.full(len(events.product_labels), -1, dtype=np.int64)
+        product_of[tensor.product_codes] = np.arange(tensor.product_codes.size)
+        product = product_of[events.product]
+        rows = np.flatnonzero(product >= 0)
+        rows = rows[np.argsort(product[rows], kind="stable")]
+        self.market_window = (events.timestamp_ms[rows] - tensor.origin_ms) // tensor.window_ms
+        self.market_rating = events.rating[rows] - 1
+        counts = np.bincount(product[rows], minlength=tensor.shape[2])
+        self.market_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def market_reviews(self, products: IntArray, first: int, last: int, level: int) -> int:
+        """n_{P,k}(W): every review of ``products`` at star level ``level`` in windows
+        ``first..last``, whoever wrote it."""
+        total = 0
+        for p in products.tolist():
+            part = slice(self.market_offsets[p], self.market_offsets[p + 1])
+            window = self.market_window[part]
+            inside = (window >= first) & (window <= last) & (self.market_rating[part] == level)
+            total += int(np.count_nonzero(inside))
+        return total
 
     def cells_of(self, products: IntArray) -> IntArray:
         """Cells of the given products (all reviewers, all windows)."""
@@ -148,17 +181,12 @@ class BlockJudge:
         observed = int(level_counts[level])
         rating_share = observed / block.size
         seller_density = self._seller_density(block, members, sellers)
-        in_window = cells[(t.window[cells] >= first) & (t.window[cells] <= last)]
-        at_level = int(np.count_nonzero(t.rating[in_window] == level))
-        share = float(self.degree[members].sum() / self.total)
+        at_level = self.market_reviews(products, first, last, level)
+        share = float(self.activity[members].sum() / self.total)
         expected = share * at_level
         log_tail = float(stats.poisson.logsf(observed - 1, expected)) if expected > 0 else -np.inf
         score = min(-log_tail / _LN10, 1e6)
-        if (
-            rating_share < p.min_rating_share
-            or seller_density < p.min_seller_density
-            or score < p.min_score
-        ):
+        if rating_share < p.min_rating_share or seller_density < p.min_seller_density:
             return None
         rows = self._rows(block)
         evidence = self._evidence(block, members, products, sellers, rows)

@@ -11,8 +11,9 @@ makes it dense — see ``detector.groups.blocks``). Input lines may carry ``sell
 or a CSV column); reviews without a ``user_id`` cannot join a group. ``--labels`` is JSON Lines
 ``{"kind": "reviewer"|"seller", "id", "target", "abusive": true|false}``.
 
-The main CLI calls ``add_arguments(parser)`` and, after its verdicts, ``run(args, path)``; the
-same runs alone as ``python -m detector.groups FILE --groups-out PATH``. The file is read once
+The main CLI calls ``add_arguments(parser)`` and, after its verdicts, ``run(args, path)`` — or
+``write_groups(args, events)`` with the ``ReviewEvents`` it built from its own read; the same
+runs alone as ``python -m detector.groups FILE --groups-out PATH``. ``run`` reads the file once
 more, streaming (``detector.io.iter_records``: the same validation and messages), into columns.
 """
 
@@ -28,7 +29,7 @@ from detector.groups import GroupParams, find_groups, read_labels, review_events
 from detector.groups.events import BadLabels, ReviewEvents
 from detector.io import BadReviewFile, iter_records
 
-__all__ = ["add_arguments", "events_from_file", "main", "run"]
+__all__ = ["add_arguments", "events_from_file", "main", "run", "write_groups"]
 
 _DUMPS = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
@@ -68,15 +69,30 @@ def events_from_file(path: Path) -> ReviewEvents:
 
 def run(args: argparse.Namespace, path: Path) -> None:
     """Write ``--groups-out`` when asked; ``BadReviewFile`` for an unusable file or labels."""
+    if _wanted(args):
+        write_groups(args, events_from_file(path))
+
+
+def _wanted(args: argparse.Namespace) -> bool:
     if getattr(args, "groups_out", None) is None:
         if getattr(args, "labels", None) is not None:
             raise BadReviewFile("--labels needs --groups-out")
+        return False
+    return True
+
+
+def write_groups(args: argparse.Namespace, events: ReviewEvents) -> None:
+    """``--groups-out`` for events a caller already holds (the main CLI's one read of the file):
+    read ``--labels``, ``find_groups`` with the default parameters, write the lines and say how
+    many on stderr. Nothing when ``--groups-out`` is absent; ``BadReviewFile`` for bad labels or
+    an unwritable path."""
+    if not _wanted(args):
         return
     try:
         labels = read_labels(args.labels) if args.labels is not None else []
     except BadLabels as error:
         raise BadReviewFile(str(error)) from None
-    groups = find_groups(events_from_file(path), labels, params=GroupParams())
+    groups = find_groups(events, labels, params=GroupParams())
     try:
         with args.groups_out.open("w", encoding="utf-8") as out:
             for group in groups:

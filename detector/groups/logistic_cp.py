@@ -35,6 +35,19 @@ so components go to interactions — who reviews what, when, how — and not to 
 This differs from the paper, which weights all zeros; uniform zeros at this sparsity make every
 sampled zero stand for a million others.
 
+**Labels as seeds.** A target only pulls factor rows that already load on a component; a pool's
+next campaign whose co-reviews rank below the marketplace's honest look-alikes has no component
+to pull. So confirmed abusive reviewers also start components (``seeds.label_seeds``: the
+products two or more of them reviewed in the same grid block), and each such seed is judged as
+its neighbourhood too — one alternating step of a rank-1 decomposition on the seed's slice:
+every reviewer with two or more of its products in its weeks (``neighbourhood``), split by
+sellers when the pool ran campaigns for more than ``max_sellers`` sellers in the same weeks.
+The judge decides on the data alone (labels never put anyone in a group).
+
+**Start.** Components start on their seeds (entries 1 there, ``SEED_BACKGROUND`` elsewhere) with
+precision ``START_PRECISION``, so E[a²] ≈ ā² and the first steps follow the data, not the
+start's variance (with precision 1, E[ψ²] of a seeded cell is 32 and E[ω] a third of its value).
+
 **Groups** are read from large factor entries: for a component, the reviewers and products with
 entries ≥ ``ENTRY_SHARE`` × the component's largest, the windows in contiguous runs above that
 share; each run is a ``Candidate`` for ``detector.groups.blocks``.
@@ -44,6 +57,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 import numpy.typing as npt
@@ -52,7 +66,7 @@ from detector.groups.blocks import Candidate
 from detector.groups.events import Label, ReviewEvents
 from detector.groups.pg_kernel import mode_statistics, pg_weight
 from detector.groups.result import GroupParams
-from detector.groups.seeds import Seed, seeds
+from detector.groups.seeds import Seed, label_seeds, seeds
 from detector.groups.tensor import ReviewTensor
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,6 +74,8 @@ IntArray = npt.NDArray[np.int64]
 LABEL_WEIGHT = 20.0
 ENTRY_SHARE = 0.3
 SEED_BACKGROUND = 0.01  # scale of the entries outside a component's seed at the start
+MAX_SPLIT_SELLERS = 6  # a label seed over more sellers is split into seller sets up to this
+START_PRECISION = 100.0  # the start is sure: E[a²] ≈ ā², so the first steps follow the data
 _A1, _A2 = 2.0, 3.0  # multiplicative gamma process shapes (a₂ > 1: higher ranks shrink)
 _REVIEWER, _SELLER = 1, 0  # modes the labels target
 
@@ -129,12 +145,13 @@ class _State:
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
         total = int(self.sizes.sum())
         if starts:
-            self.mean = np.abs(rng.normal(0.0, SEED_BACKGROUND, (total, rank)))
+            # component-major draws: adding components (labels) leaves the others' start alone
+            self.mean = np.abs(rng.normal(0.0, SEED_BACKGROUND, (rank, total))).T.copy()
             for component, seed in enumerate(starts[:rank]):
                 self._start(tensor, component, seed)
         else:
-            self.mean = np.abs(rng.normal(0.0, 1.0, (total, rank)))
-        self.precision = np.full((total, rank), 1.0)
+            self.mean = np.abs(rng.normal(0.0, 1.0, (rank, total))).T.copy()
+        self.precision = np.full((total, rank), START_PRECISION)
         self.linear = self.mean * self.precision
         self.gamma = np.ones(self.sizes.size)
         self.delta = np.ones(rank)
@@ -158,9 +175,6 @@ class _State:
     def tau(self) -> FloatArray:
         return np.asarray(np.cumprod(self.delta), dtype=np.float64)
 
-    def second(self) -> FloatArray:
-        return np.asarray(self.mean**2 + 1.0 / self.precision, dtype=np.float64)
-
     def rows(self, mode: int) -> slice:
         start = int(self.offsets[mode])
         return slice(start, start + int(self.sizes[mode]))
@@ -170,11 +184,13 @@ class _State:
 
     def refit_shrinkage(self) -> None:
         """Closed-form updates of γ_n and δ_l (the multiplicative gamma process), in turn."""
-        second = self.second()
         rank = self.delta.size
         per_rank = np.zeros((self.sizes.size, rank))
-        for mode in range(self.sizes.size):
-            per_rank[mode] = second[self.rows(mode)].sum(axis=0)
+        for mode in range(self.sizes.size):  # Σ_i E[a²], in chunks of rows (bounded memory)
+            rows = self.rows(mode)
+            for start in range(rows.start, rows.stop, 65_536):
+                part = slice(start, min(start + 65_536, rows.stop))
+                per_rank[mode] += (self.mean[part] ** 2 + 1.0 / self.precision[part]).sum(axis=0)
             self.gamma[mode] = (1.0 + self.sizes[mode] * rank / 2.0) / (
                 1.0 + 0.5 * float((self.tau * per_rank[mode]).sum())
             )
@@ -199,11 +215,11 @@ def logistic_cp(
     starts: list[Seed] | None = None,
 ) -> LogisticCPFit:
     """Fit the model of the module docstring; ``iterations`` cycles over the five modes."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, 2])  # the batches: one stream whatever the rank
     starts = seeds(tensor, rank) if starts is None else starts
     if starts:
         rank = len(starts)
-    state = _State(tensor, rank, rng, starts)
+    state = _State(tensor, rank, np.random.default_rng([seed, 1]), starts)
     state.bias = -float(np.log(negatives))
     positives = np.stack(tensor.coordinates(), axis=1)
     n_targets = len(labels.targets) if labels is not None else 0
@@ -220,10 +236,9 @@ def logistic_cp(
         if labels is not None and n_targets:
             target_w = _refit_targets(state, labels, target_w)
         del cycle
-    variance = 1.0 / state.precision
     return LogisticCPFit(
-        mean=[state.mean[state.rows(m)].copy() for m in range(len(tensor.shape))],
-        variance=[variance[state.rows(m)].copy() for m in range(len(tensor.shape))],
+        mean=[state.mean[state.rows(m)] for m in range(len(tensor.shape))],
+        variance=[1.0 / state.precision[state.rows(m)] for m in range(len(tensor.shape))],
         bias=state.bias,
         shrinkage=state.tau.copy(),
         target_weights={t: target_w[i].copy() for i, t in enumerate(labels.targets)}
@@ -265,17 +280,20 @@ def _step(
     size = int(state.sizes[mode])
     precision = np.zeros((size, state.delta.size))
     linear = np.zeros((size, state.delta.size))
-    second = state.second()
     bias_precision, bias_linear, loglik = mode_statistics(
-        coords, label, weight, state.mean, second, state.offsets, mode, state.bias, precision,
-        linear,
+        coords, label, weight, state.mean, state.precision, state.offsets, mode, state.bias,
+        precision, linear,
     )  # fmt: skip
     if labels is not None and labels.mode.size:
         _label_statistics(state, labels, target_w, mode, precision, linear)
-    target_precision = state.prior_precision(mode)[None, :] + precision
-    state.precision[rows] = (1 - rho) * state.precision[rows] + rho * target_precision
-    state.linear[rows] = (1 - rho) * state.linear[rows] + rho * linear
-    state.mean[rows] = state.linear[rows] / state.precision[rows]
+    # Λ ← (1−ρ)Λ + ρ(prior + batch), h ← (1−ρ)h + ρ·batch, in place (views of the mode's rows)
+    precision += state.prior_precision(mode)[None, :]
+    own_precision, own_linear = state.precision[rows], state.linear[rows]
+    own_precision *= 1 - rho
+    own_precision += rho * precision
+    own_linear *= 1 - rho
+    own_linear += rho * linear
+    np.divide(own_linear, own_precision, out=state.mean[rows])
     if bias_precision > 0:
         state.bias = (1 - rho) * state.bias + rho * bias_linear / bias_precision
     return float(loglik)
@@ -327,6 +345,11 @@ def logistic_cp_candidates(
     """Fit, then read a candidate block per component and window run (module docstring)."""
     coded = code_labels(labels, tensor, events) if labels else None
     starts = seeds(tensor, params.rank)
+    from_labels: list[Seed] = []
+    if coded is not None:
+        abusive = coded.entity[(coded.mode == _REVIEWER) & (coded.abusive > 0.5)]
+        from_labels = label_seeds(tensor, abusive, starts)
+        starts = starts + from_labels
     fit = logistic_cp(
         tensor,
         coded,
@@ -337,7 +360,50 @@ def logistic_cp_candidates(
         seed=params.seed,
         starts=starts,
     )
-    return candidates_from_fit(fit)
+    spread = [
+        candidate
+        for i, seed in enumerate(from_labels)
+        for candidate in neighbourhood(tensor, seed, params.max_sellers, f"label:{i}")
+    ]
+    return candidates_from_fit(fit) + spread
+
+
+def neighbourhood(
+    tensor: ReviewTensor, seed: Seed, max_sellers: int, source: str
+) -> list[Candidate]:
+    """The seed's block grown by one alternating step (a rank-1 power step on its slice of the
+    tensor): every reviewer with cells on two or more of the seed's products inside its windows;
+    the judge then keeps the core (``detector.groups.blocks`` steps 1–2). A pool that ran two
+    campaigns in the same weeks gives a seed over both campaigns' sellers, which no group may
+    span (``max_sellers``): then one candidate per set of at most ``max_sellers`` of its sellers
+    (up to ``MAX_SPLIT_SELLERS`` sellers), each judged on its own."""
+    products = np.fromiter(sorted(seed.products), dtype=np.int64)
+    last = min(seed.last_window, tensor.shape[4] - 1)
+    sellers = np.unique(tensor.product_seller[products])
+    if sellers.size <= max_sellers:
+        subsets = [sellers]
+    elif sellers.size <= MAX_SPLIT_SELLERS:
+        subsets = [
+            np.array(chosen, dtype=np.int64)
+            for size in range(1, max_sellers + 1)
+            for chosen in combinations(sellers.tolist(), size)
+        ]
+    else:
+        return []
+    out = []
+    for subset in subsets:
+        part = products[np.isin(tensor.product_seller[products], subset)]
+        if part.size < 2:
+            continue
+        inside = (
+            np.isin(tensor.product, part)
+            & (tensor.window >= seed.first_window)
+            & (tensor.window <= last)
+        )
+        key = tensor.reviewer[inside] * np.int64(tensor.shape[2]) + tensor.product[inside]
+        reviewers, counts = np.unique(np.unique(key) // tensor.shape[2], return_counts=True)
+        out.append(Candidate(reviewers[counts >= 2], part, seed.first_window, last, source))
+    return out
 
 
 def candidates_from_fit(fit: LogisticCPFit) -> list[Candidate]:

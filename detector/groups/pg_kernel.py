@@ -38,7 +38,7 @@ def mode_statistics(
     label: np.ndarray,
     weight: np.ndarray,
     mean: np.ndarray,
-    second: np.ndarray,
+    entry_precision: np.ndarray,
     offsets: np.ndarray,
     mode: int,
     bias: float,
@@ -47,9 +47,10 @@ def mode_statistics(
 ) -> tuple[float, float, float]:
     """Add the batch's statistics for ``mode`` to ``precision``/``linear`` (rows of that mode).
 
-    ``coords`` is cells × modes, ``mean``/``second`` hold E[a] and E[a²] of all modes stacked
-    (mode n's rows start at ``offsets[n]``). Returns (Σ w ω, Σ w (κ − ω (ψ̄ − b)), the batch's
-    weighted log-likelihood at ψ̄)."""
+    ``coords`` is cells × modes, ``mean``/``entry_precision`` hold E[a] and the posterior
+    precision of every entry, all modes stacked (mode n's rows start at ``offsets[n]``); E[a²] =
+    E[a]² + 1/precision is formed for the batch's cells only (no array of all entries).
+    Returns (Σ w ω, Σ w (κ − ω (ψ̄ − b)), the batch's weighted log-likelihood at ψ̄)."""
     n_cells, n_modes = coords.shape
     rank = mean.shape[1]
     k = np.empty(rank)
@@ -69,12 +70,14 @@ def mode_statistics(
                 continue
             other = offsets[n] + coords[c, n]
             for r in range(rank):
-                k[r] *= mean[other, r]
-                k2[r] *= second[other, r]
+                a = mean[other, r]
+                k[r] *= a
+                k2[r] *= a * a + 1.0 / entry_precision[other, r]
         for r in range(rank):
-            term = mean[row, r] * k[r]
+            a = mean[row, r]
+            term = a * k[r]
             psi += term
-            variance += second[row, r] * k2[r] - term * term
+            variance += (a * a + 1.0 / entry_precision[row, r]) * k2[r] - term * term
         omega = pg_weight(math.sqrt(psi * psi + max(variance, 0.0)))
         kappa = label[c] - 0.5
         w = weight[c]

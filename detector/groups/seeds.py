@@ -32,7 +32,9 @@ MAX_SEED_SELLERS = 3  # a collusion block is a core of reviewers and a few selle
 MAX_SEED_PRODUCTS = 20  # a seed stops growing here (sale weeks chain products)
 MAX_PAIRS = 5000  # most surprising pairs per grid considered
 
-__all__ = ["Seed", "seeds"]
+MAX_LABEL_SEEDS = 64  # components started on labelled accounts, beyond ``limit``
+
+__all__ = ["Seed", "label_seeds", "seeds"]
 
 
 @dataclass
@@ -144,3 +146,41 @@ def _merged(found: list[Seed], product_seller: IntArray) -> list[Seed]:
         else:
             out.append(seed)
     return out
+
+
+def label_seeds(tensor: ReviewTensor, reviewers: IntArray, known: list[Seed]) -> list[Seed]:
+    """Seeds on accounts a moderator confirmed abusive (tensor reviewer rows ``reviewers``).
+
+    Within every grid block of ``SEED_WEEKS`` weeks (both grids, as ``seeds``), the products
+    that two or more of the labelled accounts reviewed (one labelled account alone: the products
+    it reviewed, when two or more) are a seed with those accounts: where a confirmed pool worked,
+    the next campaign of the same pool is found from its known accounts even when co-review
+    counting ranks its products below the marketplace's honest look-alikes. A labelled account
+    is no group by itself: the block judge needs ``min_reviewers`` members and judges the block
+    on the data alone. Seeds covering a ``known`` seed's products in the same block are skipped;
+    at most ``MAX_LABEL_SEEDS``, those with most labelled reviews first."""
+    weeks_per_window = max(1, round(tensor.window_ms / (7 * 86_400_000)))
+    width = max(1, SEED_WEEKS // weeks_per_window)
+    mine = np.isin(tensor.reviewer, reviewers)
+    if not mine.any():
+        return []
+    reviewer, product = tensor.reviewer[mine], tensor.product[mine]
+    out = []
+    for shift in (0, width // 2):
+        block = (tensor.window[mine] + shift) // width
+        for value in np.unique(block).tolist():
+            inside = block == value
+            pairs = np.unique(reviewer[inside] * np.int64(tensor.shape[2]) + product[inside])
+            accounts = pairs // tensor.shape[2]
+            products, counts = np.unique(pairs % tensor.shape[2], return_counts=True)
+            shared = products[counts >= 2] if np.unique(accounts).size >= 2 else products
+            if shared.size < 2:
+                continue
+            chosen = set(shared.tolist())
+            first = max(0, value * width - shift)
+            if any(s.first_window == first and chosen <= s.products for s in known):
+                continue
+            members = set(accounts[np.isin(pairs % tensor.shape[2], shared)].tolist())
+            out.append(Seed(chosen, members, first, first + width - 1, float(counts.sum())))
+    out.sort(key=lambda s: (-s.surprise, s.first_window, min(s.products)))
+    return out[:MAX_LABEL_SEEDS]

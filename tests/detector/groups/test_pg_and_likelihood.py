@@ -28,7 +28,7 @@ def test_kernel_log_likelihood_matches_scipy() -> None:
     shape, rank = (3, 4, 5, 5, 6), 3
     offsets = np.concatenate([[0], np.cumsum(shape)[:-1]]).astype(np.int64)
     mean = rng.normal(0, 0.7, (sum(shape), rank))
-    second = mean**2 + 0.01
+    entry_precision = np.full_like(mean, 100.0)  # E[a²] = mean² + 0.01
     coords = np.stack([rng.integers(0, n, 50) for n in shape], axis=1).astype(np.int64)
     label = (rng.random(50) < 0.4).astype(np.float64)
     weight = rng.uniform(0.5, 2.0, 50)
@@ -36,7 +36,7 @@ def test_kernel_log_likelihood_matches_scipy() -> None:
     precision = np.zeros((shape[2], rank))
     linear = np.zeros((shape[2], rank))
     _, _, loglik = mode_statistics(
-        coords, label, weight, mean, second, offsets, 2, bias, precision, linear
+        coords, label, weight, mean, entry_precision, offsets, 2, bias, precision, linear
     )
     factors = np.ones((50, rank))
     for mode in range(5):
