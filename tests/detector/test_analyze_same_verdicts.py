@@ -5,6 +5,12 @@ are judged against a frozen reference model, and the whole ``Verdict.to_dict()``
 with the one the code before the speed-ups gave: categories, reasons, summary and every string,
 count and flag exactly; every number (p-values, statistics, shares, thresholds) within a relative
 1e-6 (absolute 1e-12), the CUSUM series by their length, sum and position-weighted sum.
+
+The baseline is recorded in the expectation file: every speed path (``SPEED_PATHS``) as at
+ce0573a (the lead's rare-categories commit, before any speed-up), except analysis.py and
+feature_scan.py as at 2b35361 (H1's spread-thin-fakes edits in them, before any speed-up there);
+everything else as committed when it was generated. Regenerate after someone else's verdict
+change with ``tests/detector/same_verdicts.py`` (see its docstring).
 """
 
 from __future__ import annotations
