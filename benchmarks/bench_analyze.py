@@ -1,202 +1,165 @@
-"""Time ``detector.analyze`` before and after the per-product speed-ups; check the verdicts agree.
+"""Time ``detector.analyze`` at 100 to 100,000 reviews, each figure beside its goal.
 
-Issue 18's goals: 100 reviews under 3 ms, 10,000 under 15 ms, with the same verdicts. The machine
-is shared, so both sides run in this one invocation, alternately, in two child processes:
+Issue 18: 100 reviews under 3 ms and 10,000 under 15 ms, with the same verdicts; issue 13: 10,000
+reviews stay under 30 ms. Products are ``detector.simulate`` honest and boosted products (seed 1)
+of 100, 1,000, 10,000 and 100,000 reviews, judged against the packaged reference model. Printed
+per product: the median over ``--repeat`` calls (after one warm-up call) of CPU time
+(``time.process_time``: less disturbed than wall time by the other processes on a shared
+machine) and of wall time, for ``analyze`` alone and for ``analyze(...).to_dict()``; then, with
+``--stages``, where a call's CPU time goes (the same pipeline as ``detector.analysis.analyze``,
+stage by stage); then the verdict check of ``tests/detector/test_analyze_same_verdicts.py``:
+its 30 frozen products against the expectation computed by the code before the speed-ups.
 
-* **after**: this working tree;
-* **before**: a copy of this working tree's ``detector/`` in which ``--paths`` (the files the
-  speed-ups touched) are replaced by their version at ``--before`` (default: the commit before the
-  speed-ups), so the two sides differ only by those files.
-
-Both judge the same products against the packaged reference model: ``--products`` of every
-scenario of ``benchmarks/independent_sim.py`` (a generator written apart from the project's
-simulator) plus ``detector.simulate`` honest and boosted products of 100 and 10,000 reviews for
-timing. Reported: median CPU time per call (``time.process_time``, less disturbed by other
-processes than wall time) with and without ``to_dict()``; then, over every product, categories
-that differ and the largest relative difference of the verdict's p-values (PCI, ERO satisfaction,
-evidence E, every feature's calibrated p, raw S_i, Tukey pairs' p_adj, the scan p).
-
-    .venv/bin/python benchmarks/bench_analyze.py [--products 30] [--repeat 15]
+    nice -n 0 .venv/bin/python benchmarks/bench_analyze.py [--repeat 21] [--stages]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
-import os
-import pickle
-import shutil
-import subprocess
+import statistics
 import sys
-import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SPEEDUP_COMMIT = "3e8ff71"  # the tree before the issue-18 per-product speed-ups
-SPEEDUP_PATHS = (
-    "detector/stats/studentized_range.py",
-    "detector/stats/tukey.py",
-    "detector/ero/analysis.py",
-    "detector/ero/calibration.py",
-    "detector/ero/features.py",
-    "detector/consistency/threshold.py",
-    "detector/reference.py",
-)
-
-_CHILD = r"""
-import json, pickle, statistics, sys, time
 import numpy as np
-import detector
 
-def p_values(verdict):
-    out = {"pci": verdict.pci, "satisfaction": verdict.satisfaction}
-    if verdict.evidence is not None:
-        out["evidence"] = verdict.evidence.value
-        out["scan_p"] = verdict.evidence.scan_p
-    if verdict.ero is not None:
-        out["raw_satisfaction"] = verdict.ero.raw_satisfaction
-        for f in verdict.ero.features:
-            out[f"{f.name}.S"] = f.satisfaction
-            out[f"{f.name}.calibrated"] = f.calibrated_p
-            if f.chi_square is not None:
-                out[f"{f.name}.chi2"] = f.chi_square.p
-            for pair in f.pairs:
-                out[f"{f.name}.{pair.a}-{pair.b}"] = pair.p_adj
-    return out
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-with open(sys.argv[1], "rb") as stream:
-    job = pickle.load(stream)
-model = detector.default_reference_model()
-verdicts = []
-for reviews in job["products"]:
-    v = detector.analyze(reviews, reference=model)
-    verdicts.append({"category": v.category, "p": p_values(v), "reasons": list(v.reasons)})
-timings = {}
-for name, reviews in job["timed"].items():
-    detector.analyze(reviews, reference=model)
-    for label, call in (("analyze", lambda: detector.analyze(reviews, reference=model)),
-                        ("to_dict", lambda: detector.analyze(reviews, reference=model).to_dict())):
-        times = []
-        for _ in range(job["repeat"]):
-            start = time.process_time()
-            call()
-            times.append(time.process_time() - start)
-        timings[f"{name}|{label}"] = statistics.median(times) * 1e3
-json.dump({"verdicts": verdicts, "timings": timings}, sys.stdout)
-"""
+import detector  # noqa: E402
+from detector import analysis  # noqa: E402
+from detector.simulate import simulate  # noqa: E402
+
+SIZES = (100, 1_000, 10_000, 100_000)
+SCENARIOS = ("honest", "boost")
+GOALS = {100: ("< 3 ms (issue 18)", 3.0), 10_000: ("< 15 ms (issue 18; issue 13: < 30)", 15.0)}
 
 
-def _before_tree(scratch: Path, revision: str, paths: tuple[str, ...]) -> Path:
-    tree = scratch / "before"
-    shutil.copytree(
-        ROOT / "detector", tree / "detector", ignore=shutil.ignore_patterns("__pycache__")
+def _median_ms(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """(median CPU ms, median wall ms) of ``repeat`` calls after one warm-up call."""
+    call()
+    cpu, wall = [], []
+    for _ in range(repeat):
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
+        call()
+        cpu.append(time.process_time() - start_cpu)
+        wall.append(time.perf_counter() - start_wall)
+    return statistics.median(cpu) * 1e3, statistics.median(wall) * 1e3
+
+
+def _stages(reviews: dict[str, Any], model: Any, repeat: int) -> dict[str, float]:
+    """CPU ms of each stage of ``detector.analysis.analyze`` on these reviews."""
+    from detector.ero import analyze_ero
+    from detector.prepare import prepare_reviews
+    from detector.verdict import AnalysisParams
+
+    settings = AnalysisParams.coerce(None)
+    prepared = prepare_reviews(reviews)
+    stars = prepared.ratings.astype(np.float64)
+    history = analysis._history(prepared, reviews, None)
+    ero = analyze_ero(
+        prepared.ratings,
+        prepared.features,
+        alpha=settings.alpha,
+        calibration=model.calibration,
+        check_ratings=False,
     )
-    for path in paths:
-        shown = subprocess.run(
-            ["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, check=False
-        )
-        target = tree / path
-        if shown.returncode != 0:  # the file is new since then
-            target.unlink(missing_ok=True)
-            continue
-        target.write_bytes(shown.stdout)
-    return tree
+    verdict = detector.analyze(reviews, reference=model)
+    calls = {
+        "prepare": lambda: prepare_reviews(reviews),
+        "consistency": lambda: analysis._consistency(stars, model, settings),
+        "ERO": lambda: analyze_ero(
+            prepared.ratings,
+            prepared.features,
+            alpha=settings.alpha,
+            calibration=model.calibration,
+            check_ratings=False,
+        ),
+        "distributions": lambda: analysis._distributions(prepared, model),
+        "evidence E": lambda: analysis._combined_evidence(
+            prepared, ero, settings, history, model.leans
+        ),
+        "reviewers": lambda: analysis._who_wrote(
+            prepared, reviews, None, judge=True, history=history
+        ),
+        "to_dict": verdict.to_dict,
+    }
+    return {name: _median_ms(call, repeat)[0] for name, call in calls.items()}
 
 
-def _run(tree: Path, job: Path) -> dict[str, Any]:
-    environment = {**os.environ, "PYTHONPATH": str(tree)}
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(job)],
-        cwd=tree,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+def _same_verdicts() -> str:
+    from tests.detector import same_verdicts
+
+    expected = json.loads(gzip.decompress(same_verdicts.EXPECTED.read_bytes()))
+    found = same_verdicts.judge()
+    differing = [
+        index
+        for index, (before, now) in enumerate(zip(expected["products"], found, strict=True))
+        if same_verdicts.differences(before, now)
+    ]
+    baseline = expected["baseline"] + "".join(f", {p}" for p in expected.get("path_at", []))
+    return (
+        f"same verdicts: {len(found)} frozen products, {len(differing)} differ "
+        f"(numbers within {same_verdicts.RELATIVE:g} relative, words exactly; "
+        f"expectation from the code before the speed-ups: {baseline})"
+        + (f"; differing: {differing}" if differing else "")
     )
-    if done.returncode != 0:
-        raise SystemExit(f"the child in {tree} failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
-
-def _products(count: int) -> list[dict[str, Any]]:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import independent_sim
-
-    found = []
-    for scenario in independent_sim.SCENARIOS:
-        for product in independent_sim.scenario_products(scenario, count=count, seed=18):
-            found.append(independent_sim.arrays(product))
-    return found
-
-
-def _timed() -> dict[str, Any]:
-    from detector.simulate import simulate
-
-    cases = {}
-    for n in (100, 10_000):
-        for scenario in ("honest", "boost"):
-            arrays = simulate(scenario, seed=1, n_reviews=n).to_arrays()
-            cases[f"{n:>6,} reviews, {scenario}"] = arrays
-    return cases
-
-
-def _relative(a: float | None, b: float | None) -> float:
-    if a is None or b is None:
-        return 0.0 if a is None and b is None else float("inf")
-    if a == b:
-        return 0.0
-    return abs(a - b) / max(abs(a), abs(b), 1e-300)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--products", type=int, default=30, help="per independent scenario")
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--before", default=SPEEDUP_COMMIT)
-    parser.add_argument("--paths", nargs="+", default=list(SPEEDUP_PATHS))
+    parser.add_argument("--repeat", type=int, default=21, help="calls per figure (median)")
+    parser.add_argument("--stages", action="store_true", help="also time each stage")
     args = parser.parse_args()
 
-    products = _products(args.products)
-    with tempfile.TemporaryDirectory(prefix="bench-analyze-") as name:
-        scratch = Path(name)
-        job = scratch / "job.pickle"
-        job.write_bytes(
-            pickle.dumps({"products": products, "timed": _timed(), "repeat": args.repeat})
+    model = detector.default_reference_model()
+    products = {
+        (n, scenario): simulate(scenario, seed=1, n_reviews=n).to_arrays()
+        for n in SIZES
+        for scenario in SCENARIOS
+    }
+    print(
+        f"detector.analyze, median of {args.repeat} calls, ms (CPU = time.process_time; "
+        "wall in brackets)"
+    )
+    print(f"  {'reviews':>8} {'product':<8} {'analyze':>16} {'+ to_dict':>16}   goal")
+    worst: dict[int, float] = {}
+    for (n, scenario), reviews in products.items():
+        repeat = max(3, min(args.repeat, 2_000_000 // n))
+        cpu, wall = _median_ms(lambda r=reviews: detector.analyze(r, reference=model), repeat)
+        cpu_all, wall_all = _median_ms(
+            lambda r=reviews: detector.analyze(r, reference=model).to_dict(), repeat
         )
-        before_tree = _before_tree(scratch, args.before, tuple(args.paths))
-        before = _run(before_tree, job)
-        after = _run(ROOT, job)
-
+        worst[n] = max(worst.get(n, 0.0), cpu)
+        goal = GOALS.get(n)
+        shown = "" if goal is None else f"{goal[0]}: {'met' if cpu < goal[1] else 'NOT met'}"
+        print(
+            f"  {n:>8,} {scenario:<8} {cpu:7.2f} ({wall:6.2f}) {cpu_all:7.2f} ({wall_all:6.2f})"
+            f"   {shown}"
+        )
     print(
-        f"detector.analyze, CPU ms per call (median of {args.repeat}), "
-        f"before ({args.before}) / after:"
+        "goals (worst product, CPU): "
+        + ", ".join(
+            f"{n:,} reviews {worst[n]:.2f} ms {label} {'met' if worst[n] < limit else 'NOT met'}"
+            for n, (label, limit) in GOALS.items()
+        )
     )
-    for key, old in before["timings"].items():
-        case, label = key.split("|")
-        new = after["timings"][key]
-        print(f"  {case:<26} {label:<8} {old:8.2f} / {new:7.2f} ms   ({old / new:4.1f}×)")
-    worst_100 = max(v for k, v in after["timings"].items() if "   100" in k and "analyze" in k)
-    worst_10k = max(v for k, v in after["timings"].items() if "10,000" in k and "analyze" in k)
-    print(
-        f"goals: 100 reviews {worst_100:.2f} ms (< 3 ms: {'PASS' if worst_100 < 3 else 'FAIL'}), "
-        f"10,000 reviews {worst_10k:.2f} ms (< 15 ms: {'PASS' if worst_10k < 15 else 'FAIL'})"
-    )
-
-    changed, worst, worst_key, reasons = 0, 0.0, "", 0
-    for old, new in zip(before["verdicts"], after["verdicts"], strict=True):
-        changed += old["category"] != new["category"]
-        reasons += old["reasons"] != new["reasons"]
-        for key in old["p"].keys() | new["p"].keys():
-            difference = _relative(old["p"].get(key), new["p"].get(key))
-            if difference > worst:
-                worst, worst_key = difference, key
-    print(
-        f"same verdicts: {len(products)} independent products, {changed} categories differ, "
-        f"{reasons} reason lists differ; largest relative p-value difference {worst:.1e}"
-        + (f" ({worst_key})" if worst_key else "")
-    )
+    if args.stages:
+        names: list[str] = []
+        rows = []
+        for n in SIZES:
+            found = _stages(products[(n, "boost")], model, max(3, min(args.repeat, 300_000 // n)))
+            names = list(found)
+            rows.append((n, found))
+        print("where the CPU time goes, boosted products, ms per call:")
+        print(f"  {'reviews':>8} " + " ".join(f"{name:>13}" for name in names))
+        for n, found in rows:
+            print(f"  {n:>8,} " + " ".join(f"{found[name]:13.2f}" for name in names))
+    print(_same_verdicts())
 
 
 if __name__ == "__main__":

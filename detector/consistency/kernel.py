@@ -156,3 +156,24 @@ def lundberg_root(p: np.ndarray, step: np.ndarray) -> float:
         else:
             high = middle
     return 0.5 * (low + high)
+
+
+@njit(cache=True)
+def lundberg_roots(
+    p: np.ndarray, support: np.ndarray, mu0: float, half_nu: float
+) -> tuple[float, float]:
+    """(θ⁺, θ⁻) of ``lundberg_root`` for the steps ±(v − μ0) − ν/2 of a distribution ``p`` on
+    ``support``; inf on a side where no step is positive (g never grows)."""
+    n = support.shape[0]
+    up = np.empty(n)
+    down = np.empty(n)
+    grows_up = False
+    grows_down = False
+    for i in range(n):
+        up[i] = (support[i] - mu0) - half_nu
+        down[i] = (mu0 - support[i]) - half_nu
+        grows_up = grows_up or up[i] > 0.0
+        grows_down = grows_down or down[i] > 0.0
+    theta_up = lundberg_root(p, up) if grows_up else np.inf
+    theta_down = lundberg_root(p, down) if grows_down else np.inf
+    return theta_up, theta_down

@@ -40,7 +40,7 @@ from detector.consistency.cusum import (
     change_intervals,
     cusum,
 )
-from detector.consistency.kernel import lundberg_root
+from detector.consistency.kernel import lundberg_roots
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -93,13 +93,8 @@ def lundberg(values: ArrayLike, mu0: float, half_nu: float) -> tuple[float, floa
     """
     v = np.asarray(values, dtype=np.float64)
     support, counts = np.unique(np.round(v, 3), return_counts=True)
-    p = counts / counts.sum()
-    steps = np.stack([support - mu0, mu0 - support]) - half_nu  # (side, value)
-    grows = (steps > 0).any(axis=1)
-    roots = [math.inf, math.inf]
-    for side in np.flatnonzero(grows):
-        roots[side] = float(lundberg_root(p, np.ascontiguousarray(steps[side])))
-    return roots[0], roots[1]
+    theta_up, theta_down = lundberg_roots(counts / counts.sum(), support, mu0, half_nu)
+    return float(theta_up), float(theta_down)
 
 
 def side_thresholds(

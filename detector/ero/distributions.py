@@ -13,6 +13,7 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from detector.features import CATEGORICAL_FEATURES, DAY_NAMES
@@ -39,32 +40,61 @@ def _round(values: NDArray[np.float64]) -> list[float]:
 
 
 def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> Distribution:
-    known = ~np.isnan(values)
-    stars, x = ratings[known], values[known]
-    by_star = np.argsort(stars, kind="stable")
-    stars, x = stars[by_star], x[by_star]
-    groups, starts, counts = np.unique(stars, return_index=True, return_counts=True)
-    for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
-        x[start : start + count].sort()  # by star, then value: one short sort per star level
-
-    def quantile(q: float) -> NDArray[np.float64]:
-        """numpy's default (linear) quantile of every star's sorted run, all at once."""
-        position = starts + q * (counts - 1)
-        low = np.floor(position).astype(np.intp)
-        high = np.minimum(low + 1, starts + counts - 1)
-        values: NDArray[np.float64] = x[low] + (x[high] - x[low]) * (position - low)
-        return values
-
-    means = np.add.reduceat(x, starts) / counts if groups.size else np.array([])
-    empty = not groups.size
+    groups, counts, means, medians, q1, q3 = star_quartiles(
+        np.ascontiguousarray(ratings, dtype=np.int64), np.ascontiguousarray(values)
+    )
     return {
         "groups": groups.tolist(),
-        "median": [] if empty else _round(quantile(0.5)),
-        "q1": [] if empty else _round(quantile(0.25)),
-        "q3": [] if empty else _round(quantile(0.75)),
+        "median": _round(medians),
+        "q1": _round(q1),
+        "q3": _round(q3),
         "mean": _round(means),
         "n": counts.tolist(),
     }
+
+
+@njit(cache=True)
+def star_quartiles(
+    ratings: NDArray[np.int64], values: NDArray[np.float64]
+) -> tuple[NDArray[Any], ...]:
+    """Per star level with a known value (ascending): (star, count, mean, median, q1, q3), the
+    quantiles numpy's default (linear): at position p = q·(n − 1) of the level's sorted values,
+    x[⌊p⌋] + (x[⌊p⌋ + 1] − x[⌊p⌋])·(p − ⌊p⌋). One pass to count, one to place each value in its
+    level's run, one sort per run (compiled: a chart's summary of 100 reviews takes microseconds).
+    """
+    levels = 0
+    for rating in ratings:
+        levels = max(levels, rating + 1)
+    counts = np.zeros(levels, dtype=np.int64)
+    for i in range(values.shape[0]):
+        if not np.isnan(values[i]):
+            counts[ratings[i]] += 1
+    starts = np.zeros(levels + 1, dtype=np.int64)
+    for level in range(levels):
+        starts[level + 1] = starts[level] + counts[level]
+    placed = starts[:-1].copy()
+    x = np.empty(starts[levels])
+    for i in range(values.shape[0]):
+        if not np.isnan(values[i]):
+            x[placed[ratings[i]]] = values[i]
+            placed[ratings[i]] += 1
+    present = np.flatnonzero(counts > 0)
+    found = present.size
+    means, medians, q1, q3 = np.empty(found), np.empty(found), np.empty(found), np.empty(found)
+    for index in range(found):
+        level = present[index]
+        start, n = starts[level], counts[level]
+        run = np.sort(x[start : start + n])
+        total = 0.0
+        for value in run:
+            total += value
+        means[index] = total / n
+        for q, out in ((0.5, medians), (0.25, q1), (0.75, q3)):
+            position = q * (n - 1)
+            low = int(np.floor(position))
+            high = min(low + 1, n - 1)
+            out[index] = run[low] + (run[high] - run[low]) * (position - low)
+    return present, counts[present], means, medians, q1, q3
 
 
 def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) -> Distribution:
