@@ -20,12 +20,14 @@ table per reference with the goals of issue 13.
 
     .venv/bin/python benchmarks/eval_detection.py --generator indep [--count 40]
 
-Issue 13 for the project's own simulator: ``--references`` judges the same population with the
-packaged model, one fitted on a clean simulated file (200 honest products, seed 7) and one fitted
-on a half-manipulated file (200 products: half honest, a quarter boosted, a quarter bad-mouthed,
-seed 7), one table each.
+Issue 13 for the project's own simulator: ``--references`` judges the same population, then 40
+products of every issue-13 scenario (``ISSUE13_SCENARIOS``: honest, small, huge seasonal, viral,
+genuine change, revision, and every campaign kind, seeded by scenario), with the packaged model,
+one fitted on a clean simulated file (200 honest products, seed 7) and one fitted on a
+half-manipulated file (200 products, seed 7: half honest, the other half spread over the seven
+campaign kinds), one table each with the goals of issue 13.
 
-    .venv/bin/python benchmarks/eval_detection.py --references [--products 400]
+    .venv/bin/python benchmarks/eval_detection.py --references [--products 400] [--count 40]
 """
 
 from __future__ import annotations
@@ -38,7 +40,12 @@ from collections.abc import Iterable, Mapping
 
 import detector
 from detector.reference import ReferenceModel, default_reference_model, fit_reference
-from detector.simulate import iter_population
+from detector.simulate import (
+    ATTACK_SCENARIOS,
+    GENUINE_CHANGES,
+    HONEST_SCENARIOS,
+    iter_population,
+)
 from detector.verdict import CATEGORIES
 
 SCENARIO_ORDER = ("honest", "genuine_change", "boost", "badmouth", "tiny")
@@ -129,18 +136,28 @@ def print_table(table: Mapping[str, Counter[str]]) -> None:
 
 
 INDEP_HONEST = ("honest_small", "honest_large", "honest_viral")
+ISSUE13_SCENARIOS = (
+    *(name for name in HONEST_SCENARIOS if name != "tiny"),
+    *GENUINE_CHANGES,
+    *ATTACK_SCENARIOS,
+)
 
 
-def indep_goals(table: Mapping[str, Counter[str]]) -> list[str]:
-    """Issue 13's goals missed on one table (empty: all met)."""
+def indep_goals(
+    table: Mapping[str, Counter[str]],
+    honest: Iterable[str] = INDEP_HONEST,
+    changes: Iterable[str] = ("genuine_change",),
+) -> list[str]:
+    """Issue 13's goals missed on one table (empty: all met); every other scenario is an attack."""
     missed = []
+    honest, changes = set(honest), set(changes)
     for scenario, counts in table.items():
         normal, highly = share(counts, "normal"), share(counts, "highly_suspicious")
         flagged = share(counts, "suspicious", "highly_suspicious")
-        if scenario in INDEP_HONEST:
+        if scenario in honest:
             if normal < 0.85 or highly > 0.03:
                 missed.append(f"{scenario}: normal {normal:.0%}, highly {highly:.0%}")
-        elif scenario == "genuine_change":
+        elif scenario in changes:
             if highly > 0.10:
                 missed.append(f"{scenario}: highly {highly:.0%}")
         elif flagged < 0.80 or highly < 0.60:
@@ -194,11 +211,23 @@ def main_independent(count: int, params: Mapping[str, object] | None) -> None:
         print(f"direction right (flagged attacked products): {accuracy}")
 
 
-def main_references(n_products: int, seed: int, params: Mapping[str, object] | None) -> None:
-    """The simulator's population judged with the packaged, a clean and a half-manipulated
-    reference (module docstring)."""
-    half = {"honest": 0.5, "boost": 0.25, "badmouth": 0.25}
+def issue13_products(count: int, seed: int) -> list[object]:
+    """``count`` products of every issue-13 scenario, scenario k seeded by ``seed + k``."""
+    return [
+        product
+        for k, scenario in enumerate(ISSUE13_SCENARIOS)
+        for product in iter_population(count, seed=seed + k, mix={scenario: 1.0})
+    ]
+
+
+def main_references(
+    n_products: int, seed: int, params: Mapping[str, object] | None, count: int
+) -> None:
+    """The simulator's population and its issue-13 scenarios judged with the packaged, a clean
+    and a half-manipulated reference (module docstring)."""
+    half = {"honest": 0.5, **{name: 0.5 / len(ATTACK_SCENARIOS) for name in ATTACK_SCENARIOS}}
     dirty = list(iter_population(200, seed=7, mix=half))
+    scenarios = issue13_products(count, seed)
     models = {
         "packaged": default_reference_model(),
         "clean": fit_reference(iter_population(200, seed=7, mix={"honest": 1.0}), robust=True),
@@ -218,12 +247,22 @@ def main_references(n_products: int, seed: int, params: Mapping[str, object] | N
         print_table(table)
         missed = [goal for goal, _, _, ok in goals(table) if not ok]
         print("issue-4 goals: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
+        started = time.perf_counter()
+        table = confusion(scenarios, model, params)
+        print(
+            f"\nsimulator, issue-13 scenarios ({count} each, seed {seed}+k), {name} reference; "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        print_table(table)
+        honest = [s for s in HONEST_SCENARIOS if s != "tiny"]
+        missed = indep_goals(table, honest=honest, changes=GENUINE_CHANGES)
+        print("issue-13 goals: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generator", choices=("sim", "indep"), default="sim")
-    parser.add_argument("--count", type=int, default=40, help="indep: products a scenario")
+    parser.add_argument("--count", type=int, default=40, help="products an issue-13 scenario")
     parser.add_argument("--products", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--reference-seed", type=int, default=None)
@@ -238,7 +277,7 @@ def main() -> None:
         main_independent(args.count, args.params)
         return
     if args.references:
-        main_references(args.products, args.seed, args.params)
+        main_references(args.products, args.seed, args.params, args.count)
         return
 
     if args.reference:

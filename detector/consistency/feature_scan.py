@@ -19,6 +19,15 @@ sequences (measured at k = 0.5: 10% of shuffled honest sequences at p < 0.05; at
 factor, 0–5% of 40 honest products a scenario of the independent generator at p_T < 0.05 and none
 below 0.01). Open item: a law tabulated for binary and log-length sequences instead of the factor.
 
+**One side, and no plain verified scan** (issue 13). Each sequence is scanned in the direction a
+campaign moves it: fewer reviews to the account's name (down), more unverified-and-new (up), more
+reviews at quiet hours (up); text length either way (bursts are short, incentivised blocks long).
+Unverified purchase alone is not scanned, only inside the joint sequence: a stretch of unverified
+reviews from prolific accounts is what an honest launch looks like (Amazon Vine reviewers in the
+first weeks), and with both sides and the plain unverified scan 20–35% of the simulator's honest
+products with 2,000–6,000 reviews were highly suspicious (now 0; the independent generator's
+goals unchanged).
+
 **The posting clock** (``hour_of_day``, with ``days``; issue 13: a camouflaged campaign posts
 for two months at its workers' hours, not at the shoppers' evening peak). In arrival order the
 hours of one day are sorted, so that sequence is autocorrelated by construction. Under honest
@@ -52,14 +61,18 @@ __all__ = ["SCAN_FEATURES", "clock_sequence", "feature_scan_p", "scan_p"]
 SCAN_FEATURES = ("verified", "text_length", "reviewer_review_count")
 JOINT = "unverified_new"
 CLOCK = "hour_of_day"
+# The way a campaign moves each scanned sequence (module docstring); "verified" is read only for
+# the joint sequence.
+CAMPAIGN_SIDE = {"text_length": "both", "reviewer_review_count": "down"}
 CLOCK_SEED = 20_261_202
 LAW_PENALTY = 2.0
 MIN_VALUES = 20
 HALF_NU = 0.25
 
 
-def feature_scan_p(values: ArrayLike, half_nu: float = HALF_NU) -> float:
-    """Two-sided p of the largest CUSUM excursion of one standardised feature sequence."""
+def feature_scan_p(values: ArrayLike, half_nu: float = HALF_NU, side: str = "both") -> float:
+    """p of the largest CUSUM excursion of one standardised feature sequence: two-sided
+    (``side="both"``, ×2) or of the upward or downward excursion alone."""
     y = np.asarray(values, dtype=np.float64)
     y = y[np.isfinite(y)]
     if y.size < MIN_VALUES:
@@ -70,8 +83,12 @@ def feature_scan_p(values: ArrayLike, half_nu: float = HALF_NU) -> float:
     z = (y - y.mean()) / spread
     theta_up, theta_down = lundberg(z, 0.0, half_nu)
     top_up, top_down = max_excursions(z, 0.0, half_nu)
-    sides = min(law_p(z.size, theta_up, top_up), law_p(z.size, theta_down, top_down))
-    return min(1.0, 2.0 * sides)
+    up, down = law_p(z.size, theta_up, top_up), law_p(z.size, theta_down, top_down)
+    if side == "up":
+        return up
+    if side == "down":
+        return down
+    return min(1.0, 2.0 * min(up, down))
 
 
 def _scan_values(name: str, values: np.ndarray) -> np.ndarray | None:
@@ -135,13 +152,14 @@ def scan_p(
         if values is None or np.isfinite(values).sum() < MIN_VALUES:
             continue
         sequences[name] = values
-        found[name] = feature_scan_p(values)
+        if name in CAMPAIGN_SIDE:
+            found[name] = feature_scan_p(values, side=CAMPAIGN_SIDE[name])
     joint = _joint(sequences.get("verified"), sequences.get("reviewer_review_count"))
     if joint is not None:
-        found[JOINT] = feature_scan_p(joint)
+        found[JOINT] = feature_scan_p(joint, side="up")
     clock = None if days is None or CLOCK not in features else clock_sequence(features[CLOCK], days)
     if clock is not None:
-        found[CLOCK] = feature_scan_p(clock)
+        found[CLOCK] = feature_scan_p(clock, side="up")
     if not found:
         return None, found
     return min(1.0, LAW_PENALTY * len(found) * min(found.values())), found

@@ -11,7 +11,10 @@ known, so tests and ``benchmarks/eval_detection.py`` can check what the detector
     product.to_arrays()  # what ``detector.analyze(reviews=...)`` takes
     write_jsonl(population(300, seed=7), "eval.jsonl")  # what ``python -m detector`` reads
 
-Scenarios (``SCENARIOS``): ``honest``, ``genuine_change``, ``boost``, ``badmouth``, ``tiny``.
+Scenarios (``SCENARIOS``): ``honest``, ``genuine_change``, ``boost``, ``badmouth``, ``tiny``; and
+for issue 13 the honest ``huge_seasonal``, ``viral``, ``small`` and ``revision`` (3.2 → 4.4), and
+the campaigns ``launch_boost``, ``slow_drip``, ``camouflage``, ``badmouth2`` and ``incentivised``
+(``detector.simulate.honest_kinds``, ``detector.simulate.campaigns``).
 Same seed, same output; products of a population are seeded independently, so
 ``iter_population`` streams any number of them in constant memory.
 """
@@ -19,25 +22,27 @@ Same seed, same output; products of a population are seeded independently, so
 from .catalog import Listing
 from .population import DEFAULT_MIX, iter_population, population, scenario_counts
 from .records import GroundTruth, ReviewColumns, SimulatedProduct, SimulatedReview
+from .registry import ATTACK_SCENARIOS, GENUINE_CHANGES, HONEST_SCENARIOS, SCENARIOS, simulate
 from .scenarios import (
     ATTACK_SHARE_RANGE,
     HONEST_STAR_MIX,
-    SCENARIOS,
     ProductOptions,
     attack,
     badmouth,
     boost,
     genuine_change,
     honest,
-    simulate,
     tiny,
 )
 from .writers import CSV_COLUMNS, write_csv, write_jsonl
 
 __all__ = [
+    "ATTACK_SCENARIOS",
     "ATTACK_SHARE_RANGE",
     "CSV_COLUMNS",
     "DEFAULT_MIX",
+    "GENUINE_CHANGES",
+    "HONEST_SCENARIOS",
     "HONEST_STAR_MIX",
     "SCENARIOS",
     "GroundTruth",

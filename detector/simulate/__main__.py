@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from .population import iter_population
-from .scenarios import SCENARIOS
+from .registry import SCENARIOS
 from .writers import write_csv, write_jsonl
 
 

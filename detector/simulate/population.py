@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from .records import SimulatedProduct
-from .scenarios import SCENARIOS
+from .registry import SCENARIOS
 
 DEFAULT_MIX: Mapping[str, float] = {
     "honest": 0.55,

@@ -47,10 +47,19 @@ class Block:
 
 
 def genuine_seconds(
-    rng: np.random.Generator, n: int, launch: date, life_days: int
+    rng: np.random.Generator,
+    n: int,
+    launch: date,
+    life_days: int,
+    *,
+    season: float | None = None,
+    surge: tuple[int, int, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """UTC posting times (ascending) and country index of ``n`` genuine reviews."""
-    days = timeline.epoch_day(launch) + timeline.genuine_days(rng, n, launch, life_days)
+    """UTC posting times (ascending) and country index of ``n`` genuine reviews (``season``,
+    ``surge``: see ``timeline.daily_intensity``)."""
+    days = timeline.epoch_day(launch) + timeline.genuine_days(
+        rng, n, launch, life_days, season=season, surge=surge
+    )
     countries = timeline.genuine_countries(rng, n)
     local = timeline.local_clock_seconds(rng, n)
     seconds = days * timeline.SECONDS_PER_DAY + local

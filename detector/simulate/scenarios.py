@@ -218,25 +218,6 @@ def attack(
     return _product(life, columns, truth)
 
 
-SCENARIOS: dict[str, Callable[..., SimulatedProduct]] = {
-    "honest": honest,
-    "genuine_change": genuine_change,
-    "boost": boost,
-    "badmouth": badmouth,
-    "tiny": tiny,
-}
-
-
-def simulate(scenario: str, seed: Seed = None, **params: object) -> SimulatedProduct:
-    """One product of the named scenario; ``params`` are that scenario's keyword arguments."""
-    try:
-        make = SCENARIOS[scenario]
-    except KeyError:
-        known = ", ".join(SCENARIOS)
-        raise ValueError(f"unknown scenario {scenario!r}; choose one of {known}") from None
-    return make(seed, **params)
-
-
 def _life(rng: np.random.Generator, options: ProductOptions) -> _Life:
     """The product's listing, launch, life, review count and star mix: given or drawn."""
     unknown = set(options) - ProductOptions.__optional_keys__
@@ -293,11 +274,19 @@ def _stars(rng: np.random.Generator, mix: np.ndarray, n: int) -> np.ndarray:
 
 
 def _genuine_only(
-    rng: np.random.Generator, life: _Life, segments: list[tuple[np.ndarray, int]]
+    rng: np.random.Generator,
+    life: _Life,
+    segments: list[tuple[np.ndarray, int]],
+    *,
+    season: float | None = None,
+    surge: tuple[int, int, float] | None = None,
 ) -> ReviewColumns:
-    """Honest reviews whose stars come from each (mix, count) segment in turn, in arrival order."""
+    """Honest reviews whose stars come from each (mix, count) segment in turn, in arrival order
+    (``season``, ``surge``: see ``timeline.daily_intensity``)."""
     n = sum(count for _, count in segments)
-    seconds, countries = reviews.genuine_seconds(rng, n, life.launch, life.days)
+    seconds, countries = reviews.genuine_seconds(
+        rng, n, life.launch, life.days, season=season, surge=surge
+    )
     ratings = np.concatenate([_stars(rng, mix, count) for mix, count in segments])
     block = reviews.genuine_block(
         rng,

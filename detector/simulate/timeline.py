@@ -55,8 +55,20 @@ def weekday_of(epoch_days: np.ndarray) -> np.ndarray:
     return (epoch_days + 3) % 7
 
 
-def daily_intensity(rng: np.random.Generator, start: date, life_days: int) -> np.ndarray:
-    """Relative review volume of each day of the product's life (see the module docstring)."""
+def daily_intensity(
+    rng: np.random.Generator,
+    start: date,
+    life_days: int,
+    *,
+    season: float | None = None,
+    surge: tuple[int, int, float] | None = None,
+) -> np.ndarray:
+    """Relative review volume of each day of the product's life (see the module docstring).
+
+    ``season``: the seasonal amplitude A (default drawn from 0.1–0.35; a huge seasonal product
+    has 0.5–0.9). ``surge``: (first day, days, factor) of a genuine viral surge, the intensity
+    multiplied by ``factor`` on those days (ramping up over the first fifth).
+    """
     t = np.arange(life_days, dtype=float)
     days = epoch_day(start) + np.arange(life_days)
     day_of_year = (start - date(start.year, 1, 1)).days + t  # the cosine wraps each year itself
@@ -65,7 +77,8 @@ def daily_intensity(rng: np.random.Generator, start: date, life_days: int) -> np
     decline = np.exp(-t / rng.uniform(150.0, 1200.0))
     weekly_steps = rng.normal(0.0, 0.15, size=life_days // 7 + 1)
     drift = np.exp(np.cumsum(weekly_steps))[np.arange(life_days) // 7]
-    season = 1.0 + rng.uniform(0.1, 0.35) * np.cos(2 * np.pi * (day_of_year - 5) / 365.25)
+    amplitude = rng.uniform(0.1, 0.35) if season is None else season
+    season_effect = 1.0 + amplitude * np.cos(2 * np.pi * (day_of_year - 5) / 365.25)
     weekday_effect = (_WEEKDAY * rng.uniform(0.95, 1.05, size=7))[weekday]
     n_spikes = rng.poisson(life_days / 120)
     onsets = rng.integers(0, life_days, size=(n_spikes, 1))
@@ -74,13 +87,29 @@ def daily_intensity(rng: np.random.Generator, start: date, life_days: int) -> np
     since = t - onsets
     spikes = 1.0 + (sizes * np.exp(-np.maximum(since, 0.0) / fades) * (since >= 0)).sum(axis=0)
     noise = rng.gamma(3.0, 1.0 / 3.0, size=life_days)
-    rate: NDArray[np.float64] = ramp * decline * drift * season * weekday_effect * spikes * noise
+    rate: NDArray[np.float64] = (
+        ramp * decline * drift * season_effect * weekday_effect * spikes * noise
+    )
+    if surge is not None:
+        first, length, factor = surge
+        inside = (t >= first) & (t < first + length)
+        build = np.clip((t - first + 1) / max(1.0, 0.2 * length), 0.0, 1.0)
+        rate = rate * np.where(inside, 1.0 + (factor - 1.0) * build, 1.0)
     return rate
 
 
-def genuine_days(rng: np.random.Generator, n: int, start: date, life_days: int) -> np.ndarray:
-    """Day index (0 = launch) of each of ``n`` genuine reviews, ascending."""
-    intensity = daily_intensity(rng, start, life_days)
+def genuine_days(
+    rng: np.random.Generator,
+    n: int,
+    start: date,
+    life_days: int,
+    *,
+    season: float | None = None,
+    surge: tuple[int, int, float] | None = None,
+) -> np.ndarray:
+    """Day index (0 = launch) of each of ``n`` genuine reviews, ascending (``season``,
+    ``surge``: see ``daily_intensity``)."""
+    intensity = daily_intensity(rng, start, life_days, season=season, surge=surge)
     counts = rng.multinomial(n, intensity / intensity.sum())
     return np.repeat(np.arange(life_days), counts)
 
