@@ -22,18 +22,26 @@ the reviewers of the new reviews are fetched.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from crawler.extensions import OutcomeExtension, emit
+from crawler.hosts import demo_hosts
 from crawler.items import ReviewItem
 from crawler.logformatter import configure_crawl_logging
 from crawler.outcome import CrawlOutcome, Reason, Status, describe
+from marketplaces import DEMO
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 DEFAULT_MAX_REVIEWERS = 100
 # Outcomes of the product page after which fetching reviews cannot help.
@@ -88,6 +96,9 @@ class JobRunner:
 
         self.args = args
         self.settings = get_project_settings()
+        if is_demo_market(args.marketplace, args.base_url):
+            demo = self.settings.getdict("REVIEWSEC_DEMO_MARKET_SETTINGS")
+            self.settings.setdict(demo, priority="cmdline")
         self.settings.set("REVIEWSEC_PROGRESS_STDOUT", True)
         self.settings.set("REVIEWSEC_OUTCOME_PATH", "")
         self.settings.set("REVIEWSEC_STORE_TO_DB", args.store)
@@ -123,27 +134,42 @@ class JobRunner:
         return outcome
 
     async def run(self) -> CrawlOutcome:
+        if self.settings.getbool("REVIEWSEC_STAGES_AT_ONCE"):
+            # The shop takes both at once, and the review pages need nothing from the product
+            # page; its failure still decides the outcome.
+            product, reviews = await asyncio.gather(self.product_stage(), self.reviews_stage())
+            if _stops_crawl(product):
+                return self.combine(product)
+        else:
+            product = await self.product_stage()
+            if _stops_crawl(product):
+                return self.combine(product)
+            reviews = await self.reviews_stage()
+        # Only reviewers of the reviews scraped (in an incremental crawl, the new ones).
+        ids = list(self.profiles.profile_ids)[: self.args.max_reviewers]
+        if ids and reviews.reason_code != Reason.ROBOT_CHECK:
+            from crawler.spiders.reviewer import ReviewerSpider
+
+            # Every review page is stored: the parent may publish a first verdict meanwhile.
+            emit({"event": "reviews_stored", "status": reviews.status, "reviews": reviews.reviews})
+            await self.run_stage("reviewer", ReviewerSpider, profile_ids=ids)
+        return self.combine(reviews)
+
+    async def product_stage(self) -> CrawlOutcome:
         from crawler.spiders.product import ProductSpider
-        from crawler.spiders.reviewer import ReviewerSpider
+
+        return await self.run_stage("product", ProductSpider, asin=self.args.asin)
+
+    async def reviews_stage(self) -> CrawlOutcome:
         from crawler.spiders.reviews import ReviewsSpider
 
-        product = await self.run_stage("product", ProductSpider, asin=self.args.asin)
-        if product.status == Status.FAILED and product.reason_code in _STOP_AFTER_PRODUCT:
-            return self.combine(product)
-        reviews = await self.run_stage(
+        return await self.run_stage(
             "reviews",
             ReviewsSpider,
             asin=self.args.asin,
             max_pages=self.args.max_pages,
             known_reviews=self.args.known_reviews,
         )
-        # Only reviewers of the reviews scraped (in an incremental crawl, the new ones).
-        ids = list(self.profiles.profile_ids)[: self.args.max_reviewers]
-        if ids and reviews.reason_code != Reason.ROBOT_CHECK:
-            # Every review page is stored: the parent may publish a first verdict meanwhile.
-            emit({"event": "reviews_stored", "status": reviews.status, "reviews": reviews.reviews})
-            await self.run_stage("reviewer", ReviewerSpider, profile_ids=ids)
-        return self.combine(reviews)
 
     def combine(self, decisive: CrawlOutcome) -> CrawlOutcome:
         """The decisive stage's outcome, with the counts of all stages."""
@@ -160,6 +186,20 @@ class JobRunner:
             },
         }
         return decisive
+
+
+def _stops_crawl(product: CrawlOutcome) -> bool:
+    """Whether the product page's outcome leaves nothing for the later stages to do."""
+    return product.status == Status.FAILED and product.reason_code in _STOP_AFTER_PRODUCT
+
+
+def is_demo_market(marketplace: str, base_url: str | None) -> bool:
+    """Our own demo market, at a host where the app says it lives (``DEMO_MARKET_HOSTS``): only
+    then are ``REVIEWSEC_DEMO_MARKET_SETTINGS`` put over the polite defaults. A demo crawl run
+    by hand at some other mirror keeps them."""
+    if marketplace != DEMO or not base_url:
+        return False
+    return urlsplit(base_url).netloc.lower() in demo_hosts()
 
 
 def _timed_out(stage: str) -> CrawlOutcome:
@@ -182,11 +222,15 @@ def _crashed(stage: str) -> CrawlOutcome:
     )
 
 
+REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+
 def run_with_reactor(job: JobRunner) -> CrawlOutcome:
-    """Install the asyncio reactor, run the job to its end, stop the reactor."""
+    """Install the asyncio reactor (unless ``warm_up`` did), run the job to its end, stop the
+    reactor."""
     from scrapy.utils.reactor import install_reactor
 
-    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    install_reactor(REACTOR)
     from scrapy.utils.defer import deferred_from_coro
     from twisted.internet import reactor
 
@@ -201,28 +245,77 @@ def run_with_reactor(job: JobRunner) -> CrawlOutcome:
 
 
 WAIT_FOR_JOB = "--wait-for-job"
+# The settings naming the components a crawl loads (``{path: order}``, or ``{scheme: path}``
+# for the download handlers) and those naming one class each.
+_COMPONENT_MAPS = (
+    "DOWNLOAD_HANDLERS",
+    "DOWNLOADER_MIDDLEWARES",
+    "SPIDER_MIDDLEWARES",
+    "EXTENSIONS",
+    "ITEM_PIPELINES",
+)
+_COMPONENT_CLASSES = (
+    "DOWNLOADER",
+    "SCHEDULER",
+    "SCHEDULER_PRIORITY_QUEUE",
+    "SCHEDULER_MEMORY_QUEUE",
+    "SCHEDULER_START_MEMORY_QUEUE",
+    "DUPEFILTER_CLASS",
+    "STATS_CLASS",
+    "LOG_FORMATTER",
+    "REQUEST_FINGERPRINTER_CLASS",
+    "ROBOTSTXT_PARSER",
+    "TWISTED_DNS_RESOLVER",
+    "ITEM_PROCESSOR",
+)
 
 
 def warm_up() -> None:
-    """Do before the job is known what every crawl does first: import Scrapy, Twisted, the
-    spiders and the store, and set Django up (seconds on a busy machine; ``crawler.runner``
-    keeps one such spare child waiting). The reactor is installed later, by the job."""
-    import scrapy.crawler  # noqa: F401
+    """Do before the job is known what every crawl does first (``crawler.runner`` keeps one
+    such spare child waiting): install the reactor, import every component the settings name
+    (Scrapy's HTTP handler alone pulls in the TLS stack), set Django up, and read one date
+    line (``dateparser`` builds its time-zone patterns on first use).
 
+    Measured (issue 18, 2 busy cores): these took 1-2 s of a crawl's critical path after the
+    spare had imported only the spiders. The components go first: one of them calls
+    ``inspect.stack()`` at import, which is slower the more modules Django has loaded."""
+    from scrapy.utils.project import get_project_settings
+    from scrapy.utils.reactor import install_reactor
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    install_reactor(REACTOR)
+    _import_components(get_project_settings())
     import crawler.spiders.product
     import crawler.spiders.reviewer
     import crawler.spiders.reviews
+    from crawler.parsing.dates import parse_review_date
     from crawler.pipelines import setup_django
 
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    parse_review_date("Reviewed in the United States on July 1, 2024", "amazon.com")
     setup_django()
     import crawler.store  # noqa: F401
+
+
+def _import_components(settings: Settings) -> None:
+    from scrapy.utils.misc import load_object
+
+    paths: list[Any] = [settings.get(name) for name in _COMPONENT_CLASSES]
+    for name in _COMPONENT_MAPS:
+        for key, value in settings.getwithbase(name).items():
+            if value is not None:
+                paths.append(value if name == "DOWNLOAD_HANDLERS" else key)
+    for path in paths:
+        if isinstance(path, str) and "." in path:
+            load_object(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments == [WAIT_FOR_JOB]:  # a spare: warm up, then take the job's arguments
-        warm_up()
+        try:
+            warm_up()
+        except Exception:  # only time lost: the job does it all again, and says what fails
+            traceback.print_exc(file=sys.stderr)
         line = sys.stdin.readline()
         if not line.strip():
             return 0  # the parent went away or no longer needs it

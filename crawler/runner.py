@@ -52,16 +52,22 @@ class CrawlProgress:
     _pages_by_stage: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def update(self, event: Mapping[str, Any]) -> None:
-        """Fold one progress line of the child into the totals."""
-        if event.get("event") == "reviews_stored":
+        """Fold one progress line of the child into the totals.
+
+        The stage shown is the one started last; pages are counted by the stage that read
+        them, since two stages may run at once (``REVIEWSEC_STAGES_AT_ONCE``)."""
+        kind = event.get("event")
+        if kind == "reviews_stored":
             self.reviews_stored = str(event.get("status") or "")
             return
-        self.stage = str(event.get("stage", self.stage))
-        if event.get("event") != "progress":
+        stage = str(event.get("stage", self.stage))
+        if kind == "stage":
+            self.stage = stage
+        if kind != "progress":
             return
-        self._pages_by_stage[self.stage] = int(event.get("pages") or 0)
+        self._pages_by_stage[stage] = int(event.get("pages") or 0)
         self.pages_fetched = sum(self._pages_by_stage.values())
-        if self.stage == "reviews":
+        if stage == "reviews":
             self.reviews_fetched = int(event.get("items") or 0)
             self.reviews_expected = event.get("reviews_expected", self.reviews_expected)
 
@@ -289,7 +295,12 @@ spares = Spares()
 def _follow(
     child: subprocess.Popen[str], progress_callback: ProgressCallback | None, deadline: float
 ) -> bool:
-    """Relay progress until the child exits (True) or the deadline passes (False, killed)."""
+    """Relay progress until the child reports its outcome or exits (True) or the deadline
+    passes (False, killed).
+
+    The outcome line comes after the outcome file is written, and the child takes a second or
+    more to exit after it (the reactor's threads, the interpreter's teardown): the verdict
+    need not wait for that, so a thread reaps the child meanwhile."""
     lines: queue.Queue[str | None] = queue.Queue()
     reader = threading.Thread(target=_read_lines, args=(child.stdout, lines), daemon=True)
     reader.start()
@@ -304,9 +315,20 @@ def _follow(
             child.wait()
             return True
         event = _parse_event(line)
+        if event and event.get("event") == "outcome":
+            threading.Thread(target=_reap, args=(child,), daemon=True).start()
+            return True
         if event and progress_callback and event.get("event") in _RELAYED:
             progress.update(event)
             progress_callback(progress)
+
+
+def _reap(child: subprocess.Popen[str]) -> None:
+    """Wait for a child that has reported its outcome to exit; stop it if it hangs."""
+    try:
+        child.wait(timeout=KILL_GRACE_S)
+    except subprocess.TimeoutExpired:
+        _kill(child)
 
 
 def _read_lines(stream: IO[str] | None, lines: queue.Queue[str | None]) -> None:

@@ -33,16 +33,33 @@ USER_AGENT = os.environ.get(
 )
 ROBOTSTXT_OBEY = _env_bool("CRAWLER_OBEY_ROBOTS_TXT", True)
 # Per shop: Amazon gets two requests at a time at most (with the delay and AutoThrottle below);
-# our own demo market is told to take more (reviewsec.analyses.services._crawl_environment).
+# our own demo market takes more (REVIEWSEC_DEMO_MARKET_SETTINGS below).
 CONCURRENT_REQUESTS_PER_DOMAIN = int(_env_float("CRAWLER_CONCURRENT_PER_DOMAIN", 2))
 CONCURRENT_REQUESTS = max(4, CONCURRENT_REQUESTS_PER_DOMAIN)
 # How many review pages a full crawl may ask for at once (1: one after another, as for Amazon).
 REVIEWSEC_REVIEW_PAGES_AHEAD = int(_env_float("CRAWLER_REVIEW_PAGES_AHEAD", 1))
+# Whether the product page and the review pages are read at once, by two crawlers side by side
+# (crawler.run_job). Each crawler has its own download slots, so this doubles the requests in
+# flight to the shop: off for every real shop, whose stages run one after another.
+REVIEWSEC_STAGES_AT_ONCE = False
 DOWNLOAD_DELAY = _env_float("CRAWLER_DOWNLOAD_DELAY", 1.0)
 AUTOTHROTTLE_ENABLED = _env_bool("CRAWLER_AUTOTHROTTLE", True)
 AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Our own demo market (reviewsec.demo_market, on this app's server, fetched only at the hosts
+# DEMO_MARKET_HOSTS names: crawler.hosts) owes no politeness delay and serves review pages several
+# at a time; crawler.run_job puts these over the settings above for ``--marketplace demo`` only.
+# Every real shop keeps the polite defaults whatever the marketplace argument, since the demo's
+# base URL is refused anywhere but at those hosts.
+REVIEWSEC_DEMO_MARKET_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "REVIEWSEC_REVIEW_PAGES_AHEAD": 8,
+    "REVIEWSEC_STAGES_AT_ONCE": True,
+}
 DOWNLOAD_TIMEOUT = 30
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
@@ -69,6 +86,8 @@ REVIEWSEC_STORE_TO_DB = _env_bool("REVIEWSEC_STORE_TO_DB", False)
 REVIEWSEC_OUTCOME_PATH = os.environ.get("REVIEWSEC_OUTCOME_PATH", "")
 REVIEWSEC_PROGRESS_STDOUT = False  # crawler.run_job turns it on for its parent to read
 
+# Shops are read over HTTP(S) only: no S3 or FTP handlers to load on every crawl.
+DOWNLOAD_HANDLERS = {"s3": None, "ftp": None}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.AllowListMiddleware": 60,
     "crawler.middlewares.DeploymentMiddleware": 90,

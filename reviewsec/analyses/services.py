@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import logging
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,9 @@ from django.utils import timezone
 
 import detector
 from crawler.outcome import CrawlOutcome, Status, describe_final
-from crawler.runner import CrawlProgress, run_crawl
+from crawler.runner import CrawlProgress, run_crawl, spares
 from detector.reference import ReferenceModel
-from marketplaces import DEMO, ProductRef, base_url_for, product_page_url
+from marketplaces import ProductRef, base_url_for, product_page_url
 from reviewsec.analyses import hooks
 from reviewsec.analyses.dispatch import crawl_job_dispatcher
 from reviewsec.analyses.errors import CrawlFailed, RetryableCrawlError
@@ -365,6 +366,7 @@ def crawl_product(
         known_reviews = set(product.reviews.values_list("review_id", flat=True)) or None
 
     reviews_reported = False
+    written = _ProgressWriter(job.id)
 
     def report(progress: CrawlProgress) -> None:
         nonlocal reviews_reported
@@ -373,16 +375,10 @@ def crawl_product(
             if on_reviews_stored is not None and progress.reviews_stored != Status.FAILED:
                 on_reviews_stored()
             return
-        crawl_job_progress(
-            job_id=job.id,
-            stage=progress.stage,
-            pages_fetched=progress.pages_fetched,
-            reviews_fetched=progress.reviews_fetched,
-            reviews_expected=progress.reviews_expected,
-        )
+        written.update(progress)
 
     with tempfile.TemporaryDirectory(prefix=f"crawl-job-{job.id}-") as scratch:
-        return run_crawl(
+        outcome = run_crawl(
             ProductRef(product.marketplace, product.asin),
             base_url=mirror_base_url(product.marketplace),
             store=True,
@@ -391,29 +387,70 @@ def crawl_product(
             max_pages=settings.CRAWL_MAX_REVIEW_PAGES,
             known_reviews=known_reviews,
             progress_callback=report,
-            env=_crawl_environment(product.marketplace),
+            env=_crawl_environment(),
             warm=settings.CRAWL_WARM_CHILD,
         )
+    written.flush()
+    return outcome
 
 
-def _crawl_environment(marketplace: str) -> dict[str, str]:
-    """What the crawl child needs beyond our environment: the same database, the demo's host."""
-    environment = {
+class _ProgressWriter:
+    """Writes a crawl's progress to its job row: at each new stage, else at most every
+    ``PROGRESS_WRITE_EVERY_S``, and what is left at the end (``flush``).
+
+    The child reports every page, dozens a second from a fast shop, and the progress page polls
+    a few times a second: a row update per page only adds writes beside the crawl's own (on
+    SQLite they queue for one lock) and work for the thread that relays them."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.pending: CrawlProgress | None = None
+        self.stage = ""
+        self.written_at = 0.0
+
+    def update(self, progress: CrawlProgress) -> None:
+        self.pending = progress
+        if progress.stage != self.stage or time.monotonic() - self.written_at >= (
+            PROGRESS_WRITE_EVERY_S
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        progress, self.pending = self.pending, None
+        if progress is None:
+            return
+        crawl_job_progress(
+            job_id=self.job_id,
+            stage=progress.stage,
+            pages_fetched=progress.pages_fetched,
+            reviews_fetched=progress.reviews_fetched,
+            reviews_expected=progress.reviews_expected,
+        )
+        self.stage, self.written_at = progress.stage, time.monotonic()
+
+
+PROGRESS_WRITE_EVERY_S = 0.3
+
+
+def crawler_warm_up() -> None:
+    """Leave a warm crawler child waiting for this process's first crawl (``run_crawl``'s
+    spares), where crawls run in this process and spares are on: the embedded server, from its
+    first request, so that the first paste does not wait for Scrapy and Django to load."""
+    crawls_run_here = settings.CELERY_TASK_ALWAYS_EAGER  # no broker, no worker
+    if settings.CRAWL_WARM_CHILD and crawls_run_here:
+        spares.prepare(_crawl_environment())
+
+
+def _crawl_environment() -> dict[str, str]:
+    """What the crawl child needs beyond our environment: the same database, the demo's host.
+    The same for every marketplace, so that one spare child serves any crawl (the demo market's
+    own crawl settings are the child's to apply: ``crawler.settings``)."""
+    return {
         # The child writes to the database this process uses (the test database in tests).
         "DATABASE_URL": child_database_url(),
         "DEMO_MARKET": "1" if settings.DEMO_MARKET else "0",
         "DEMO_MARKET_HOSTS": ",".join(demo_extra_hosts()),
     }
-    if marketplace == DEMO:
-        # Our own local shop: no politeness delay is owed to it, and it takes review pages
-        # several at a time. Amazon keeps crawler/settings.py's polite defaults.
-        environment.update(
-            CRAWLER_DOWNLOAD_DELAY="0",
-            CRAWLER_AUTOTHROTTLE="0",
-            CRAWLER_CONCURRENT_PER_DOMAIN="8",
-            CRAWLER_REVIEW_PAGES_AHEAD="8",
-        )
-    return environment
 
 
 def readable_failure(error: BaseException) -> str:

@@ -1,6 +1,10 @@
-// Poll the job's status endpoint and move the progress bar; go to the verdict when done.
+// Poll the job's status endpoint and move the progress bar; go to the verdict as soon as there
+// is one: the refined verdict at the end, or before it the preliminary one (made once the
+// reviews are stored, while reviewers' profiles are read; that page reloads itself until refined).
 (function () {
   "use strict";
+  // A poll is a small JSON read; every millisecond of the interval can be a shopper's wait.
+  const POLL_MS = 250;
   const page = document.querySelector("[data-status-url]");
   if (!page) return;
   const url = page.dataset.statusUrl;
@@ -40,11 +44,13 @@
     meter.setAttribute("aria-valuenow", status.percent);
     for (const field of page.querySelectorAll("[data-field]")) {
       const value = status[field.dataset.field];
-      if (value !== undefined && value !== null && value !== "") field.textContent = value;
+      if (typeof value === "string" || typeof value === "number") {
+        if (value !== "") field.textContent = value;
+      }
     }
     const text = countsText(status);
     if (counts && text !== null) counts.textContent = text;
-    if (status.state === "done") {
+    if (status.state === "done" || status.preliminary) {
       window.location.assign(status.verdict_url);
       return false;
     }
@@ -62,7 +68,7 @@
     } catch (error) {
       // A dropped request is retried on the next tick.
     }
-    window.setTimeout(poll, 700);
+    window.setTimeout(poll, POLL_MS);
   }
   poll();
 })();

@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
 
 from crawler import runner
 from crawler.outcome import CrawlOutcome
 from crawler.parsing.reviews import parse_reviews
+from crawler.run_job import JobRunner, parse_args
 from crawler.runner import CrawlProgress, run_crawl
 from marketplaces import ProductRef
 from tests.crawler.fake_market import FIXTURES, PAGES, FakeMarket
@@ -229,7 +232,8 @@ def test_a_warm_spare_child_runs_the_next_crawl_and_another_is_left_waiting(
             (spare,) = runner.spares._waiting.values()
             assert spare.poll() is None, "a spare is left waiting after a crawl"
             warm = crawl(2)
-            assert spare.poll() == 0, "the spare ran the second crawl and ended"
+            # The crawl is over at the child's outcome line; the child exits just after.
+            assert spare.wait(timeout=30) == 0, "the spare ran the second crawl and ended"
             (next_spare,) = runner.spares._waiting.values()
             assert next_spare.pid != spare.pid
     finally:
@@ -238,10 +242,13 @@ def test_a_warm_spare_child_runs_the_next_crawl_and_another_is_left_waiting(
     assert next_spare.poll() is not None, "stopped with its parent's spares"
 
 
-def test_amazon_stays_polite_and_only_the_demo_market_is_read_several_pages_at_a_time() -> None:
+def test_amazon_stays_polite_and_only_the_demo_market_is_read_several_pages_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     probe = (
         "from crawler import settings as s; "
-        "print(s.CONCURRENT_REQUESTS_PER_DOMAIN, s.REVIEWSEC_REVIEW_PAGES_AHEAD, s.DOWNLOAD_DELAY)"
+        "print(s.CONCURRENT_REQUESTS_PER_DOMAIN, s.REVIEWSEC_REVIEW_PAGES_AHEAD, s.DOWNLOAD_DELAY,"
+        " s.REVIEWSEC_STAGES_AT_ONCE)"
     )
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("CRAWLER_")
@@ -249,10 +256,62 @@ def test_amazon_stays_polite_and_only_the_demo_market_is_read_several_pages_at_a
     shown = subprocess.run(
         [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
     )
-    assert shown.stdout.split() == ["2", "1", "1.0"]
+    assert shown.stdout.split() == ["2", "1", "1.0", "False"]
+
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    monkeypatch.setenv("DEMO_MARKET", "1")
+    monkeypatch.setenv("DEMO_MARKET_HOSTS", "127.0.0.1:8000")
+
+    def settings_for(marketplace: str, base_url: str | None) -> Settings:
+        arguments = ["--marketplace", marketplace, "--asin", "B0DEMO0001"]
+        return JobRunner(parse_args([*arguments, "--base-url", base_url or ""])).settings
+
+    demo = settings_for("demo", "http://127.0.0.1:8000/demo-market")
+    assert demo.getint("REVIEWSEC_REVIEW_PAGES_AHEAD") > 1
+    assert demo.getint("CONCURRENT_REQUESTS_PER_DOMAIN") > 1
+    assert demo.getfloat("DOWNLOAD_DELAY") == 0
+    assert demo.getbool("REVIEWSEC_STAGES_AT_ONCE")
+    polite = get_project_settings()
+    # A "demo" crawl of any other host (a mirror given by hand) and every real shop: as set.
+    for shop in (
+        settings_for("demo", "http://192.0.2.1:8000/demo-market"),
+        settings_for("amazon.com", None),
+    ):
+        for name in ("REVIEWSEC_REVIEW_PAGES_AHEAD", "CONCURRENT_REQUESTS_PER_DOMAIN"):
+            assert shop.getint(name) == polite.getint(name), name
+        assert shop.getfloat("DOWNLOAD_DELAY") == polite.getfloat("DOWNLOAD_DELAY")
+        assert not shop.getbool("REVIEWSEC_STAGES_AT_ONCE")
     from reviewsec.analyses.services import _crawl_environment
 
-    assert "CRAWLER_REVIEW_PAGES_AHEAD" not in _crawl_environment("amazon.com")
-    demo = _crawl_environment("demo")
-    assert int(demo["CRAWLER_REVIEW_PAGES_AHEAD"]) > 1
-    assert int(demo["CRAWLER_CONCURRENT_PER_DOMAIN"]) > 1
+    assert not [name for name in _crawl_environment() if name.startswith("CRAWLER_")]
+
+
+def test_where_the_shop_allows_it_the_review_pages_are_read_beside_the_product_page(
+    tmp_path: Path,
+) -> None:
+    seen: list[tuple[str, int]] = []
+    with FakeMarket() as market:
+        serve_product(market)
+        outcome = run_crawl(
+            REF,
+            base_url=market.origin + PREFIX,
+            store=False,
+            outcome_path=tmp_path / "outcome.json",
+            timeout_s=60,
+            progress_callback=lambda progress: seen.append(
+                (progress.stage, progress.pages_fetched)
+            ),
+            max_pages=2,  # page 1 announces 504 reviews; the market has two pages of them
+            max_reviewers=2,
+            log_path=tmp_path / "crawl.log",
+            env={"DEMO_MARKET": "1", "DEMO_MARKET_HOSTS": market.origin.split("//")[1]},
+        )
+    assert (outcome.status, outcome.products, outcome.reviews, outcome.reviewers) == (
+        "ok",
+        1,
+        12,
+        2,
+    )
+    assert outcome.details["stages"].keys() == {"product", "reviews", "reviewer"}
+    assert ("reviews", 0) in seen, "the reviews stage started before any page was read"
+    assert seen[-1][1] == outcome.pages == 1 + 2 + 2
