@@ -8,6 +8,11 @@ back to ``Reviewer``, ``Seller`` and ``Review`` rows without a lookup per row.
 Ids in the events: a reviewer is its ``Reviewer`` primary key (a review without a reviewer is -1,
 it cannot tie reviews together); a product is ``"<marketplace>/<ASIN>"``; a seller is its
 ``Seller`` primary key (-1 where no page told us the seller). Labels use the same ids.
+
+Undated rows (a profile entry whose date was not shown or not read) get stand-in times long
+before 1970 in the graph (``UNDATED_START_MS``), so that the reliability fit can use them. A time
+window cannot: they are left out of the events (``StoredEvents.rows`` says which graph row each
+event is), so no group's window reaches back to them and the time axis spans real dates only.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detector.groups import Label, ReviewEvents
-from reviewsec.analyses.reviewer_graph import StoredGraph, stored_review_graph
+from reviewsec.analyses.reviewer_graph import UNDATED_START_MS, StoredGraph, stored_review_graph
 from reviewsec.catalog.models import Product
 from reviewsec.groups.models import GroupDecision, ReviewerGroup
 
@@ -28,28 +33,38 @@ IntArray = npt.NDArray[np.int64]
 @dataclass(frozen=True)
 class StoredEvents:
     events: ReviewEvents
-    stored: StoredGraph  # row → Review pk (``row_review_pk``), product codes → keys
+    stored: StoredGraph  # product codes → keys
+    rows: IntArray  # per event, its row of the graph
+
+    @property
+    def review_pk(self) -> IntArray:
+        """Per event, its ``Review`` primary key (-1 for a profile's entry)."""
+        picked: IntArray = self.stored.row_review_pk[self.rows]
+        return picked
 
 
 def stored_events() -> StoredEvents:
-    """The events of every stored rating, with sellers."""
+    """The events of every stored, dated rating, with sellers."""
     stored = stored_review_graph()
     graph = stored.graph
-    reviewer = np.where(stored.reviewer_pk[graph.reviewer] >= 0, graph.reviewer, -1)
+    rows = np.flatnonzero(graph.timestamp_ms > UNDATED_START_MS).astype(np.int64)
+    codes = graph.reviewer[rows]
+    reviewer = np.where(stored.reviewer_pk[codes] >= 0, codes, -1)
     reviewer_labels = [str(pk) if pk >= 0 else "" for pk in stored.reviewer_pk.tolist()]
     product_labels = [f"{market}/{asin}" for market, asin in stored.product_keys]
     seller_of_product, seller_labels = _sellers(stored.product_keys)
+    product = graph.product[rows].astype(np.int64)
     events = ReviewEvents(
         reviewer=reviewer.astype(np.int64),
-        product=graph.product.astype(np.int64),
-        seller=seller_of_product[graph.product] if graph.n_reviews else np.zeros(0, np.int64),
-        rating=np.rint(graph.rating).astype(np.int64),
-        timestamp_ms=graph.timestamp_ms.astype(np.int64),
+        product=product,
+        seller=seller_of_product[product] if rows.size else np.zeros(0, np.int64),
+        rating=np.rint(graph.rating[rows]).astype(np.int64),
+        timestamp_ms=graph.timestamp_ms[rows].astype(np.int64),
         reviewer_labels=reviewer_labels,
         product_labels=product_labels,
         seller_labels=seller_labels,
     )
-    return StoredEvents(events=events, stored=stored)
+    return StoredEvents(events=events, stored=stored, rows=rows)
 
 
 def _sellers(product_keys: list[tuple[str, str]]) -> tuple[IntArray, list[str]]:

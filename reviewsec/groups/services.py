@@ -38,9 +38,6 @@ from reviewsec.groups.models import (
 logger = logging.getLogger(__name__)
 
 CARRY_OVERLAP = 0.5
-# The product fits SENTINEL's semi-supervised Logistic CP whatever the detector's default: only
-# it learns from the moderators' labels (the dense-block peel is the benchmarks' baseline).
-FIT_DEFAULTS: dict[str, Any] = {"method": "logistic_cp"}
 
 
 class GroupParamsInvalid(ValueError):
@@ -49,23 +46,30 @@ class GroupParamsInvalid(ValueError):
 
 def group_params(overrides: Mapping[str, Any] | None = None) -> GroupParams:
     """``GroupParams`` from the beat row's ``params``, checked so that a typo in the admin is a
-    readable failure, not a fit that tries to allocate terabytes (``window_days=0``)."""
+    readable failure, not a fit that tries to allocate terabytes (``window_days=0``).
+
+    Without overrides the fit is the detector's default — the one ``benchmarks/eval_groups.py``
+    reports, SENTINEL's semi-supervised Logistic CP, the method that learns from the
+    moderators' labels — with no setting of the product's own (the demo shop is found by it).
+    """
     known = {field.name: field for field in fields(GroupParams)}
     given = dict(overrides or {})
     unknown = sorted(set(given) - set(known))
     if unknown:
         raise GroupParamsInvalid(f"unknown group fit parameters: {', '.join(unknown)}")
-    chosen = {**FIT_DEFAULTS, **given}
     defaults = GroupParams()
-    for name, value in chosen.items():
+    for name, value in given.items():
         numeric = isinstance(getattr(defaults, name), int | float)
         if numeric and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
             raise GroupParamsInvalid(f"group fit parameter {name} must be a number ≥ 0")
-    if chosen.get("method") not in (None, "logistic_cp", "dense_block"):
+    if given.get("method") not in (None, "logistic_cp", "dense_block"):
         raise GroupParamsInvalid("group fit method must be logistic_cp or dense_block")
-    if not 1 <= chosen.get("window_days", 1) <= 366:
+    if not 1 <= given.get("window_days", 1) <= 366:
         raise GroupParamsInvalid("group fit window_days must be from 1 to 366")
-    return GroupParams(**chosen)
+    try:
+        return GroupParams(**given)
+    except ValueError as error:  # the detector's own range checks (rank 0, …)
+        raise GroupParamsInvalid(f"group fit parameters: {error}") from None
 
 
 def group_fit_run(*, params: Mapping[str, Any] | None = None) -> GroupFit:
@@ -120,7 +124,7 @@ def _moment(ms: int) -> dt.datetime:
 
 def _store_groups(fit: GroupFit, loaded: StoredEvents, groups: list[Group]) -> None:
     per_product = product_group_evidence(loaded.events, groups)
-    row_review_pk = loaded.stored.row_review_pk
+    row_review_pk = loaded.review_pk
     for rank, found in enumerate(groups, start=1):
         rows = np.asarray(found.review_rows, dtype=np.int64)
         review_pks = row_review_pk[rows] if rows.size else rows

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from reviewsec.catalog.models import Product, Review, Reviewer
+from collections.abc import Iterable
+
+from reviewsec.catalog.models import Product, Review, Reviewer, ReviewerHistory
 from reviewsec.catalog.sellers import seller_upsert
 from reviewsec.demo_market.catalogue import shop
 from reviewsec.demo_market.products import demo_paid_pool
@@ -63,8 +65,48 @@ def pool_reviewer_pks() -> set[int]:
     return set(Reviewer.objects.filter(profile_id__in=profiles).values_list("pk", flat=True))
 
 
-# The demo pool's block scores about 17 (−log10 of its tail probability, detector.groups.blocks);
-# detector.groups' default bar is now min_score 40, tuned on benchmarks/eval_groups.py's large
-# marketplaces, which a 14-account pool on five products does not reach. The product's tests
-# fit the demo shop at the bar the first detector release used.
-DEMO_PARAMS = {"min_score": 12.0}
+def store_demo_crawl(asins: Iterable[str]) -> None:
+    """What crawling ``asins`` stores: those products with their sellers and reviews, every
+    author as a ``Reviewer``, and each author's profile (their other demo reviews, dated) as
+    ``ReviewerHistory`` — the products only seen there have no ``Product`` row, so no seller."""
+    stock = shop()
+    crawled = set(asins)
+    authors = {review.user_id for asin in crawled for review in stock.products[asin].reviews}
+    reviewers = {
+        user: Reviewer.objects.create(
+            marketplace=MARKETPLACE,
+            profile_id=stock.authors[user].profile_id,
+            display_name=stock.authors[user].display_name,
+        )
+        for user in sorted(authors)
+    }
+    for asin in sorted(crawled):
+        simulated = stock.products[asin]
+        demo_seller = seller_of(asin)
+        seller = seller_upsert(
+            marketplace=MARKETPLACE, seller_id=demo_seller.seller_id, name=demo_seller.name
+        )
+        product = Product.objects.create(
+            marketplace=MARKETPLACE, asin=asin, title=simulated.title, seller=seller
+        )
+        Review.objects.bulk_create(
+            Review(
+                marketplace=MARKETPLACE,
+                review_id=review.review_id,
+                product=product,
+                reviewer=reviewers[review.user_id],
+                rating=review.rating,
+                posted_date=review.posted_at.date(),
+            )
+            for review in simulated.reviews
+        )
+    ReviewerHistory.objects.bulk_create(
+        ReviewerHistory(
+            reviewer=reviewers[user],
+            product_asin=product.asin,
+            rating=review.rating,
+            posted_date=review.posted_at.date(),
+        )
+        for user in sorted(authors)
+        for product, review in stock.profiles[stock.authors[user].profile_id].reviews
+    )

@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group
 from reviewsec.groups.models import GroupDecision, TargetKind
 from reviewsec.groups.services import group_fit_run
 from reviewsec.moderation.services import MODERATORS_GROUP
-from tests.groups.demo_data import DEMO_PARAMS
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +23,8 @@ def moderator_client(client, db):
 
 
 def test_a_moderator_sees_the_latest_fits_groups(demo_shop, moderator_client) -> None:
-    group_fit_run(params=DEMO_PARAMS)
-    latest = group_fit_run(params=DEMO_PARAMS).groups.get()
+    group_fit_run()
+    latest = group_fit_run().groups.get()
     response = moderator_client.get(QUEUE)
     assert response.status_code == 200
     assert [group.pk for group in response.context["cl"].result_list] == [latest.pk]
@@ -39,7 +38,7 @@ def test_a_moderator_sees_the_latest_fits_groups(demo_shop, moderator_client) ->
 def test_a_groups_page_lists_members_products_window_and_evidence(
     demo_shop, moderator_client
 ) -> None:
-    group = group_fit_run(params=DEMO_PARAMS).groups.get()
+    group = group_fit_run().groups.get()
     body = moderator_client.get(f"{QUEUE}{group.pk}/change/").content.decode()
     for member in group.members.all():
         assert member.profile_id in body
@@ -61,7 +60,7 @@ def test_a_groups_page_lists_members_products_window_and_evidence(
 def test_actions_record_the_decision_per_target_kind(
     demo_shop, moderator_client, action, target, abusive
 ) -> None:
-    group = group_fit_run(params=DEMO_PARAMS).groups.get()
+    group = group_fit_run().groups.get()
     response = moderator_client.post(
         QUEUE, {"action": action, "_selected_action": [group.pk]}, follow=True
     )

@@ -10,14 +10,14 @@ from reviewsec.groups.events import moderator_labels
 from reviewsec.groups.models import GroupDecision, ReviewerGroup, TargetKind
 from reviewsec.groups.selectors import product_group_review_ids, product_groups_public
 from reviewsec.groups.services import group_decide, group_fit_run
-from tests.groups.demo_data import DEMO_PARAMS, pool_reviewer_pks
+from tests.groups.demo_data import pool_reviewer_pks
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def group(demo_shop) -> ReviewerGroup:
-    return group_fit_run(params=DEMO_PARAMS).groups.get()
+    return group_fit_run().groups.get()
 
 
 def test_a_confirmation_labels_every_member_for_its_abuse_kind(group, admin_user) -> None:
@@ -94,7 +94,7 @@ def test_a_confirmed_group_says_so_on_its_pages(group) -> None:
 
 def test_the_next_fit_learns_the_labels_and_carries_the_decision(group) -> None:
     group_decide(group=group, target=TargetKind.MEMBERS_PAID, abusive=True)
-    refit = group_fit_run(params=DEMO_PARAMS)
+    refit = group_fit_run()
     assert refit.labels == len(pool_reviewer_pks())
     repeated = refit.groups.get()
     assert repeated.carried_from == group

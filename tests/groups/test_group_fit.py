@@ -9,13 +9,13 @@ from reviewsec.demo_market.products import demo_paid_pool
 from reviewsec.groups.models import FitStatus, GroupFit
 from reviewsec.groups.selectors import product_groups_public
 from reviewsec.groups.services import GroupParamsInvalid, group_fit_run
-from tests.groups.demo_data import DEMO_PARAMS, pool_reviewer_pks
+from tests.groups.demo_data import pool_reviewer_pks
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_fit_finds_the_planted_pool_and_nothing_else(demo_shop) -> None:
-    fit = group_fit_run(params=DEMO_PARAMS)
+    fit = group_fit_run()
     pool = demo_paid_pool()
     assert fit.status == FitStatus.SUCCEEDED and fit.groups_found == 1
     group = fit.groups.get()
@@ -30,7 +30,7 @@ def test_the_fit_finds_the_planted_pool_and_nothing_else(demo_shop) -> None:
 
 
 def test_the_fit_row_counts_what_it_read(demo_shop) -> None:
-    fit = group_fit_run(params=DEMO_PARAMS)
+    fit = group_fit_run()
     assert fit.reviews == sum(product.reviews.count() for product in Product.objects.all())
     assert fit.products == Product.objects.count()
     assert fit.sellers == len({p.seller_id for p in Product.objects.all()})
@@ -38,7 +38,7 @@ def test_the_fit_row_counts_what_it_read(demo_shop) -> None:
 
 
 def test_product_pages_get_an_aggregate_sentence_without_names(demo_shop) -> None:
-    group_fit_run(params=DEMO_PARAMS)
+    group_fit_run()
     product = Product.objects.get(asin="B0DEMO0011")
     public = product_groups_public(product=product)
     assert public is not None
@@ -62,7 +62,7 @@ def test_product_pages_get_an_aggregate_sentence_without_names(demo_shop) -> Non
 
 
 def test_an_empty_catalogue_is_a_fit_with_no_groups(db) -> None:
-    fit = group_fit_run(params=DEMO_PARAMS)
+    fit = group_fit_run()
     assert (fit.status, fit.groups_found, fit.reviews) == (FitStatus.SUCCEEDED, 0, 0)
 
 
@@ -76,6 +76,7 @@ def test_unknown_parameters_are_refused_readably(db) -> None:
     ("params", "message"),
     [
         ({"window_days": 0}, "window_days must be from 1 to 366"),
+        ({"alpha": 0}, "alpha must lie strictly between 0 and 1"),
         ({"min_reviewers": "five"}, "min_reviewers must be a number"),
         ({"method": "magic"}, "method must be logistic_cp or dense_block"),
     ],

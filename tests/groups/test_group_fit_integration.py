@@ -16,7 +16,6 @@ from reviewsec.celery import app
 from reviewsec.demo_market.products import demo_paid_pool
 from reviewsec.groups.models import FitStatus, GroupFit
 from reviewsec.groups.tasks import group_fit_task
-from tests.groups.demo_data import DEMO_PARAMS
 from tests.project.workers import sending_through, start_worker, stop_worker, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -31,6 +30,11 @@ def _done(jobs: list[CrawlJob]) -> bool:
     return all(state in (JobState.DONE, JobState.FAILED) for state in states)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="detector.groups' floor min_score 40 drops the crawled pool (score 32.9); see "
+    "tests/groups/test_group_fit_on_crawled_data.py and NOTES 10:37 (H6 → H5)",
+)
 def test_the_scheduled_fit_finds_the_demo_pool_and_the_queue_shows_it(
     live_server, settings, postgres_only, redis_url, client
 ) -> None:
@@ -61,7 +65,7 @@ def test_the_scheduled_fit_finds_the_demo_pool_and_the_queue_shows_it(
         states = set(CrawlJob.objects.values_list("state", flat=True))
         assert states == {JobState.DONE}, list(CrawlJob.objects.values("state", "error"))
         with sending_through(app, redis_url):
-            group_fit_task.apply_async(kwargs={"params": DEMO_PARAMS}, queue=queue)
+            group_fit_task.apply_async(queue=queue)
         fitted = lambda: GroupFit.objects.exclude(status=FitStatus.RUNNING).exists()  # noqa: E731
         assert wait_until(fitted, timeout_s=120, every_s=0.5)
     finally:

@@ -6,7 +6,6 @@ import pytest
 from reviewsec.analyses.services import analysis_create
 from reviewsec.catalog.models import Product, Reviewer
 from reviewsec.groups.services import group_fit_run
-from tests.groups.demo_data import DEMO_PARAMS
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def fitted(demo_shop, settings) -> None:
     settings.DEMO_MARKET = True
-    group_fit_run(params=DEMO_PARAMS)
+    group_fit_run()
 
 
 def test_an_attacked_products_verdict_carries_the_groups_sentence(fitted) -> None:
