@@ -4,8 +4,9 @@
 (the CLI's input: ``user_id``, ``parent_asin``, ``asin``, ``seller_id``, ``rating``,
 ``timestamp`` in ms, ``verified_purchase``, ``helpful_vote``, ``text``; sorted by product, then
 time) and ``DIR/truth.json`` (the campaigns, their members, sellers, products and windows, the
-attacked products, the honest look-alikes). ``--evaluate`` also scores ``find_groups`` on it with
-``benchmarks/eval_groups.py``'s scoring. ``simulate(seed=...)`` returns the same as arrays.
+attacked products, the honest look-alikes). ``--evaluate`` also scores ``find_groups``, FRAUDAR
+and the 10 %-labels experiment on it with ``benchmarks/eval_groups.py``'s own functions.
+``simulate(seed=...)`` returns the same as arrays.
 
 Written from issue 17's description only, so the detector is measured on data its authors did
 not shape. Everything is drawn with one ``numpy.random.Generator`` from ``seed``.
@@ -49,6 +50,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -464,10 +466,11 @@ def write(market: Market, out: Path, seed: int) -> None:
     (out / "truth.json").write_text(json.dumps(truth, indent=1), encoding="utf-8")
 
 
-def _evaluate(market: Market) -> None:
-    """``find_groups`` (Logistic CP and the dense-block peel) scored as eval_groups.py scores."""
+def _evaluate(market: Market, fraudar: bool) -> None:
+    """``find_groups`` (Logistic CP, the dense-block peel), FRAUDAR, and the 10 %-labels
+    experiment, scored by ``benchmarks/eval_groups.py``'s own functions on this market."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from eval_groups import run_groups, scores
+    from eval_groups import Found, label_experiment, run_fraudar, run_groups, scores
 
     from detector.groups import GroupParams, review_events
 
@@ -478,20 +481,32 @@ def _evaluate(market: Market) -> None:
     kinds = market.truth.lookalike
     print(
         f"{'method':<28} {'recall':>7} {'prec.':>7} {'honest':>8} {'att.found':>9} {'unatt.':>7}"
-        + "".join(f" {kind:>11}" for kind in kinds)
+        f" {'s':>6}" + "".join(f" {kind:>11}" for kind in kinds)
     )
-    for name, params in (
-        ("logistic_cp", GroupParams()),
-        ("dense_block (D-Cube peel)", GroupParams(method="dense_block")),
-    ):
-        found = run_groups(events, params, [])
+    methods: dict[str, Callable[[], Found]] = {
+        "logistic_cp": lambda: run_groups(events, GroupParams(), []),
+        "dense_block (D-Cube peel)": lambda: run_groups(
+            events, GroupParams(method="dense_block"), []
+        ),
+    }
+    if fraudar:
+        blocks = len(market.truth.campaigns)
+        methods["FRAUDAR (rgmining-fraudar)"] = lambda: run_fraudar(market, blocks)  # type: ignore[arg-type]
+    for name, method in methods.items():
+        found = method()
         s = scores(market, found)  # type: ignore[arg-type]
         shares = [len(found.reviewers & set(ids)) / len(ids) for ids in kinds.values()]
         print(
             f"{name:<28} {s['recall']:>7.3f} {s['precision']:>7.3f} {s['honest_in_groups']:>8.4f} "
-            f"{s['attacked_found']:>9.3f} {s['unattacked_flagged']:>7.4f}"
+            f"{s['attacked_found']:>9.3f} {s['unattacked_flagged']:>7.4f} {s['seconds']:>6.1f}"
             + "".join(f" {share:>11.4f}" for share in shares)
         )
+    rng = np.random.default_rng([market.n_reviews, 10])
+    unsupervised, supervised, count = label_experiment(market, events, rng)  # type: ignore[arg-type]
+    print(
+        f"labels for 10% of campaigns ({count} labels): recall on the other 90%: "
+        f"unsupervised {unsupervised:.3f}, semi-supervised {supervised:.3f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -500,6 +515,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="directory for reviews.jsonl and truth.json")
     parser.add_argument("--scale", type=float, default=1.0, help="honest side × (0, 20]")
     parser.add_argument("--evaluate", action="store_true", help="score find_groups on it")
+    parser.add_argument("--no-fraudar", action="store_true", help="with --evaluate: skip it")
     args = parser.parse_args(argv)
     market = simulate(args.seed, MarketParams(scale=args.scale))
     truth = market.truth
@@ -512,7 +528,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.out is not None:
         write(market, args.out, args.seed)
     if args.evaluate:
-        _evaluate(market)
+        _evaluate(market, fraudar=not args.no_fraudar)
 
 
 if __name__ == "__main__":
