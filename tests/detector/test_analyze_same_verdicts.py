@@ -8,7 +8,7 @@ count and flag exactly; every number (p-values, statistics, shares, thresholds) 
 
 The baseline is recorded in the expectation file: every speed path (``SPEED_PATHS``) as at
 ce0573a (the lead's rare-categories commit, before any speed-up), except analysis.py and
-feature_scan.py as at 2b35361 (H1's spread-thin-fakes edits in them, before any speed-up there);
+feature_scan.py as at 2b35361 and 8c697f2 (H1's edits in them, before any speed-up there);
 everything else as committed when it was generated. Regenerate after someone else's verdict
 change with ``tests/detector/same_verdicts.py`` (see its docstring).
 """
