@@ -36,7 +36,7 @@ def feature_distribution(
 
 
 def _round(values: NDArray[np.float64]) -> list[float]:
-    return [round(float(v), 4) for v in values]
+    return [round(v, 4) for v in np.asarray(values, dtype=np.float64).tolist()]
 
 
 def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> Distribution:
@@ -124,7 +124,7 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
     return {
         "groups": groups.tolist(),
         "categories": categories,
-        "shares": [_round(row) for row in shares],
+        "shares": [[round(v, 4) for v in row] for row in shares.tolist()],
         "n": [int(total) for total in totals],
     }
 

@@ -94,23 +94,59 @@ def _small_integers(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp
     hours, flags. None for anything else."""
     kind = values.dtype.kind
     if kind == "f":
-        with np.errstate(invalid="ignore"):
-            whole = bool(np.all(np.abs(values) < 2.0**52)) and bool(
-                np.all(np.floor(values) == values)
-            )
-        if not whole:
-            return None
-    elif kind not in "bi" and not (kind == "u" and values.dtype.itemsize < 8):
+        found = _whole_codes(np.ascontiguousarray(values, dtype=np.float64))
+    elif kind in "bi" or (kind == "u" and values.dtype.itemsize < 8):
+        found = _integer_codes(np.ascontiguousarray(values, dtype=np.int64))
+    else:
         return None
-    integers = values.astype(np.int64)
-    low, high = int(integers.min()), int(integers.max())
-    if high - low > max(1024, 2 * values.size):
+    uniques, codes = found
+    if codes.size != values.size:  # not whole numbers, or too wide a range
         return None
-    offsets = integers - low
-    seen = np.bincount(offsets, minlength=high - low + 1) > 0
-    rank = np.cumsum(seen) - 1
-    uniques = (np.flatnonzero(seen) + low).astype(values.dtype)
-    return uniques, rank[offsets].astype(np.intp)
+    return uniques.astype(values.dtype), codes
+
+
+@njit(cache=True)
+def _integer_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct values, codes) by counting offsets from the smallest; empty codes when
+    the range exceeds max(1024, 2N)."""
+    low = values[0]
+    high = values[0]
+    for value in values:
+        low = min(low, value)
+        high = max(high, value)
+    width = high - low + 1
+    if width > max(1024, 2 * values.shape[0]):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.intp)
+    seen = np.zeros(width, dtype=np.bool_)
+    for value in values:
+        seen[value - low] = True
+    rank = np.empty(width, dtype=np.intp)
+    count = 0
+    for offset in range(width):
+        rank[offset] = count
+        count += seen[offset]
+    uniques = np.empty(count, dtype=np.int64)
+    for offset in range(width):
+        if seen[offset]:
+            uniques[rank[offset]] = low + offset
+    codes = np.empty(values.shape[0], dtype=np.intp)
+    for i in range(values.shape[0]):
+        codes[i] = rank[values[i] - low]
+    return uniques, codes
+
+
+@njit(cache=True)
+def _whole_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_integer_codes`` of floats that are all whole numbers below 2⁵² in magnitude (as floats);
+    empty codes otherwise."""
+    integers = np.empty(values.shape[0], dtype=np.int64)
+    for i in range(values.shape[0]):
+        value = values[i]
+        if not abs(value) < 2.0**52 or np.floor(value) != value:
+            return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.intp)
+        integers[i] = np.int64(value)
+    uniques, codes = _integer_codes(integers)
+    return uniques.astype(np.float64), codes
 
 
 def unique_inverse(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
