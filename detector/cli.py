@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         given = _load_model(args.threshold_model) if args.threshold_model else None
         if not args.file.is_file():
             raise BadReviewFile(f"cannot read {args.file}: no such file")
-        table, columns, model, graph = _read_and_fit(args, given, stages)
+        table, model, graph = _read_and_fit(args, given, stages)
         if args.reviewers_out:
             with stages("reviewers-out"):
                 _write_lines(args.reviewers_out, graph.reviewer_lines())
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             _print_verdicts(args, state, out, stages)
         if getattr(args, "groups_out", None) is not None:
             with stages("groups"):
-                _write_groups(args, columns)
+                _write_groups(args, table.in_file_order())
         elif getattr(args, "labels", None) is not None:
             raise BadReviewFile("--labels needs --groups-out")
     except BadReviewFile as error:
@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 def _read_and_fit(
     args: argparse.Namespace, given: ReferenceModel | None, stages: Stages
-) -> tuple[ProductTable, ReviewColumns, ReferenceModel, FileGraph]:
+) -> tuple[ProductTable, ReferenceModel, FileGraph]:
     """Read the file once (in ``--jobs`` processes), fold 2018 variants, then fit the review
     graph here while a worker fits the reference model on the sample."""
     path: Path = args.file
@@ -163,12 +163,13 @@ def _read_and_fit(
         if merge.repeats:
             print(f"detector: {merge.sentence(merge.repeats + columns.n_reviews)}", file=sys.stderr)
         table = ProductTable.from_columns(columns)
+        del columns  # the table holds the same columns, product after product
         fit = _reference_fit(path, table, given, args.reference_size, pool)
         with stages("graph fit"):
             graph = fit_file_graph(table)
         with stages("reference fit (waited for)"):
             model = fit()
-    return table, columns, model, graph
+    return table, model, graph
 
 
 @contextlib.contextmanager

@@ -178,45 +178,40 @@ def _floats(values: Sequence[Any]) -> FloatArray:
 
 def _code_first(values: list[str]) -> tuple[IntArray, list[str], list[int]]:
     """Codes in order of first appearance, the labels, and each label's first row."""
-    seen: dict[str, int] = {}
-    first: list[int] = []
-    codes = np.empty(len(values), dtype=np.int64)
-    for row, value in enumerate(values):
-        code = seen.get(value)
-        if code is None:
-            code = seen[value] = len(first)
-            first.append(row)
-        codes[row] = code
-    return codes, list(seen), first
+    index = {value: code for code, value in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    first = np.unique(codes, return_index=True)[1]  # every code 0..k-1 occurs
+    return codes, list(index), first.tolist()
 
 
 def _code_users(values: list[str | None]) -> tuple[IntArray, list[str | None]]:
     """Like ``detector.reviewers.graph``: first appearance; each missing id its own code."""
+    if None not in values:
+        codes, labels, _ = _code_first(values)  # type: ignore[arg-type]
+        return codes, list(labels)
     seen: dict[str, int] = {}
-    labels: list[str | None] = []
+    labels_: list[str | None] = []
     codes = np.empty(len(values), dtype=np.int64)
     for row, value in enumerate(values):
         if value is None:
-            codes[row] = len(labels)
-            labels.append(None)
+            codes[row] = len(labels_)
+            labels_.append(None)
             continue
         code = seen.get(value)
         if code is None:
-            code = seen[value] = len(labels)
-            labels.append(value)
+            code = seen[value] = len(labels_)
+            labels_.append(value)
         codes[row] = code
-    return codes, labels
+    return codes, labels_
 
 
 def _code_known(values: list[str | None]) -> tuple[IntArray, list[str]]:
     """First-appearance codes; None is -1."""
-    seen: dict[str, int] = {}
-    codes = np.fromiter(
-        (-1 if v is None else seen.setdefault(v, len(seen)) for v in values),
-        dtype=np.int64,
-        count=len(values),
-    )
-    return codes, list(seen)
+    labels = [value for value in dict.fromkeys(values) if value is not None]
+    index: dict[str | None, int] = dict(zip(labels, range(len(labels)), strict=True))
+    index[None] = -1
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    return codes, labels
 
 
 def concatenate(blocks: Sequence[ReviewColumns]) -> ReviewColumns:
@@ -241,15 +236,7 @@ def concatenate(blocks: Sequence[ReviewColumns]) -> ReviewColumns:
                 asin.append(block.product_asin[code])
                 parent.append(block.product_parent[code])
             recode[code] = known
-        users = np.empty(len(block.user_labels), dtype=np.int64)
-        for code, label in enumerate(block.user_labels):
-            known = None if label is None else user_map.get(label)
-            if known is None:
-                known = len(user_labels)
-                user_labels.append(label)
-                if label is not None:
-                    user_map[label] = known
-            users[code] = known
+        users = _merge_users(block.user_labels, user_map, user_labels)
         for name in _ROW_COLUMNS:
             parts[name].append(getattr(block, name))
         parts["product"][-1] = recode[block.product]
@@ -271,8 +258,26 @@ def concatenate(blocks: Sequence[ReviewColumns]) -> ReviewColumns:
     )
 
 
-def empty_columns() -> ReviewColumns:
-    return ColumnBuilder().finish()
+def _merge_users(
+    labels: list[str | None], known: dict[str, int], merged: list[str | None]
+) -> IntArray:
+    """File-wide codes for one block's user labels (unique in the block, first appearance),
+    adding the new ones to ``known`` and ``merged``; a None label is always a new reviewer."""
+    if None in labels:
+        codes = np.empty(len(labels), dtype=np.int64)
+        for code, label in enumerate(labels):
+            found = None if label is None else known.get(label)
+            if found is None:
+                found = len(merged)
+                merged.append(label)
+                if label is not None:
+                    known[label] = found
+            codes[code] = found
+        return codes
+    new = [label for label in labels if label not in known]
+    known.update(zip(new, range(len(merged), len(merged) + len(new)), strict=True))  # type: ignore[arg-type]
+    merged.extend(new)
+    return np.fromiter(map(known.__getitem__, labels), dtype=np.int64, count=len(labels))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,12 @@ class ProductTable:
     @property
     def n_products(self) -> int:
         return self.columns.n_products
+
+    def in_file_order(self) -> ReviewColumns:
+        """The columns back in file order (a copy)."""
+        back = np.empty_like(self.file_order)
+        back[self.file_order] = np.arange(self.file_order.size)
+        return self.columns.take(back)
 
     def sizes(self) -> IntArray:
         return np.diff(self.offsets)

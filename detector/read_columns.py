@@ -10,36 +10,35 @@ codes, and each range's line numbers are shifted by the lines before it. A ``.gz
 seekable by offset) is read the same way, as one range, by one process, a block at a time; a CSV
 file goes through ``detector.io.iter_records`` row by row (its records may span lines).
 
-**The fast path and the exact one.** A block of up to ``BLOCK_LINES`` lines is parsed with orjson
-(``orjson.loads``, about 3× the standard json module) and its fields are checked column-wise
-(``_fast_block``): stars must be numbers in {1, …, 5}, timestamps numbers in range, and every other
-field of the type it usually has. Anything else in a block — a line orjson refuses (not JSON, not
-UTF-8, NaN, over-long), a string rating, a date string instead of a timestamp, a bad value — sends
-that block through ``detector.io``'s own per-line reading and per-row validation (``_exact_block``),
-so the values kept and every message for a bad line are the ones ``detector.io`` gives; the fast
-path only ever takes blocks on which both agree (``tests/detector/test_io_columns.py`` checks
+**The fast path and the exact one.** A block of up to ``BLOCK_LINES`` lines goes to
+``detector.fast_columns`` (msgspec decodes only the fields read, then the block's values are
+checked column-wise). When anything in a block is unusual — a line that is not a JSON object, not
+UTF-8, too long; a string rating, a date string instead of a timestamp, a bad value — the block is
+read by ``detector.io``'s own per-line reading and per-row validation (``_exact_block``; lines
+parsed with orjson, else the json module for its messages), so the values kept and every message
+for a bad line are the ones ``detector.io`` gives (``tests/detector/test_io_columns.py`` checks
 them side by side). Every bad line of the file is collected (``detector.io.LineErrors``) and the
 read ends with one ``BadReviewFile`` listing them.
 
-**Amazon 2018 reviews** (no ``parent_asin``, a ``unixReviewTime``) get a 64-bit content key: BLAKE2b
-of (reviewerID, unixReviewTime, overall, summary, reviewText) — what ``detector.variants`` needs
-to count a review repeated under every variant ASIN once.
+**Amazon 2018 reviews** (no ``parent_asin``, a ``unixReviewTime``) get a 64-bit content key
+(``detector.variants.content_key``), with which ``detector.variants`` counts a review repeated
+under every variant ASIN once.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
-import numpy as np
+import msgspec
 import orjson
 
 from detector.columns import ColumnBuilder, ReviewColumns, concatenate
+from detector.fast_columns import fast_columns
 from detector.io import (
     _UNDECODABLE,
     DEFAULT_LIMITS,
@@ -47,21 +46,17 @@ from detector.io import (
     LineErrors,
     Record,
     Row,
-    _boolean,
     _is_csv,
-    _number,
     _text,
     iter_records,
 )
+from detector.variants import CONTENT_FIELDS, content_key
 
 __all__ = ["BLOCK_LINES", "RANGE_BYTES", "file_ranges", "read_columns", "read_range"]
 
 RANGE_BYTES = 16 * 1024 * 1024  # one worker's piece of the file
 BLOCK_LINES = 256  # lines checked together on the fast path
 _BOM = b"\xef\xbb\xbf"
-_NUMBER = frozenset({int, float})
-_STARS = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
-_EARLIEST_MS, _LATEST_MS = -2_208_988_800_000, 253_402_300_799_999  # as detector.io checks them
 Range = tuple[str, int, int]  # (path, start byte, end byte)
 Mapper = Callable[[Callable[[Range], "RangeResult"], Iterable[Range]], Iterator["RangeResult"]]
 
@@ -226,23 +221,20 @@ def _parse_block(
     lines: list[Any], first: int, builder: ColumnBuilder, errors: LineErrors, limit: int | None
 ) -> None:
     """Lines ``first``, ``first + 1``, … (1-based, in the range): fast when nothing is unusual."""
-    numbers = range(first, first + len(lines))
-    before = errors.total
     try:
         if limit is not None and max(map(len, lines)) > limit:
             raise TypeError  # a long line: read it as detector.io does
-        records: list[Any] = [orjson.loads(line) for line in lines]
-    except (orjson.JSONDecodeError, TypeError):
-        records = [
-            _exact_record(line, number, errors, limit)
-            for line, number in zip(lines, numbers, strict=True)
-        ]
-    dicts = [r for r in records if type(r) is dict]
-    if len(dicts) == len(records) and errors.total == before:
-        fast = _fast_block(dicts)
-        if fast is not None:
-            builder.add_block(*fast)
-            return
+        fast = fast_columns(lines)
+    except (msgspec.DecodeError, TypeError):  # ValidationError is a DecodeError
+        fast = None
+    if fast is not None:
+        builder.add_block(*fast)
+        return
+    numbers = range(first, first + len(lines))
+    records = [
+        _exact_record(line, number, errors, limit)
+        for line, number in zip(lines, numbers, strict=True)
+    ]
     _exact_block(records, numbers, builder, errors)
 
 
@@ -296,7 +288,7 @@ def _exact_block(
             errors.add(number, str(error))
             continue
         sellers.append(_text(record.get("seller_id")))
-        keys.append(content_key(record))
+        keys.append(_content_key(record))
     builder.add_rows(rows, sellers, keys)
 
 
@@ -325,124 +317,8 @@ def _csv_columns(path: Path, progress: Callable[[int], object] | None) -> Review
     return columns
 
 
-def content_key(record: dict[str, Any]) -> int:
-    """The 2018 content key of a review (0 for any other schema); never 0 for a 2018 review."""
+def _content_key(record: dict[str, Any]) -> int:
+    """The 2018 content key of a record (0 for any other schema)."""
     if "parent_asin" in record or "unixReviewTime" not in record:
         return 0
-    fields = [record.get(name) for name in _CONTENT]
-    try:
-        encoded = orjson.dumps(fields)
-    except TypeError:
-        encoded = repr(fields).encode("utf-8", "surrogateescape")
-    key = int.from_bytes(hashlib.blake2b(encoded, digest_size=8).digest(), "little")
-    return key or 1
-
-
-_CONTENT = ("reviewerID", "unixReviewTime", "overall", "summary", "reviewText")
-
-
-def _fast_block(
-    records: list[dict[str, Any]],
-) -> tuple[dict[str, np.ndarray], dict[str, list[Any]]] | None:
-    """The block's columns when every value has its usual type and range, else None."""
-    try:
-        return _fast_columns(records)
-    except (ValueError, TypeError, OverflowError):
-        return None
-
-
-def _fast_columns(
-    records: list[dict[str, Any]],
-) -> tuple[dict[str, np.ndarray], dict[str, list[Any]]] | None:
-    n = len(records)
-    rating = [r["rating"] if "rating" in r else r.get("overall") for r in records]
-    if not set(map(type, rating)) <= _NUMBER:
-        return None
-    stars = np.array(rating, dtype=np.float64)
-    if not np.isin(stars, _STARS).all():
-        return None
-    timed = ["timestamp" in r for r in records].count(True)
-    if timed == n:
-        raw, scale = [r["timestamp"] for r in records], 1.0
-    elif timed == 0:
-        raw, scale = [r.get("unixReviewTime") for r in records], 1000.0
-    else:
-        return None
-    if not set(map(type, raw)) <= _NUMBER:
-        return None
-    moments = np.array(raw, dtype=np.float64) * scale
-    if not (np.isfinite(moments).all() and (moments >= _EARLIEST_MS).all()):
-        return None
-    if not (moments <= _LATEST_MS).all():
-        return None
-    texts = [r["text"] if "text" in r else r.get("reviewText") for r in records]
-    verified = _values(
-        [
-            r["verified_purchase"] if "verified_purchase" in r else r.get("verified")
-            for r in records
-        ],
-        {bool, type(None)},
-        _boolean,
-    )
-    helpful = _numbers(
-        [
-            r["helpful_vote"] if "helpful_vote" in r
-            else r["helpful_votes"] if "helpful_votes" in r
-            else r.get("vote")
-            for r in records
-        ],
-        "helpful_vote",
-    )  # fmt: skip
-    count = _numbers([r.get("reviewer_review_count") for r in records], "reviewer_review_count")
-    if helpful is None or count is None:
-        return None
-    asin = _texts([r.get("asin") for r in records])
-    parent = _texts([r.get("parent_asin") for r in records])
-    numbers: dict[str, np.ndarray] = {
-        "rating": stars.astype(np.int8),
-        "timestamp_ms": moments.astype(np.int64),
-        "has_time": np.full(n, scale == 1.0),
-        "text_length": np.array(
-            [np.nan if t is None else len(t) if type(t) is str else len(str(t)) for t in texts],
-            dtype=np.float64,
-        ),
-        "verified": np.array([-1 if v is None else int(v) for v in verified], dtype=np.int8),
-        "helpful_votes": helpful,
-        "reviewer_review_count": count,
-        "review_key": np.array([content_key(r) for r in records], dtype=np.uint64),
-    }
-    strings: dict[str, list[Any]] = {
-        "key": [p or a or "" for p, a in zip(parent, asin, strict=True)],
-        "asin": asin,
-        "parent": parent,
-        "country": _texts([r.get("country") for r in records]),
-        "user": _texts([r["user_id"] if "user_id" in r else r.get("reviewerID") for r in records]),
-        "seller": _texts([r.get("seller_id") for r in records]),
-    }
-    return numbers, strings
-
-
-def _values(values: list[Any], usual: set[type], exact: Callable[[Any], Any]) -> list[Any]:
-    """``values`` when all have a usual type, else ``exact`` of each (which may raise)."""
-    if set(map(type, values)) <= usual:
-        return values
-    return [exact(v) for v in values]
-
-
-def _numbers(values: list[Any], name: str) -> np.ndarray | None:
-    """``detector.io._number`` of each value as floats (NaN: not said); None if one is bad."""
-    checked = _values(values, {int, float, type(None)}, lambda v: _number(v, name))
-    missing = checked.count(None)
-    numbers = np.array([np.nan if v is None else v for v in checked], dtype=np.float64)
-    if missing == 0:
-        return numbers if np.isfinite(numbers).all() else None
-    if np.isinf(numbers).any() or int(np.isnan(numbers).sum()) != missing:
-        return None
-    return numbers
-
-
-def _texts(values: list[Any]) -> list[str | None]:
-    """``detector.io._text`` of each value: stripped, None when empty or missing."""
-    if set(map(type, values)) <= {str, type(None)}:
-        return [None if v is None else (v.strip() or None) for v in values]
-    return [_text(v) for v in values]
+    return content_key([record.get(name) for name in CONTENT_FIELDS])

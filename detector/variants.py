@@ -7,7 +7,7 @@ Read naively, every variant is a "product" with the listing's reviews, and every
 to have posted the same text on several products the same day — which the reviewer layer takes
 for copy-paste spam.
 
-Two reviews are the same review when their content key agrees (``detector.read_columns``: a hash of
+Two reviews are the same review when their content key agrees (``content_key``: a hash of
 reviewerID, unixReviewTime, overall, summary and reviewText — summary too, because a reviewer who
 wrote the same text twice under different headlines wrote two reviews). As SOURCES.md says,
 products that share an identical review are variants of one listing: the listings are the
@@ -19,15 +19,32 @@ Reviews of any other schema (content key 0) are left as they are.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
+import orjson
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from detector.columns import ReviewColumns
 
-__all__ = ["VariantMerge", "merge_variants"]
+__all__ = ["CONTENT_FIELDS", "VariantMerge", "content_key", "merge_variants"]
+
+CONTENT_FIELDS = ("reviewerID", "unixReviewTime", "overall", "summary", "reviewText")
+
+
+def content_key(values: Sequence[Any]) -> int:
+    """A 2018 review's content key: 64 bits of BLAKE2b over its ``CONTENT_FIELDS`` values as
+    JSON (never 0, which marks a review of another schema)."""
+    try:
+        encoded = orjson.dumps(list(values))
+    except TypeError:  # a value orjson cannot encode (an integer past 64 bits)
+        encoded = repr(list(values)).encode("utf-8", "surrogateescape")
+    key = int.from_bytes(hashlib.blake2b(encoded, digest_size=8).digest(), "little")
+    return key or 1
 
 
 @dataclass(frozen=True)

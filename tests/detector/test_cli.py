@@ -213,3 +213,26 @@ def test_python_dash_m_detector_exits_non_zero_on_a_bad_file(tmp_path):
     assert completed.stderr.strip().splitlines() == [
         f"detector: {path}, line 2: rating 'five' is not a number of stars"
     ]
+
+
+def test_groups_out_gives_what_detector_groups_gives_on_the_same_file(tmp_path):
+    from detector.groups.cli import main as groups_main
+    from detector.simulate.groups import GroupScenario, simulate_groups
+
+    market = simulate_groups(
+        GroupScenario(sellers=100, honest_reviewers=4000, campaigns=3, agencies=1, fan_brands=3,
+                      orders=300, deal_hunters=40, deal_products=40),
+        seed=4,
+    )  # fmt: skip
+    reviews = tmp_path / "market.jsonl"
+    market.write_jsonl(reviews)
+    lines = reviews.read_text().splitlines()
+    random.Random(7).shuffle(
+        lines
+    )  # not grouped by product: the CLI's columns go back to file order
+    reviews.write_text("\n".join(lines) + "\n")
+    alone, beside = tmp_path / "alone.jsonl", tmp_path / "beside.jsonl"
+    assert groups_main([str(reviews), "--groups-out", str(alone)]) == 0
+    status, _ = run(reviews, "--json", "--jobs", "2", "--groups-out", beside)
+    assert status == 0
+    assert alone.read_text() and beside.read_text() == alone.read_text()

@@ -13,8 +13,9 @@ import pytest
 from detector import read_columns as reader
 from detector.columns import ColumnBuilder, ProductTable, ReviewColumns
 from detector.io import BadReviewFile, iter_records
-from detector.read_columns import content_key, file_ranges, read_columns
+from detector.read_columns import file_ranges, read_columns
 from detector.simulate import population, write_jsonl
+from detector.variants import CONTENT_FIELDS, content_key
 
 AMAZON_2018 = Path("/work/shared/data/amazon-2018-5core")
 ARRAYS = ("product", "rating", "timestamp_ms", "has_time", "text_length", "verified",
@@ -30,7 +31,12 @@ def row_by_row(path: Path) -> ReviewColumns:
     records = list(iter_records(path))
     rows = [record.row() for record in records]
     sellers = [record.fields.get("seller_id") for record in records]
-    keys = [content_key(record.fields) for record in records]
+    keys = [
+        0
+        if "parent_asin" in record.fields or "unixReviewTime" not in record.fields
+        else content_key([record.fields.get(name) for name in CONTENT_FIELDS])
+        for record in records
+    ]
     builder.add_rows(rows, [None if s is None else str(s).strip() or None for s in sellers], keys)
     return builder.finish()
 
