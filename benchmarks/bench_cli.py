@@ -10,8 +10,9 @@ This prints, side by side in one run (ratios hold on a loaded machine):
   wall time, reviews/s, peak RSS (the largest process's, ``wait4``), and its ratio to the json pass;
 * the same with the per-product analysis taken out, two ways: the wall time minus the analysis
   stage (what reading, grouping, the graph and reference fits and writing cost), and minus the CPU
-  time spent inside ``detector.analyze`` shared over the jobs (the rest of that stage — building
-  each product's arrays, JSON encoding, moving lines between processes — stays in).
+  time spent inside ``detector.analyze`` shared over the jobs, and minus that and
+  ``Verdict.to_dict`` (the rest of that stage — building each product's arrays, orjson encoding,
+  moving lines between processes — stays in).
 
 The file is generated with ``detector.simulate`` (``--products`` products of 20–80 reviews, ~50 on
 average: 20,000 products ≈ 1 million reviews), grouped by product as the Amazon dumps are; with
@@ -105,6 +106,16 @@ def bench(path: Path, jobs_list: list[int]) -> None:
                 reviews,
                 plain_json,
                 elapsed - analyze_cpu / jobs,
+                None,
+            )
+        )
+        rendering = stages.get("Verdict.to_dict (cpu)", 0.0)
+        print(
+            report(
+                "  without analyze and Verdict.to_dict",
+                reviews,
+                plain_json,
+                elapsed - (analyze_cpu + rendering) / jobs,
                 None,
             )
         )

@@ -294,11 +294,12 @@ def _init_worker(state: _State | None) -> None:
         _worker_state["state"] = state
 
 
-def _lines(indices: range) -> tuple[list[tuple[str, list[str]]], float]:
-    """(each product's verdict line and --reviews-out lines, seconds spent in analyze)."""
+def _lines(indices: range) -> tuple[list[tuple[str, list[str]]], float, float]:
+    """(each product's verdict line and --reviews-out lines, seconds spent in analyze, seconds
+    spent in ``Verdict.to_dict``)."""
     state = _worker_state["state"]
     results = []
-    analysing = 0.0
+    analysing = rendering = 0.0
     for index in indices:
         product = state.table.product(index)
         scores = state.graph.product_scores(index)
@@ -311,14 +312,16 @@ def _lines(indices: range) -> tuple[list[tuple[str, list[str]]], float]:
             state.graph.review_lines(index, product, verdict) if state.review_lines else []
         )
         if state.as_json:
+            start = time.perf_counter()
             record = {"product": product.product, **verdict.to_dict()}
+            rendering += time.perf_counter() - start
             # One encoding, in C: the same keys and values as json.dumps(..., separators=(",",
             # ":"), ensure_ascii=False) (to_dict has already made the record strict JSON).
             line = orjson.dumps(record, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
         else:
             line = _table_row(product, verdict)
         results.append((line, review_lines))
-    return results, analysing
+    return results, analysing, rendering
 
 
 def _print_verdicts(args: argparse.Namespace, state: _State, out: TextIO, stages: Stages) -> None:
@@ -329,8 +332,9 @@ def _print_verdicts(args: argparse.Namespace, state: _State, out: TextIO, stages
         bar = stack.enter_context(
             _progress(args.file, "analysing", state.table.n_products, unit="product")
         )
-        for results, analysing in _verdict_batches(state, args.jobs):
+        for results, analysing, rendering in _verdict_batches(state, args.jobs):
             stages.add("detector.analyze (cpu)", analysing)
+            stages.add("Verdict.to_dict (cpu)", rendering)
             for line, review_lines in results:
                 print(line, file=out)
                 if reviews_out is not None:
@@ -340,7 +344,7 @@ def _print_verdicts(args: argparse.Namespace, state: _State, out: TextIO, stages
 
 def _verdict_batches(
     state: _State, jobs: int
-) -> Iterator[tuple[list[tuple[str, list[str]]], float]]:
+) -> Iterator[tuple[list[tuple[str, list[str]]], float, float]]:
     """Batches of products in order; with ``jobs`` > 1, analysed by forked workers that see the
     columns, the graph and the model in memory (only product indices and lines are sent)."""
     count = state.table.n_products
