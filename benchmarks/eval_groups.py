@@ -15,8 +15,15 @@ iterations (its seeds alone — what the decomposition adds), the greedy dense-b
 campaign (its reviewers; products: those two or more flagged reviewers reviewed).
 
 Labels: the members and sellers of 10 % of the campaigns become ``Label(..., abusive=True)``;
-recall is measured on the members of the other 90 % (labelled accounts left out), unsupervised
-and semi-supervised, side by side. Seed 1 was used while choosing the defaults; report others.
+recall (and precision) is measured on the members of the other 90 % (labelled accounts left
+out), unsupervised and semi-supervised, side by side, for ``--label-draws`` draws per seed.
+Seed coverage: for each campaign, the rank of the first co-review seed holding three of its
+members (a component of the decomposition starts only on a seed; rank ``GroupParams().rank``).
+
+``--generator indep`` runs the same on ``benchmarks/independent_groups_sim.py`` (written apart,
+from the issue's text; never used to choose anything here). Seeds 1 and 2 of the own generator
+were used while choosing the defaults (seed 2 for this session's judge and label changes);
+seed 3 and the independent generator were not.
 """
 
 from __future__ import annotations
@@ -24,13 +31,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from detector.groups import GroupParams, Label, ReviewEvents, find_groups, review_events
+from detector.groups import (
+    GroupParams,
+    Label,
+    ReviewEvents,
+    find_groups,
+    review_events,
+    review_tensor,
+)
+from detector.groups.seeds import seeds
 from detector.simulate.groups import GroupMarket, simulate_groups
 
 
@@ -93,32 +110,84 @@ def label_experiment(
     market: GroupMarket, events: ReviewEvents, rng: np.random.Generator
 ) -> tuple[float, float, int]:
     """(recall on the other 90 % unsupervised, semi-supervised, labels given)."""
+    unsupervised = run_groups(events, GroupParams(), [])
+    draw = label_draw(market, events, rng, unsupervised)
+    return draw["unsupervised_recall"], draw["supervised_recall"], int(draw["labels"])
+
+
+def label_draw(
+    market: GroupMarket, events: ReviewEvents, rng: np.random.Generator, unsupervised: Found
+) -> dict[str, float]:
+    """Label the members and sellers of 10 % of the campaigns (drawn by ``rng``) and score both
+    fits on the other campaigns' members (labelled accounts left out): recall, and precision
+    among the reviewers put in groups outside the labelled accounts."""
     campaigns = market.truth.campaigns
-    chosen = rng.choice(len(campaigns), size=max(1, round(0.1 * len(campaigns))), replace=False)
-    labelled = {m for i in chosen.tolist() for m in campaigns[i].members}
+    chosen = set(
+        rng.choice(len(campaigns), size=max(1, round(0.1 * len(campaigns))), replace=False).tolist()
+    )
+    labelled = {m for i in chosen for m in campaigns[i].members}
     labels = [Label("reviewer", m, "paid_reviews", True) for m in sorted(labelled)]
     labels += [
         Label("seller", s, "paid_reviews", True)
-        for s in sorted({s for i in chosen.tolist() for s in campaigns[i].sellers})
+        for s in sorted({s for i in chosen for s in campaigns[i].sellers})
     ]
-    others = {
-        m for i, c in enumerate(campaigns) if i not in set(chosen.tolist()) for m in c.members
-    } - labelled
-    out = []
-    for given in ([], labels):
-        found = run_groups(events, GroupParams(), given)
-        out.append(len(found.reviewers & others) / len(others))
-    return out[0], out[1], len(labels)
+    others = {m for i, c in enumerate(campaigns) if i not in chosen for m in c.members} - labelled
+    members = market.truth.members()
+    out: dict[str, float] = {"labels": len(labels), "campaigns": float(len(chosen))}
+    supervised = run_groups(events, GroupParams(), labels)
+    for name, found in (("unsupervised", unsupervised), ("supervised", supervised)):
+        flagged = found.reviewers - labelled
+        out[f"{name}_recall"] = len(flagged & others) / len(others)
+        out[f"{name}_precision"] = len(flagged & members) / len(flagged) if flagged else np.nan
+    return out
+
+
+def seed_coverage(market: GroupMarket, events: ReviewEvents) -> tuple[int, int, list[int]]:
+    """How many campaigns have a co-review seed among the first ``rank`` (a seed holding three
+    or more of the campaign's members on its products), how many among all seeds, and the rank
+    of each campaign's best seed (-1: none) — why the decomposition cannot add a campaign its
+    seeds miss (a component starts only on a seed)."""
+    tensor = review_tensor(events)
+    found = seeds(tensor, 100_000)
+    names = np.asarray(events.reviewer_labels)[tensor.reviewer_codes]
+    products = np.asarray(events.product_labels)[tensor.product_codes]
+    best = []
+    for campaign in market.truth.campaigns:
+        members, targets = set(campaign.members), set(campaign.products)
+        rank = -1
+        for index, seed in enumerate(found):
+            hits = {str(names[r]) for r in seed.reviewers} & members
+            if len(hits) >= 3 and {str(products[p]) for p in seed.products} & targets:
+                rank = index
+                break
+        best.append(rank)
+    limit = GroupParams().rank
+    return sum(0 <= r < limit for r in best), sum(r >= 0 for r in best), best
+
+
+def load(generator: str, seed: int) -> GroupMarket:
+    if generator == "indep":  # H6's generator, written from the issue's text alone
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from independent_groups_sim import simulate
+
+        return simulate(seed=seed)  # type: ignore[no-any-return]
+    return simulate_groups(seed=seed)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[2, 3])
+    parser.add_argument("--generator", choices=["own", "indep"], default="own")
+    parser.add_argument("--label-draws", type=int, default=3)
     parser.add_argument("--no-fraudar", action="store_true")
     args = parser.parse_args()
     methods: dict[str, Callable[[GroupMarket, ReviewEvents], Found]] = {
-        "logistic_cp": lambda m, e: run_groups(e, GroupParams(), []),
-        "seeds only (0 iterations)": lambda m, e: run_groups(e, GroupParams(iterations=0), []),
+        "logistic_cp (full)": lambda m, e: run_groups(e, GroupParams(), []),
+        "seeds only (no CP, no refine)": lambda m, e: run_groups(
+            e, GroupParams(iterations=0, refine=False), []
+        ),
+        "CP without refine": lambda m, e: run_groups(e, GroupParams(refine=False), []),
+        "seeds + refine (no CP)": lambda m, e: run_groups(e, GroupParams(iterations=0), []),
         "dense_block (D-Cube peel)": lambda m, e: run_groups(
             e, GroupParams(method="dense_block"), []
         ),
@@ -129,9 +198,10 @@ def main() -> None:
         f"{'seed':>4} {'method':<28} {'recall':>7} {'prec.':>7} {'honest':>8} "
         f"{'att.found':>9} {'unatt.':>7} {'s':>7}"
     )
+    print(f"generator: {args.generator}")
     print(header)
     for seed in args.seeds:
-        market = simulate_groups(seed=seed)
+        market = load(args.generator, seed)
         events = review_events(
             reviewer_id=market.reviewer_id, product_id=market.product_id,
             seller_id=market.seller_id, rating=market.rating, timestamp_ms=market.timestamp_ms,
@@ -140,23 +210,34 @@ def main() -> None:
             f"# seed {seed}: {market.n_reviews:,} reviews, {len(market.truth.campaigns)} "
             f"campaigns, {len(market.truth.members())} members"
         )
+        full: Found | None = None
         for name, method in methods.items():
-            s = scores(market, method(market, events))
+            found = method(market, events)
+            full = found if full is None else full
+            s = scores(market, found)
             print(
                 f"{seed:>4} {name:<28} {s['recall']:>7.3f} {s['precision']:>7.3f} "
                 f"{s['honest_in_groups']:>8.4f} {s['attacked_found']:>9.3f} "
                 f"{s['unattacked_flagged']:>7.4f} {s['seconds']:>7.1f}"
             )
-        unsupervised, supervised, count = label_experiment(
-            market, events, np.random.default_rng(seed)
-        )
+        top, anywhere, ranks = seed_coverage(market, events)
         print(
-            f"{seed:>4} labels for 10% of campaigns ({count} labels): recall on the other 90%: "
-            f"unsupervised {unsupervised:.3f}, semi-supervised {supervised:.3f}"
+            f"{seed:>4} co-review seeds: {top} of {len(ranks)} campaigns have a seed among the "
+            f"first {GroupParams().rank}, {anywhere} among all; best seed rank per campaign {ranks}"
         )
+        assert full is not None
+        rng = np.random.default_rng(seed)
+        for draw in range(args.label_draws):
+            d = label_draw(market, events, rng, full)
+            print(
+                f"{seed:>4} labels draw {draw + 1} ({int(d['campaigns'])} campaigns, "
+                f"{int(d['labels'])} labels): other campaigns' members: recall unsupervised "
+                f"{d['unsupervised_recall']:.3f} -> semi-supervised {d['supervised_recall']:.3f}; "
+                f"precision {d['unsupervised_precision']:.3f} -> {d['supervised_precision']:.3f}"
+            )
     print(
         "goals: recall >= 0.90 at precision >= 0.90; honest <= 0.01; attacked found >= 0.90; "
-        "unattacked <= 0.05"
+        "unattacked <= 0.05; labels raise recall on the other campaigns"
     )
 
 

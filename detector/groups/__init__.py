@@ -22,7 +22,10 @@ rating, window) (COO arrays, never dense); a search proposes candidate blocks �
 ``method="logistic_cp"`` (SENTINEL's base: Bayesian Logistic CP by variational Pólya-Gamma,
 semi-supervised by the labels; ``detector.groups.logistic_cp``) or ``method="dense_block"`` (the
 greedy D-Cube/M-Zoom peel; ``detector.groups.dense_block``) — and ``detector.groups.blocks``
-judges every candidate by one rule and scores it. Labels never put an entity in a group by
+judges every candidate by one rule and scores it. With ``params.refine`` every candidate is also
+proposed after a rank-1 decomposition of its slice of the tensor against the judge's null
+(``detector.groups.refine``: what co-review seeds miss — members who share no seed pair, weeks
+across a grid border). Labels never put an entity in a group by
 themselves; they shape the factors (the paper's multi-target extension).
 """
 
@@ -47,6 +50,7 @@ from detector.groups.membership import (
     product_group_evidence,
     review_membership,
 )
+from detector.groups.refine import refine
 from detector.groups.result import Group, GroupParams
 from detector.groups.tensor import ReviewTensor, review_tensor
 
@@ -79,8 +83,11 @@ def find_groups(
     )
     if tensor.nnz == 0:
         return []
+    judge = BlockJudge(tensor, events, params)
     candidates = _candidates(tensor, events, labels, params)
-    return _judged(tensor, events, candidates, params)
+    if params.refine:
+        candidates += [r for c in candidates if (r := refine(judge, c)) is not None]
+    return _judged(judge, candidates, params)
 
 
 def _candidates(
@@ -97,14 +104,11 @@ def score_bar(tested: int, params: GroupParams) -> float:
     return max(params.min_score, math.log10(max(tested, 1) / params.alpha))
 
 
-def _judged(
-    tensor: ReviewTensor, events: ReviewEvents, candidates: list[Candidate], params: GroupParams
-) -> list[Group]:
+def _judged(judge: BlockJudge, candidates: list[Candidate], params: GroupParams) -> list[Group]:
     """Judge every candidate, keep those over the bar, then the strongest of overlapping groups
     (by review rows). The bar is Bonferroni's over the candidates judged: a block's tail
     probability must be at most ``alpha / m``, i.e. ``score >= log10(m / alpha)`` (and at least
     ``min_score``), so a search that proposes more blocks must show each one more surely."""
-    judge = BlockJudge(tensor, events, params)
     bar = score_bar(len(candidates), params)
     found = []
     for candidate in candidates:

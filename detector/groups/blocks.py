@@ -71,6 +71,9 @@ class BlockJudge:
         self.order = np.argsort(tensor.product, kind="stable")
         counts = np.bincount(tensor.product, minlength=tensor.shape[2])
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self.by_reviewer = np.argsort(tensor.reviewer, kind="stable")
+        counts = np.bincount(tensor.reviewer, minlength=tensor.shape[1])
+        self.reviewer_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.is_member = np.zeros(tensor.shape[1], dtype=np.bool_)
         self._market_index(tensor, events)
 
@@ -105,6 +108,12 @@ class BlockJudge:
     def cells_of(self, products: IntArray) -> IntArray:
         """Cells of the given products (all reviewers, all windows)."""
         parts = [self.order[self.offsets[p] : self.offsets[p + 1]] for p in products.tolist()]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def cells_by(self, reviewers: IntArray) -> IntArray:
+        """Cells of the given reviewers (all products, all windows)."""
+        o = self.reviewer_offsets
+        parts = [self.by_reviewer[o[r] : o[r + 1]] for r in reviewers.tolist()]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def judge(self, candidate: Candidate) -> Group | None:

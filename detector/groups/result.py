@@ -65,7 +65,9 @@ class GroupParams:
     the demo market's 14-account pool 52 (the null counts the whole marketplace).
     Logistic CP: ``rank`` components (the shrinkage prior switches
     off those it does not need), ``iterations`` passes, ``negatives`` sampled zero cells per
-    non-zero cell, ``batch`` cells per stochastic step, ``seed``. Dense blocks: ``blocks`` to peel.
+    non-zero cell, ``batch`` cells per stochastic step, ``seed``; ``refine``: every candidate is
+    also proposed after the rank-1 decomposition of its slice (``detector.groups.refine``).
+    Dense blocks: ``blocks`` to peel.
     Values outside their range raise ``ValueError`` with a message for people.
     """
 
@@ -87,6 +89,7 @@ class GroupParams:
     batch: int = 200_000
     seed: int = 0
     blocks: int = 40
+    refine: bool = True
 
     def __post_init__(self) -> None:
         if self.method not in ("logistic_cp", "dense_block"):
