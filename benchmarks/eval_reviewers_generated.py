@@ -115,20 +115,26 @@ def adjusted(product: Product, scores: dict[str, Any] | None) -> float:
     return float(np.mean(product.arrays["rating"])) if value is None else float(value)
 
 
-def shift_figures(products: list[Product], values: list[float]) -> tuple[float, float, float]:
-    """(share of the fakes' shift removed, honest mean |move|, honest p95 |move|)."""
+def removed_share(products: list[Product], values: list[float]) -> float:
+    """1 − Σ|adj − g| / Σ|plain − g| over the attacked products among ``products``."""
     left = caused = 0.0
-    moves: list[float] = []
     for product, value in zip(products, values, strict=True):
-        rating = np.asarray(product.arrays["rating"], dtype=np.float64)
-        plain = float(rating.mean())
         if product.attacked:
+            rating = np.asarray(product.arrays["rating"], dtype=np.float64)
             genuine = float(rating[~product.fake].mean())
             left += abs(value - genuine)
-            caused += abs(plain - genuine)
-        else:
-            moves.append(abs(value - plain))
-    return 1 - left / caused, float(np.mean(moves)), float(np.percentile(moves, 95))
+            caused += abs(float(rating.mean()) - genuine)
+    return 1 - left / caused
+
+
+def shift_figures(products: list[Product], values: list[float]) -> tuple[float, float, float]:
+    """(share of the fakes' shift removed, honest mean |move|, honest p95 |move|)."""
+    moves = [
+        abs(value - float(np.mean(product.arrays["rating"])))
+        for product, value in zip(products, values, strict=True)
+        if not product.attacked
+    ]
+    return removed_share(products, values), float(np.mean(moves)), float(np.percentile(moves, 95))
 
 
 def rows(products: list[Product]) -> Iterator[tuple[Product, slice]]:
@@ -168,8 +174,8 @@ def evaluate(name: str, products: list[Product]) -> None:
         subset = [products[i] for i in chosen]
         if not any(p.attacked for p in subset):
             continue
-        one = shift_figures_attacked(subset, [single[i] for i in chosen])
-        two = shift_figures_attacked(subset, [fitted[i] for i in chosen])
+        one = removed_share(subset, [single[i] for i in chosen])
+        two = removed_share(subset, [fitted[i] for i in chosen])
         print(f"    {scenario:22} removed: one product {one:6.1%}  file graph {two:6.1%}")
     fake = np.concatenate([p.fake for p in products])
     one_review = np.concatenate(
@@ -179,16 +185,6 @@ def evaluate(name: str, products: list[Product]) -> None:
         f"  review-level AUC: suspicion {auc(graph.review_suspicion, fake):.3f}  "
         f"one-review account {auc(one_review, fake):.3f}  (reviewer-level: the same here)"
     )
-
-
-def shift_figures_attacked(products: list[Product], values: list[float]) -> float:
-    left = caused = 0.0
-    for product, value in zip(products, values, strict=True):
-        rating = np.asarray(product.arrays["rating"], dtype=np.float64)
-        genuine = float(rating[~product.fake].mean())
-        left += abs(value - genuine)
-        caused += abs(float(rating.mean()) - genuine)
-    return 1 - left / caused
 
 
 def main() -> None:
