@@ -129,12 +129,14 @@ def clock_sequence(hours: ArrayLike, days: ArrayLike) -> np.ndarray | None:
     if int(known.sum()) < MIN_VALUES:
         return None
     day = np.asarray(days).astype("datetime64[D]").astype(np.int64)[known]
-    blocks = np.floor(h[known] / HOUR_BLOCK)
-    _, codes, counts = np.unique(blocks, return_inverse=True, return_counts=True)
-    rarest = np.argsort(counts, kind="stable")
-    quiet = rarest[np.cumsum(counts[rarest]) <= 0.5 * counts.sum()]
-    tie = np.random.default_rng(CLOCK_SEED).permutation(day.size)
-    marks: np.ndarray = np.isin(codes, quiet).astype(np.float64)[np.lexsort((tie, day))]
+    blocks = (h[known] // HOUR_BLOCK).astype(np.intp)
+    counts = np.bincount(blocks)
+    rarest = np.argsort(counts, kind="stable")  # empty blocks first: they mark no review
+    quiet = np.zeros(counts.size, dtype=np.bool_)
+    quiet[rarest[np.cumsum(counts[rarest]) <= 0.5 * counts.sum()]] = True
+    tie = np.random.default_rng(CLOCK_SEED).permutation(day.size)  # one key: day, then tie
+    order = np.argsort((day - day.min()) * day.size + tie, kind="stable")
+    marks: np.ndarray = quiet[blocks].astype(np.float64)[order]
     return marks
 
 
