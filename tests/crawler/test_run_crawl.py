@@ -225,6 +225,7 @@ def test_a_warm_spare_child_runs_the_next_crawl_and_another_is_left_waiting(
             warm=True,
         )
 
+    runner.spares.stop_all()  # spares other tests (or the embedded server) left behind
     try:
         with FakeMarket() as market:
             serve_product(market)
