@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from detector.io import ProductReviews, Row
 
-__all__ = ["ColumnBuilder", "ProductTable", "ReviewColumns", "concatenate"]
+__all__ = ["ColumnBuilder", "ProductTable", "ReviewColumns", "code_users", "concatenate"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -154,7 +154,7 @@ class ColumnBuilder:
         }
         strings = self._strings
         product, keys, first = _code_first(strings["key"])  # type: ignore[arg-type]
-        user, user_labels = _code_users(strings["user"])
+        user, user_labels = code_users(strings["user"])
         country, country_labels = _code_known(strings["country"])
         seller, seller_labels = _code_known(strings["seller"])
         return ReviewColumns(
@@ -184,8 +184,12 @@ def _code_first(values: list[str]) -> tuple[IntArray, list[str], list[int]]:
     return codes, list(index), first.tolist()
 
 
-def _code_users(values: list[str | None]) -> tuple[IntArray, list[str | None]]:
-    """Like ``detector.reviewers.graph``: first appearance; each missing id its own code."""
+def code_users(values: list[str | None]) -> tuple[IntArray, list[str | None]]:
+    """Reviewer codes in order of first appearance; each missing id (None) a code of its own.
+
+    Shared with ``detector.reviewers.graph``: a review without a user id must not merge with the
+    others without one (they would look like one prolific reviewer), so None is never a key.
+    """
     if None not in values:
         codes, labels, _ = _code_first(values)  # type: ignore[arg-type]
         return codes, list(labels)

@@ -20,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from detector.columns import code_users
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -273,22 +275,8 @@ def _optional_bool(values: npt.ArrayLike | None, n: int) -> BoolArray | None:
 
 
 def _code_reviewers(user_id: Labels) -> tuple[IntArray, list[str | None]]:
-    """Codes in order of first appearance; every missing id gets a code of its own."""
-    codes = np.empty(len(user_id), dtype=np.int64)
-    seen: dict[str, int] = {}
-    labels: list[str | None] = []
-    for row, raw in enumerate(user_id):
-        label = None if raw is None or raw == "" else str(raw)
-        if label is None:
-            codes[row] = len(labels)
-            labels.append(None)
-            continue
-        code = seen.get(label)
-        if code is None:
-            code = seen[label] = len(labels)
-            labels.append(label)
-        codes[row] = code
-    return codes, labels
+    """Codes in order of first appearance; every missing id (None or "") gets a code of its own."""
+    return code_users([None if raw is None or raw == "" else str(raw) for raw in user_id])
 
 
 def _code_labels(values: list[str]) -> tuple[IntArray, list[str | None]]:
