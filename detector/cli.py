@@ -54,9 +54,8 @@ from detector.analysis import analyze
 from detector.columns import ProductTable, ReviewColumns
 from detector.consistency import cvt
 from detector.file_graph import FileGraph, fit_file_graph
-from detector.groups import GroupParams, find_groups, read_labels, review_events
 from detector.groups import cli as group_cli
-from detector.groups.events import BadLabels
+from detector.groups import review_events
 from detector.io import BadReviewFile, ProductReviews
 from detector.prepare import MIN_REVIEWS
 from detector.read_columns import read_columns
@@ -387,7 +386,7 @@ def _table_row(product: ProductReviews, verdict: Verdict) -> str:
 
 def _write_groups(args: argparse.Namespace, columns: ReviewColumns) -> None:
     """``--groups-out``: collusion groups (``detector.groups``) over the columns already read,
-    in file order (no second reading of the file)."""
+    in file order (no second reading of the file); the writing is ``detector.groups.cli``'s."""
     events = review_events(
         reviewer_id=columns.user_ids(),
         product_id=columns.product_ids(),
@@ -395,10 +394,4 @@ def _write_groups(args: argparse.Namespace, columns: ReviewColumns) -> None:
         rating=columns.rating,
         timestamp_ms=columns.timestamp_ms,
     )
-    try:
-        labels = read_labels(args.labels) if args.labels is not None else []
-    except BadLabels as error:
-        raise BadReviewFile(str(error)) from None
-    groups = find_groups(events, labels, params=GroupParams())
-    _write_lines(args.groups_out, (_DUMPS(group.to_dict()) + "\n" for group in groups))
-    print(f"detector: {len(groups)} groups written to {args.groups_out}", file=sys.stderr)
+    group_cli.write_groups(args, events)  # labels, find_groups, lines: as python -m detector.groups
