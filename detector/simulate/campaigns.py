@@ -59,11 +59,8 @@ def launch_boost(
     seed: Seed = None, *, fake_share: float | None = None, **options: Unpack[ProductOptions]
 ) -> SimulatedProduct:
     """5-star fakes on the first 2–6 weeks' days, 20–40% of the reviews (module docstring)."""
-    rng = generator(seed)
-    life = _life(rng, options)
-    share = _share(rng, fake_share, (0.2, 0.4))
+    rng, life, n_fake = _start(seed, fake_share, (0.2, 0.4), options)
     window = min(_draw_int(rng, (14, 42)), life.days)
-    n_fake = _fakes(share, life.n_reviews)
     days = rng.integers(0, window, size=n_fake)
     ratings = np.full(n_fake, 5)
     style = Style(verified=0.25, new_accounts=0.8, texts="short", clock="worker")
@@ -74,10 +71,7 @@ def slow_drip(
     seed: Seed = None, *, fake_share: float | None = None, **options: Unpack[ProductOptions]
 ) -> SimulatedProduct:
     """A few 5-star fakes every week of the life, 10–20% of the reviews (module docstring)."""
-    rng = generator(seed)
-    life = _life(rng, options)
-    share = _share(rng, fake_share, (0.10, 0.20))
-    n_fake = _fakes(share, life.n_reviews)
+    rng, life, n_fake = _start(seed, fake_share, (0.10, 0.20), options)
     weeks = max(life.days // 7, 1)
     week = np.sort(rng.integers(0, weeks, size=n_fake))
     days = np.minimum(week * 7 + rng.integers(0, 7, size=n_fake), life.days - 1)
@@ -90,12 +84,9 @@ def camouflage(
     seed: Seed = None, *, fake_share: float | None = None, **options: Unpack[ProductOptions]
 ) -> SimulatedProduct:
     """4/5-star fakes with honest looks on the weekdays of two months (module docstring)."""
-    rng = generator(seed)
-    life = _life(rng, options)
-    share = _share(rng, fake_share, (0.10, 0.25))
-    n_fake = _fakes(share, life.n_reviews)
+    rng, life, n_fake = _start(seed, fake_share, (0.10, 0.25), options)
     window = min(60, life.days)
-    first = _draw_int(rng, (int(0.2 * life.days), max(int(0.8 * life.days) - window, 0)))
+    first = _window_start(rng, life, window)
     offsets = np.arange(first, first + window)
     weekdays = offsets[timeline.weekday_of(life.first_day + offsets) < 5]
     days = np.sort(weekdays[rng.integers(0, weekdays.size, size=n_fake)])
@@ -109,12 +100,9 @@ def badmouth2(
     seed: Seed = None, *, fake_share: float | None = None, **options: Unpack[ProductOptions]
 ) -> SimulatedProduct:
     """2-star (and some 1-star) fakes over 1–3 weeks, 15–30% of the reviews."""
-    rng = generator(seed)
-    life = _life(rng, options)
-    share = _share(rng, fake_share, (0.15, 0.30))
-    n_fake = _fakes(share, life.n_reviews)
+    rng, life, n_fake = _start(seed, fake_share, (0.15, 0.30), options)
     window = min(_draw_int(rng, (7, 21)), life.days)
-    first = _draw_int(rng, (int(0.2 * life.days), max(int(0.8 * life.days) - window, 0)))
+    first = _window_start(rng, life, window)
     days = first + rng.integers(0, window, size=n_fake)
     ratings = np.where(rng.random(n_fake) < 0.8, 2, 1)
     style = Style(verified=0.2, new_accounts=0.8, texts="short", clock="worker")
@@ -125,20 +113,29 @@ def incentivised(
     seed: Seed = None, *, fake_share: float | None = None, **options: Unpack[ProductOptions]
 ) -> SimulatedProduct:
     """A month of long, unverified 5/4-star reviews, 15–30% of the reviews."""
-    rng = generator(seed)
-    life = _life(rng, options)
-    share = _share(rng, fake_share, (0.15, 0.30))
-    n_fake = _fakes(share, life.n_reviews)
+    rng, life, n_fake = _start(seed, fake_share, (0.15, 0.30), options)
     window = min(30, life.days)
-    first = _draw_int(rng, (int(0.2 * life.days), max(int(0.8 * life.days) - window, 0)))
+    first = _window_start(rng, life, window)
     days = first + rng.integers(0, window, size=n_fake)
     ratings = np.where(rng.random(n_fake) < 0.7, 5, 4)
     style = Style(verified=0.1, new_accounts=0.05, texts="long", clock="honest", helpful_mean=0.5)
     return _planted(rng, life, "incentivised", days, ratings, style, (first, first + window))
 
 
-def _share(rng: np.random.Generator, given: float | None, bounds: tuple[float, float]) -> float:
-    return given if given is not None else float(rng.uniform(*bounds))
+def _start(
+    seed: Seed, given: float | None, bounds: tuple[float, float], options: ProductOptions
+) -> tuple[np.random.Generator, _Life, int]:
+    """Every campaign's first draws, in this order: the product's life, then the fake share
+    (``given``, else uniform on ``bounds``); the fakes are ``round(share * n_reviews)``."""
+    rng = generator(seed)
+    life = _life(rng, options)
+    share = given if given is not None else float(rng.uniform(*bounds))
+    return rng, life, _fakes(share, life.n_reviews)
+
+
+def _window_start(rng: np.random.Generator, life: _Life, window: int) -> int:
+    """A campaign window's first day, drawn in the middle 60% of the life (20%..80% - window)."""
+    return _draw_int(rng, (int(0.2 * life.days), max(int(0.8 * life.days) - window, 0)))
 
 
 def _fakes(share: float, n: int) -> int:
