@@ -35,6 +35,7 @@ from .scenarios import (
     _draw_int,
     _Life,
     _life,
+    _middle_start,
     _product,
     _stars,
     generator,
@@ -86,7 +87,7 @@ def camouflage(
     """4/5-star fakes with honest looks on the weekdays of two months (module docstring)."""
     rng, life, n_fake = _start(seed, fake_share, (0.10, 0.25), options)
     window = min(60, life.days)
-    first = _window_start(rng, life, window)
+    first = _middle_start(rng, life, window)
     offsets = np.arange(first, first + window)
     weekdays = offsets[timeline.weekday_of(life.first_day + offsets) < 5]
     days = np.sort(weekdays[rng.integers(0, weekdays.size, size=n_fake)])
@@ -102,7 +103,7 @@ def badmouth2(
     """2-star (and some 1-star) fakes over 1–3 weeks, 15–30% of the reviews."""
     rng, life, n_fake = _start(seed, fake_share, (0.15, 0.30), options)
     window = min(_draw_int(rng, (7, 21)), life.days)
-    first = _window_start(rng, life, window)
+    first = _middle_start(rng, life, window)
     days = first + rng.integers(0, window, size=n_fake)
     ratings = np.where(rng.random(n_fake) < 0.8, 2, 1)
     style = Style(verified=0.2, new_accounts=0.8, texts="short", clock="worker")
@@ -115,7 +116,7 @@ def incentivised(
     """A month of long, unverified 5/4-star reviews, 15–30% of the reviews."""
     rng, life, n_fake = _start(seed, fake_share, (0.15, 0.30), options)
     window = min(30, life.days)
-    first = _window_start(rng, life, window)
+    first = _middle_start(rng, life, window)
     days = first + rng.integers(0, window, size=n_fake)
     ratings = np.where(rng.random(n_fake) < 0.7, 5, 4)
     style = Style(verified=0.1, new_accounts=0.05, texts="long", clock="honest", helpful_mean=0.5)
@@ -131,11 +132,6 @@ def _start(
     life = _life(rng, options)
     share = given if given is not None else float(rng.uniform(*bounds))
     return rng, life, _fakes(share, life.n_reviews)
-
-
-def _window_start(rng: np.random.Generator, life: _Life, window: int) -> int:
-    """A campaign window's first day, drawn in the middle 60% of the life (20%..80% - window)."""
-    return _draw_int(rng, (int(0.2 * life.days), max(int(0.8 * life.days) - window, 0)))
 
 
 def _fakes(share: float, n: int) -> int:

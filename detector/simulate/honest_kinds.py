@@ -23,12 +23,13 @@ from .scenarios import (
     ProductOptions,
     Seed,
     _as_tuple,
+    _changed_stars,
     _draw_int,
     _genuine_only,
     _given,
     _life,
+    _middle_start,
     _product,
-    _utc,
     generator,
 )
 
@@ -56,7 +57,7 @@ def viral(seed: Seed = None, **options: Unpack[ProductOptions]) -> SimulatedProd
     rng = generator(seed)
     life = _life(rng, options)
     length = min(_draw_int(rng, (14, 42)), life.days)
-    first = _draw_int(rng, (int(0.2 * life.days), max(int(0.8 * life.days) - length, 0)))
+    first = _middle_start(rng, life, length)
     factor = float(rng.uniform(5.0, 20.0))
     columns = _genuine_only(
         rng, life, [(life.star_mix, life.n_reviews)], surge=(first, length, factor)
@@ -88,18 +89,7 @@ def revision(
     before = _mix_near(rng, _BEFORE_CENTRE, REVISION_MEANS[0])
     after = _mix_near(rng, _AFTER_CENTRE, REVISION_MEANS[1])
     life = _life(rng, {**options, "star_mix": tuple(before)})
-    fraction = change_fraction if change_fraction is not None else float(rng.uniform(0.3, 0.7))
-    n = life.n_reviews
-    change_index = min(max(round(fraction * n), 1), n - 1)
-    columns = _genuine_only(rng, life, [(before, change_index), (after, n - change_index)])
-    truth = GroundTruth(
-        "revision",
-        star_mix=_as_tuple(before),
-        change_index=change_index,
-        change_at=_utc(columns.posted_at[change_index]),
-        star_mix_after=_as_tuple(after),
-    )
-    return _product(life, columns, truth)
+    return _changed_stars(rng, life, "revision", before, after, change_fraction)
 
 
 def _mix_near(rng: np.random.Generator, centre: tuple[float, ...], mean: float) -> np.ndarray:

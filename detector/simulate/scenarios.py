@@ -114,18 +114,38 @@ def genuine_change(
     weight = severity if severity is not None else float(rng.uniform(0.7, 1.0))
     worse = (1.0 - weight) * good + weight * bad
     before, after = (good, worse) if direction == "down" else (worse, good)
+    return _changed_stars(rng, life, "genuine_change", before, after, change_fraction)
+
+
+def _changed_stars(
+    rng: np.random.Generator,
+    life: _Life,
+    scenario: str,
+    before: np.ndarray,
+    after: np.ndarray,
+    change_fraction: float | None,
+) -> SimulatedProduct:
+    """Honest reviews whose stars come from ``before`` until ``change_index`` and from ``after``
+    from there on; ``change_fraction`` (default uniform 0.3–0.7) of the reviews come before,
+    at least one on each side. Shared by ``genuine_change`` and ``honest_kinds.revision``."""
     fraction = change_fraction if change_fraction is not None else float(rng.uniform(0.3, 0.7))
     n = life.n_reviews
     change_index = min(max(round(fraction * n), 1), n - 1)
     columns = _genuine_only(rng, life, [(before, change_index), (after, n - change_index)])
     truth = GroundTruth(
-        "genuine_change",
+        scenario,
         star_mix=_as_tuple(before),
         change_index=change_index,
         change_at=_utc(columns.posted_at[change_index]),
         star_mix_after=_as_tuple(after),
     )
     return _product(life, columns, truth)
+
+
+def _middle_start(rng: np.random.Generator, life: _Life, length: int) -> int:
+    """The first day of a ``length``-day window drawn in the middle of the life: uniform on
+    ``[0.2·days, max(0.8·days − length, 0)]`` (campaigns' windows, a viral surge)."""
+    return _draw_int(rng, (int(0.2 * life.days), max(int(0.8 * life.days) - length, 0)))
 
 
 def boost(
