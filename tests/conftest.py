@@ -20,6 +20,26 @@ def service_unavailable(reason: str) -> None:
 
 
 @pytest.fixture
+def moderator(db):
+    """A staff user in the moderators group (moderation, groups, submissions and API tests)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from reviewsec.moderation.services import MODERATORS_GROUP
+
+    user = get_user_model().objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    """Django's test client signed in as ``moderator``."""
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     if not url:

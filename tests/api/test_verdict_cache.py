@@ -10,7 +10,6 @@ from reviewsec.api.presenters import verdict_body
 from reviewsec.moderation.models import CaseStatus
 from reviewsec.moderation.services import case_decide, case_open_for_analysis
 from tests.factories import make_product
-from tests.moderation.conftest import moderator  # noqa: F401  (a user in the moderators group)
 from tests.verdicts import make_analysis
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +55,7 @@ def test_a_new_analysis_is_served_at_once(api, product) -> None:
     assert body["verdict"]["category"] == "highly_suspicious"
 
 
-def test_a_moderators_decision_is_served_at_once(api, product, moderator) -> None:  # noqa: F811
+def test_a_moderators_decision_is_served_at_once(api, product, moderator) -> None:
     case = case_open_for_analysis(analysis=make_analysis(product, category="suspicious"))
     assert api.get(VERDICT).json()["moderation"] is None
 

@@ -71,6 +71,34 @@ def page(browser) -> Iterator[object]:
 
 
 @pytest.fixture
+def admin_page(browser, live_server, django_user_model) -> Iterator[object]:
+    """A 1280 px page signed in to the live server's admin through its login form, as a
+    superuser (the admin queues' width checks)."""
+    django_user_model.objects.create_superuser("mod", "mod@example.org", "pw-for-tests")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.goto(f"{live_server.url}/admin/login/")
+    opened.fill("#id_username", "mod")
+    opened.fill("#id_password", "pw-for-tests")
+    opened.click("input[type=submit]")
+    yield opened
+    context.close()
+
+
+def changelist_columns_in_view(page, url: str, screenshot_name: str) -> int:
+    """Open an admin changelist, keep a screenshot, and check that every column header ends
+    inside the results box (no sideways scrolling); the number of columns."""
+    page.goto(url)
+    headers = page.locator("#result_list thead th")
+    headers.first.wait_for(timeout=10_000)
+    screenshot(page, screenshot_name)
+    visible = page.locator("#changelist .results").bounding_box()
+    boxes = [headers.nth(i).bounding_box() for i in range(headers.count())]
+    assert all(box["x"] + box["width"] <= visible["x"] + visible["width"] + 1 for box in boxes)
+    return len(boxes)
+
+
+@pytest.fixture
 def demo_live_server(live_server, settings) -> Iterator[object]:
     """The live server with the demo market on, its host allowed, tasks in-process.
 

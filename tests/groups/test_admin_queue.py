@@ -3,23 +3,13 @@ sellers, window and evidence, and confirms or dismisses them per target kind."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from reviewsec.groups.models import GroupDecision, TargetKind
 from reviewsec.groups.services import group_fit_run
-from reviewsec.moderation.services import MODERATORS_GROUP
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/groups/reviewergroup/"
-
-
-@pytest.fixture
-def moderator_client(client, db):
-    user = get_user_model().objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    client.force_login(user)
-    return client
 
 
 def test_a_moderator_sees_the_latest_fits_groups(demo_shop, moderator_client) -> None:

@@ -3,8 +3,6 @@ the group's products are re-analysed at once, and their verdict pages say so in 
 sentence that names none of the members."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from reviewsec.analyses.models import Analysis
@@ -12,19 +10,10 @@ from reviewsec.catalog.models import Product
 from reviewsec.celery import app as celery_app
 from reviewsec.demo_market.products import demo_paid_pool
 from reviewsec.groups.services import group_fit_run
-from reviewsec.moderation.services import MODERATORS_GROUP
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/groups/reviewergroup/"
-
-
-@pytest.fixture
-def moderator_client(client, db):
-    user = get_user_model().objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

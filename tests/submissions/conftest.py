@@ -2,7 +2,6 @@ import datetime as dt
 from typing import Any
 
 from tests.api.conftest import api, empty_throttle_counts  # noqa: F401
-from tests.moderation.conftest import moderator, moderator_client  # noqa: F401
 
 
 def review(n: int, **fields: Any) -> dict[str, Any]:
