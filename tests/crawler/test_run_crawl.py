@@ -6,7 +6,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy.settings import Settings
@@ -39,7 +41,32 @@ def serve_product(market: FakeMarket) -> None:
             )
 
 
-def test_a_job_crawls_product_reviews_and_reviewers_reporting_progress(tmp_path: Path) -> None:
+@pytest.fixture
+def market() -> Iterator[FakeMarket]:
+    """The fake market serving ``REF``: its page, two review pages and every reviewer's profile."""
+    with FakeMarket() as served:
+        serve_product(served)
+        yield served
+
+
+def crawl(market: FakeMarket, tmp_path: Path, **options: Any) -> CrawlOutcome:
+    """``run_crawl`` of ``REF`` from ``market`` as most tests here run it: not stored, a 60 s
+    deadline, the outcome and the Scrapy log in ``tmp_path``, no download delay; ``options``
+    override or add ``run_crawl``'s keyword arguments."""
+    arguments: dict[str, Any] = {
+        "base_url": market.origin + PREFIX,
+        "store": False,
+        "outcome_path": tmp_path / "outcome.json",
+        "timeout_s": 60,
+        "log_path": tmp_path / "crawl.log",
+        "env": FAST,
+    }
+    return run_crawl(REF, **(arguments | options))
+
+
+def test_a_job_crawls_product_reviews_and_reviewers_reporting_progress(
+    market: FakeMarket, tmp_path: Path
+) -> None:
     seen: list[CrawlProgress] = []
 
     def remember(progress: CrawlProgress) -> None:
@@ -52,19 +79,7 @@ def test_a_job_crawls_product_reviews_and_reviewers_reporting_progress(tmp_path:
             )
         )
 
-    with FakeMarket() as market:
-        serve_product(market)
-        outcome = run_crawl(
-            REF,
-            base_url=market.origin + PREFIX,
-            store=False,
-            outcome_path=tmp_path / "outcome.json",
-            timeout_s=60,
-            progress_callback=remember,
-            max_reviewers=5,
-            log_path=tmp_path / "crawl.log",
-            env=FAST,
-        )
+    outcome = crawl(market, tmp_path, progress_callback=remember, max_reviewers=5)
     assert (outcome.status, outcome.reason_code, outcome.incremental) == ("ok", "", False)
     assert (outcome.products, outcome.reviews, outcome.reviewers) == (1, 12, 5)
     assert outcome.pages == 1 + 2 + 5
@@ -78,22 +93,11 @@ def test_a_job_crawls_product_reviews_and_reviewers_reporting_progress(tmp_path:
 
 
 def test_an_incremental_job_fetches_only_the_new_reviews_and_their_reviewers(
-    tmp_path: Path,
+    market: FakeMarket, tmp_path: Path
 ) -> None:
     known = {"R1P6IWGF3BKZQT", "R2LASTPAGE0001"}  # the last review of page 1, one of page 2
-    with FakeMarket() as market:
-        serve_product(market)
-        outcome = run_crawl(
-            REF,
-            base_url=market.origin + PREFIX,
-            store=False,
-            outcome_path=tmp_path / "outcome.json",
-            timeout_s=60,
-            known_reviews=known,
-            log_path=tmp_path / "crawl.log",
-            env=FAST,
-        )
-        paths = market.paths()
+    outcome = crawl(market, tmp_path, known_reviews=known)
+    paths = market.paths()
     assert (outcome.status, outcome.reason_code, outcome.incremental) == ("ok", "caught_up", True)
     assert (outcome.reviews, outcome.reviewers, outcome.pages) == (9, 9, 1 + 1 + 9)
     assert outcome.message == "Found 9 new reviews since the last crawl."
@@ -108,15 +112,7 @@ def test_an_incremental_job_fetches_only_the_new_reviews_and_their_reviewers(
 def test_a_robot_check_on_the_product_page_ends_the_job_at_once(tmp_path: Path) -> None:
     with FakeMarket() as market:
         market.add_file(f"{PREFIX}/dp/{REF.asin}", PAGES / "captcha.html")
-        outcome = run_crawl(
-            REF,
-            base_url=market.origin + PREFIX,
-            store=False,
-            outcome_path=tmp_path / "outcome.json",
-            timeout_s=60,
-            log_path=tmp_path / "crawl.log",
-            env=FAST,
-        )
+        outcome = crawl(market, tmp_path)
         assert not [path for path in market.paths() if "product-reviews" in path]
     assert (outcome.status, outcome.reason_code, outcome.stage) == (
         "failed",
@@ -189,23 +185,14 @@ def counts(path: Path) -> dict[str, int]:
         }
 
 
-def test_a_stored_recrawl_updates_the_database_without_duplicates(tmp_path: Path) -> None:
+def test_a_stored_recrawl_updates_the_database_without_duplicates(
+    market: FakeMarket, tmp_path: Path
+) -> None:
     database = tmp_path / "crawl.sqlite3"
     env = FAST | migrated_database(database)
-    with FakeMarket() as market:
-        serve_product(market)
-        for _ in range(2):
-            outcome = run_crawl(
-                REF,
-                base_url=market.origin + PREFIX,
-                store=True,
-                outcome_path=tmp_path / "outcome.json",
-                timeout_s=60,
-                max_reviewers=3,
-                log_path=tmp_path / "crawl.log",
-                env=env,
-            )
-            assert (outcome.status, outcome.reviews, outcome.reviewers) == ("ok", 12, 3)
+    for _ in range(2):
+        outcome = crawl(market, tmp_path, store=True, max_reviewers=3, env=env)
+        assert (outcome.status, outcome.reviews, outcome.reviewers) == ("ok", 12, 3)
     # 12 reviewers from the reviews; the demo profile lists 2 products for each of 3 crawled.
     assert counts(database) == {"product": 1, "review": 12, "reviewer": 12, "reviewerhistory": 6}
 
@@ -288,25 +275,17 @@ def test_amazon_stays_polite_and_only_the_demo_market_is_read_several_pages_at_a
 
 
 def test_where_the_shop_allows_it_the_review_pages_are_read_beside_the_product_page(
-    tmp_path: Path,
+    market: FakeMarket, tmp_path: Path
 ) -> None:
     seen: list[tuple[str, int]] = []
-    with FakeMarket() as market:
-        serve_product(market)
-        outcome = run_crawl(
-            REF,
-            base_url=market.origin + PREFIX,
-            store=False,
-            outcome_path=tmp_path / "outcome.json",
-            timeout_s=60,
-            progress_callback=lambda progress: seen.append(
-                (progress.stage, progress.pages_fetched)
-            ),
-            max_pages=2,  # page 1 announces 504 reviews; the market has two pages of them
-            max_reviewers=2,
-            log_path=tmp_path / "crawl.log",
-            env={"DEMO_MARKET": "1", "DEMO_MARKET_HOSTS": market.origin.split("//")[1]},
-        )
+    outcome = crawl(
+        market,
+        tmp_path,
+        progress_callback=lambda progress: seen.append((progress.stage, progress.pages_fetched)),
+        max_pages=2,  # page 1 announces 504 reviews; the market has two pages of them
+        max_reviewers=2,
+        env={"DEMO_MARKET": "1", "DEMO_MARKET_HOSTS": market.origin.split("//")[1]},
+    )
     assert (outcome.status, outcome.products, outcome.reviews, outcome.reviewers) == (
         "ok",
         1,
