@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import numpy as np
@@ -20,16 +20,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-import detector
+import detector  # lazy: its attributes load their modules when first used
 from crawler.outcome import CrawlOutcome, Status, describe_final
-from crawler.runner import CrawlProgress, run_crawl, spares
-from detector.reference import ReferenceModel
 from marketplaces import ProductRef, base_url_for, product_page_url
 from reviewsec.analyses import hooks
 from reviewsec.analyses.dispatch import crawl_job_dispatcher
 from reviewsec.analyses.errors import CrawlFailed, RetryableCrawlError
 from reviewsec.analyses.models import Analysis, CrawlJob, JobState, ReferenceModelVersion
-from reviewsec.analyses.reviewer_fits import product_reviewer_scores, reviewer_scores_refresh
 from reviewsec.analyses.scheduling import product_schedule_next
 from reviewsec.analyses.selectors import (
     analysis_is_fresh,
@@ -45,6 +42,14 @@ from reviewsec.catalog.marketplaces import (
     mirror_base_url,
 )
 from reviewsec.catalog.models import Product, Review
+
+# Scrapy (crawler.runner) and scipy/numba (detector.reference, reviewer_fits' detector.reviewers)
+# are imported where used: at module level they cost ~1.5 s CPU at every django.setup() (the
+# apps' ready() import this module through moderation/submissions services) and most processes
+# (manage.py, beat, a crawl child's setup) never crawl or analyse.
+if TYPE_CHECKING:
+    from crawler.runner import CrawlProgress
+    from detector.reference import ReferenceModel
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +217,8 @@ def reference_model_load(*, row_id: int, created_at: dt.datetime) -> ReferenceMo
 
 @functools.lru_cache(maxsize=4)
 def _reference_model(row_id: int, created_at: dt.datetime) -> ReferenceModel:
+    from detector.reference import ReferenceModel
+
     return ReferenceModel.from_dict(ReferenceModelVersion.objects.get(id=row_id).model)
 
 
@@ -260,6 +267,8 @@ def analysis_create(
 def _reviewer_scores(product: Product, n: int) -> tuple[str | None, dict[str, Any] | None]:
     """The newest reviewer scores of the product's reviews: the product's new reviews are
     folded into the active graph fit first (``reviewer_fits``; a cheap, local update)."""
+    from reviewsec.analyses.reviewer_fits import product_reviewer_scores, reviewer_scores_refresh
+
     try:
         reviewer_scores_refresh(product=product)
         found = product_reviewer_scores(product=product, expected=n)
@@ -377,6 +386,8 @@ def crawl_product(
             return
         written.update(progress)
 
+    from crawler.runner import run_crawl
+
     with tempfile.TemporaryDirectory(prefix=f"crawl-job-{job.id}-") as scratch:
         outcome = run_crawl(
             ProductRef(product.marketplace, product.asin),
@@ -438,6 +449,8 @@ def crawler_warm_up() -> None:
     first request, so that the first paste does not wait for Scrapy and Django to load."""
     crawls_run_here = settings.CELERY_TASK_ALWAYS_EAGER  # no broker, no worker
     if settings.CRAWL_WARM_CHILD and crawls_run_here:
+        from crawler.runner import spares
+
         spares.prepare(_crawl_environment())
 
 

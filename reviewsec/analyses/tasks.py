@@ -13,8 +13,6 @@ from celery import Task, shared_task
 from reviewsec.analyses import services
 from reviewsec.analyses.errors import RETRY_BACKOFF_MAX_SECONDS, RetryableCrawlError
 from reviewsec.analyses.housekeeping import housekeeping_run, jobs_resend_lost
-from reviewsec.analyses.refits import reference_model_refit
-from reviewsec.analyses.reviewer_fits import reviewer_graph_fit, reviewer_graph_fit_fail
 from reviewsec.analyses.scheduling import products_never_scheduled, recrawl_due_enqueue
 from reviewsec.lib.dispatch import in_process_beat
 
@@ -66,6 +64,8 @@ def recrawl_due_task() -> dict[str, Any]:
 @shared_task(name="reviewsec.analyses.threshold_refit", acks_late=True)
 def reference_model_refit_task() -> dict[str, Any]:
     """Beat, weekly: refit the reference model from a fresh sample; activate it only if sane."""
+    from reviewsec.analyses.refits import reference_model_refit  # detector, scipy: lazily
+
     outcome = reference_model_refit()
     version = outcome.activated.version if outcome.activated else None
     return {"activated": version, "sampled": outcome.sampled, "reason": outcome.reason}
@@ -76,6 +76,8 @@ class ReviewerGraphFitTask(Task):
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
     ) -> None:
         """A crash (or the time limit) leaves the fit's row running: mark it failed."""
+        from reviewsec.analyses.reviewer_fits import reviewer_graph_fit_fail  # scipy: lazily
+
         reviewer_graph_fit_fail(message=f"{type(exc).__name__}: {exc}")
 
 
@@ -84,6 +86,8 @@ class ReviewerGraphFitTask(Task):
 )
 def reviewer_graph_fit_task() -> dict[str, Any]:
     """Beat, nightly: fit the whole review graph; activate the fit only if it is sane."""
+    from reviewsec.analyses.reviewer_fits import reviewer_graph_fit  # scipy: in the task only
+
     outcome = reviewer_graph_fit()
     fit = outcome.fit
     return {

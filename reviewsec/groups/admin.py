@@ -24,7 +24,6 @@ from reviewsec.groups.models import (
     ReviewerGroup,
     TargetKind,
 )
-from reviewsec.groups.services import group_decide
 
 MAX_LISTED = 60  # members or products listed on a group's page
 
@@ -260,6 +259,10 @@ class ReviewerGroupAdmin(admin.ModelAdmin):
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[Any], target: TargetKind, *, abusive: bool
     ) -> None:
+        # services imports detector.groups (scipy, numba): at the first decision, not at the
+        # admin's autodiscovery in every process's django.setup().
+        from reviewsec.groups.services import group_decide
+
         groups = list(queryset)
         for group in groups:
             group_decide(group=group, target=target, abusive=abusive, moderator=request.user)
