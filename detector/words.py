@@ -86,6 +86,32 @@ def _capitalized(sentence: str) -> str:
 # --- one feature's ERO test -------------------------------------------------------------------
 
 
+# Countries whose English name takes "the" in running text ("reviewers in the Netherlands"); the
+# patterns below cover the unions, republics and island groups ("the United States", "the Czech
+# Republic", "the Cayman Islands"), this set the rest.
+_COUNTRIES_WITH_THE = frozenset(
+    {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"}
+    | {"Vatican City", "US", "USA", "UK", "UAE"}
+)
+_WITH_THE_PREFIXES = ("United ", "Republic of ", "Democratic Republic ")
+_WITH_THE_SUFFIXES = (" Republic", " Islands")
+
+
+def country_in_sentence(country: Hashable) -> str:
+    """A country's name as it reads after "in": "the United States", "the Netherlands", but
+    "Germany". A name that already starts with "the" is kept as it is."""
+    text = str(country).strip()
+    if text[:4].lower() == "the ":
+        return text
+    if (
+        text in _COUNTRIES_WITH_THE
+        or text.startswith(_WITH_THE_PREFIXES)
+        or text.endswith(_WITH_THE_SUFFIXES)
+    ):
+        return f"the {text}"
+    return text
+
+
 def category_phrase(name: str, category: Hashable) -> str:
     """What being in the category means ("posted on a Saturday"), to follow "how many are"."""
     row = feature(name)
@@ -93,6 +119,8 @@ def category_phrase(name: str, category: Hashable) -> str:
         return row.being if category in (*_TRUE, "1") else row.being_not
     if name == "hour_of_day" and not isinstance(category, int):
         return f"{name.replace('_', ' ')} = {category}"
+    if name == "country":
+        category = country_in_sentence(category)
     if row.being:
         return row.being.format(category=category)
     return f"{name.replace('_', ' ')} = {category}"
@@ -425,6 +453,8 @@ def _were(name: str, label: Any, hour_block: int = 1) -> str:
     if name == "hour_of_day":  # a one-hour category, or a block of ``hour_block`` hours
         start = int(label)
         return row.were.format(category=start, end=start + hour_block - 1)
+    if name == "country":
+        label = country_in_sentence(label)
     if row.were:
         return row.were.format(category=label)
     return f"had {row.noun} {label}"
