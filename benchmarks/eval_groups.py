@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import io
 import sys
 import time
@@ -192,7 +193,9 @@ def main() -> None:
             e, GroupParams(method="dense_block"), []
         ),
     }
-    if not args.no_fraudar:
+    if not args.no_fraudar and importlib.util.find_spec("fraudar") is None:
+        print("FRAUDAR left out: rgmining-fraudar is not installed (the bench extra)")
+    elif not args.no_fraudar:
         methods["FRAUDAR (rgmining-fraudar)"] = lambda m, e: run_fraudar(m, len(m.truth.campaigns))
     header = (
         f"{'seed':>4} {'method':<28} {'recall':>7} {'prec.':>7} {'honest':>8} "
