@@ -344,7 +344,8 @@ def logistic_cp_candidates(
 ) -> list[Candidate]:
     """Fit, then read a candidate block per component and window run (module docstring)."""
     coded = code_labels(labels, tensor, events) if labels else None
-    starts = seeds(tensor, params.rank)
+    found = seeds(tensor, params.rank + params.extra_seeds)
+    starts, beyond = found[: params.rank], found[params.rank :]
     from_labels: list[Seed] = []
     if coded is not None:
         abusive = coded.entity[(coded.mode == _REVIEWER) & (coded.abusive > 0.5)]
@@ -365,7 +366,14 @@ def logistic_cp_candidates(
         for i, seed in enumerate(from_labels)
         for candidate in neighbourhood(tensor, seed, params.max_sellers, f"label:{i}")
     ]
-    return candidates_from_fit(fit) + spread
+    # Seeds past the decomposition's rank: a campaign whose co-reviews rank below the
+    # marketplace's honest look-alikes still gets its block proposed (and judged like any other).
+    tail = [
+        candidate
+        for i, seed in enumerate(beyond, start=params.rank)
+        for candidate in neighbourhood(tensor, seed, params.max_sellers, f"seed:{i}")
+    ]
+    return candidates_from_fit(fit) + spread + tail
 
 
 def neighbourhood(

@@ -105,7 +105,7 @@ def test_labels_of_one_campaign_find_the_pools_next_campaign() -> None:
         reviewer_id=market.reviewer_id, product_id=market.product_id,
         seller_id=market.seller_id, rating=market.rating, timestamp_ms=market.timestamp_ms,
     )  # fmt: skip
-    params = GroupParams(rank=1)
+    params = GroupParams(rank=1, extra_seeds=0)  # a seed budget of one: no seeds past the rank
     first, second = market.truth.campaigns
     unsupervised = find_groups(events, params=params)
     found = {r for g in unsupervised for r in g.reviewers}
