@@ -31,7 +31,14 @@ from scipy.sparse.csgraph import connected_components
 
 from detector.columns import ReviewColumns
 
-__all__ = ["CONTENT_FIELDS", "VariantMerge", "content_key", "merge_variants"]
+__all__ = [
+    "CONTENT_FIELDS",
+    "VariantMerge",
+    "content_key",
+    "listing_heads",
+    "merge_variants",
+    "record_content_key",
+]
 
 CONTENT_FIELDS = ("reviewerID", "unixReviewTime", "overall", "summary", "reviewText")
 
@@ -45,6 +52,14 @@ def content_key(values: Sequence[Any]) -> int:
         encoded = repr(list(values)).encode("utf-8", "surrogateescape")
     key = int.from_bytes(hashlib.blake2b(encoded, digest_size=8).digest(), "little")
     return key or 1
+
+
+def record_content_key(record: dict[str, Any]) -> int:
+    """The content key of a 2018 record (0 for any other schema: one with ``parent_asin``, or
+    without ``unixReviewTime``)."""
+    if "parent_asin" in record or "unixReviewTime" not in record:
+        return 0
+    return content_key([record.get(name) for name in CONTENT_FIELDS])
 
 
 @dataclass(frozen=True)
@@ -102,13 +117,18 @@ def merge_variants(columns: ReviewColumns) -> tuple[ReviewColumns, VariantMerge]
 
 def _listings(columns: ReviewColumns, keyed: np.ndarray) -> np.ndarray:
     """For each product code, the code of the first product of its listing (itself if alone)."""
-    n = columns.n_products
-    keys = columns.review_key[keyed]
-    products = columns.product[keyed]
+    return listing_heads(columns.product[keyed], columns.review_key[keyed], columns.n_products)
+
+
+def listing_heads(products: np.ndarray, keys: np.ndarray, n_products: int) -> np.ndarray:
+    """For each of ``n_products`` product codes (numbered in file order), the code of the first
+    product of its listing: the connected component of the products that share a review, i.e.
+    a content key (``keys[j]`` is review j's, ``products[j]`` its product; only keyed reviews)."""
     order = np.lexsort((products, keys))
     keys, products = keys[order], products[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     first = np.repeat(products[starts], np.diff(np.r_[starts, keys.size]))
+    n = n_products
     links = sp.coo_matrix((np.ones(first.size), (first, products)), shape=(n, n))
     _, component = connected_components(links, directed=False)
     head = np.full(component.max() + 1, n, dtype=np.int64)

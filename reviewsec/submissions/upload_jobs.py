@@ -146,7 +146,7 @@ def _import(job: UploadJob, parsed: ParsedUpload) -> list[Product]:
         job.products.set(stored)
         UploadJob.objects.filter(id=job.id).update(
             reviews_imported=sum(submission.accepted for submission in submissions),
-            duplicates=sum(submission.duplicates for submission in submissions),
+            duplicates=parsed.repeats + sum(submission.duplicates for submission in submissions),
             updated_at=timezone.now(),
         )
     return stored

@@ -1,9 +1,16 @@
 """Review files: read and validate every line first, import all or nothing, then analyse.
 
 Formats are those of ``python -m detector`` (``detector.io``): JSON Lines in the Amazon Reviews
-2023 schema, or CSV with a header. Rows are grouped into products by ``parent_asin`` (else
-``asin``), which must be a 10-character ASIN. Uploaded products live on their own marketplace,
-``upload``: a file can never change the verdict of a product in a real shop.
+2023 schema (or the 2018 one: ``reviewerID``, ``summary``, ``reviewText``, ``unixReviewTime``),
+or CSV with a header. Rows are grouped into products by ``parent_asin`` (else ``asin``), which
+must be a 10-character ASIN. Uploaded products live on their own marketplace, ``upload``: a file
+can never change the verdict of a product in a real shop.
+
+2018 files list one review under every variant ASIN of a listing; as in the CLI
+(``detector.variants``), ASINs that share a review (same content key) are one listing, stored
+under its ASIN that comes first in the file, and each review is kept once (its first line; the
+repeats count as the job's duplicates). Otherwise every reviewer of a listing would seem to have
+posted the same text on several products the same day.
 
 Review ids: a row's own ``review_id`` (surrounding whitespace removed) when it looks like
 Amazon's, else a stable hash of the row (product, user_id, time, rating, title, text), so
@@ -38,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 
 from detector.io import (
@@ -81,6 +89,7 @@ class ParsedUpload:
     products: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sellers: dict[str, SellerFacts] = field(default_factory=dict)
     rows: int = 0
+    repeats: int = 0  # 2018 lines repeating a review of the same listing (``merge_listings``)
 
 
 def upload_parse(
@@ -101,7 +110,10 @@ def upload_parse(
 def _parse_path(
     path: Path, file_name: str, progress: Callable[[int, int], None] | None
 ) -> ParsedUpload:
+    from detector.variants import record_content_key  # scipy: not at django.setup()
+
     parsed = ParsedUpload()
+    keys: dict[str, list[int]] = {}  # each kept review's 2018 content key, per product
     bad = LineErrors(MAX_LISTED_ERRORS)
     stopped: list[str] = []
     bytes_read = 0
@@ -123,6 +135,7 @@ def _parse_path(
                 continue
             if not bad:  # a bad file imports nothing: stop keeping reviews, keep checking
                 parsed.products.setdefault(asin, []).append(review)
+                keys.setdefault(asin, []).append(record_content_key(record.fields))
             if progress is not None and parsed.rows % 500 == 0:
                 progress(bytes_read, parsed.rows)
     except BadReviewFile as error:
@@ -134,7 +147,37 @@ def _parse_path(
         raise UploadInvalid(bad.messages() + stopped, bad.total)
     if progress is not None:
         progress(bytes_read, parsed.rows)
-    return parsed
+    return merge_listings(parsed, keys)
+
+
+def merge_listings(parsed: ParsedUpload, keys: dict[str, list[int]]) -> ParsedUpload:
+    """``parsed`` with 2018 variant ASINs folded into their listing and repeated reviews dropped
+    (``keys[asin][j]`` is the content key of ``parsed.products[asin][j]``, 0 when it has none).
+
+    A listing's seller is the first its ASINs name (variants are sold together)."""
+    from detector.variants import listing_heads  # scipy: not at django.setup()
+
+    asins = list(parsed.products)
+    codes = np.repeat(np.arange(len(asins)), [len(keys[asin]) for asin in asins])
+    flat = np.array([key for asin in asins for key in keys[asin]], dtype=np.uint64)
+    keyed = flat != 0
+    if not keyed.any():
+        return parsed
+    heads = listing_heads(codes[keyed], flat[keyed], len(asins))
+    merged = ParsedUpload(rows=parsed.rows)
+    seen: set[tuple[int, int]] = set()
+    for code, asin in enumerate(asins):
+        head = asins[heads[code]]
+        reviews = merged.products.setdefault(head, [])
+        for review, key in zip(parsed.products[asin], keys[asin], strict=True):
+            if key and (heads[code], key) in seen:
+                merged.repeats += 1
+                continue
+            seen.add((heads[code], key))
+            reviews.append(review)
+        if asin in parsed.sellers and head not in merged.sellers:
+            merged.sellers[head] = parsed.sellers[asin]
+    return merged
 
 
 def read_limits() -> ReadLimits:
@@ -165,35 +208,49 @@ def review_values(record: Record) -> tuple[str, dict[str, Any]]:
             f"got {helpful:g}"
         )
     fields = record.fields
+    title = _checked(fields, ("title", "summary"), "title")
+    body = _checked(fields, ("text", "reviewText"), "body")
+    user_id = _first(fields, ("user_id", "reviewerID"))
     return asin, {
-        "review_id": _review_id(asin, fields, milliseconds, rating),
-        "profile_id": _profile_id(fields.get("user_id")),
+        "review_id": _review_id(asin, fields, milliseconds, rating, (user_id, title, body)),
+        "profile_id": _profile_id(user_id),
         "rating": rating,
-        "title": _checked(fields, "title", "title"),
-        "body": _checked(fields, "text", "body"),
+        "title": title,
+        "body": body,
         "posted_date": posted_at.date(),
         "posted_at": posted_at if has_time else None,
         "country": limits.text_checked("country", country, limits.COUNTRY_MAX),
         "verified_purchase": bool(verified),
         "helpful_votes": int(helpful or 0),
-        "variant": _checked(fields, "variant", "variant"),
+        "variant": _checked(fields, ("variant",), "variant"),
         "image_count": min(_image_count(fields), limits.IMAGE_COUNT_MAX),
         "vine": _text(fields.get("vine")).lower() in ("true", "1", "yes"),
     }
 
 
-def _checked(fields: dict[str, Any], key: str, name: str) -> str:
+def _first(fields: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The value of the first of ``keys`` (2023 name, then 2018 name) the record has."""
+    return next((fields[key] for key in keys if key in fields), None)
+
+
+def _checked(fields: dict[str, Any], keys: tuple[str, ...], name: str) -> str:
+    key = next((key for key in keys if key in fields), keys[0])
     return limits.text_checked(key, fields.get(key), limits.TEXT_LIMITS[name])
 
 
-def _review_id(asin: str, fields: dict[str, Any], milliseconds: int, rating: int) -> str:
+def _review_id(
+    asin: str,
+    fields: dict[str, Any],
+    milliseconds: int,
+    rating: int,
+    identity_fields: tuple[Any, str, str],
+) -> str:
+    """The row's own ``review_id``, else a hash of (product, user, time, rating, title, text)."""
     own = limits.text_checked("review_id", fields.get("review_id"), 1000).strip().upper()
     if _REVIEW_ID.fullmatch(own):  # not .match: "$" also matches before a trailing newline
         return own
-    identity = "\x1f".join(
-        [asin, _text(fields.get("user_id")), str(milliseconds), str(rating)]
-        + [_text(fields.get(name)) for name in ("title", "text")]
-    )
+    user_id, title, body = identity_fields
+    identity = "\x1f".join([asin, _text(user_id), str(milliseconds), str(rating), title, body])
     return "U" + hashlib.sha256(identity.encode()).hexdigest()[:24].upper()
 
 
