@@ -241,7 +241,7 @@ def run_one(events: int, campaigns: int, skip_peel: bool) -> dict[str, object]:
     }  # fmt: skip
     if not skip_peel:
         clock = time.perf_counter()
-        dense_block_candidates(tensor, params.blocks)
+        dense_block_candidates(tensor, params.blocks, params.max_sellers)
         out["peel_s"] = time.perf_counter() - clock
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out

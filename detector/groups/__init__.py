@@ -94,7 +94,7 @@ def _candidates(
     tensor: ReviewTensor, events: ReviewEvents, labels: Sequence[Label], params: GroupParams
 ) -> list[Candidate]:
     if params.method == "dense_block":
-        return dense_block_candidates(tensor, params.blocks)
+        return dense_block_candidates(tensor, params.blocks, params.max_sellers)
     return logistic_cp_candidates(tensor, events, labels, params)
 
 

@@ -70,7 +70,7 @@ class GroupParams:
     ``iterations`` passes, ``negatives`` sampled zero cells per
     non-zero cell, ``batch`` cells per stochastic step, ``seed``; ``refine``: every candidate is
     also proposed after the rank-1 decomposition of its slice (``detector.groups.refine``).
-    Dense blocks: ``blocks`` to peel.
+    Dense blocks: ``blocks`` to peel in each slab of weeks (``detector.groups.dense_block``).
     Values outside their range raise ``ValueError`` with a message for people.
     """
 
@@ -92,7 +92,7 @@ class GroupParams:
     negatives: int = 4
     batch: int = 200_000
     seed: int = 0
-    blocks: int = 40
+    blocks: int = 4
     refine: bool = True
 
     def __post_init__(self) -> None:
