@@ -192,21 +192,29 @@ class Verdict:
     def satisfaction(self) -> float | None:
         return None if self.ero is None else self.ero.satisfaction
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: plain Python types only, NaN and infinities as None."""
+    def to_dict(self, *, checked: bool = True) -> dict[str, Any]:
+        """JSON-safe: plain Python types only, NaN and infinities as None.
+
+        ``checked=False`` is for a caller that encodes the dict at once with
+        ``detector.verdict_json.encode`` (the CLI): the blocks as built, not walked for strict
+        JSON and the chart distributions not copied (~0.75 -> ~0.27 ms a product); that encoder
+        writes NaN/±inf as null and numpy values through ``json_safe``, so its bytes are the
+        checked dict's."""
+        check = _checked if checked else _as_built
         consistency = None
         if self.consistency is not None:
             consistency = self.consistency.to_dict(self.dates)
             series = consistency.pop("series")  # plain floats and strings already: skip the walk
-            consistency = _checked(consistency)
+            consistency = check(consistency)
             consistency["series"] = series
         ero = None
         if self.ero is not None:
-            ero = _checked(self.ero.to_dict())
+            ero = check(self.ero.to_dict())
             for block in ero["features"]:
                 name = block["name"]
                 block["label"] = feature(name).label
-                block["distribution"] = copy.deepcopy(self.distributions.get(name))
+                distribution = self.distributions.get(name)
+                block["distribution"] = copy.deepcopy(distribution) if checked else distribution
         return {
             "schema": SCHEMA,
             "reviews_analyzed": self.reviews_analyzed,
@@ -214,13 +222,17 @@ class Verdict:
             "ero": ero,
             "reviewers": None
             if self.reviewers is None
-            else _checked(self.reviewers.to_dict(self.reviewer_sentences)),
-            "evidence": None if self.evidence is None else _checked(self.evidence.to_dict()),
-            "direction": None if self.direction is None else _checked(self.direction.to_dict()),
-            "summary": None if self.summary is None else _checked(self.summary.to_dict()),
+            else check(self.reviewers.to_dict(self.reviewer_sentences)),
+            "evidence": None if self.evidence is None else check(self.evidence.to_dict()),
+            "direction": None if self.direction is None else check(self.direction.to_dict()),
+            "summary": None if self.summary is None else check(self.summary.to_dict()),
             "verdict": {"category": self.category, "reasons": list(self.reasons)},
             "detector_version": self.detector_version,
         }
+
+
+def _as_built(value: dict[str, Any]) -> dict[str, Any]:
+    return value
 
 
 def _checked(value: dict[str, Any]) -> dict[str, Any]:
