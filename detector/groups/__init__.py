@@ -54,6 +54,8 @@ from detector.groups.refine import refine
 from detector.groups.result import Group, GroupParams
 from detector.groups.tensor import ReviewTensor, review_tensor
 
+LINKED_MEMBERS = 2  # confirmed accounts that make a block a known pool's (``_judged``)
+
 __all__ = [
     "BadLabels",
     "Group",
@@ -63,6 +65,7 @@ __all__ = [
     "ProductGroupEvidence",
     "ReviewEvents",
     "ReviewTensor",
+    "confirmed_accounts",
     "find_groups",
     "product_group_evidence",
     "read_labels",
@@ -87,7 +90,7 @@ def find_groups(
     candidates = _candidates(tensor, events, labels, params)
     if params.refine:
         candidates += [r for c in candidates if (r := refine(judge, c)) is not None]
-    return _judged(judge, candidates, params)
+    return _judged(judge, candidates, params, confirmed_accounts(labels))
 
 
 def _candidates(
@@ -98,23 +101,49 @@ def _candidates(
     return logistic_cp_candidates(tensor, events, labels, params)
 
 
-def score_bar(tested: int, params: GroupParams) -> float:
+def score_bar(tested: int, params: GroupParams, *, linked: bool = False) -> float:
     """−log10 of the Bonferroni level α/m for ``tested`` = m candidate blocks, floored at
-    ``params.min_score``."""
-    return max(params.min_score, math.log10(max(tested, 1) / params.alpha))
+    ``params.min_score`` unless the block is ``linked`` to confirmed accounts (``_judged``)."""
+    bonferroni = math.log10(max(tested, 1) / params.alpha)
+    return bonferroni if linked else max(params.min_score, bonferroni)
 
 
-def _judged(judge: BlockJudge, candidates: list[Candidate], params: GroupParams) -> list[Group]:
+def confirmed_accounts(labels: Sequence[Label]) -> frozenset[str]:
+    """Reviewer ids a moderator confirmed abusive (any target) and never cleared."""
+    cleared = {x.id for x in labels if x.kind == "reviewer" and not x.abusive}
+    return frozenset(x.id for x in labels if x.kind == "reviewer" and x.abusive) - cleared
+
+
+def _judged(
+    judge: BlockJudge, candidates: list[Candidate], params: GroupParams,
+    confirmed: frozenset[str] = frozenset(),
+) -> list[Group]:  # fmt: skip
     """Judge every candidate, keep those over the bar, then the strongest of overlapping groups
     (by review rows). The bar is Bonferroni's over the candidates judged: a block's tail
-    probability must be at most ``alpha / m``, i.e. ``score >= log10(m / alpha)`` (and at least
-    ``min_score``), so a search that proposes more blocks must show each one more surely."""
+    probability must be at most ``alpha / m``, i.e. ``score >= log10(m / alpha)``, so a search
+    that proposes more blocks must show each one more surely.
+
+    **The floor and the labels.** ``min_score`` guards against what the null gets wrong, not
+    against chance: honest shoppers review in bursts (a multi-item order, a sale week), and their
+    blocks score far above any Bonferroni bar. A block holding ``LINKED_MEMBERS`` or more accounts
+    a moderator confirmed abusive is not such a burst by an honest crowd: that pool was caught
+    paying for reviews, and this block is where it worked again (SENTINEL's premise: abusive
+    entities recur in the tensor). For such a block the floor is lifted and Bonferroni's bar
+    alone applies; the block's members are still whoever the data put in it, labels add no one,
+    and every other rule (sizes, one star level, sellers, the core) is unchanged."""
     bar = score_bar(len(candidates), params)
+    linked_bar = score_bar(len(candidates), params, linked=True)
     found = []
     for candidate in candidates:
         group = judge.judge(candidate)
-        if group is not None and group.score >= bar:
-            group.evidence.update(candidates_tested=len(candidates), score_bar=round(bar, 4))
+        if group is None:
+            continue
+        known = len(confirmed.intersection(group.reviewers))
+        own_bar = linked_bar if known >= LINKED_MEMBERS else bar
+        if group.score >= own_bar:
+            group.evidence.update(candidates_tested=len(candidates), score_bar=round(own_bar, 4))
+            if known:
+                group.evidence.update(confirmed_members=known)
             found.append(group)
     found.sort(key=lambda g: (-g.score, g.start_ms, g.products))
     taken: set[int] = set()

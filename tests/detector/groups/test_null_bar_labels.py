@@ -118,3 +118,70 @@ def test_labels_of_one_campaign_find_the_pools_next_campaign() -> None:
     honest = supervised - market.truth.members()
     assert len(honest) <= 0.1 * len(supervised)
     assert len(honest) <= 0.01 * (len(events.reviewer_labels) - len(market.truth.members()))
+
+
+def _pool_works_again(accounts: int = 6):  # type: ignore[no-untyped-def]
+    """``_shop`` plus the pool's second, smaller campaign: ``accounts`` of its 14 accounts give 5
+    stars to 3 of 4 products of sellers 3 and 4 on different days of 3 weeks, 200 days later."""
+    events, pool = _shop()
+    rng = np.random.default_rng(105)
+    rows = list(
+        zip(
+            np.asarray(events.reviewer_labels)[events.reviewer].tolist(),
+            np.asarray(events.product_labels)[events.product].tolist(),
+            np.asarray(events.seller_labels)[events.seller].tolist(),
+            events.rating.tolist(),
+            events.timestamp_ms.tolist(),
+            strict=True,
+        )
+    )
+    again = sorted(pool)[:accounts]
+    for member in again:
+        chosen = rng.choice([15, 16, 17, 20], size=3, replace=False).tolist()
+        days = rng.choice(21, size=3, replace=False).tolist()
+        for product, day in zip(chosen, days, strict=True):
+            moment = START + (520 + day) * DAY_MS + 3_600_000
+            rows.append((member, f"P{product}", f"S{product // 5}", 5, moment))
+    reviewer, product, seller, rating, moment = zip(*rows, strict=True)
+    events = review_events(
+        reviewer_id=list(reviewer), product_id=list(product), seller_id=list(seller),
+        rating=list(rating), timestamp_ms=list(moment),
+    )  # fmt: skip
+    return events, sorted(pool), set(again)
+
+
+def test_confirmed_accounts_lift_the_floor_for_their_pools_other_block() -> None:
+    """The second campaign scores between Bonferroni's bar and the floor (its block is real: the
+    floor guards against honest bursts, not chance), so the unsupervised fit drops it; three
+    confirmed accounts of the pool that worked in it lift the floor for that block, which then
+    holds exactly the second campaign's accounts, unconfirmed ones included. One confirmed
+    account in the block is not enough (``LINKED_MEMBERS``), nor are confirmed accounts the
+    block does not hold; an account also cleared (abusive false) does not count."""
+    events, pool, again = _pool_works_again()
+    second_products = {"P15", "P16", "P17", "P20"}
+
+    def second(labels: list[Label], params: GroupParams | None = None):  # type: ignore[no-untyped-def]
+        blocks = [
+            g
+            for g in find_groups(events, labels, params=params)
+            if set(g.products) <= second_products
+        ]
+        assert len(blocks) <= 1
+        return blocks[0] if blocks else None
+
+    weak = second([], GroupParams(min_score=0.0))
+    assert weak is not None and set(weak.reviewers) == again
+    assert weak.evidence["score_bar"] < weak.score < GroupParams().min_score
+    assert second([]) is None
+
+    def confirmed(accounts: list[str], abusive: bool = True) -> list[Label]:
+        return [Label("reviewer", m, "paid_reviews", abusive) for m in accounts]
+
+    found = second(confirmed(pool[3:9]))  # pool[3], pool[4], pool[5] worked in the second
+    assert found is not None and set(found.reviewers) == again
+    assert found.evidence["confirmed_members"] == 3
+    assert found.evidence["score_bar"] < GroupParams().min_score
+    assert found.score == pytest.approx(weak.score)
+    assert second(confirmed(pool[5:])) is None  # one of them in the block
+    assert second(confirmed(pool[6:])) is None  # none
+    assert second(confirmed(pool[3:9]) + confirmed(pool[3:5], abusive=False)) is None
