@@ -4,6 +4,8 @@
                      → consistency: CUSUM at the size-scaled thresholds h± (or the CvT line), PCI
                      → ERO: ANOVA + Tukey per feature, p-values calibrated by the reference model
                      → evidence E: calibrated features + the feature-in-time scan (Fisher)
+                     → the star window: a stretch of extra top- (or bottom-) star reviews
+                       whose reviews are unlike the same stars' elsewhere (camouflage)
                      → who wrote the reviews: one-review accounts, suspect reviews, the adjusted
                        rating (``detector.reviewers.evidence``; a graph-wide fit's scores if given)
                      → category (``detector.verdict``), raised by strong reviewer evidence
@@ -29,6 +31,7 @@ from detector.consistency import (
     as_ratings,
 )
 from detector.consistency.feature_scan import scan_p
+from detector.consistency.star_window import star_window
 from detector.consistency.threshold import analyze_consistency_law
 from detector.direction import Direction, Evidence, direction
 from detector.ero import EROResult, analyze_ero
@@ -108,7 +111,7 @@ def analyze(
     category, reasons = _with_reviewers(category, reasons, evidence, sentences, consistency, ero)
     if prepared.undated:
         reasons.append(f"{prepared.undated} reviews without a date were left out.")
-    suspect_direction = _direction(prepared, consistency, combined, category, history)
+    suspect_direction = _direction(prepared, consistency, combined, category, history, settings)
     headline = summarize(
         category,
         reviews=n,
@@ -190,8 +193,17 @@ def _combined_evidence(
     scanned, per_feature = (
         (None, {}) if not params.feature_scan else scan_p(prepared.features, prepared.posted_at)
     )
+    window = None
+    if params.star_window:
+        window = star_window(
+            prepared.ratings,
+            days=prepared.posted_at,
+            verified=_verified(prepared),
+            history=history,
+            hours=prepared.features.get("hour_of_day"),
+        )
     if not feature_p:  # nothing calibrated: E unknown, the consistency side decides alone
-        return Evidence(feature_p={}, scan_p=None)
+        return Evidence(feature_p={}, scan_p=None, window=window)
     leans = {}
     if params.leans:
         leans = lean_p_values(
@@ -200,7 +212,9 @@ def _combined_evidence(
             verified=_verified(prepared),
             calibration=lean_calibration,
         )
-    return Evidence(feature_p=feature_p, scan_p=scanned, scan_features=per_feature, lean_p=leans)
+    return Evidence(
+        feature_p=feature_p, scan_p=scanned, scan_features=per_feature, lean_p=leans, window=window
+    )
 
 
 def _verified(prepared: PreparedReviews) -> np.ndarray | None:
@@ -209,21 +223,31 @@ def _verified(prepared: PreparedReviews) -> np.ndarray | None:
     return verified if verified is not None and verified.dtype == np.bool_ else None
 
 
+def _window_decides(combined: Evidence, params: AnalysisParams) -> bool:
+    """The star window is significant enough to move the category (``detector.verdict``)."""
+    window = combined.window
+    return params.star_window and window is not None and window.p < params.window_suspicious
+
+
 def _direction(
     prepared: PreparedReviews,
     consistency: ConsistencyResult,
     combined: Evidence,
     category: Category,
     history: np.ndarray,
+    params: AnalysisParams,
 ) -> Direction:
     """Which way the suspect reviews push the rating; "none" for a normal product. Without a
-    change interval: from the most significant feature, or from the one-review accounts when the
-    lean of one-review accounts or unverified purchases is stronger than every feature."""
+    change interval: the rating without the star window when it is significant, else from the
+    most significant feature, or from the one-review accounts when the lean of one-review
+    accounts or unverified purchases is stronger than every feature."""
     stars = prepared.ratings.astype(np.float64)
     if category not in ("suspicious", "highly_suspicious"):
         return direction(stars)
     if consistency.intervals:
         return direction(stars, consistency.intervals)
+    if _window_decides(combined, params):
+        return direction(stars, window=combined.window)
     strongest = min(combined.feature_p.values(), default=1.0)
     lean = min(combined.lean_p, key=combined.lean_p.__getitem__, default=None)
     if lean is not None and combined.lean_p[lean] < strongest:
@@ -256,8 +280,13 @@ def _decide(
         return "insufficient_data", [words.too_few_reviews(n, params.min_reviews)]
     if not any(len(result.groups) >= 2 for result in ero.features):
         return "insufficient_data", [words.one_star_level(prepared.ratings)]
-    category = categorize(consistency.pci, combined.value, params)
+    window = combined.window if params.star_window else None
+    category = categorize(
+        consistency.pci, combined.value, params, window=None if window is None else window.p
+    )
     intervals = words.consistency_sentences(consistency, prepared.posted_at)
+    if window is not None and not consistency.intervals and _window_decides(combined, params):
+        intervals.append(words.star_window_sentence(window, prepared.ratings, prepared.posted_at))
     features = [
         words.feature_sentence(result, distributions.get(result.name), reference_products)
         for result in words.flagged_features(ero)

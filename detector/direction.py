@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detector.consistency import ChangeInterval
+from detector.consistency.star_window import StarWindow
 from detector.ero.calibration import combine_evidence
 
 __all__ = [
@@ -58,6 +59,9 @@ class Evidence:
     # The star-group leans of ``detector.leans`` (against the reference products' honest law of
     # each odds ratio): "reviewer_history", "unverified_5star", "new_unverified_5star".
     lean_p: Mapping[str, float] = field(default_factory=dict)
+    # The star window of ``detector.consistency.star_window`` (against this product's own
+    # reviews); it decides beside E (``detector.verdict``), not inside it.
+    window: StarWindow | None = None
 
     @property
     def value(self) -> float | None:
@@ -66,7 +70,7 @@ class Evidence:
             ps.append(self.scan_p)
         return combined(ps)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, dates: NDArray[np.datetime64] | None = None) -> dict[str, Any]:
         value = self.value
         return {
             "evidence": None if value is None else float(f"{value:.6g}"),
@@ -87,6 +91,7 @@ class Evidence:
                 {"name": name, "p": float(f"{p:.6g}"), "calibration": LEAN}
                 for name, p in sorted(self.lean_p.items())
             ],
+            "star_window": None if self.window is None else self.window.to_dict(dates),
         }
 
 
@@ -141,9 +146,17 @@ def suspect_interval(
 def excess_by_feature(
     ratings: ArrayLike, values: ArrayLike, categorical: bool
 ) -> NDArray[np.float64]:
-    """Per star 1..5, how many reviews of one feature's unusual cells exceed the star mix of its
-    ordinary cells (those closest to the overall mix that hold ≥ 50% of the reviews); numeric
-    features in quintile cells."""
+    """Per star 1..5, how many reviews of one feature's unusual cells the star mix of its
+    ordinary cells (those closest to the overall mix that hold ≥ 50% of the reviews) cannot
+    explain; numeric features in quintile cells.
+
+    An unusual cell k with counts t_k (r_k reviews) is read as honest reviews of the ordinary mix
+    m plus suspect ones: the largest honest share that fits, λ_k = min(1, min_s t_ks / (r_k m_s)),
+    leaves the excess t_k − λ_k r_k m ≥ 0, the fewest suspect reviews that explain the cell. (The
+    first version took λ_k = 1, keeping only the stars above the ordinary mix: a camouflaged cell
+    of 4- and 5-star fakes on a product whose honest reviews are 60% 5-star then showed only
+    4-star excess, and removing it *raised* the rating - "deflated" on 24 of 32 camouflaged
+    products of the independent generator.)"""
     r = np.asarray(ratings, dtype=np.int64)
     v = np.asarray(values)
     if not categorical:
@@ -171,9 +184,11 @@ def excess_by_feature(
             break
     mix = table[ordinary].sum(0) / table[ordinary].sum()
     excess = np.zeros(5)
+    present = mix > 0
     for k in range(table.shape[0]):
-        if k not in ordinary:
-            excess += np.maximum(0.0, table[k] - rows[k] * mix)
+        if k not in ordinary and rows[k] > 0:
+            honest = min(1.0, float((table[k][present] / (rows[k] * mix[present])).min()))
+            excess += np.maximum(0.0, table[k] - honest * rows[k] * mix)
     return excess
 
 
@@ -181,17 +196,18 @@ def direction(
     ratings: ArrayLike,
     intervals: Sequence[ChangeInterval] = (),
     feature: tuple[str, ArrayLike, bool] | None = None,
+    window: StarWindow | None = None,
 ) -> Direction:
-    """From the suspect change interval if any, else from ``feature`` (name, values in arrival
-    order, categorical?), else "none"."""
+    """From the suspect change interval if any, else from the star window (the rating without
+    its reviews), else from ``feature`` (name, values in arrival order, categorical?), else
+    "none"."""
     r = np.asarray(ratings, dtype=np.float64)
     plain = float(r.mean())
     chosen = suspect_interval(r, intervals) if intervals else None
     if chosen is not None:
-        keep = np.ones(r.size, dtype=bool)
-        keep[chosen.start : chosen.end + 1] = False
-        adjusted = float(r[keep].mean()) if keep.any() else plain
-        return _named(plain, adjusted, chosen.length, "change_interval")
+        return _without(r, chosen.start, chosen.end, "change_interval")
+    if window is not None:
+        return _without(r, window.start, window.end, "star_window")
     if feature is not None:
         name, values, categorical = feature
         excess = excess_by_feature(r.astype(np.int64), values, categorical)
@@ -202,6 +218,15 @@ def direction(
                 adjusted = float((left * np.arange(1, 6)).sum() / left.sum())
                 return _named(plain, adjusted, round(float(excess.sum())), f"feature:{name}")
     return Direction("none", plain, plain, 0, None)
+
+
+def _without(r: NDArray[np.float64], start: int, end: int, source: str) -> Direction:
+    """The rating without reviews ``start``..``end``."""
+    plain = float(r.mean())
+    keep = np.ones(r.size, dtype=bool)
+    keep[start : end + 1] = False
+    adjusted = float(r[keep].mean()) if keep.any() else plain
+    return _named(plain, adjusted, end - start + 1, source)
 
 
 def _named(plain: float, adjusted: float, suspect: int, source: str) -> Direction:

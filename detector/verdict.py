@@ -30,6 +30,22 @@ The rule:
 * ``normal``: anything else - including PCI > 0 with E ≥ 0.3: "the ratings changed, but the
   reviews of every star level look alike", a genuine change or revision.
 
+**The star window** (``detector.consistency.star_window``, issue 13: camouflage). A campaign of
+4- and 5-star mixes with honest looks over two months moves the mean by about a third of a star
+(no change interval) and hides among the star levels honest reviews sit on (E diluted), but
+inside its window the top-star share rises *and*, star for star, its reviews are more often
+unverified, on weekdays, at quiet hours. W = the intersection–union p of those two halves
+(window from the ratings alone, contrast against the same stars' reviews outside), calibrated
+against the product's own reviews. It decides beside E, never lowering a category:
+
+* W < ``window_highly`` (0.01, the change law's chance rate): ``highly_suspicious``;
+* W < ``window_suspicious`` (0.05): at least ``suspicious``.
+
+Measured (packaged model; before → after): the simulator's camouflage 48% → 62% flagged,
+35% → 50% highly; the independent generator's 80% → 80%, 67.5% → 70%; honest and changed
+products of both unchanged but for one honest large product of the independent generator
+(a window over its Christmas peak, W = 0.008) now highly suspicious.
+
 When E is unknown (no calibrated feature could be tested) only the consistency side decides:
 PCI = 0 is normal, anything else suspicious. The paper's cut-offs (S > 0.8 normal, S < 0.1 highly)
 were made for an uncalibrated S: with a calibrated E, "normal only above 0.8" would call 80% of
@@ -38,8 +54,9 @@ parameters: ``normal_evidence=0.8, highly_evidence=0.1, alone_highly=0``).
 
 **Direction.** ``direction`` says which way the suspect reviews push the rating: with change
 intervals, the suspect interval is the one maximising |mean inside − mean outside|·√length (a
-burst moves μ0, so honest stretches form long, mild opposite intervals); without, the most
-significant feature's unusual cells, in excess of the star mix of its ordinary cells. The
+burst moves μ0, so honest stretches form long, mild opposite intervals); without, the star window
+when it is significant (W < 0.05); else the most significant feature's unusual cells, in excess
+of the star mix of its ordinary cells (the fewest reviews that explain them). The
 rating without them is ``adjusted_rating``, ``delta`` = plain mean − adjusted rating, "inflated"
 when delta > 0, "deflated" when < 0, "none" when nothing is suspect.
 
@@ -110,6 +127,9 @@ class AnalysisParams:
     highly_evidence: float = 0.05  # with PCI > 0: E below this is highly suspicious
     alone_suspicious: float = 0.05  # E below this is suspicious without a change interval
     alone_highly: float = 2e-3  # E below this is highly suspicious without a change interval
+    star_window: bool = True  # the star window (detector.consistency.star_window) can decide
+    window_suspicious: float = 0.05  # the star window's p below this: at least suspicious
+    window_highly: float = 0.01  # the star window's p below this: highly suspicious
 
     def __post_init__(self) -> None:
         if self.min_reviews < 1:
@@ -124,6 +144,8 @@ class AnalysisParams:
             raise ValueError("the cut-offs must satisfy 0 ≤ alone_highly ≤ alone_suspicious ≤ 1")
         if not 0.0 <= self.highly_evidence <= self.normal_evidence <= 1.0:
             raise ValueError("the cut-offs must satisfy 0 ≤ highly_evidence ≤ normal_evidence ≤ 1")
+        if not 0.0 <= self.window_highly <= self.window_suspicious <= 1.0:
+            raise ValueError("the cut-offs must satisfy 0 ≤ window_highly ≤ window_suspicious ≤ 1")
 
     @classmethod
     def coerce(cls, params: AnalysisParams | Mapping[str, Any] | None) -> AnalysisParams:
@@ -142,13 +164,28 @@ class AnalysisParams:
 
 
 def categorize(
-    pci: float | None, evidence: float | None, params: AnalysisParams | None = None
+    pci: float | None,
+    evidence: float | None,
+    params: AnalysisParams | None = None,
+    window: float | None = None,
 ) -> Category:
-    """The category for PCI(h±) and the combined calibrated evidence E (None: unknown); see the
-    module docstring."""
+    """The category for PCI(h±), the combined calibrated evidence E and the star window's p
+    (None: unknown or not scanned); see the module docstring."""
     params = params or AnalysisParams()
     if pci is None:
         return "insufficient_data"
+    category = _categorize(pci, evidence, params)
+    if window is None or not params.star_window:
+        return category
+    if window < params.window_highly:
+        return "highly_suspicious"
+    if window < params.window_suspicious and category == "normal":
+        return "suspicious"
+    return category
+
+
+def _categorize(pci: float, evidence: float | None, params: AnalysisParams) -> Category:
+    """The category from PCI and E alone (the rule before the star window)."""
     if evidence is None:
         return "normal" if pci == 0.0 else "suspicious"
     if evidence < params.alone_highly:
@@ -223,7 +260,7 @@ class Verdict:
             "reviewers": None
             if self.reviewers is None
             else check(self.reviewers.to_dict(self.reviewer_sentences)),
-            "evidence": None if self.evidence is None else check(self.evidence.to_dict()),
+            "evidence": None if self.evidence is None else check(self.evidence.to_dict(self.dates)),
             "direction": None if self.direction is None else check(self.direction.to_dict()),
             "summary": None if self.summary is None else check(self.summary.to_dict()),
             "verdict": {"category": self.category, "reasons": list(self.reasons)},

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detector.consistency import ChangeInterval, ConsistencyResult
+from detector.consistency.star_window import StarWindow
 from detector.ero import EROResult, FeatureResult
 from detector.ero.distributions import Distribution
 from detector.features import feature, star_list
@@ -44,6 +45,7 @@ __all__ = [
     "reviewer_lead",
     "reviewer_sentences",
     "star_list",
+    "star_window_sentence",
     "summary_headline",
     "too_few_reviews",
 ]
@@ -282,6 +284,46 @@ def interval_sentence(
         f"{when}, {count} in a row were clearly {way} than usual: "
         f"{inside:.1f} stars on average against {mean:.1f} overall."
     )
+
+
+_WINDOW_MARKS = {
+    "unverified": "unverified purchases",
+    "new_account": "from accounts with no other reviews",
+    "quiet_hours": "posted at hours when few shoppers review",
+    "weekday": "posted on weekdays",
+}
+
+
+def star_window_sentence(
+    window: StarWindow, ratings: NDArray[np.int64], dates: NDArray[np.datetime64] | None
+) -> str:
+    """The star window (``detector.consistency.star_window``): when, how many reviews, which star
+    share rose, and what sets its reviews apart from the same stars' reviews elsewhere."""
+    stars = "4- and 5-star" if window.side == "top" else "1- and 2-star"
+    inside = ratings[window.start : window.end + 1]
+    hit = (inside >= 4) if window.side == "top" else (inside <= 2)
+    rest = np.concatenate([ratings[: window.start], ratings[window.end + 1 :]])
+    hit_rest = (rest >= 4) if window.side == "top" else (rest <= 2)
+    if dates is None:
+        when = f"Reviews {window.start + 1} to {window.end + 1}"
+    else:
+        first, last = readable_date(dates[window.start]), readable_date(dates[window.end])
+        when = f"On {first}" if first == last else f"From {first} to {last}"
+    apart = [_WINDOW_MARKS[name] for name, z in window.contrasts.items() if z >= 2.0]
+    unlike = (
+        f"and, star for star, more of them than of the other reviews were {_listed(apart)}"
+        if apart
+        else "and they differ from the same stars' other reviews"
+    )
+    return (
+        f"{when}, {_plural(window.length, 'review')} carried more {stars} ratings than usual "
+        f"({hit.mean():.0%} against {hit_rest.mean():.0%} otherwise), {unlike} "
+        f"({format_p(window.p)}, against this product's own reviews)."
+    )
+
+
+def _listed(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def consistency_sentences(

@@ -56,7 +56,7 @@ from detector.consistency.kernel import max_excursions
 from detector.consistency.threshold import law_p, lundberg
 from detector.ero.features import HOUR_BLOCK
 
-__all__ = ["SCAN_FEATURES", "clock_sequence", "feature_scan_p", "scan_p"]
+__all__ = ["SCAN_FEATURES", "clock_sequence", "feature_scan_p", "quiet_hours", "scan_p"]
 
 SCAN_FEATURES = ("verified", "text_length", "reviewer_review_count")
 JOINT = "unverified_new"
@@ -129,14 +129,22 @@ def clock_sequence(hours: ArrayLike, days: ArrayLike) -> np.ndarray | None:
     if int(known.sum()) < MIN_VALUES:
         return None
     day = np.asarray(days).astype("datetime64[D]").astype(np.int64)[known]
-    blocks = (h[known] // HOUR_BLOCK).astype(np.intp)
+    quiet = quiet_hours(h[known])
+    tie = np.random.default_rng(CLOCK_SEED).permutation(day.size)  # one key: day, then tie
+    order = np.argsort((day - day.min()) * day.size + tie, kind="stable")
+    marks: np.ndarray = quiet.astype(np.float64)[order]
+    return marks
+
+
+def quiet_hours(hours: np.ndarray) -> np.ndarray:
+    """Per review (known hours 0-23 only), True when its 4-hour block is among the rarest blocks
+    that together hold at most half of the reviews (module docstring)."""
+    blocks = (hours // HOUR_BLOCK).astype(np.intp)
     counts = np.bincount(blocks)
     rarest = np.argsort(counts, kind="stable")  # empty blocks first: they mark no review
     quiet = np.zeros(counts.size, dtype=np.bool_)
     quiet[rarest[np.cumsum(counts[rarest]) <= 0.5 * counts.sum()]] = True
-    tie = np.random.default_rng(CLOCK_SEED).permutation(day.size)  # one key: day, then tie
-    order = np.argsort((day - day.min()) * day.size + tie, kind="stable")
-    marks: np.ndarray = quiet[blocks].astype(np.float64)[order]
+    marks: np.ndarray = quiet[blocks]
     return marks
 
 

@@ -177,3 +177,99 @@ def lundberg_roots(
     theta_up = lundberg_root(p, up) if grows_up else np.inf
     theta_down = lundberg_root(p, down) if grows_down else np.inf
     return theta_up, theta_down
+
+
+@njit(cache=True)
+def top_excursion(x: np.ndarray, mu0: float, half_nu: float) -> tuple[float, int, int]:
+    """(max_n g⁺[n], start, end) of the upward detection function without resets: the largest
+    excursion and the stretch that built it (``start`` one after the last zero before its peak,
+    ``end`` the peak; 0, 0 when g⁺ never leaves zero)."""
+    g = 0.0
+    top = 0.0
+    last_zero = -1
+    start = 0
+    end = 0
+    for i in range(x.shape[0]):
+        g = max(0.0, g + x[i] - mu0 - half_nu)
+        if g == 0.0:
+            last_zero = i
+        elif g > top:
+            top = g
+            start = last_zero + 1
+            end = i
+    return top, start, end
+
+
+@njit(cache=True)
+def stratified_contrasts(stars: np.ndarray, marks: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Per row of ``marks`` (m × n: 1 marked, 0 not, −1 unknown), the Cochran–Mantel–Haenszel z
+    of the marked reviews among reviews ``start``..``end`` against the same star levels (``stars``
+    0–4) outside: (Σ_s O_s − Σ_s W_s K_s / N_s) / √(Σ_s W_s (N_s − W_s) K_s (N_s − K_s) /
+    (N_s² (N_s − 1))); 0 when the variance is 0 (``detector.consistency.star_window``)."""
+    m, n = marks.shape
+    out = np.zeros(m)
+    for j in range(m):
+        total = np.zeros(5)
+        marked = np.zeros(5)
+        inside = np.zeros(5)
+        observed = np.zeros(5)
+        for i in range(n):
+            v = marks[j, i]
+            if v < 0:
+                continue
+            s = stars[i]
+            total[s] += 1.0
+            marked[s] += v
+            if start <= i <= end:
+                inside[s] += 1.0
+                observed[s] += v
+        o = 0.0
+        e = 0.0
+        var = 0.0
+        for s in range(5):
+            t = total[s]
+            if t > 1.0:
+                a = inside[s]
+                k = marked[s]
+                o += observed[s]
+                e += a * k / t
+                var += a * (t - a) * k * (t - k) / (t * t * (t - 1.0))
+        if var > 0.0:
+            out[j] = (o - e) / np.sqrt(var)
+    return out
+
+
+@njit(cache=True)
+def within_star_correlation_sum(stars: np.ndarray, marks: np.ndarray) -> float:
+    """1ᵀR1 for R the pooled within-star-level correlations of the rows of ``marks`` (m × n:
+    1, 0, −1 unknown; a pair counted over the reviews where both are known; 0 for a pair where
+    either mark is constant within every star level)."""
+    m, n = marks.shape
+    total = float(m)
+    for j in range(m):
+        for k in range(j + 1, m):
+            count = np.zeros(5)
+            a = np.zeros(5)
+            b = np.zeros(5)
+            ab = np.zeros(5)
+            for i in range(n):
+                x = marks[j, i]
+                y = marks[k, i]
+                if x < 0 or y < 0:
+                    continue
+                s = stars[i]
+                count[s] += 1.0
+                a[s] += x
+                b[s] += y
+                ab[s] += x * y
+            cov = 0.0
+            var_a = 0.0
+            var_b = 0.0
+            for s in range(5):
+                if count[s] > 0.0:
+                    cov += ab[s] - a[s] * b[s] / count[s]
+                    var_a += a[s] - a[s] * a[s] / count[s]
+                    var_b += b[s] - b[s] * b[s] / count[s]
+            if var_a > 0.0 and var_b > 0.0:
+                total += 2.0 * cov / np.sqrt(var_a * var_b)
+    return total
