@@ -69,6 +69,31 @@ def confusion(
     return table
 
 
+def confusion_and_direction(
+    products: Iterable[object], model: ReferenceModel, params: Mapping[str, object] | None = None
+) -> tuple[dict[str, Counter[str]], Counter[tuple[str, bool]]]:
+    """The confusion table and, per attacked scenario, how many flagged products name the
+    direction the fakes push (planted fake rating 4-5: inflated, 1-2: deflated)."""
+    table: dict[str, Counter[str]] = {}
+    right: Counter[tuple[str, bool]] = Counter()
+    for product in products:
+        verdict = detector.analyze(product.to_arrays(), reference=model, params=params)
+        table.setdefault(product.scenario, Counter())[verdict.category] += 1
+        fake = product.truth.fake_rating
+        if fake is not None and verdict.category != "normal" and verdict.direction is not None:
+            want = "inflated" if fake >= 4 else "deflated"
+            right[(product.scenario, verdict.direction.direction == want)] += 1
+    return table, right
+
+
+def direction_line(right: Counter[tuple[str, bool]]) -> str:
+    accuracy = {
+        s: f"{right[(s, True)]}/{right[(s, True)] + right[(s, False)]}"
+        for s in sorted({k[0] for k in right})
+    }
+    return f"direction right (flagged attacked products): {accuracy}"
+
+
 def share(counts: Counter[str], *categories: str) -> float:
     total = sum(counts.values())
     return sum(counts[c] for c in categories) / total if total else float("nan")
@@ -204,11 +229,7 @@ def main_independent(count: int, params: Mapping[str, object] | None) -> None:
         print_table(table)
         missed = indep_goals(table)
         print("goals: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
-        accuracy = {
-            s: f"{right[(s, True)]}/{right[(s, True)] + right[(s, False)]}"
-            for s in sorted({k[0] for k in right})
-        }
-        print(f"direction right (flagged attacked products): {accuracy}")
+        print(direction_line(right))
 
 
 def issue13_products(count: int, seed: int) -> list[object]:
@@ -248,7 +269,7 @@ def main_references(
         missed = [goal for goal, _, _, ok in goals(table) if not ok]
         print("issue-4 goals: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
         started = time.perf_counter()
-        table = confusion(scenarios, model, params)
+        table, right = confusion_and_direction(scenarios, model, params)
         print(
             f"\nsimulator, issue-13 scenarios ({count} each, seed {seed}+k), {name} reference; "
             f"{time.perf_counter() - started:.1f} s"
@@ -257,6 +278,7 @@ def main_references(
         honest = [s for s in HONEST_SCENARIOS if s != "tiny"]
         missed = indep_goals(table, honest=honest, changes=GENUINE_CHANGES)
         print("issue-13 goals: " + ("all met" if not missed else "MISSED " + "; ".join(missed)))
+        print(direction_line(right))
 
 
 def main() -> None:

@@ -237,17 +237,19 @@ def _direction(
     history: np.ndarray,
     params: AnalysisParams,
 ) -> Direction:
-    """Which way the suspect reviews push the rating; "none" for a normal product. Without a
-    change interval: the rating without the star window when it is significant, else from the
-    most significant feature, or from the one-review accounts when the lean of one-review
+    """Which way the suspect reviews push the rating; "none" for a normal product. The rating
+    without the star window when it is significant (its reviews are located *and* unlike the
+    same stars' others: stronger than a change interval, which honest stretches beside a burst
+    also form, in the opposite direction), else without the suspect change interval, else from
+    the most significant feature, or from the one-review accounts when the lean of one-review
     accounts or unverified purchases is stronger than every feature."""
     stars = prepared.ratings.astype(np.float64)
     if category not in ("suspicious", "highly_suspicious"):
         return direction(stars)
-    if consistency.intervals:
-        return direction(stars, consistency.intervals)
     if _window_decides(combined, params):
         return direction(stars, window=combined.window)
+    if consistency.intervals:
+        return direction(stars, consistency.intervals)
     strongest = min(combined.feature_p.values(), default=1.0)
     lean = min(combined.lean_p, key=combined.lean_p.__getitem__, default=None)
     if lean is not None and combined.lean_p[lean] < strongest:

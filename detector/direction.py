@@ -198,16 +198,16 @@ def direction(
     feature: tuple[str, ArrayLike, bool] | None = None,
     window: StarWindow | None = None,
 ) -> Direction:
-    """From the suspect change interval if any, else from the star window (the rating without
-    its reviews), else from ``feature`` (name, values in arrival order, categorical?), else
-    "none"."""
+    """From the star window if given (the rating without its reviews), else from the suspect
+    change interval if any, else from ``feature`` (name, values in arrival order,
+    categorical?), else "none"."""
     r = np.asarray(ratings, dtype=np.float64)
     plain = float(r.mean())
+    if window is not None:
+        return _without(r, window.start, window.end, "star_window")
     chosen = suspect_interval(r, intervals) if intervals else None
     if chosen is not None:
         return _without(r, chosen.start, chosen.end, "change_interval")
-    if window is not None:
-        return _without(r, window.start, window.end, "star_window")
     if feature is not None:
         name, values, categorical = feature
         excess = excess_by_feature(r.astype(np.int64), values, categorical)
