@@ -10,16 +10,22 @@ This prints, side by side in one run (ratios hold on a loaded machine):
   wall time, reviews/s, peak RSS (the largest process's, ``wait4``), and its ratio to the json pass;
 * the same with the per-product analysis taken out, two ways: the wall time minus the analysis
   stage (what reading, grouping, the graph and reference fits and writing cost), and minus the CPU
-  time spent inside ``detector.analyze`` shared over the jobs, and minus that and
-  ``Verdict.to_dict`` (the rest of that stage — building each product's arrays, orjson encoding,
-  moving lines between processes — stays in).
+  time spent inside ``detector.analyze`` shared over the jobs, and minus that and the JSON
+  record (``Verdict.to_dict`` and its one encoding; the rest of that stage — building each
+  product's arrays, moving lines between processes — stays in);
+* per product: the CPU ``detector.analyze`` and the record take (``time.process_time`` in the
+  workers, so a worker waiting for a core on a loaded machine does not count), beside the CPU a
+  product may take for the 50,000 reviews/s goal once the other stages are paid.
 
 The file is generated with ``detector.simulate`` (``--products`` products of 20–80 reviews, ~50 on
 average: 20,000 products ≈ 1 million reviews), grouped by product as the Amazon dumps are; with
 ``--shuffled`` the same file's lines are also shuffled and timed (the CLI needs no grouping).
+``--baseline DIR`` (another checkout, e.g. ``git worktree add --detach DIR <commit>``) times that
+tree's CLI before this tree's for each ``--jobs``, so a before/after pair sees the same load. The
+baseline's "to_dict" stage before the one encoding was worker wall time, not CPU.
 
     nice -n 10 .venv/bin/python benchmarks/bench_cli.py --dir /tmp/bench [--products 20000]
-        [--jobs 1 2] [--shuffled]
+        [--jobs 1 2] [--shuffled] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -52,13 +58,14 @@ def plain_pass(path: Path, loads: object) -> float:
     return time.perf_counter() - start
 
 
-def run_cli(path: Path, jobs: int) -> tuple[float, float, dict[str, float]]:
-    """(wall seconds, peak RSS in MB, the --profile stage seconds) of one CLI run."""
+def run_cli(path: Path, jobs: int, root: Path = ROOT) -> tuple[float, float, dict[str, float]]:
+    """(wall seconds, peak RSS in MB, the --profile stage seconds) of one CLI run of the
+    ``detector`` package in ``root`` (this tree unless ``--baseline`` names another)."""
     command = [sys.executable, "-m", "detector", str(path), "--json", "--jobs", str(jobs)]
     command.append("--profile")
     start = time.perf_counter()
     with open(os.devnull, "w") as sink, tempfile.TemporaryFile("w+") as errors:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=errors, text=True)
+        process = subprocess.Popen(command, cwd=root, stdout=sink, stderr=errors, text=True)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         errors.seek(0)
@@ -86,7 +93,24 @@ def report(label: str, reviews: int, plain: float, elapsed: float, rss: float | 
     )
 
 
-def bench(path: Path, jobs_list: list[int]) -> None:
+def per_product(
+    reviews: int, products: int, jobs: int, other_seconds: float, stages: dict[str, float]
+) -> str:
+    """CPU a product costs in the analysis stage, beside what the 50,000 reviews/s goal leaves
+    for it once the other stages (``other_seconds`` of wall time) are paid: (goal seconds −
+    other seconds) × jobs / products, the CPU a product may take with every job busy."""
+    analyze_ms = stages.get("detector.analyze (cpu)", 0.0) / products * 1e3
+    record = stages.get("JSON record (cpu)", stages.get("Verdict.to_dict (cpu)", 0.0))
+    record_ms = record / products * 1e3
+    budget_ms = (reviews / 50_000 - other_seconds) * jobs / products * 1e3
+    return (
+        f"per product ({products:,}): detector.analyze {analyze_ms:.2f} ms CPU + JSON record "
+        f"{record_ms:.2f} ms CPU; the 50,000 reviews/s goal leaves {budget_ms:.2f} ms a product "
+        f"at --jobs {jobs} after the other stages"
+    )
+
+
+def bench(path: Path, jobs_list: list[int], products: int, baseline: Path | None = None) -> None:
     reviews = count_lines(path)
     size = path.stat().st_size
     print(f"{path.name}: {reviews:,} reviews, {size / 1e6:,.0f} MB")
@@ -94,33 +118,44 @@ def bench(path: Path, jobs_list: list[int]) -> None:
     plain_orjson = plain_pass(path, orjson.loads)
     print(report("plain read + json.loads per line", reviews, plain_json, plain_json, None))
     print(report("plain read + orjson.loads per line", reviews, plain_json, plain_orjson, None))
+    roots = [(ROOT, "")] if baseline is None else [(baseline, "baseline "), (ROOT, "this tree ")]
     for jobs in jobs_list:
-        elapsed, rss, stages = run_cli(path, jobs)
-        analysis = stages.get("analysis", 0.0)
-        analyze_cpu = stages.get("detector.analyze (cpu)", 0.0)
-        print(report(f"CLI --jobs {jobs}", reviews, plain_json, elapsed, rss))
-        print(report("  without the analysis stage", reviews, plain_json, elapsed - analysis, None))
-        print(
-            report(
-                "  without detector.analyze (cpu / jobs)",
-                reviews,
-                plain_json,
-                elapsed - analyze_cpu / jobs,
-                None,
-            )
+        for root, label in roots:  # interleaved: both trees see the same load
+            cli_rows(path, reviews, products, plain_json, jobs, root, label)
+
+
+def cli_rows(
+    path: Path, reviews: int, products: int, plain_json: float, jobs: int, root: Path, label: str
+) -> None:
+    """One CLI run's rows (see the module docstring)."""
+    elapsed, rss, stages = run_cli(path, jobs, root)
+    analysis = stages.get("analysis", 0.0)
+    analyze_cpu = stages.get("detector.analyze (cpu)", 0.0)
+    print(report(f"{label}CLI --jobs {jobs}", reviews, plain_json, elapsed, rss))
+    print(report("  without the analysis stage", reviews, plain_json, elapsed - analysis, None))
+    print(
+        report(
+            "  without detector.analyze (cpu / jobs)",
+            reviews,
+            plain_json,
+            elapsed - analyze_cpu / jobs,
+            None,
         )
-        rendering = stages.get("Verdict.to_dict (cpu)", 0.0)
-        print(
-            report(
-                "  without analyze and Verdict.to_dict",
-                reviews,
-                plain_json,
-                elapsed - (analyze_cpu + rendering) / jobs,
-                None,
-            )
+    )
+    # "Verdict.to_dict (cpu)": the name before the record was encoded once (a baseline tree).
+    rendering = stages.get("JSON record (cpu)", stages.get("Verdict.to_dict (cpu)", 0.0))
+    print(
+        report(
+            "  without analyze and the JSON record",
+            reviews,
+            plain_json,
+            elapsed - (analyze_cpu + rendering) / jobs,
+            None,
         )
-        shown = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items())
-        print(f"    stages: {shown}")
+    )
+    shown = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items())
+    print(f"    stages: {shown}")
+    print("    " + per_product(reviews, products, jobs, elapsed - analysis, stages))
 
 
 def main() -> None:
@@ -130,6 +165,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--dir", type=Path, help="keep the generated files here (reused if there)")
     parser.add_argument("--shuffled", action="store_true", help="also time the lines shuffled")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of the project: its CLI is timed before this tree's, interleaved",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as scratch:
@@ -141,7 +181,7 @@ def main() -> None:
             population = iter_population(args.products, seed=args.seed, review_counts=(20, 80))
             write_jsonl(population, path)
             print(f"generated {path} in {time.perf_counter() - start:.1f} s")
-        bench(path, args.jobs)
+        bench(path, args.jobs, args.products, args.baseline)
         if args.shuffled:
             shuffled = folder / f"{path.stem}-shuffled.jsonl"
             if not shuffled.exists():
@@ -149,7 +189,7 @@ def main() -> None:
                 random.Random(1).shuffle(lines)
                 shuffled.write_bytes(b"".join(lines))
                 del lines
-            bench(shuffled, args.jobs[-1:])
+            bench(shuffled, args.jobs[-1:], args.products)
 
 
 if __name__ == "__main__":

@@ -343,7 +343,7 @@ def _print_verdicts(args: argparse.Namespace, state: _State, out: TextIO, stages
         )
         for results, analysing, rendering in _verdict_batches(state, args.jobs):
             stages.add("detector.analyze (cpu)", analysing)
-            stages.add("Verdict.to_dict (cpu)", rendering)
+            stages.add("JSON record (cpu)", rendering)
             for line, review_lines in results:
                 print(line, file=out)
                 if reviews_out is not None:
