@@ -26,6 +26,8 @@ docstring of :mod:`detector.reviewers.adjusted`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 from numba import njit
@@ -39,13 +41,30 @@ CAMPAIGN_PSEUDO_REVIEWS = 20.0
 CENTRE_BIN = int(np.searchsorted(RESIDUAL_EDGES, 0.0))
 
 
-def campaign_cells(product: IntArray, residual: FloatArray) -> IntArray:
+def campaign_cells(
+    product: IntArray, residual: FloatArray, bins: npt.NDArray[np.integer[Any]] | None = None
+) -> IntArray:
     """Per review: 3·product + its side σ of the consensus (0 below, 1 within, 2 above), by the
-    mixture's residual bins (within: the centre bin, |e| ≤ 0.25)."""
-    bins = residual_bins(residual)
-    side = np.where(bins < CENTRE_BIN, 0, np.where(bins > CENTRE_BIN, 2, 1))
-    result: IntArray = 3 * product + side.astype(np.int64)
+    mixture's residual bins (within: the centre bin, |e| ≤ 0.25); ``bins``: the residuals'
+    :func:`~detector.reviewers.mixture.residual_bins` if already known."""
+    if bins is None:
+        bins = residual_bins(residual)
+    result: IntArray = _cells(product, bins)
     return result
+
+
+@njit(cache=True, inline="always")
+def _side(b: int) -> int:
+    """σ of a residual bin: 0 below the centre bin, 1 in it, 2 above."""
+    return 0 if b < CENTRE_BIN else (2 if b > CENTRE_BIN else 1)
+
+
+@njit(cache=True)
+def _cells(product: IntArray, bins: npt.NDArray[np.integer[Any]]) -> IntArray:
+    out = np.empty(product.shape[0], dtype=np.int64)
+    for k in range(product.shape[0]):
+        out[k] = 3 * product[k] + _side(bins[k])
+    return out
 
 
 def side_log_ratio(mixture: MixtureFit) -> FloatArray:
@@ -75,14 +94,60 @@ def campaign_posterior(
     ``log_ratio``: log Λ of each review's reviewer; ``cell``: :func:`campaign_cells`. Each cell's
     fixed point g(θ) = (k π̄ + Σ σ(log Λ_r + θ))/(k + n) − σ(θ) = 0 (θ = logit π) is found by
     Newton's method from the EM start θ = logit π̄, falling back to the EM step itself where
-    Newton's would not descend (g' ≥ 0) or would jump more than 2 in θ; one pass over the
-    reviews per step for all cells at once, until max |g| < ``tol``.
+    Newton's would not descend (g' ≥ 0) or would jump more than 2 in θ; all cells step
+    together until max |g| < ``tol``.
+
+    Cost: the reviews are put in cell order once (a stable counting sort, so each cell's sums
+    add its reviews in row order, as a pass in row order would), and a step re-sums only the
+    cells whose θ moved: a converged cell's Newton step rounds to no change of θ, so its sums
+    and posteriors are already those at its θ.
     """
+    order, start, ordered = _by_cell(log_ratio, cell, n_cells)
+    return _solve_cells(ordered, order, start, prior_share, pseudo_reviews, tol, max_steps)
+
+
+def review_campaign_posterior(
+    reviewer: IntArray,
+    product: IntArray,
+    bins: npt.NDArray[np.integer[Any]],
+    reviewer_log_ratio: FloatArray,
+    side_ratio: FloatArray,
+    n_products: int,
+    prior_share: float,
+    *,
+    pseudo_reviews: float = CAMPAIGN_PSEUDO_REVIEWS,
+    tol: float = 1e-8,
+    max_steps: int = 100,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`campaign_posterior` of a graph's reviews, with log Λ_r = log Λ_u of the review's
+    reviewer less log φ_S(σ)/φ_H(σ) of its own side (``side_ratio``, :func:`side_log_ratio`)
+    and the cells of :func:`campaign_cells` from the residual ``bins`` — built while the
+    reviews are put in cell order, so neither exists as a per-review array."""
+    order, start, ordered = _reviews_by_cell(
+        reviewer, product, bins, reviewer_log_ratio, side_ratio, 3 * n_products
+    )
+    return _solve_cells(ordered, order, start, prior_share, pseudo_reviews, tol, max_steps)
+
+
+def _solve_cells(
+    ordered: FloatArray,
+    order: IntArray,
+    start: IntArray,
+    prior_share: float,
+    pseudo_reviews: float,
+    tol: float,
+    max_steps: int,
+) -> tuple[FloatArray, FloatArray]:
+    """The fixed point of :func:`campaign_posterior` on log ratios in cell order."""
+    n_cells = start.shape[0] - 1
     pi_bar = float(np.clip(prior_share, 1e-6, 1 - 1e-6))
-    counts = np.bincount(cell, minlength=n_cells).astype(np.float64)
+    counts = np.diff(start).astype(np.float64)
     theta = np.full(n_cells, np.log(pi_bar) - np.log1p(-pi_bar))
+    sums, slopes = np.zeros(n_cells), np.zeros(n_cells)
+    posterior = np.empty(ordered.shape[0])
+    moved = np.ones(n_cells, dtype=np.bool_)
     for _ in range(max_steps):
-        sums, slopes = _responsibility_sums(log_ratio, cell, theta, n_cells)
+        _responsibility_sums(ordered, start, theta, moved, sums, slopes, posterior)
         mapped = (pseudo_reviews * pi_bar + sums) / (pseudo_reviews + counts)  # the EM step
         share = 1.0 / (1.0 + np.exp(-theta))
         gap = mapped - share
@@ -91,28 +156,87 @@ def campaign_posterior(
         slope = slopes / (pseudo_reviews + counts) - share * (1.0 - share)
         newton = theta - gap / np.where(slope < 0, slope, -1.0)
         em = np.log(mapped) - np.log1p(-mapped)
-        theta = np.where((slope < 0) & (np.abs(newton - theta) <= 2.0), newton, em)
-    return _posterior(log_ratio, cell, theta), 1.0 / (1.0 + np.exp(-theta))
+        stepped = np.where((slope < 0) & (np.abs(newton - theta) <= 2.0), newton, em)
+        moved = stepped != theta
+        theta = stepped
+    else:  # out of steps: the posteriors at the last θ
+        _responsibility_sums(ordered, start, theta, moved, sums, slopes, posterior)
+    out = np.empty(posterior.shape[0])
+    out[order] = posterior
+    return out, 1.0 / (1.0 + np.exp(-theta))
+
+
+@njit(cache=True)
+def _reviews_by_cell(
+    reviewer: IntArray,
+    product: IntArray,
+    bins: npt.NDArray[np.integer[Any]],
+    reviewer_log_ratio: FloatArray,
+    side_ratio: FloatArray,
+    n_cells: int,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """:func:`_by_cell` of the reviews' log Λ_r, cells and ratios computed on the fly."""
+    start = np.zeros(n_cells + 1, dtype=np.int64)
+    for k in range(product.shape[0]):
+        start[3 * product[k] + _side(bins[k]) + 1] += 1
+    for c in range(n_cells):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(product.shape[0], dtype=np.int64)
+    ordered = np.empty(product.shape[0])
+    for k in range(product.shape[0]):
+        side = _side(bins[k])
+        c = 3 * product[k] + side
+        at = fill[c]
+        order[at] = k
+        ordered[at] = reviewer_log_ratio[reviewer[k]] - side_ratio[side]
+        fill[c] = at + 1
+    return order, start, ordered
+
+
+@njit(cache=True)
+def _by_cell(
+    values: FloatArray, cell: IntArray, n_cells: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """A stable counting sort by cell: (order, start, values[order]); cell c holds positions
+    start[c]..start[c + 1] − 1."""
+    start = np.zeros(n_cells + 1, dtype=np.int64)
+    for k in range(cell.shape[0]):
+        start[cell[k] + 1] += 1
+    for c in range(n_cells):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(cell.shape[0], dtype=np.int64)
+    ordered = np.empty(cell.shape[0])
+    for k in range(cell.shape[0]):
+        at = fill[cell[k]]
+        order[at] = k
+        ordered[at] = values[k]
+        fill[cell[k]] = at + 1
+    return order, start, ordered
 
 
 @njit(cache=True)
 def _responsibility_sums(
-    log_ratio: FloatArray, cell: IntArray, theta: FloatArray, n_cells: int
-) -> tuple[FloatArray, FloatArray]:
-    """Per cell: Σ σ(log Λ_r + θ) and its derivative in θ, Σ σ(1 − σ)."""
-    sums = np.zeros(n_cells)
-    slopes = np.zeros(n_cells)
-    for k in range(log_ratio.shape[0]):
-        c = cell[k]
-        s = 0.5 * (1.0 + np.tanh(0.5 * (log_ratio[k] + theta[c])))
-        sums[c] += s
-        slopes[c] += s * (1.0 - s)
-    return sums, slopes
-
-
-@njit(cache=True)
-def _posterior(log_ratio: FloatArray, cell: IntArray, theta: FloatArray) -> FloatArray:
-    out = np.empty(log_ratio.shape[0])
-    for k in range(log_ratio.shape[0]):
-        out[k] = 0.5 * (1.0 + np.tanh(0.5 * (log_ratio[k] + theta[cell[k]])))
-    return out
+    log_ratio: FloatArray,
+    start: IntArray,
+    theta: FloatArray,
+    moved: npt.NDArray[np.bool_],
+    sums: FloatArray,
+    slopes: FloatArray,
+    posterior: FloatArray,
+) -> None:
+    """For each cell whose θ ``moved``: Σ σ(log Λ_r + θ) and its derivative in θ, Σ σ(1 − σ),
+    over its reviews (``log_ratio`` in cell order), and each review's σ into ``posterior``."""
+    for c in range(theta.shape[0]):
+        if not moved[c]:
+            continue
+        total = 0.0
+        slope = 0.0
+        for j in range(start[c], start[c + 1]):
+            s = 0.5 * (1.0 + np.tanh(0.5 * (log_ratio[j] + theta[c])))
+            posterior[j] = s
+            total += s
+            slope += s * (1.0 - s)
+        sums[c] = total
+        slopes[c] = slope

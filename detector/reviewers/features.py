@@ -21,14 +21,15 @@ All per reviewer (indexed by the graph's reviewer codes), from one pass over the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 from numba import njit
 
 from detector.reviewers.graph import ReviewGraph
-from detector.reviewers.spread import standardised_residual
+from detector.reviewers.mixture import residual_bin
+from detector.reviewers.spread import precision_factor, product_sums, spread_prior
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -49,47 +50,50 @@ class ReviewerFeatures:
     verified_share: FloatArray
     review_deviation: FloatArray  # per review: (r − x̂^(−u))·√(β̂^(−u)/β̄), signed (docstring)
     review_residual: FloatArray  # per review: r − x̂^(−u), signed, stars (not standardised)
-
-
-def leave_one_out_quality(
-    graph: ReviewGraph, weight: FloatArray, prior_mean: float, prior_precision: float
-) -> FloatArray:
-    """Per review: (λ0 μ + Σ_{v≠u} w_v r_vi) / (λ0 + Σ_{v≠u} w_v), with reviewer weights w."""
-    return _loo_quality(
-        graph.reviewer,
-        graph.product,
-        graph.rating,
-        np.asarray(weight, dtype=np.float64),
-        graph.n_products,
-        prior_mean,
-        prior_precision,
-    )
+    # per review: the mixture's residual bin of review_deviation (mixture.residual_bins), kept
+    # so the mixture and the campaign prior do not bin 10⁷ residuals again
+    review_bins: npt.NDArray[np.int8] | None = field(default=None, repr=False)
 
 
 @njit(cache=True)
-def _loo_quality(
+def _round_residuals(
     reviewer: IntArray,
     product: IntArray,
     rating: FloatArray,
     weight: FloatArray,
-    n_products: int,
+    mass: FloatArray,
+    sums: FloatArray,
     prior_mean: float,
     prior_precision: float,
-) -> FloatArray:
-    total = np.zeros(n_products)
-    weighted = np.zeros(n_products)
-    for k in range(rating.shape[0]):
-        w = weight[reviewer[k]]
-        total[product[k]] += w
-        weighted[product[k]] += w * rating[k]
-    out = np.empty(rating.shape[0])
-    for k in range(rating.shape[0]):
-        w = weight[reviewer[k]]
+    pooled: float,
+    shape: float,
+    standardise: bool,
+    n_reviewers: int,
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int8], FloatArray]:
+    """One pass over the reviews for one round: per review r − x̂^(−u), with the leave-one-out
+    quality x̂^(−u) = (λ0 μ + Σ_{v≠u} w_v r_vi) / (λ0 + Σ_{v≠u} w_v) taken from the product
+    sums (:func:`detector.reviewers.spread.product_sums`) less the review's own terms; ẽ_r
+    (``standardise``: times :func:`detector.reviewers.spread.precision_factor`, else a 0-length
+    array) and its residual bin; per reviewer Σ |ẽ_r|, summed in row order."""
+    n = rating.shape[0]
+    residual = np.empty(n)
+    scaled = np.empty(n if standardise else 0)
+    bins = np.empty(n, dtype=np.int8)
+    absolute = np.zeros(n_reviewers)
+    for k in range(n):
+        u = reviewer[k]
         i = product[k]
-        out[k] = (prior_precision * prior_mean + weighted[i] - w * rating[k]) / (
-            prior_precision + total[i] - w
-        )
-    return out
+        w = weight[u]
+        r = rating[k]
+        x = (prior_precision * prior_mean + sums[i, 1] - w * r) / (prior_precision + sums[i, 0] - w)
+        e = r - x
+        residual[k] = e
+        if standardise:
+            e = e * precision_factor(sums, i, w, mass[u], r, x, pooled, shape)
+            scaled[k] = e
+        absolute[u] += abs(e)
+        bins[k] = residual_bin(e)
+    return residual, scaled, bins, absolute
 
 
 def reviewer_features(
@@ -114,24 +118,34 @@ def reviewer_features(
     """
     counts = graph.reviews_per_reviewer() if previous is None else previous.reviews
     per = np.maximum(counts, 1).astype(np.float64)
-    quality = leave_one_out_quality(graph, weight, prior_mean, prior_precision)
-    residual = graph.rating - quality
-    scaled = residual
-    if standardise:
-        scaled = standardised_residual(
-            graph.reviewer,
-            graph.product,
-            graph.rating,
-            quality,
-            np.asarray(weight, dtype=np.float64),
-            np.ones(graph.n_reviewers) if mass is None else np.asarray(mass, dtype=np.float64),
-            graph.n_products,
-            spread_shape,
-        )
-    deviation = _per_reviewer_mean(graph, np.abs(scaled), per)
+    w = np.asarray(weight, dtype=np.float64)
+    m = np.ones(graph.n_reviewers) if mass is None else np.asarray(mass, dtype=np.float64)
+    sums = product_sums(graph.reviewer, graph.product, graph.rating, w, m, graph.n_products)
+    pooled, shape = spread_prior(sums, spread_shape) if standardise else (1.0, 1.0)
+    residual, scaled, bins, absolute = _round_residuals(
+        graph.reviewer,
+        graph.product,
+        graph.rating,
+        w,
+        m,
+        sums,
+        prior_mean,
+        prior_precision,
+        pooled,
+        shape,
+        standardise,
+        graph.n_reviewers,
+    )
+    if not standardise:
+        scaled = residual
+    deviation = absolute / per
     if previous is not None:
         return replace(
-            previous, deviation=deviation, review_deviation=scaled, review_residual=residual
+            previous,
+            deviation=deviation,
+            review_deviation=scaled,
+            review_residual=residual,
+            review_bins=bins,
         )
     plain = _plain_loo_deviation(graph)
     history = graph.history_per_reviewer()
@@ -153,6 +167,7 @@ def reviewer_features(
         verified_share=verified,
         review_deviation=scaled,
         review_residual=residual,
+        review_bins=bins,
     )
 
 
@@ -224,7 +239,8 @@ def _close_counts(
         m = start[u + 1] - start[u]
         if m < 2:
             continue
-        own = np.sort(bucket[start[u] : start[u + 1]])
+        own = bucket[start[u] : start[u + 1]]
+        _insertion_sort(own)
         close = 0
         for j in range(m):
             before = j > 0 and own[j] - own[j - 1] <= window_ms
@@ -233,3 +249,20 @@ def _close_counts(
                 close += 1
         out[u] = close
     return out
+
+
+@njit(cache=True)
+def _insertion_sort(values: IntArray) -> None:
+    """Sort a reviewer's few times in place (a np.sort per reviewer allocates a copy each: a
+    million allocations at 10⁷ ratings); long histories fall back to np.sort."""
+    m = values.shape[0]
+    if m > 32:
+        values[:] = np.sort(values)
+        return
+    for j in range(1, m):
+        value = values[j]
+        i = j - 1
+        while i >= 0 and values[i] > value:
+            values[i + 1] = values[i]
+            i -= 1
+        values[i + 1] = value

@@ -62,25 +62,102 @@ def standardised_residual(
 ) -> FloatArray:
     """Per review: ẽ_r of the module docstring. ``quality`` is x̂^(−u) per review; ``weight``
     (w_v) and ``mass`` (m_v) are per reviewer; ``shape`` c0, fitted when None."""
-    w = weight[reviewer]
-    m = mass[reviewer]
-    w0 = _sums(product, w, n_products)
-    w1 = _sums(product, w * rating, n_products)
-    w2 = _sums(product, w * rating * rating, n_products)
-    m0 = _sums(product, m, n_products)
+    sums = product_sums(reviewer, product, rating, weight, mass, n_products)
+    pooled, shape = spread_prior(sums, shape)
+    return _standardised(reviewer, product, rating, quality, weight, mass, sums, pooled, shape)
+
+
+def product_sums(
+    reviewer: IntArray,
+    product: IntArray,
+    rating: FloatArray,
+    weight: FloatArray,
+    mass: FloatArray,
+    n_products: int,
+) -> FloatArray:
+    """(products, 4): Σ w, Σ w r, Σ w r², Σ m over each product's reviews (w, m per reviewer),
+    in one compiled pass in row order (term for term the sums ``np.bincount`` gives; a
+    product's four sums share a cache line)."""
+    result: FloatArray = _product_sums(reviewer, product, rating, weight, mass, n_products)
+    return result
+
+
+def spread_prior(sums: FloatArray, shape: float | None = None) -> tuple[float, float]:
+    """(β̄, c0) from :func:`product_sums`: the pooled precision and the prior shape (fitted
+    when ``shape`` is None)."""
+    w0, w1, w2, m0 = sums.T
     with np.errstate(invalid="ignore", divide="ignore"):
         centre = np.where(w0 > 0, w1 / np.where(w0 > 0, w0, 1.0), 0.0)
     squares = np.maximum(w2 - 2 * centre * w1 + centre * centre * w0, 0.0)
     pooled = float(m0.sum() / max(float(squares.sum()), 1e-12))
     if shape is None:
         shape = prior_shape(0.5 * np.maximum(m0 - 1.0, 0.0), 0.5 * squares, pooled)
-    factor = _loo_factor(product, rating, w, m, quality, w0, w1, w2, m0, pooled, shape)
-    result: FloatArray = (rating - quality) * factor
-    return result
+    return pooled, shape
 
 
-def _sums(product: IntArray, values: FloatArray, n_products: int) -> FloatArray:
-    return np.bincount(product, values, n_products).astype(np.float64)
+@njit(cache=True)
+def _product_sums(
+    reviewer: IntArray,
+    product: IntArray,
+    rating: FloatArray,
+    weight: FloatArray,
+    mass: FloatArray,
+    n_products: int,
+) -> FloatArray:
+    sums = np.zeros((n_products, 4))
+    for k in range(rating.shape[0]):
+        i = product[k]
+        w = weight[reviewer[k]]
+        weighted = w * rating[k]
+        sums[i, 0] += w
+        sums[i, 1] += weighted
+        sums[i, 2] += weighted * rating[k]
+        sums[i, 3] += mass[reviewer[k]]
+    return sums
+
+
+@njit(cache=True, inline="always")
+def precision_factor(
+    sums: FloatArray,
+    i: int,
+    w: float,
+    m: float,
+    r: float,
+    x: float,
+    pooled: float,
+    shape: float,
+) -> float:
+    """√(β̂^(−u)/β̄) of one review (weight w, mass m, rating r, quality x̂^(−u) = x) of product
+    i: the product's :func:`product_sums` less the review's own terms."""
+    s0 = sums[i, 0] - w
+    s1 = sums[i, 1] - w * r
+    s2 = sums[i, 2] - w * r * r
+    squares = max(s2 - 2.0 * x * s1 + x * x * s0, 0.0)
+    others = max(sums[i, 3] - m, 0.0)
+    beta = (shape + 0.5 * others) / (shape / pooled + 0.5 * squares)
+    return float(np.sqrt(beta / pooled))
+
+
+@njit(cache=True)
+def _standardised(
+    reviewer: IntArray,
+    product: IntArray,
+    rating: FloatArray,
+    quality: FloatArray,
+    weight: FloatArray,
+    mass: FloatArray,
+    sums: FloatArray,
+    pooled: float,
+    shape: float,
+) -> FloatArray:
+    out = np.empty(rating.shape[0])
+    for k in range(rating.shape[0]):
+        u = reviewer[k]
+        factor = precision_factor(
+            sums, product[k], weight[u], mass[u], rating[k], quality[k], pooled, shape
+        )
+        out[k] = (rating[k] - quality[k]) * factor
+    return out
 
 
 def prior_shape(half_mass: FloatArray, half_squares: FloatArray, pooled: float) -> float:
@@ -101,32 +178,3 @@ def prior_shape(half_mass: FloatArray, half_squares: FloatArray, pooled: float) 
         negative_evidence, bounds=(np.log(0.01), np.log(MAX_SHAPE)), method="bounded"
     )
     return float(np.clip(np.exp(found.x), MIN_SHAPE, MAX_SHAPE))
-
-
-@njit(cache=True)
-def _loo_factor(
-    product: IntArray,
-    rating: FloatArray,
-    weight: FloatArray,
-    mass: FloatArray,
-    quality: FloatArray,
-    w0: FloatArray,
-    w1: FloatArray,
-    w2: FloatArray,
-    m0: FloatArray,
-    pooled: float,
-    shape: float,
-) -> FloatArray:
-    """√(β̂^(−u)/β̄) per review, the sums of the review's product less its own terms."""
-    out = np.empty(rating.shape[0])
-    for k in range(rating.shape[0]):
-        i = product[k]
-        w, r, x = weight[k], rating[k], quality[k]
-        s0 = w0[i] - w
-        s1 = w1[i] - w * r
-        s2 = w2[i] - w * r * r
-        squares = max(s2 - 2.0 * x * s1 + x * x * s0, 0.0)
-        others = max(m0[i] - mass[k], 0.0)
-        beta = (shape + 0.5 * others) / (shape / pooled + 0.5 * squares)
-        out[k] = np.sqrt(beta / pooled)
-    return out

@@ -44,14 +44,14 @@ benchmark: mixture P@57 0.754, AUC 0.966 (with plain residuals 0.649, 0.937); ra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy.stats import rankdata
 
-from detector.reviewers.campaign import campaign_cells, campaign_posterior, side_log_ratio
+from detector.reviewers.campaign import review_campaign_posterior, side_log_ratio
 from detector.reviewers.features import DAY_MS, ReviewerFeatures, reviewer_features
 from detector.reviewers.graph import ReviewGraph
 from detector.reviewers.mixture import (
@@ -59,7 +59,9 @@ from detector.reviewers.mixture import (
     feature_bins,
     fit_mixture,
     mixture_without_review,
+    residual_bins,
 )
+from detector.reviewers.order import reordered, restore, reviewer_order
 from detector.reviewers.reliability import ReliabilityFit, ReliabilityPrior, reliability_fit
 
 FloatArray = npt.NDArray[np.float64]
@@ -121,17 +123,25 @@ def reviewer_suspicion(features: ReviewerFeatures, weights: SuspicionWeights) ->
 
 
 def review_campaign_suspicion(
-    graph: ReviewGraph, mixture: MixtureFit, residual: FloatArray
+    graph: ReviewGraph,
+    mixture: MixtureFit,
+    residual: FloatArray,
+    bins: npt.NDArray[np.integer[Any]] | None = None,
 ) -> FloatArray:
     """s_r of :mod:`detector.reviewers.campaign`: Λ_u from the mixture's log odds (all suspect
-    classes together) less its graph-wide prior odds, the cells from the residual's sign."""
+    classes together) less its graph-wide prior odds, the cells from the residual's sign
+    (``bins``: the residuals' bins if already known)."""
     prior_share = mixture.prior_suspect
     total = np.logaddexp.reduce(mixture.log_odds, axis=1) if mixture.log_odds.size else np.zeros(0)
     log_ratio = total - (np.log(prior_share) - np.log1p(-prior_share))
-    cells = campaign_cells(graph.product, residual)
-    own_side = side_log_ratio(mixture)[cells % 3]
-    posterior, _ = campaign_posterior(
-        log_ratio[graph.reviewer] - own_side, cells, 3 * graph.n_products, prior_share
+    posterior, _ = review_campaign_posterior(
+        graph.reviewer,
+        graph.product,
+        residual_bins(residual) if bins is None else bins,
+        log_ratio,
+        side_log_ratio(mixture),
+        graph.n_products,
+        prior_share,
     )
     return posterior
 
@@ -158,8 +168,28 @@ def reviewer_scores(
     round to round; the other features are computed once. ``campaign`` (probability scale): each
     review's suspicion takes its product's and side's own campaign share as prior
     (:mod:`detector.reviewers.campaign`); without it a review has its reviewer's posterior.
+
+    The passes run on the rows grouped by reviewer (:mod:`detector.reviewers.order`: several
+    times faster at 10⁷ ratings; the per-review results come back in the graph's row order).
     """
     weights = weights or SuspicionWeights()
+    order = reviewer_order(graph)
+    if order is not None:
+        grouped = reordered(graph, order)
+        fit = fit or reliability_fit(grouped, prior=prior)
+        scores = reviewer_scores(
+            grouped,
+            weights=weights,
+            rounds=rounds,
+            window_ms=window_ms,
+            fit=fit,
+            scale=scale,
+            directional=directional,
+            standardise=standardise,
+            spread_shape=spread_shape,
+            campaign=campaign,
+        )
+        return _in_row_order(scores, order)
     fit = fit or reliability_fit(graph, prior=prior)
     trust = fit.alpha
     mixture: MixtureFit | None = None
@@ -197,6 +227,7 @@ def reviewer_scores(
                 start,
                 directional=directional,
                 warm=mixture,
+                bins=features.review_bins,
             )
         trust = fit.alpha * (1.0 - suspicion) ** 2
     assert features is not None
@@ -209,8 +240,12 @@ def reviewer_scores(
         assert mixture is not None
         review = suspicion[graph.reviewer]
         if campaign:
-            review = review_campaign_suspicion(graph, mixture, features.review_deviation)
-        others = mixture_without_review(mixture, graph.reviewer, features.review_deviation)
+            review = review_campaign_suspicion(
+                graph, mixture, features.review_deviation, features.review_bins
+            )
+        others = mixture_without_review(
+            mixture, graph.reviewer, features.review_deviation, features.review_bins
+        )
     return ReviewerScores(
         reliability=fit,
         features=features,
@@ -220,4 +255,25 @@ def reviewer_scores(
         scale=scale,
         mixture=mixture,
         review_suspicion_others=others,
+    )
+
+
+def _in_row_order(scores: ReviewerScores, order: npt.NDArray[np.int64]) -> ReviewerScores:
+    """``scores`` of a reordered graph with their per-review arrays back in row order."""
+    features = scores.features
+    residual = restore(features.review_residual, order)
+    deviation = (
+        residual
+        if features.review_deviation is features.review_residual
+        else restore(features.review_deviation, order)
+    )
+    bins = None if features.review_bins is None else restore(features.review_bins, order)
+    others = scores.review_suspicion_others
+    return replace(
+        scores,
+        features=replace(
+            features, review_deviation=deviation, review_residual=residual, review_bins=bins
+        ),
+        review_suspicion=restore(scores.review_suspicion, order),
+        review_suspicion_others=None if others is None else restore(others, order),
     )
