@@ -15,11 +15,16 @@ makes it dense.
    D: all reviews of the marketplace — one-product reviewers and anonymous reviews included,
    though they never enter the tensor): members review popular products as often as their
    activity predicts, no more. The expected count is λ = S · Σ_{p∈P} n_{p,k}(W), n_{p,k}(W)
-   every review of p at level k in the window, the observed c is the block's cells at level k,
-   and ``score = −log10 P(Poisson(λ) ≥ c)`` (scipy's ``poisson.logsf``). Popular products do not
-   make a block dense (n_{p,k} grows λ); busy reviewers do not either (d_u grows λ). Counting
-   only the tensor's cells (multi-product reviewers) would overstate S on a small shop where
-   most shoppers write one review, and understate every score there.
+   every review of p at level k in the window; the observed c counts the block's reviews at
+   level k once per member and day, and ``score = −log10 P(Poisson(λ) ≥ c)`` (scipy's
+   ``poisson.logsf``). Why per day: the null draws each review independently, but a shopper
+   who reviews a multi-item order writes its reviews together, in one sitting — one draw, not
+   five (on the planted marketplaces such same-day blocks of honest buyers scored up to 88,
+   above the floor); a campaign's member rates each product on its own day, so its c is its
+   review count. λ still counts reviews, so the score only becomes more cautious. Popular
+   products do not make a block dense (n_{p,k} grows λ); busy reviewers do not either (d_u
+   grows λ). Counting only the tensor's cells (multi-product reviewers) would overstate S on a
+   small shop where most shoppers write one review, and understate every score there.
 4. **Acceptance.** Sizes (``min_reviewers``, ``min_products``, ``max_sellers``), one star level
    (``min_rating_share``), the bipartite core with sellers (``min_seller_density``: the share of
    member × seller pairs where the member reviewed one of the seller's block products); the
@@ -187,8 +192,9 @@ class BlockJudge:
         ratings = t.rating[block]
         level_counts = np.bincount(ratings, minlength=5)
         level = int(level_counts.argmax())
-        observed = int(level_counts[level])
-        rating_share = observed / block.size
+        rating_share = int(level_counts[level]) / block.size
+        rows = self._rows(block)
+        observed_reviews, observed = self._observed(rows, level)
         seller_density = self._seller_density(block, members, sellers)
         at_level = self.market_reviews(products, first, last, level)
         share = float(self.activity[members].sum() / self.total)
@@ -197,18 +203,26 @@ class BlockJudge:
         score = min(-log_tail / _LN10, 1e6)
         if rating_share < p.min_rating_share or seller_density < p.min_seller_density:
             return None
-        rows = self._rows(block)
         evidence = self._evidence(block, members, products, sellers, rows)
         evidence.update(
             star_level=level + 1,
             rating_share=round(rating_share, 4),
             seller_density=round(seller_density, 4),
             expected_reviews=round(expected, 4),
-            observed_reviews=observed,
+            observed_reviews=observed_reviews,
+            observed_member_days=observed,
             product_reviews_in_window=at_level,
             source=candidate.source,
         )
         return self._make(members, products, sellers, first, last, rows, score, evidence)
+
+    def _observed(self, rows: IntArray, level: int) -> tuple[int, int]:
+        """The block's reviews at star level ``level`` (index 0–4), and the distinct
+        (member, day) pairs among them: c of step 3."""
+        at_level = rows[self.events.rating[rows] - 1 == level]
+        days = self.events.timestamp_ms[at_level] // DAY_MS
+        pairs = np.unique(self.events.reviewer[at_level] * np.int64(1 << 32) + days)
+        return int(at_level.size), int(pairs.size)
 
     def _seller_density(self, block: IntArray, members: IntArray, sellers: IntArray) -> float:
         t = self.tensor
