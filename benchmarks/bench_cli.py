@@ -77,6 +77,9 @@ def run_cli(path: Path, jobs: int, root: Path = ROOT) -> tuple[float, float, dic
         name.strip(): float(seconds)
         for name, seconds in re.findall(r"([^,:]+?) ([0-9.]+) s", profile.split(":", 2)[2])
     }
+    # The CLI's CPU and its workers' (reaped by it, so counted in its wait4 usage): unlike wall
+    # time, what the other work on a shared machine hardly moves.
+    stages["CPU of all its processes"] = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss / 1024, stages
 
 
@@ -103,9 +106,11 @@ def per_product(
     record = stages.get("JSON record (cpu)", stages.get("Verdict.to_dict (cpu)", 0.0))
     record_ms = record / products * 1e3
     budget_ms = (reviews / 50_000 - other_seconds) * jobs / products * 1e3
+    all_ms = stages.get("CPU of all its processes", 0.0) / products * 1e3
     return (
-        f"per product ({products:,}): detector.analyze {analyze_ms:.2f} ms CPU + JSON record "
-        f"{record_ms:.2f} ms CPU; the 50,000 reviews/s goal leaves {budget_ms:.2f} ms a product "
+        f"per product ({products:,}): all CPU {all_ms:.2f} ms, of which "
+        f"detector.analyze {analyze_ms:.2f} ms + JSON record "
+        f"{record_ms:.2f} ms; the 50,000 reviews/s goal leaves {budget_ms:.2f} ms a product "
         f"at --jobs {jobs} after the other stages"
     )
 
