@@ -227,14 +227,15 @@ def _responsibility_sums(
     posterior: FloatArray,
 ) -> None:
     """For each cell whose θ ``moved``: Σ σ(log Λ_r + θ) and its derivative in θ, Σ σ(1 − σ),
-    over its reviews (``log_ratio`` in cell order), and each review's σ into ``posterior``."""
+    over its reviews (``log_ratio`` in cell order), and each review's σ into ``posterior``;
+    σ(x) = 1/(1 + e^−x), one exponential (a third of tanh's cost at 5·10⁷ calls a fit)."""
     for c in range(theta.shape[0]):
         if not moved[c]:
             continue
         total = 0.0
         slope = 0.0
         for j in range(start[c], start[c + 1]):
-            s = 0.5 * (1.0 + np.tanh(0.5 * (log_ratio[j] + theta[c])))
+            s = 1.0 / (1.0 + np.exp(-(log_ratio[j] + theta[c])))
             posterior[j] = s
             total += s
             slope += s * (1.0 - s)

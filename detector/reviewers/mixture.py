@@ -624,8 +624,9 @@ def _without_review_one(
     bins: npt.NDArray[np.integer[Any]],
 ) -> FloatArray:
     """:func:`_suspicion` of one suspect class, log odds less the review's own bin, per review
-    in one pass (no 10⁷-row temporaries)."""
+    in one pass (no 10⁷-row temporaries); the logistic as 1/(1 + e^−x), one exponential (a
+    third of tanh's cost; the same value to rounding)."""
     out = np.empty(reviewer.shape[0])
     for k in range(reviewer.shape[0]):
-        out[k] = 0.5 * (1.0 + np.tanh(0.5 * (log_odds[reviewer[k]] - ratio[bins[k]])))
+        out[k] = 1.0 / (1.0 + np.exp(ratio[bins[k]] - log_odds[reviewer[k]]))
     return out
