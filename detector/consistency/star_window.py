@@ -46,13 +46,23 @@ Under honest data features do not depend on time given the star, and the window 
 the ratings alone, so p_contrast is a valid p-value given the window.
 
 **The conjunction.** The null "no window, *or* a window whose reviews are like the others" is
-rejected only when both halves are, an intersection–union test of size ≤ α:
+rejected only when both halves are: an intersection–union test, here with the window half at ten
+times the contrast's level (``WINDOW_WEIGHT`` = 0.1: the window only *locates* the stretch, and a
+camouflaged campaign moves the ratings so little that p_window < 0.01 finds it on about half of
+the campaigns; who wrote the stretch's reviews is the evidence):
 
-    p_side = max(p_window, p_contrast),      p = min(1, 2 · min(p_top, p_bottom))
+    p_side = max(0.1 · p_window, p_contrast),      p = min(1, 2 · min(p_top, p_bottom))
 
-Measured with the packaged model: p < 0.01 on none of 440 honest or genuinely changed products
-of the independent generator and none of 240 of the project simulator; p < 0.05 on 0–5%.
-The verdict's use of p is written in ``detector.verdict``.
+so p < α means p_window < 10α and p_contrast < α on one side (×2 for the side). Its size is ≤ α
+against a genuine change of the star mix (the window half always passes, the contrast half is
+uniform), ≤ 10α against an honest product whose reviewers' features drift in time without a
+star window, and ≈ 10α² against a stationary honest product.
+
+Measured with the packaged model, before the weight (p = max(p_window, p_contrast)) → with it:
+p < 0.01 on 1 (an honest large product's Christmas window) of 440 honest or genuinely changed
+products of the independent generator and none of 240 of the project simulator, both before and
+after; camouflaged products at p < 0.01 on the independent generator 55% → 60%, on the simulator
+33% → 45%. The verdict's use of p is written in ``detector.verdict``.
 """
 
 from __future__ import annotations
@@ -80,6 +90,7 @@ __all__ = ["HALF_NU", "StarWindow", "star_window"]
 Side = Literal["top", "bottom"]
 HALF_NU = 0.25
 LAW_PENALTY = 2.0
+WINDOW_WEIGHT = 0.1  # the window half's level relative to the contrast half's (module docstring)
 MIN_INSIDE = 5  # reviews inside and outside the window for a contrast
 MIN_REVIEWS = 20
 SELF = "self: the window from this product's ratings, its reviews against the same stars' others"
@@ -95,7 +106,7 @@ class StarWindow:
     p_window: float
     p_contrast: float
     contrasts: Mapping[str, float] = field(default_factory=dict)  # z per mark
-    p: float = 1.0  # min(1, 2 · min over sides of max(p_window, p_contrast))
+    p: float = 1.0  # min(1, 2 · min over sides of max(0.1 · p_window, p_contrast))
 
     @property
     def length(self) -> int:
@@ -165,7 +176,7 @@ def _side(
     marks: tuple[list[str], NDArray[np.int8]],
     spread: float,
 ) -> StarWindow | None:
-    """One side's window, its contrast and max(p_window, p_contrast) as ``p``."""
+    """One side's window, its contrast and max(0.1 · p_window, p_contrast) as ``p``."""
     x = (stars >= 4) if side == "top" else (stars <= 2)
     share = float(x.mean())
     if share in (0.0, 1.0):
@@ -193,7 +204,13 @@ def _side(
         return None
     p_contrast = float(0.5 * special.erfc(total / math.sqrt(variance) / math.sqrt(2.0)))
     return StarWindow(
-        side, int(start), int(end), p_window, p_contrast, contrasts, p=max(p_window, p_contrast)
+        side,
+        int(start),
+        int(end),
+        p_window,
+        p_contrast,
+        contrasts,
+        p=max(WINDOW_WEIGHT * p_window, p_contrast),
     )
 
 

@@ -189,8 +189,8 @@ def test_a_camouflaged_window_is_found_and_its_reviews_set_apart():
 def test_the_star_window_raises_the_category_as_the_rule_says():
     assert categorize(0.0, 1.0, window=0.0099) == "highly_suspicious"
     assert categorize(0.0, 1.0, window=0.01) == "suspicious"
-    assert categorize(0.0, 1.0, window=0.0499) == "suspicious"
-    assert categorize(0.0, 1.0, window=0.05) == "normal"
+    assert categorize(0.0, 1.0, window=0.0299) == "suspicious"
+    assert categorize(0.0, 1.0, window=0.03) == "normal"
     assert categorize(0.2, 0.01, window=0.5) == "highly_suspicious"  # never lowers
     assert categorize(None, 1.0, window=0.0) == "insufficient_data"
 
