@@ -9,7 +9,12 @@ makes it dense.
    products with fewer than two members, are dropped until nothing changes.
 2. **Its rating.** The dominant star level k of the block's reviews; ``rating_share`` is the share
    at k. Paid campaigns push one level (5 stars, or 1 for bad-mouthing); honest co-reviewers —
-   fans, multi-item orders, deal hunters — rate like everyone else (about half 5 stars).
+   fans, multi-item orders, deal hunters — rate like everyone else (about half 5 stars). So
+   members who rated the block's products on the other side of k, and members with fewer than
+   half of their block cells at k (an honest co-reviewer of a campaign's popular products who
+   gave 4 stars to two of them), leave the block before it is judged: a big pool on a few popular
+   products otherwise carries such co-reviewers into its block, whose share at k then falls
+   below ``min_rating_share`` and the whole campaign is lost.
 3. **The score.** Under the null, each review of a block product at level k in the window is
    written by a member with probability S = Σ_{u∈R} d_u / D (d_u: all of the member's reviews,
    D: all reviews of the marketplace — one-product reviewers and anonymous reviews included,
@@ -50,6 +55,7 @@ IntArray = npt.NDArray[np.int64]
 _LN10 = math.log(10.0)
 SELLER_COVERAGE = 0.25
 MEMBER_SHARE = 0.3  # a member reviewed at least this share of the block's products
+OFF_LEVEL_MEMBERS = True  # drop members mostly off the block's star level (``_on_level``)
 
 __all__ = ["BlockJudge", "Candidate"]
 
@@ -145,7 +151,20 @@ class BlockJudge:
         side = t.rating[block] >= 3 if level >= 3 else t.rating[block] <= 1
         off_side = np.unique(t.reviewer[block][~side])
         block = self._thin(block[~np.isin(t.reviewer[block], off_side)])
+        if OFF_LEVEL_MEMBERS and block.size:
+            block = self._thin(self._on_level(block))
         return self._thin(self._core_sellers(block))
+
+    def _on_level(self, block: IntArray) -> IntArray:
+        """Drop members most of whose block cells are off the block's star level: a paid
+        account gives the campaign's stars (now and then the next level), an honest co-reviewer
+        of the same popular products rates like everyone else."""
+        t = self.tensor
+        level = int(np.bincount(t.rating[block], minlength=5).argmax())
+        inverse = np.unique(t.reviewer[block], return_inverse=True)[1]
+        on = np.bincount(inverse, weights=(t.rating[block] == level).astype(np.float64))
+        total = np.bincount(inverse)
+        return block[(2 * on >= total)[inverse]]
 
     def _core_sellers(self, block: IntArray) -> IntArray:
         """Keep the sellers that a share ``SELLER_COVERAGE`` of the members reviewed (step 2:
