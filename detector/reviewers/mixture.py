@@ -355,10 +355,21 @@ def fit_mixture(
             )
             / np.maximum(weight, 1.0)[:, None]
         )
+    resp = np.ascontiguousarray(resp)  # the E step rewrites it in place through flat views
     width = N_BINS + sum(size for _, size in features.values())
     counts = patterns.counts
+    column_major = (
+        (np.ascontiguousarray(counts.T), np.ascontiguousarray(patterns.cells.T)) if k == 2 else None
+    )
     sums, totals, _ = _em_pass(
-        counts, patterns.cells, weight, resp, np.zeros((k - 1, width)), np.zeros(k - 1), False
+        counts,
+        patterns.cells,
+        weight,
+        resp,
+        np.zeros((k - 1, width)),
+        np.zeros(k - 1),
+        False,
+        column_major,
     )
     residual_table = np.full((k, N_BINS), 1.0 / N_BINS)
     tables: dict[str, FloatArray] = {}
@@ -369,7 +380,7 @@ def fit_mixture(
         residual_table, tables, prior = _m_step(patterns, sums, totals, features, directional)
         ratio, prior_odds = _log_ratios(prior, residual_table, tables, patterns)
         sums, totals, change = _em_pass(
-            counts, patterns.cells, weight, resp, ratio, prior_odds, True
+            counts, patterns.cells, weight, resp, ratio, prior_odds, True, column_major
         )
         if change < tol:
             break
@@ -429,9 +440,11 @@ def _em_pass(
     ratio: FloatArray,
     prior_odds: FloatArray,
     update: bool,
+    column_major: tuple[FloatArray, IntArray] | None = None,
 ) -> tuple[FloatArray, FloatArray, float]:
     """One pass over the patterns: the E step (``update``: responsibilities ``resp`` (P, K − 1)
     rewritten in place from the log ratios) and the expected counts of the next M step.
+    ``column_major``: ``counts.T`` and ``cells.T`` made contiguous once for all the passes.
 
     Returns sums (K, columns): Σ_p mass_pc · [count of column] (row 0 honest), totals (K,):
     Σ_p mass_pc, and the largest change of a responsibility. The E and M halves are two
@@ -440,39 +453,105 @@ def _em_pass(
     (the default) its own E loop.
     """
     change = 0.0
+    if resp.shape[1] == 1:
+        # the default, one suspect class: column-major loops over the patterns (the same terms
+        # added in the same order; the E step's adds vectorise, the M step's sums run as six
+        # independent chains instead of one memory read-modify-write per term)
+        counts_t, cells_t = column_major if column_major is not None else (counts.T, cells.T)
+        counts_t, cells_t = np.ascontiguousarray(counts_t), np.ascontiguousarray(cells_t)
+        flat = resp.reshape(-1)  # a view: written in place
+        if update:
+            change = _e_step_one(counts_t, cells_t, flat, ratio[0], float(prior_odds[0]))
+        sums, totals = _m_sums_one(counts_t, cells_t, weight, flat, ratio.shape[1])
+        return sums, totals, change
     if update:
-        if resp.shape[1] == 1:
-            change = _e_step_one(counts, cells, resp, ratio[0], float(prior_odds[0]))
-        else:
-            change = _e_step(counts, cells, resp, ratio, prior_odds)
+        change = _e_step(counts, cells, resp, ratio, prior_odds)
     sums, totals = _m_sums(counts, cells, weight, resp, ratio.shape[1])
     return sums, totals, change
 
 
 @njit(cache=True)
 def _e_step_one(
-    counts: FloatArray, cells: IntArray, resp: FloatArray, ratio: FloatArray, prior_odds: float
+    counts_t: FloatArray, cells_t: IntArray, resp: FloatArray, ratio: FloatArray, prior_odds: float
 ) -> float:
     """The E step with one suspect class: P(S | p) = e^(o − t) / (e^(−t) + e^(o − t)),
-    o = log π_S/π_H + Σ_b n_pb ρ_b + Σ_f ρ[cell_pf], t = max(o, 0) (the general loop's terms),
-    with the one exponential that is not e^0 = 1 taken per pattern."""
-    n_patterns, n_bins = counts.shape
-    n_features = cells.shape[1]
+    o = log π_S/π_H + Σ_b n_pb ρ_b + Σ_f ρ[cell_pf], t = max(o, 0) (the general loop's terms,
+    added in its order), with the one exponential that is not e^0 = 1 taken per pattern.
+    ``counts_t`` (bins, P) and ``cells_t`` (features, P) are column-major; ``resp`` (P,)."""
+    n_bins, n_patterns = counts_t.shape
+    odds = np.full(n_patterns, prior_odds)
+    for b in range(n_bins):
+        column = counts_t[b]
+        r = ratio[b]
+        for p in range(n_patterns):
+            odds[p] += column[p] * r
+    for f in range(cells_t.shape[0]):
+        cell = cells_t[f]
+        for p in range(n_patterns):
+            odds[p] += ratio[cell[p]]
     change = 0.0
     for p in range(n_patterns):
-        odds = prior_odds
-        for b in range(n_bins):
-            odds += counts[p, b] * ratio[b]
-        for f in range(n_features):
-            odds += ratio[cells[p, f]]
-        if odds > 0.0:  # t = o: e^(o − t) = 1
-            value = 1.0 / (np.exp(-odds) + 1.0)
+        o = odds[p]
+        if o > 0.0:  # t = o: e^(o − t) = 1
+            value = 1.0 / (np.exp(-o) + 1.0)
         else:  # t = 0: e^(−t) = 1
-            scaled = np.exp(odds)
+            scaled = np.exp(o)
             value = scaled / (1.0 + scaled)
-        change = max(change, abs(value - resp[p, 0]))
-        resp[p, 0] = value
+        change = max(change, abs(value - resp[p]))
+        resp[p] = value
     return change
+
+
+@njit(cache=True)
+def _m_sums_one(
+    counts_t: FloatArray, cells_t: IntArray, weight: FloatArray, resp: FloatArray, width: int
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_m_sums` with one suspect class on column-major patterns: every sum still adds its
+    terms over the patterns in order, three bins (six sums) per pass."""
+    n_bins, n_patterns = counts_t.shape
+    suspect = np.empty(n_patterns)
+    honest = np.empty(n_patterns)
+    total_s = 0.0
+    total_h = 0.0
+    for p in range(n_patterns):
+        w = weight[p]
+        mass = w * resp[p]
+        suspect[p] = mass
+        honest[p] = w - mass
+        total_s += mass
+        total_h += w - mass
+    sums = np.zeros((2, width))
+    b = 0
+    while b < n_bins:
+        if b + 3 <= n_bins:
+            c0, c1, c2 = counts_t[b], counts_t[b + 1], counts_t[b + 2]
+            s0 = s1 = s2 = h0 = h1 = h2 = 0.0
+            for p in range(n_patterns):
+                ms, mh = suspect[p], honest[p]
+                s0 += ms * c0[p]
+                s1 += ms * c1[p]
+                s2 += ms * c2[p]
+                h0 += mh * c0[p]
+                h1 += mh * c1[p]
+                h2 += mh * c2[p]
+            sums[1, b], sums[1, b + 1], sums[1, b + 2] = s0, s1, s2
+            sums[0, b], sums[0, b + 1], sums[0, b + 2] = h0, h1, h2
+            b += 3
+        else:
+            c0 = counts_t[b]
+            s0 = h0 = 0.0
+            for p in range(n_patterns):
+                s0 += suspect[p] * c0[p]
+                h0 += honest[p] * c0[p]
+            sums[1, b], sums[0, b] = s0, h0
+            b += 1
+    for f in range(cells_t.shape[0]):
+        cell = cells_t[f]
+        for p in range(n_patterns):
+            sums[1, cell[p]] += suspect[p]
+            sums[0, cell[p]] += honest[p]
+    totals = np.array([total_h, total_s])
+    return sums, totals
 
 
 @njit(cache=True)
