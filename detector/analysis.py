@@ -193,8 +193,10 @@ def _combined_evidence(
     scanned, per_feature = (
         (None, {}) if not params.feature_scan else scan_p(prepared.features, prepared.posted_at)
     )
+    if not feature_p:  # nothing calibrated: E unknown, the consistency side decides alone
+        return Evidence(feature_p={}, scan_p=None)
     window = None
-    if params.star_window:
+    if params.star_window:  # self-calibrated like the scan, so used only beside a reference
         window = star_window(
             prepared.ratings,
             days=prepared.posted_at,
@@ -202,8 +204,6 @@ def _combined_evidence(
             history=history,
             hours=prepared.features.get("hour_of_day"),
         )
-    if not feature_p:  # nothing calibrated: E unknown, the consistency side decides alone
-        return Evidence(feature_p={}, scan_p=None, window=window)
     leans = {}
     if params.leans:
         leans = lean_p_values(

@@ -289,7 +289,7 @@ def interval_sentence(
 _WINDOW_MARKS = {
     "unverified": "unverified purchases",
     "new_account": "from accounts with no other reviews",
-    "quiet_hours": "posted at hours when few shoppers review",
+    "clock": "posted at other hours of the day",
     "weekday": "posted on weekdays",
 }
 
