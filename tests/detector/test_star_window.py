@@ -212,3 +212,48 @@ def test_direction_without_the_window_and_from_a_camouflaged_cell():
     assert excess[3] > 0 and excess[4] > 0 and excess[:3].sum() == 0
     found = direction(ratings.astype(float), feature=("country", country, True))
     assert found.direction == "inflated"
+
+
+def test_the_clock_contrast_is_the_generalized_cmh_statistic():
+    """One star level: Q = (N − 1)/N · Pearson's χ² of the window × block table (scipy), read
+    as z = Φ⁻¹(1 − p) with (blocks − 1) degrees of freedom; with several star levels Q is the
+    sum over levels of nothing simpler, so the one-level identity is the reference."""
+    from scipy import stats
+
+    from detector.consistency.star_window import _Clock
+
+    rng = np.random.default_rng(4)
+    n = 600
+    stars = np.full(n, 5)
+    hours = np.floor(rng.normal(20, 3, n) % 24)
+    start, end = 200, 299
+    hours[start : end + 1] = np.floor(rng.normal(13, 3, end - start + 1) % 24)
+    clock = _Clock.of(stars, hours)
+    z = clock.z(start, end)
+    blocks = (hours // 4).astype(int)
+    inside = np.zeros(n, dtype=bool)
+    inside[start : end + 1] = True
+    table = np.array(
+        [np.bincount(blocks[inside], minlength=6), np.bincount(blocks[~inside], minlength=6)]
+    )
+    table = table[:, table.sum(axis=0) > 0]
+    chi2, _, dof, _ = stats.chi2_contingency(table, correction=False)
+    q = chi2 * (n - 1) / n
+    assert z == pytest.approx(stats.norm.isf(stats.chi2.sf(q, dof)), rel=1e-6)
+    assert z > 5
+
+
+def test_the_window_holds_whole_days():
+    rng = np.random.default_rng(30)
+    product = _product(rng, window=(250, 0.25))
+    found = star_window(
+        product["ratings"],
+        days=product["days"],
+        verified=product["verified"],
+        history=product["history"],
+        hours=product["hours"],
+    )
+    day = product["days"]
+    assert found is not None
+    assert found.start == 0 or day[found.start - 1] < day[found.start]
+    assert found.end == day.size - 1 or day[found.end + 1] > day[found.end]
