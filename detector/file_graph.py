@@ -13,7 +13,12 @@ The graph's columns are the reviews' as the verdicts see them: a product whose r
 all give a time of day has its moments at whole days. A review that does not say whether the
 purchase was verified counts as unverified (the reviewer features need one column); helpful
 votes and text lengths stay unknown (NaN) where missing. A file where no review says one of
-these has no such column.
+these has no such column. The reviews' ``reviewer_review_count`` (the account's whole history as
+the source reports it) is the graph's ``reported_reviews``, as the database graph counts a
+reviewer's stored history rows: an account with one review in the file but forty on its profile
+is not a one-review account (its history feature is max(reviews here, reported)). The verdicts'
+per-review ``reviewer_reviews`` stay the reviews in the graph, as
+benchmarks/eval_reviewers_generated.py measured the file-graph figures.
 """
 
 from __future__ import annotations
@@ -67,6 +72,9 @@ def file_review_graph(table: ProductTable) -> ReviewGraph:
         verified=c.verified == 1 if (c.verified >= 0).any() else None,
         helpful_votes=None if np.isnan(c.helpful_votes).all() else c.helpful_votes,
         text_length=None if np.isnan(c.text_length).all() else c.text_length,
+        reported_reviews=(
+            None if np.isnan(c.reviewer_review_count).all() else c.reviewer_review_count
+        ),
     )
 
 
