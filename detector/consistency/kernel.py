@@ -273,3 +273,57 @@ def within_star_correlation_sum(stars: np.ndarray, marks: np.ndarray) -> float:
             if var_a > 0.0 and var_b > 0.0:
                 total += 2.0 * cov / np.sqrt(var_a * var_b)
     return total
+
+
+@njit(cache=True)
+def generalized_cmh(
+    codes: np.ndarray, start: int, end: int, levels: int, categories: int
+) -> tuple[float, int]:
+    """(Q, df) of the generalized Cochran–Mantel–Haenszel statistic of general association
+    between "inside reviews ``start``..``end``" and a category, stratified by level; ``codes``
+    = level · categories + category (any other value: unknown). Q = dᵀ V⁻¹ d over the
+    categories in use but the last, d = Σ_s (n_s − W_s K_s / N_s), V = Σ_s W_s (N_s − W_s) /
+    (N_s² (N_s − 1)) · (N_s diag(K_s) − K_s K_sᵀ) (``detector.consistency.star_window``);
+    (0, 0) with fewer than two categories in use or a singular V."""
+    size = levels * categories
+    total = np.zeros((levels, categories))
+    inside = np.zeros((levels, categories))
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        if c < 0 or c >= size:
+            continue
+        total[c // categories, c % categories] += 1.0
+        if start <= i <= end:
+            inside[c // categories, c % categories] += 1.0
+    used = np.zeros(categories, dtype=np.int64)
+    count = 0
+    for k in range(categories):
+        column = 0.0
+        for s in range(levels):
+            column += total[s, k]
+        if column > 0.0:
+            used[count] = k
+            count += 1
+    m = count - 1
+    if m < 1:
+        return 0.0, 0
+    d = np.zeros(m)
+    v = np.zeros((m, m))
+    for s in range(levels):
+        n = 0.0
+        a = 0.0
+        for k in range(categories):
+            n += total[s, k]
+            a += inside[s, k]
+        if n <= 1.0 or a == 0.0 or a == n:
+            continue
+        scale = a * (n - a) / (n * n * (n - 1.0))
+        for i in range(m):
+            ki = total[s, used[i]]
+            d[i] += inside[s, used[i]] - a * ki / n
+            for j in range(m):
+                kj = total[s, used[j]]
+                v[i, j] += scale * ((n * ki if i == j else 0.0) - ki * kj)
+    if np.abs(np.linalg.det(v)) < 1e-12:
+        return 0.0, 0
+    return float(d @ np.linalg.solve(v, d)), m

@@ -89,6 +89,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from detector.consistency.kernel import (
+    generalized_cmh,
     lundberg_roots,
     stratified_contrasts,
     top_excursion,
@@ -270,10 +271,9 @@ BLOCKS = 24 // HOUR_BLOCK
 @dataclass(frozen=True)
 class _Clock:
     """Each review coded 6·(star − 1) + its 4-hour block (``UNKNOWN_HOUR`` where no hour is
-    known), and the product's counts by star level and block."""
+    known)."""
 
     codes: NDArray[np.intp]
-    total: NDArray[np.float64]  # (5, 6)
 
     @classmethod
     def of(cls, stars: NDArray[np.int64], hours: ArrayLike | None) -> _Clock | None:
@@ -285,35 +285,16 @@ class _Clock:
             return None
         block = np.where(known, np.floor(np.where(known, h, 0.0) / HOUR_BLOCK), 0.0)
         codes = np.where(known, BLOCKS * (stars - 1) + block.astype(np.intp), UNKNOWN_HOUR)
-        codes = codes.astype(np.intp)
-        counts = np.bincount(codes, minlength=UNKNOWN_HOUR + 1)[:UNKNOWN_HOUR]
-        return cls(codes, counts.reshape(5, BLOCKS).astype(np.float64))
+        return cls(codes.astype(np.intp))
 
     def z(self, start: int, end: int) -> float | None:
         """Φ⁻¹(1 − p) of the generalized CMH statistic for reviews ``start``..``end`` against
-        the rest (module docstring); None with fewer than two blocks in use."""
-        window = np.bincount(self.codes[start : end + 1], minlength=UNKNOWN_HOUR + 1)
-        inside = window[:UNKNOWN_HOUR].reshape(5, BLOCKS).astype(np.float64)
-        used = self.total.sum(axis=0) > 0
-        if int(used.sum()) < 2:
+        the rest (module docstring; compiled: ``kernel.generalized_cmh``); None with fewer
+        than two blocks in use."""
+        q, df = generalized_cmh(self.codes, start, end, 5, BLOCKS)
+        if df == 0:
             return None
-        keep = np.flatnonzero(used)[:-1]  # the blocks in use but one
-        d = np.zeros(keep.size)
-        v = np.zeros((keep.size, keep.size))
-        for s in range(5):
-            k = self.total[s]
-            n = float(k.sum())
-            a = float(inside[s].sum())
-            if n <= 1.0 or a == 0.0 or a == n:
-                continue
-            d += inside[s, keep] - a * k[keep] / n
-            ks = k[keep]
-            v += a * (n - a) / (n * n * (n - 1.0)) * (n * np.diag(ks) - np.outer(ks, ks))
-        try:
-            q = float(d @ np.linalg.solve(v, d))
-        except np.linalg.LinAlgError:
-            return None
-        p = float(special.chdtrc(keep.size, max(q, 0.0)))
+        p = float(special.chdtrc(df, max(q, 0.0)))
         return float(-special.ndtri(max(p, 1e-300)))
 
 
