@@ -25,7 +25,8 @@ products of every issue-13 scenario (``ISSUE13_SCENARIOS``: honest, small, huge 
 genuine change, revision, and every campaign kind, seeded by scenario), with the packaged model,
 one fitted on a clean simulated file (200 honest products, seed 7) and one fitted on a
 half-manipulated file (200 products, seed 7: half honest, the other half spread over the seven
-campaign kinds), one table each with the goals of issue 13.
+campaign kinds), one table each with the goals of issue 13, and for the attacked scenarios how
+many flagged products name the direction the fakes push (planted fake rating 4-5: inflated).
 
     .venv/bin/python benchmarks/eval_detection.py --references [--products 400] [--count 40]
 """

@@ -4,7 +4,12 @@
 reference products), the feature-in-time scan p_T (against the product's own reviews in random
 order) and the star-group leans of one-review accounts and unverified purchases (against the
 reference products' honest law of each lean's odds ratio: ``detector.leans``),
-with every p-value labelled by what it is calibrated against.
+with every p-value labelled by what it is calibrated against. The star window
+(``detector.consistency.star_window``, calibrated against the product itself) rides along in
+``Evidence.window`` and in the JSON as ``star_window``; it decides beside E, not inside it.
+
+``direction``: the rating without the star window when it is significant, else without the
+suspect change interval, else without a feature's unusual cells' excess (``excess_by_feature``).
 
 Why two combinations (issue 13): Fisher's X = −2 Σ log p favours several moderate p-values (slow
 drips move verified purchase, history and the clock a little each) and dilutes one strong p among
