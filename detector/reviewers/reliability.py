@@ -189,15 +189,22 @@ def _solve_block(
     by_reviewer = _rows(graph, reviewer_rows)
     by_product = by_reviewer if product_rows is reviewer_rows else _rows(graph, product_rows)
     lam = prior.quality_precision
+    # a full fit's blocks are every code: slices instead of copies through an arange
+    reviewers_at: IntArray | slice = (
+        slice(None) if reviewers.shape[0] == alpha.shape[0] else reviewers
+    )
+    products_at: IntArray | slice = (
+        slice(None) if products.shape[0] == quality.shape[0] else products
+    )
     for sweep in range(1, max_sweeps + 1):
         squared = _squared_residuals(*by_reviewer, quality, alpha.shape[0])
-        alpha[reviewers] = (prior.alpha_shape - 1.0 + 0.5 * counts[reviewers]) / (
-            prior.alpha_rate + 0.5 * squared[reviewers]
+        alpha[reviewers_at] = (prior.alpha_shape - 1.0 + 0.5 * counts[reviewers_at]) / (
+            prior.alpha_rate + 0.5 * squared[reviewers_at]
         )
         weighted, weights = _weighted_sums(*by_product, alpha, quality.shape[0])
-        new_quality = (lam * mu + weighted[products]) / (lam + weights[products])
-        change = float(np.max(np.abs(new_quality - quality[products]))) if products.size else 0.0
-        quality[products] = new_quality
+        new_quality = (lam * mu + weighted[products_at]) / (lam + weights[products_at])
+        change = float(np.max(np.abs(new_quality - quality[products_at]))) if products.size else 0.0
+        quality[products_at] = new_quality
         if change < tol:
             return sweep, True
     return max_sweeps, False

@@ -44,6 +44,7 @@ benchmark: mixture P@57 0.754, AUC 0.966 (with plain residuals 0.649, 0.937); ra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -104,16 +105,19 @@ def calibrated_rank(values: FloatArray) -> FloatArray:
 
 def reviewer_suspicion(features: ReviewerFeatures, weights: SuspicionWeights) -> FloatArray:
     """The weighted mean of calibrated ranks of the module docstring."""
-    columns = [
-        (weights.deviation, calibrated_rank(features.deviation)),
-        (weights.history, calibrated_rank(-features.history.astype(np.float64))),
-        (weights.extremity, calibrated_rank(features.extremity)),
-        (weights.burstiness, calibrated_rank(features.burstiness)),
-        (weights.unverified, calibrated_rank(1.0 - features.verified_share)),
+    columns: list[tuple[float, Callable[[], FloatArray]]] = [
+        (weights.deviation, lambda: features.deviation),
+        (weights.history, lambda: -features.history.astype(np.float64)),
+        (weights.extremity, lambda: features.extremity),
+        (weights.burstiness, lambda: features.burstiness),
+        (weights.unverified, lambda: 1.0 - features.verified_share),
     ]
     total = np.zeros(features.reviews.shape[0])
     weight_sum = np.zeros(features.reviews.shape[0])
-    for weight, rank in columns:
+    for weight, values in columns:
+        if weight == 0:  # adds nothing (extremity by default): not ranked
+            continue
+        rank = calibrated_rank(values())
         known = ~np.isnan(rank)
         total[known] += weight * rank[known]
         weight_sum[known] += weight
