@@ -286,14 +286,21 @@ def _decide(
     category = categorize(
         consistency.pci, combined.value, params, window=None if window is None else window.p
     )
+    raised = window is not None and category != categorize(consistency.pci, combined.value, params)
     intervals = words.consistency_sentences(consistency, prepared.posted_at)
-    if window is not None and not consistency.intervals and _window_decides(combined, params):
+    # beside a burst's change interval the star window says nothing new
+    shown = raised or not consistency.intervals
+    if window is not None and shown and _window_decides(combined, params):
         intervals.append(words.star_window_sentence(window, prepared.ratings, prepared.posted_at))
     features = [
         words.feature_sentence(result, distributions.get(result.name), reference_products)
         for result in words.flagged_features(ero)
     ]
-    return category, words.lead(category, consistency, ero, features) + intervals + features
+    if raised and window is not None:  # the star window alone raised the category
+        lead = [words.star_window_lead(window.side)]
+    else:
+        lead = words.lead(category, consistency, ero, features)
+    return category, lead + intervals + features
 
 
 def _arranged_scores(

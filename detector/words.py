@@ -45,6 +45,7 @@ __all__ = [
     "reviewer_lead",
     "reviewer_sentences",
     "star_list",
+    "star_window_lead",
     "star_window_sentence",
     "summary_headline",
     "too_few_reviews",
@@ -319,6 +320,17 @@ def star_window_sentence(
         f"{when}, {_plural(window.length, 'review')} carried more {stars} ratings than usual "
         f"({hit.mean():.0%} against {hit_rest.mean():.0%} otherwise), {unlike} "
         f"({format_p(window.p)}, against this product's own reviews)."
+    )
+
+
+def star_window_lead(side: str) -> str:
+    """The opening sentence when the star window alone decided the category."""
+    stars = "4- and 5-star" if side == "top" else "1- and 2-star"
+    way = "raise" if side == "top" else "lower"
+    return (
+        f"One stretch of time stands out: it carried more {stars} ratings than usual, and its "
+        "reviews were written differently from this product's other reviews of the same stars. "
+        f"This is how a campaign looks that tries to {way} the rating without being noticed."
     )
 
 
