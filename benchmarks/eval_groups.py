@@ -27,7 +27,9 @@ members (a component of the decomposition starts only on a seed; rank ``GroupPar
 ``--generator indep`` runs the same on ``benchmarks/independent_groups_sim.py`` (written apart,
 from the issue's text; never used to choose anything here). Seeds 1 and 2 of the own generator
 were used while choosing the defaults (seed 2 for this session's judge and label changes);
-seed 3 and the independent generator were not.
+seed 3 and the independent generator were not — until ``extra_seeds`` (224), swept on the
+independent generator's seeds 1–3. The block judge's member-day count and its off-level-member
+rule were checked on seeds 4 and 5 of both generators (not 1–3) before being kept.
 """
 
 from __future__ import annotations

@@ -123,13 +123,18 @@ def _judged(
     probability must be at most ``alpha / m``, i.e. ``score >= log10(m / alpha)``, so a search
     that proposes more blocks must show each one more surely.
 
-    **The floor and the labels.** ``min_score`` guards against what the null gets wrong, not
+    **The floor and the labels** (with ``params.lift_floor_for_confirmed``, off by default:
+    see ``GroupParams``). ``min_score`` guards against what the null gets wrong, not
     against chance: honest shoppers review in bursts (a multi-item order, a sale week), and their
     blocks score far above any Bonferroni bar. A block holding ``LINKED_MEMBERS`` or more accounts
     a moderator confirmed abusive is not such a burst by an honest crowd: that pool was caught
     paying for reviews, and this block is where it worked again (SENTINEL's premise: abusive
     entities recur in the tensor). For such a block the floor is lifted and Bonferroni's bar
-    alone applies; the block's members are still whoever the data put in it, labels add no one,
+    alone applies — to the block without its confirmed accounts as well
+    (``BlockJudge.score_without``): the confirmed accounts say where the pool worked, the data
+    must still show that the others belong (four confirmed accounts and eight honest
+    co-reviewers of two products make a block of score 18 whose other eight alone are not
+    dense). The block's members are still whoever the data put in it, labels add no one,
     and every other rule (sizes, one star level, sellers, the core) is unchanged."""
     bar = score_bar(len(candidates), params)
     linked_bar = score_bar(len(candidates), params, linked=True)
@@ -139,7 +144,13 @@ def _judged(
         if group is None:
             continue
         known = len(confirmed.intersection(group.reviewers))
-        own_bar = linked_bar if known >= LINKED_MEMBERS else bar
+        linked = (
+            params.lift_floor_for_confirmed
+            and known >= LINKED_MEMBERS
+            and group.score < bar
+            and judge.score_without(group, confirmed) >= linked_bar
+        )
+        own_bar = linked_bar if linked else bar
         if group.score >= own_bar:
             group.evidence.update(candidates_tested=len(candidates), score_bar=round(own_bar, 4))
             if known:

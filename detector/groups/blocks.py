@@ -86,6 +86,7 @@ class BlockJudge:
         counts = np.bincount(tensor.reviewer, minlength=tensor.shape[1])
         self.reviewer_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.is_member = np.zeros(tensor.shape[1], dtype=np.bool_)
+        self._activity_by_code: npt.NDArray[np.float64] | None = None
         self._market_index(tensor, events)
 
     def _market_index(self, tensor: ReviewTensor, events: ReviewEvents) -> None:
@@ -234,6 +235,28 @@ class BlockJudge:
             source=candidate.source,
         )
         return self._make(members, products, sellers, first, last, rows, score, evidence)
+
+    def score_without(self, group: Group, accounts: frozenset[str]) -> float:
+        """The group's score (step 3) with ``accounts`` taken out of it: S over the other
+        members, c their member-days at the group's star level, λ = S · n_{P,k}(W) as before —
+        whether the rest of the block is dense on its own evidence."""
+        e = self.events
+        if self._activity_by_code is None:
+            known = e.reviewer >= 0
+            self._activity_by_code = np.bincount(
+                e.reviewer[known], minlength=len(e.reviewer_labels)
+            ).astype(np.float64)
+        rows = np.asarray(group.review_rows, dtype=np.int64)
+        names = np.asarray(e.reviewer_labels, dtype=object)[e.reviewer[rows]]
+        rest = rows[~np.isin(names, list(accounts))]
+        codes = np.unique(e.reviewer[rest])
+        share = float(self._activity_by_code[codes].sum() / self.total)
+        level = int(group.evidence["star_level"]) - 1
+        observed = self._observed(rest, level)[1]
+        expected = share * float(group.evidence["product_reviews_in_window"])
+        if observed == 0 or expected <= 0:
+            return 0.0 if observed == 0 else 1e6
+        return min(-float(stats.poisson.logsf(observed - 1, expected)) / _LN10, 1e6)
 
     def _observed(self, rows: IntArray, level: int) -> tuple[int, int]:
         """The block's reviews at star level ``level`` (index 0–4), and the distinct

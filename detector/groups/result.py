@@ -71,6 +71,11 @@ class GroupParams:
     non-zero cell, ``batch`` cells per stochastic step, ``seed``; ``refine``: every candidate is
     also proposed after the rank-1 decomposition of its slice (``detector.groups.refine``).
     Dense blocks: ``blocks`` to peel in each slab of weeks (``detector.groups.dense_block``).
+    ``lift_floor_for_confirmed``: a block holding two or more confirmed accounts faces
+    Bonferroni's bar instead of the floor (``detector.groups._judged``). Off by default: on the
+    planted marketplaces it found no member the label seeds did not, and let honest co-reviewers
+    of a confirmed pool in (precision of the labelled fit 0.965 -> 0.936 on the own generator's
+    held-out seed 4, 0.949 -> 0.936 on the independent one's seed 1).
     Values outside their range raise ``ValueError`` with a message for people.
     """
 
@@ -94,6 +99,7 @@ class GroupParams:
     seed: int = 0
     blocks: int = 4
     refine: bool = True
+    lift_floor_for_confirmed: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in ("logistic_cp", "dense_block"):

@@ -158,9 +158,15 @@ def test_confirmed_accounts_lift_the_floor_for_their_pools_other_block() -> None
     account in the block is not enough (``LINKED_MEMBERS``), nor are confirmed accounts the
     block does not hold; an account also cleared (abusive false) does not count."""
     events, pool, again = _pool_works_again()
+
+    def confirmed(accounts: list[str], abusive: bool = True) -> list[Label]:
+        return [Label("reviewer", m, "paid_reviews", abusive) for m in accounts]
+
     second_products = {"P15", "P16", "P17", "P20"}
 
-    def second(labels: list[Label], params: GroupParams | None = None):  # type: ignore[no-untyped-def]
+    lifted = GroupParams(lift_floor_for_confirmed=True)
+
+    def second(labels: list[Label], params: GroupParams = lifted):  # type: ignore[no-untyped-def]
         blocks = [
             g
             for g in find_groups(events, labels, params=params)
@@ -170,12 +176,10 @@ def test_confirmed_accounts_lift_the_floor_for_their_pools_other_block() -> None
         return blocks[0] if blocks else None
 
     weak = second([], GroupParams(min_score=0.0))
+    assert second(confirmed(pool[3:9]), GroupParams()) is None  # off by default
     assert weak is not None and set(weak.reviewers) == again
     assert weak.evidence["score_bar"] < weak.score < GroupParams().min_score
     assert second([]) is None
-
-    def confirmed(accounts: list[str], abusive: bool = True) -> list[Label]:
-        return [Label("reviewer", m, "paid_reviews", abusive) for m in accounts]
 
     found = second(confirmed(pool[3:9]))  # pool[3], pool[4], pool[5] worked in the second
     assert found is not None and set(found.reviewers) == again
@@ -185,3 +189,30 @@ def test_confirmed_accounts_lift_the_floor_for_their_pools_other_block() -> None
     assert second(confirmed(pool[5:])) is None  # one of them in the block
     assert second(confirmed(pool[6:])) is None  # none
     assert second(confirmed(pool[3:9]) + confirmed(pool[3:5], abusive=False)) is None
+
+
+def test_score_without_accounts_is_the_null_over_the_other_members() -> None:
+    """``BlockJudge.score_without``: the block's score with some accounts taken out, recomputed
+    from the raw arrays with scipy (S over the others' reviews, c their member-days at the
+    block's level, the products' reviews in the window unchanged)."""
+    from detector.groups import review_tensor
+    from detector.groups.blocks import BlockJudge
+
+    events, pool, _ = _pool_works_again()
+    (group,) = [
+        g
+        for g in find_groups(events, params=GroupParams(min_score=0.0))
+        if "P15" in g.products or "P16" in g.products
+    ]
+    judge = BlockJudge(review_tensor(events), events, GroupParams())
+    out = frozenset(pool[3:6])
+    names = np.asarray(events.reviewer_labels)[events.reviewer]
+    rest = sorted(set(group.reviewers) - out)
+    share = np.isin(names, rest).sum() / events.n_reviews
+    rows = np.asarray(group.review_rows)
+    rows = rows[np.isin(names[rows], rest) & (events.rating[rows] == group.evidence["star_level"])]
+    days = {(names[r], int(events.timestamp_ms[r] // DAY_MS)) for r in rows.tolist()}
+    expected = share * group.evidence["product_reviews_in_window"]
+    score = -stats.poisson.logsf(len(days) - 1, expected) / math.log(10)
+    assert judge.score_without(group, out) == pytest.approx(score, rel=1e-9)
+    assert 0 < judge.score_without(group, out) < group.score
