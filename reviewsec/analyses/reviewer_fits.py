@@ -84,13 +84,26 @@ def reviewer_graph_fit(*, min_reviews: int | None = None) -> FitOutcome:
     if graph.n_reviews < min_reviews:
         return _finish(row, started, f"only {graph.n_reviews} ratings; a fit needs {min_reviews}")
     scores = reviewer_scores(graph)
-    row.base_suspect_share = float((suspicion_weight(scores.review_suspicion) < 0.5).mean())
+    row.base_suspect_share = served_suspect_share(scores, graph.reviewer)
     row.parameters = _parameters(scores, has_dates=bool(np.ptp(graph.timestamp_ms) > 0))
     problem = fit_problem(scores, row.base_suspect_share)
     if problem:
         return _finish(row, started, problem)
     _scores_store(row, stored, scores)
     return _finish(row, started, "")
+
+
+def served_suspect_share(scores: ReviewerScores, reviewer_of_review: IntArray) -> float:
+    """The graph's share of suspect reviews (weight < ½) on the scale verdicts are given.
+
+    ``product_reviewer_scores`` serves each review its reviewer's stored suspicion (the database
+    keeps one score per reviewer), not the fit's per-review value (which adds the campaign prior
+    of the review's own cell), so the baseline that ``adjusted_rating`` compares a product's
+    share against is taken from the same per-reviewer values: comparing a product's
+    reviewer-level share with a review-level base would discount products against the wrong
+    yardstick."""
+    served = scores.reviewer_suspicion[reviewer_of_review]
+    return float((suspicion_weight(served) < 0.5).mean())
 
 
 def fit_problem(scores: ReviewerScores, base_suspect_share: float) -> str:

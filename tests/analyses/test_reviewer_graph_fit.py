@@ -75,3 +75,20 @@ def test_the_fit_is_a_beat_row_the_admin_edits_and_its_task_runs() -> None:
 
     result = reviewer_graph_fit_task.apply().get()
     assert result["activated"] is False and "ratings; a fit needs" in result["reason"]
+
+
+def test_the_base_share_is_taken_on_the_scale_products_are_served() -> None:
+    """Verdicts get each review's reviewer score from the stored rows, so the fit's baseline
+    share of suspect reviews is the reviews-weighted share of stored scores under weight ½ —
+    computed here from the rows themselves, with the weight's linear ramp written out."""
+    from detector.reviewers.adjusted import SUSPICION_HIGH, SUSPICION_LOW
+
+    planted_graph()
+    fit = reviewer_graph_fit(min_reviews=100).fit
+
+    rows = list(fit.scores.values_list("suspicion", "reviews"))
+    suspicion = np.array([s for s, _ in rows])
+    reviews = np.array([n for _, n in rows])
+    weight = np.clip((SUSPICION_HIGH - suspicion) / (SUSPICION_HIGH - SUSPICION_LOW), 0, 1)
+    expected = reviews[weight < 0.5].sum() / reviews.sum()
+    assert fit.base_suspect_share == pytest.approx(expected, abs=1e-12)
