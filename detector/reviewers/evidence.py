@@ -68,6 +68,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import _ufuncs
 from scipy.stats import fisher_exact
 
 from detector.reviewers import adjusted_rating
@@ -313,6 +314,29 @@ def reviewer_evidence(
     )
 
 
+# The hypergeometric cdf behind scipy.stats.fisher_exact (Boost's), taken as the ufunc: the
+# public function's argument handling cost ~0.12 ms a call, twice a product (issue 18).
+_HYPERGEOM_CDF = getattr(_ufuncs, "_hypergeom_cdf", None)
+
+
+def fisher_greater(a: int, n_group: int, b: int, n_rest: int) -> float:
+    """``scipy.stats.fisher_exact([[a, n_group − a], [b, n_rest − b]], "greater")``'s p-value.
+
+    scipy computes it as P(X ≤ n_group − a), X ~ Hypergeom(M = n_group + n_rest, n = n_group,
+    N = (n_group − a) + (n_rest − b)) (the table's second column), 1 for a table with an empty
+    row or column and at the top of X's support, at most 1; here the same cdf ufunc is called
+    directly with those edge cases (tests/detector/reviewers compare the two on a grid of tables).
+    """
+    table = ((a, n_group - a), (b, n_rest - b))
+    if _HYPERGEOM_CDF is None:  # pragma: no cover - a scipy without the ufunc
+        return float(fisher_exact(np.array(table), alternative="greater")[1])
+    k = n_group - a
+    drawn = k + n_rest - b
+    if min(n_group, n_rest, a + b, drawn) == 0 or k >= min(n_group, drawn):
+        return 1.0
+    return min(float(np.clip(_HYPERGEOM_CDF(k, n_group, drawn, n_group + n_rest), 0.0, 1.0)), 1.0)
+
+
 def _lean(
     group: BoolArray, doubtful: BoolArray, verified: BoolArray | None, stars: Literal["5", "1"]
 ) -> Lean:
@@ -321,9 +345,7 @@ def _lean(
     n_group, n_rest = int(group.sum()), int(rest.sum())
     p = 1.0
     if n_group and n_rest and a:
-        p = float(
-            fisher_exact(np.array([[a, n_group - a], [b, n_rest - b]]), alternative="greater")[1]
-        )
+        p = fisher_greater(a, n_group, b, n_rest)
 
     def share(rows: BoolArray) -> float | None:
         if verified is None or not rows.any():
