@@ -1,7 +1,18 @@
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reviewsec.submissions.models import UploadJob
 from tests.api.conftest import api, empty_throttle_counts  # noqa: F401
+
+
+def upload_job(client: Any, name: str, content: bytes, capture: Any) -> UploadJob:
+    """Post a file to the upload form, run its on-commit work (``capture``: pytest-django's
+    ``django_capture_on_commit_callbacks``) and return the job it made."""
+    with capture(execute=True):
+        client.post("/upload/", {"file": SimpleUploadedFile(name, content)})
+    return UploadJob.objects.latest("created_at")
 
 
 def review(n: int, **fields: Any) -> dict[str, Any]:

@@ -9,11 +9,10 @@ import gzip
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviewsec.catalog.models import Product, Review, Reviewer
-from reviewsec.submissions.models import UploadJob
 from tests.detector.test_cli_variants import FASHION, content, listings
+from tests.submissions.conftest import upload_job
 
 pytestmark = [
     pytest.mark.django_db,
@@ -27,12 +26,6 @@ def run_inline(settings) -> None:
     settings.ANALYSIS_RUN_INLINE = True
 
 
-def _upload(client, name: str, data: bytes, capture) -> UploadJob:
-    with capture(execute=True):
-        client.post("/upload/", {"file": SimpleUploadedFile(name, data)})
-    return UploadJob.objects.latest("created_at")
-
-
 def test_the_fashion_file_stores_each_review_once_under_its_listing(
     client, django_capture_on_commit_callbacks
 ) -> None:
@@ -41,7 +34,7 @@ def test_the_fashion_file_stores_each_review_once_under_its_listing(
     distinct = {content(review) for review in reviews}
     groups = listings(reviews)
 
-    job = _upload(client, FASHION.name, raw, django_capture_on_commit_callbacks)
+    job = upload_job(client, FASHION.name, raw, django_capture_on_commit_callbacks)
 
     assert job.errors == [] and job.state == "done"
     products = Product.objects.filter(upload_jobs=job)
@@ -60,5 +53,5 @@ def test_the_fashion_file_stores_each_review_once_under_its_listing(
     texts = {(r["reviewerID"], r.get("summary", ""), r.get("reviewText", "")) for r in reviews}
     assert set(stored.values_list("reviewer__profile_id", "title", "body")) == texts
 
-    again = _upload(client, FASHION.name, raw, django_capture_on_commit_callbacks)
+    again = upload_job(client, FASHION.name, raw, django_capture_on_commit_callbacks)
     assert again.reviews_imported == 0 and again.duplicates == len(reviews)

@@ -5,10 +5,10 @@ import hashlib
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviewsec.catalog.models import Review, Reviewer
 from reviewsec.submissions.models import UploadJob
+from tests.submissions.conftest import upload_job
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,7 @@ def _line(asin: str, n: int, user_id: object) -> str:
 
 
 def _upload(client, lines: list[str], capture) -> UploadJob:
-    with capture(execute=True):
-        client.post("/upload/", {"file": SimpleUploadedFile("r.jsonl", "\n".join(lines).encode())})
-    return UploadJob.objects.latest("created_at")
+    return upload_job(client, "r.jsonl", "\n".join(lines).encode(), capture)
 
 
 def test_one_account_across_products_is_one_reviewer_of_the_upload_scope(

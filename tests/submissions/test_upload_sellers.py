@@ -7,12 +7,11 @@ import io
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviewsec.analyses.models import JobState
 from reviewsec.catalog.models import Product, Review, Seller
-from reviewsec.submissions.models import UploadJob
 from reviewsec.submissions.sellers import SellerFacts, seller_facts, seller_merge
+from tests.submissions.conftest import upload_job
 
 pytestmark = pytest.mark.django_db
 
@@ -55,19 +54,13 @@ def _csv(rows: list[dict]) -> bytes:
     return out.getvalue().encode()
 
 
-def _upload(client, name: str, content: bytes, capture) -> UploadJob:
-    with capture(execute=True):
-        client.post("/upload/", {"file": SimpleUploadedFile(name, content)})
-    return UploadJob.objects.latest("created_at")
-
-
 def test_jsonl_lines_naming_the_seller_set_it_and_the_brand(
     client, django_capture_on_commit_callbacks
 ) -> None:
     seller = {"seller_id": "A2ZNTRX7DIRECT", "seller_name": "Zentrix  Direct", "brand": "Zentrix"}
     rows = _reviews("B0UPSELL01", **seller) + _reviews("B0UPSELL02", **seller)
 
-    job = _upload(client, "r.jsonl", _jsonl(rows), django_capture_on_commit_callbacks)
+    job = upload_job(client, "r.jsonl", _jsonl(rows), django_capture_on_commit_callbacks)
 
     assert (job.state, job.errors) == (JobState.DONE, [])
     products = Product.objects.filter(asin__in=["B0UPSELL01", "B0UPSELL02"])
@@ -84,7 +77,7 @@ def test_a_csv_may_name_the_seller_on_one_line_of_a_product(
     rows = _reviews("B0UPSELL03")
     rows[5] |= {"seller_id": "A1OTHERSHOP99", "seller_name": "Other Shop"}
 
-    job = _upload(client, "r.csv", _csv(rows), django_capture_on_commit_callbacks)
+    job = upload_job(client, "r.csv", _csv(rows), django_capture_on_commit_callbacks)
 
     assert (job.state, job.errors) == (JobState.DONE, [])
     product = Product.objects.get(asin="B0UPSELL03")
@@ -99,7 +92,9 @@ def test_a_csv_may_name_the_seller_on_one_line_of_a_product(
 def test_a_file_without_seller_columns_leaves_the_seller_unknown(
     client, django_capture_on_commit_callbacks, name, encode
 ) -> None:
-    job = _upload(client, name, encode(_reviews("B0UPSELL04")), django_capture_on_commit_callbacks)
+    job = upload_job(
+        client, name, encode(_reviews("B0UPSELL04")), django_capture_on_commit_callbacks
+    )
 
     assert job.state == JobState.DONE
     product = Product.objects.get(asin="B0UPSELL04")
@@ -111,10 +106,10 @@ def test_a_later_file_of_the_same_uploader_replaces_the_seller(
     client, django_capture_on_commit_callbacks
 ) -> None:
     first = _reviews("B0UPSELL05", seller_id="A1FIRSTSHOP01")
-    _upload(client, "a.jsonl", _jsonl(first), django_capture_on_commit_callbacks)
+    upload_job(client, "a.jsonl", _jsonl(first), django_capture_on_commit_callbacks)
     again = _reviews("B0UPSELL05", seller_id="A1SECONDSHOP1")
 
-    job = _upload(client, "b.jsonl", _jsonl(again), django_capture_on_commit_callbacks)
+    job = upload_job(client, "b.jsonl", _jsonl(again), django_capture_on_commit_callbacks)
 
     assert (job.state, job.duplicates) == (JobState.DONE, len(again))
     assert Product.objects.get(asin="B0UPSELL05").seller.seller_id == "A1SECONDSHOP1"
@@ -131,7 +126,7 @@ def test_bad_seller_values_are_reported_per_line_and_nothing_imported(
     rows[8]["brand"] = "Bell\x07Brand"
     offset = 1 if name.endswith(".csv") else 0  # the CSV header is line 1
 
-    job = _upload(client, name, encode(rows), django_capture_on_commit_callbacks)
+    job = upload_job(client, name, encode(rows), django_capture_on_commit_callbacks)
 
     assert job.state == JobState.FAILED
     assert job.errors == [
