@@ -50,7 +50,7 @@ from detector.io import (
     _text,
     iter_records,
 )
-from detector.variants import CONTENT_FIELDS, content_key
+from detector.variants import record_content_key
 
 __all__ = ["BLOCK_LINES", "RANGE_BYTES", "file_ranges", "read_columns", "read_range"]
 
@@ -288,7 +288,7 @@ def _exact_block(
             errors.add(number, str(error))
             continue
         sellers.append(_text(record.get("seller_id")))
-        keys.append(_content_key(record))
+        keys.append(record_content_key(record))
     builder.add_rows(rows, sellers, keys)
 
 
@@ -315,10 +315,3 @@ def _csv_columns(path: Path, progress: Callable[[int], object] | None) -> Review
     if columns.n_reviews == 0:
         raise BadReviewFile(f"{path} has no reviews")
     return columns
-
-
-def _content_key(record: dict[str, Any]) -> int:
-    """The 2018 content key of a record (0 for any other schema)."""
-    if "parent_asin" in record or "unixReviewTime" not in record:
-        return 0
-    return content_key([record.get(name) for name in CONTENT_FIELDS])
