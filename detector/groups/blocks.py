@@ -86,6 +86,13 @@ class BlockJudge:
         counts = np.bincount(tensor.reviewer, minlength=tensor.shape[1])
         self.reviewer_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.is_member = np.zeros(tensor.shape[1], dtype=np.bool_)
+        # review rows grouped by cell (rows ascending within a cell): a block's rows in
+        # O(its reviews), not a pass over every review of the marketplace per candidate
+        covered = np.flatnonzero(tensor.cell_of_review >= 0)
+        by_cell = np.argsort(tensor.cell_of_review[covered], kind="stable")
+        self.rows_by_cell = covered[by_cell].astype(np.int64)
+        counts = np.bincount(tensor.cell_of_review[covered], minlength=tensor.nnz)
+        self.row_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._activity_by_code: npt.NDArray[np.float64] | None = None
         self._market_index(tensor, events)
 
@@ -272,11 +279,14 @@ class BlockJudge:
         return float(pairs.size / (members.size * sellers.size))
 
     def _rows(self, block: IntArray) -> IntArray:
-        """Review rows of the events falling in the block's cells."""
-        mark = np.zeros(self.tensor.nnz, dtype=np.bool_)
-        mark[block] = True
-        cell = self.tensor.cell_of_review
-        return np.flatnonzero((cell >= 0) & mark[np.maximum(cell, 0)]).astype(np.int64)
+        """Review rows of the events falling in the block's cells (ascending)."""
+        cells = np.unique(block)
+        start, stop = self.row_offsets[cells], self.row_offsets[cells + 1]
+        lengths = stop - start
+        # every row index of the cells' runs in rows_by_cell: start of its run + position in it
+        steps = np.arange(int(lengths.sum()), dtype=np.int64)
+        steps -= np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return np.sort(self.rows_by_cell[np.repeat(start, lengths) + steps])
 
     def _evidence(
         self, block: IntArray, members: IntArray, products: IntArray, sellers: IntArray,

@@ -64,7 +64,7 @@ import numpy.typing as npt
 
 from detector.groups.blocks import Candidate
 from detector.groups.events import Label, ReviewEvents
-from detector.groups.pg_kernel import mode_statistics, pg_weight
+from detector.groups.pg_kernel import blend_rows, compact_statistics, pg_weight
 from detector.groups.result import GroupParams
 from detector.groups.seeds import Seed, label_seeds, seeds
 from detector.groups.tensor import ReviewTensor
@@ -276,24 +276,28 @@ def _step(
     target_w: FloatArray,
 ) -> float:
     """One partial natural-gradient step on ``mode``'s entries (and the bias)."""
-    rows = state.rows(mode)
     size = int(state.sizes[mode])
-    precision = np.zeros((size, state.delta.size))
-    linear = np.zeros((size, state.delta.size))
-    bias_precision, bias_linear, loglik = mode_statistics(
-        coords, label, weight, state.mean, state.precision, state.offsets, mode, state.bias,
-        precision, linear,
+    # the batch's statistics on the rows it touches only (compact rows ``slot``): a mode of
+    # millions of reviewers needs no zeroed accumulators of its full size per step
+    touched = coords[:, mode]
+    if labels is not None and labels.mode.size:
+        touched = np.concatenate([touched, labels.entity[labels.mode == mode]])
+    touched = np.unique(touched)
+    slot = np.full(size, -1, dtype=np.int64)
+    slot[touched] = np.arange(touched.size)
+    precision = np.zeros((touched.size, state.delta.size))
+    linear = np.zeros((touched.size, state.delta.size))
+    bias_precision, bias_linear, loglik = compact_statistics(
+        coords, slot[coords[:, mode]], label, weight, state.mean, state.precision,
+        state.offsets, mode, state.bias, precision, linear,
     )  # fmt: skip
     if labels is not None and labels.mode.size:
-        _label_statistics(state, labels, target_w, mode, precision, linear)
-    # Λ ← (1−ρ)Λ + ρ(prior + batch), h ← (1−ρ)h + ρ·batch, in place (views of the mode's rows)
-    precision += state.prior_precision(mode)[None, :]
-    own_precision, own_linear = state.precision[rows], state.linear[rows]
-    own_precision *= 1 - rho
-    own_precision += rho * precision
-    own_linear *= 1 - rho
-    own_linear += rho * linear
-    np.divide(own_linear, own_precision, out=state.mean[rows])
+        _label_statistics(state, labels, target_w, mode, precision, linear, slot)
+    # Λ ← (1−ρ)Λ + ρ(prior + batch), h ← (1−ρ)h + ρ·batch, E[a] = h/Λ: one pass over the rows
+    blend_rows(
+        state.precision, state.linear, state.mean, int(state.offsets[mode]), size,
+        state.prior_precision(mode), slot, precision, linear, rho,
+    )  # fmt: skip
     if bias_precision > 0:
         state.bias = (1 - rho) * state.bias + rho * bias_linear / bias_precision
     return float(loglik)
@@ -306,8 +310,10 @@ def _label_statistics(
     mode: int,
     precision: FloatArray,
     linear: FloatArray,
+    slot: IntArray,
 ) -> None:
-    """The targets' Pólya-Gamma terms on the labelled rows of ``mode`` (same form as cells)."""
+    """The targets' Pólya-Gamma terms on the labelled rows of ``mode`` (same form as cells),
+    added to the compact rows ``slot[entity]``."""
     mine = labels.mode == mode
     if not mine.any():
         return
@@ -318,8 +324,9 @@ def _label_statistics(
     omega = np.array([pg_weight(float(v)) for v in psi])
     kappa = labels.abusive[mine] - 0.5
     partial = psi[:, None] - rows * weights
-    np.add.at(precision, entity, LABEL_WEIGHT * omega[:, None] * weights**2)
-    np.add.at(linear, entity, LABEL_WEIGHT * weights * (kappa[:, None] - omega[:, None] * partial))
+    at = slot[entity]
+    np.add.at(precision, at, LABEL_WEIGHT * omega[:, None] * weights**2)
+    np.add.at(linear, at, LABEL_WEIGHT * weights * (kappa[:, None] - omega[:, None] * partial))
 
 
 def _refit_targets(state: _State, labels: CodedLabels, target_w: FloatArray) -> FloatArray:
@@ -361,24 +368,40 @@ def logistic_cp_candidates(
         seed=params.seed,
         starts=starts,
     )
+    index = ProductCells(tensor)
     spread = [
         candidate
         for i, seed in enumerate(from_labels)
-        for candidate in neighbourhood(tensor, seed, params.max_sellers, f"label:{i}")
+        for candidate in neighbourhood(tensor, seed, params.max_sellers, f"label:{i}", index)
     ]
     # Seeds past the decomposition's rank: a campaign whose co-reviews rank below the
     # marketplace's honest look-alikes still gets its block proposed (and judged like any other).
     tail = [
         candidate
         for i, seed in enumerate(beyond, start=params.rank)
-        for candidate in neighbourhood(tensor, seed, params.max_sellers, f"seed:{i}")
+        for candidate in neighbourhood(tensor, seed, params.max_sellers, f"seed:{i}", index)
     ]
     return candidates_from_fit(fit) + spread + tail
 
 
+class ProductCells:
+    """The tensor's cells grouped by product (one argsort), so a seed's slice costs its
+    products' cells and not a pass over every cell of the tensor per seed."""
+
+    def __init__(self, tensor: ReviewTensor) -> None:
+        self.order = np.argsort(tensor.product, kind="stable")
+        counts = np.bincount(tensor.product, minlength=tensor.shape[2])
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def __call__(self, products: IntArray) -> IntArray:
+        parts = [self.order[self.offsets[p] : self.offsets[p + 1]] for p in products.tolist()]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def neighbourhood(
-    tensor: ReviewTensor, seed: Seed, max_sellers: int, source: str
-) -> list[Candidate]:
+    tensor: ReviewTensor, seed: Seed, max_sellers: int, source: str,
+    cells_of: ProductCells | None = None,
+) -> list[Candidate]:  # fmt: skip
     """The seed's block grown by one alternating step (a rank-1 power step on its slice of the
     tensor): every reviewer with cells on two or more of the seed's products inside its windows;
     the judge then keeps the core (``detector.groups.blocks`` steps 1–2). A pool that ran two
@@ -398,16 +421,15 @@ def neighbourhood(
         ]
     else:
         return []
+    cells_of = cells_of or ProductCells(tensor)
     out = []
     for subset in subsets:
         part = products[np.isin(tensor.product_seller[products], subset)]
         if part.size < 2:
             continue
-        inside = (
-            np.isin(tensor.product, part)
-            & (tensor.window >= seed.first_window)
-            & (tensor.window <= last)
-        )
+        cells = cells_of(part)
+        window = tensor.window[cells]
+        inside = cells[(window >= seed.first_window) & (window <= last)]
         key = tensor.reviewer[inside] * np.int64(tensor.shape[2]) + tensor.product[inside]
         reviewers, counts = np.unique(np.unique(key) // tensor.shape[2], return_counts=True)
         out.append(Candidate(reviewers[counts >= 2], part, seed.first_window, last, source))

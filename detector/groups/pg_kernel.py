@@ -51,6 +51,31 @@ def mode_statistics(
     precision of every entry, all modes stacked (mode n's rows start at ``offsets[n]``); E[a²] =
     E[a]² + 1/precision is formed for the batch's cells only (no array of all entries).
     Returns (Σ w ω, Σ w (κ − ω (ψ̄ − b)), the batch's weighted log-likelihood at ψ̄)."""
+    local = coords[:, mode].copy()
+    return compact_statistics(
+        coords, local, label, weight, mean, entry_precision, offsets, mode, bias, precision,
+        linear,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def compact_statistics(
+    coords: np.ndarray,
+    local: np.ndarray,
+    label: np.ndarray,
+    weight: np.ndarray,
+    mean: np.ndarray,
+    entry_precision: np.ndarray,
+    offsets: np.ndarray,
+    mode: int,
+    bias: float,
+    precision: np.ndarray,
+    linear: np.ndarray,
+) -> tuple[float, float, float]:
+    """``mode_statistics`` with cell c's statistics added to row ``local[c]`` of
+    ``precision``/``linear``: a compact numbering of the mode's rows the batch touches, so a
+    step on a mode of millions of rows needs accumulators of the batch's size only (the same
+    terms added in the same order, so the same sums)."""
     n_cells, n_modes = coords.shape
     rank = mean.shape[1]
     k = np.empty(rank)
@@ -81,10 +106,10 @@ def mode_statistics(
         omega = pg_weight(math.sqrt(psi * psi + max(variance, 0.0)))
         kappa = label[c] - 0.5
         w = weight[c]
-        local = coords[c, mode]
+        at = local[c]
         for r in range(rank):
-            precision[local, r] += w * omega * k2[r]
-            linear[local, r] += w * k[r] * (kappa - omega * (psi - mean[row, r] * k[r]))
+            precision[at, r] += w * omega * k2[r]
+            linear[at, r] += w * k[r] * (kappa - omega * (psi - mean[row, r] * k[r]))
         bias_precision += w * omega
         bias_linear += w * (kappa - omega * (psi - bias))
         # log σ(ψ) for y = 1, log σ(−ψ) for y = 0, computed stably
@@ -93,3 +118,36 @@ def mode_statistics(
             -math.log1p(math.exp(-signed)) if signed > 0 else signed - math.log1p(math.exp(signed))
         )
     return bias_precision, bias_linear, loglik
+
+
+@njit(cache=True)
+def blend_rows(
+    precision: np.ndarray,
+    linear: np.ndarray,
+    mean: np.ndarray,
+    start: int,
+    size: int,
+    prior: np.ndarray,
+    slot: np.ndarray,
+    batch_precision: np.ndarray,
+    batch_linear: np.ndarray,
+    rho: float,
+) -> None:
+    """The natural-gradient move of every entry of one mode (rows ``start..start+size`` of the
+    stacked arrays), in place, in one pass: Λ ← (1−ρ)Λ + ρ(prior + P), h ← (1−ρ)h + ρL,
+    E[a] = h/Λ, with (P, L) the batch's statistics in row ``slot[i]`` of ``batch_*`` for the rows
+    the batch touched (slot −1: P = L = 0). Evaluated as (1−ρ)·Λ + ρ·(prior + P), the same
+    operations in the same order as the array expressions it replaces."""
+    rank = prior.shape[0]
+    keep = 1.0 - rho
+    for i in range(size):
+        row = start + i
+        s = slot[i]
+        for r in range(rank):
+            p = prior[r] + batch_precision[s, r] if s >= 0 else prior[r] + 0.0
+            h = batch_linear[s, r] if s >= 0 else 0.0
+            lam = precision[row, r] * keep + rho * p
+            lin = linear[row, r] * keep + rho * h
+            precision[row, r] = lam
+            linear[row, r] = lin
+            mean[row, r] = lin / lam

@@ -93,11 +93,14 @@ def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
     surprise = -stats.poisson.logsf(count - 1, expected)
     order = np.argsort(-surprise)[:MAX_PAIRS]
     csc = matrix.tocsc()
+    indptr, indices = csc.indptr, csc.indices  # a column's rows, without a sparse slice each
     out = []
     reviewer_of_row, block_of_row = _row_labels(tensor, block, row_key)
     for index in order.tolist():
         a, b = int(p[index]), int(q[index])
-        both = np.intersect1d(csc[:, a].indices, csc[:, b].indices)
+        both = np.intersect1d(
+            indices[indptr[a] : indptr[a + 1]], indices[indptr[b] : indptr[b + 1]]
+        ).astype(np.int64)
         blocks = block_of_row[both]
         main = int(np.bincount(blocks).argmax())
         both = both[blocks == main]
@@ -127,23 +130,31 @@ def _merged(found: list[Seed], product_seller: IntArray) -> list[Seed]:
     """Pairs sharing a product and a block with an earlier (more surprising) seed join it,
     while the seed keeps to ``MAX_SEED_SELLERS`` sellers and ``MAX_SEED_PRODUCTS`` products."""
     out: list[Seed] = []
+    # (first window, product) -> indices into ``out`` of the seeds holding it: the seeds a pair
+    # can join, looked up instead of a scan of every kept seed per pair (the same first match:
+    # candidates are tried in the order they were kept)
+    holding: dict[tuple[int, int], list[int]] = {}
 
     def sellers(products: set[int]) -> int:
         return int(np.unique(product_seller[np.fromiter(products, dtype=np.int64)]).size)
 
     for seed in found:
-        for kept in out:
+        near = sorted({i for p in seed.products for i in holding.get((seed.first_window, p), ())})
+        for index in near:
+            kept = out[index]
             if (
-                kept.first_window == seed.first_window
-                and kept.products & seed.products
-                and len(kept.products) < MAX_SEED_PRODUCTS
+                len(kept.products) < MAX_SEED_PRODUCTS
                 and sellers(kept.products | seed.products) <= MAX_SEED_SELLERS
             ):
+                for p in seed.products - kept.products:
+                    holding.setdefault((kept.first_window, p), []).append(index)
                 kept.products |= seed.products
                 kept.reviewers |= seed.reviewers
                 kept.surprise += seed.surprise
                 break
         else:
+            for p in seed.products:
+                holding.setdefault((seed.first_window, p), []).append(len(out))
             out.append(seed)
     return out
 
