@@ -112,6 +112,29 @@ def test_the_weekday_contrast_is_the_poisson_interaction_with_days_as_exposure()
     assert z > 2  # the window's weekends are quiet
 
 
+def test_the_weekday_dispersion_is_the_pearson_chi2_of_weekly_levels_and_a_weekend_ratio():
+    """φ against statsmodels: a Poisson GLM with one level per 7-day block and a weekend effect,
+    Pearson χ² / residual df; a product whose level falls and rises (launch, season) keeps its
+    within-week φ near 1, which the whole life's variance-to-mean ratio is far above."""
+    rng = np.random.default_rng(5)
+    days = np.arange(18_000, 18_000 + 7 * 30 + 3)  # 30 whole blocks and three days after
+    level = 2.0 + 12.0 * np.exp(-np.arange(days.size) / 40.0) + 6.0 * (np.arange(days.size) > 150)
+    weekend = (days + 3) % 7 >= 5
+    per_day = rng.poisson(level * np.where(weekend, 1.4, 1.0))
+    per_day[7 * 12 : 7 * 13] = 0  # a block without reviews: no level to fit, left out
+    calendar = _Calendar.of(np.repeat(days, per_day))
+    whole = 7 * 30
+    block = np.repeat(np.arange(30), 7)
+    used = np.bincount(block, weights=per_day[:whole]) > 0
+    rows = used[block]
+    levels = np.eye(30)[block][rows][:, used]
+    design = np.column_stack([levels, weekend[:whole][rows].astype(float)])
+    fit = sm.GLM(per_day[:whole][rows], design, family=sm.families.Poisson()).fit()
+    assert calendar.dispersion == pytest.approx(max(1.0, fit.pearson_chi2 / fit.df_resid), 1e-9)
+    assert calendar.dispersion < 1.5
+    assert per_day.var() / per_day.mean() > 2.5  # the old whole-life ratio
+
+
 def _product(rng, n=500, days=540, window=None, step=None):
     """Stars i.i.d. from a J-shaped mix, features independent of time given the star; with
     ``window`` = (first day, share) a camouflaged campaign: extra 4/5-star reviews on the
