@@ -74,7 +74,8 @@ def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
     n_products = tensor.shape[2]
     row_key = tensor.reviewer * np.int64(int(block.max()) + 1) + block
     pairs = np.unique(row_key * n_products + tensor.product)
-    rows, products = np.unique(pairs // n_products, return_inverse=True)[1], pairs % n_products
+    row_keys, rows = np.unique(pairs // n_products, return_inverse=True)
+    products = pairs % n_products
     sizes = np.bincount(rows)
     keep = (sizes[rows] >= 2) & (sizes[rows] <= MAX_ROW_PRODUCTS)
     rows, products = rows[keep], products[keep]
@@ -95,7 +96,7 @@ def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
     csc = matrix.tocsc()
     indptr, indices = csc.indptr, csc.indices  # a column's rows, without a sparse slice each
     out = []
-    reviewer_of_row, block_of_row = _row_labels(tensor, block, row_key)
+    reviewer_of_row, block_of_row = _row_labels(block, row_keys)
     for index in order.tolist():
         a, b = int(p[index]), int(q[index])
         both = np.intersect1d(
@@ -117,11 +118,8 @@ def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
     return _merged(out, tensor.product_seller)
 
 
-def _row_labels(
-    tensor: ReviewTensor, block: IntArray, row_key: IntArray
-) -> tuple[IntArray, IntArray]:
+def _row_labels(block: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
     """Reviewer and grid block of every matrix row (rows are the sorted unique row keys)."""
-    keys = np.unique(row_key)
     n_blocks = int(block.max()) + 1
     return (keys // n_blocks).astype(np.int64), (keys % n_blocks).astype(np.int64)
 
