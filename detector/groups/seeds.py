@@ -22,7 +22,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy import stats
 
-from detector.groups.tensor import ReviewTensor
+from detector.groups.tensor import ReviewTensor, distinct
 
 IntArray = npt.NDArray[np.int64]
 SEED_WEEKS = 12
@@ -73,7 +73,7 @@ def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
     block = (tensor.window + shift) // width
     n_products = tensor.shape[2]
     row_key = tensor.reviewer * np.int64(int(block.max()) + 1) + block
-    pairs = np.unique(row_key * n_products + tensor.product)
+    pairs = distinct(row_key * n_products + tensor.product)
     row_keys, rows = np.unique(pairs // n_products, return_inverse=True)
     products = pairs % n_products
     sizes = np.bincount(rows)

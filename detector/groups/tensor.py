@@ -25,7 +25,20 @@ IntArray = npt.NDArray[np.int64]
 DAY_MS = 86_400_000
 MODES = ("seller", "reviewer", "product", "rating", "window")
 
-__all__ = ["MODES", "ReviewTensor", "review_tensor"]
+__all__ = ["MODES", "ReviewTensor", "distinct", "review_tensor"]
+
+
+def distinct(values: IntArray) -> IntArray:
+    """The sorted distinct values, as ``np.unique(values)``, by a sort: numpy 2.4's
+    ``np.unique`` without ``return_*`` takes a hash table, which on 8.6 million random int64
+    keys took 12.9 s of CPU here against 0.19 s for the sort (cache misses of the table)."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    keep = np.empty(ordered.size, dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 @dataclass(frozen=True)
@@ -109,11 +122,11 @@ def _active_reviews(events: ReviewEvents, min_products: int) -> npt.NDArray[np.b
     if not known.any():
         return known
     n_reviewers = len(events.reviewer_labels)
-    pairs = np.unique(
+    pairs = distinct(
         events.reviewer[known] * np.int64(len(events.product_labels)) + events.product[known]
     )
-    distinct = np.bincount(pairs // len(events.product_labels), minlength=n_reviewers)
-    active = distinct >= min_products
+    products = np.bincount(pairs // len(events.product_labels), minlength=n_reviewers)
+    active = products >= min_products
     out = known.copy()
     out[known] = active[events.reviewer[known]]
     return out
