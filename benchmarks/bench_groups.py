@@ -15,8 +15,9 @@ numba, single-threaded; the machine is shared, so read the figures as ratios.
 
 Measured at 4ad5361 (load ~1.3-1.9, another helper running), wall s: 10⁶ 25.2 (CP 22.3),
 3·10⁶ 36.9 (CP 30.1), 10⁷ 63.1 (tensor 5.6, seeds 12.1, CP 38.5, tail 1.8, refine 4.4, judge
-0.7), 4,756 MiB peak; the same pipeline at e426fe0..738fcb4 took 123 s / 1,949 MiB at 2.5·10⁶
-(under cProfile) and 710 s / 6.3 GB at 10⁷. Recall/precision of the whole pipeline on this market
+0.7), 4,756 MiB peak. Before (738fcb4): this pipeline 123 s / 1,949 MiB at 2.5·10⁶ (under
+cProfile); at 10⁷ the older, partial timing (seeds of the rank only, the CP, its candidates
+judged) 710 s / 6.3 GB. Recall/precision of the whole pipeline on this market
 fall with size (10⁶ 0.936/0.577, 3·10⁶ 0.765/0.188, 10⁷ 0.061/0.008): the seeds' limits are
 fixed while the honest look-alikes grow with the market, and the score floor does not grow.
 
