@@ -33,32 +33,6 @@ def pg_weight(psi: float) -> float:
 
 
 @njit(cache=True)
-def mode_statistics(
-    coords: np.ndarray,
-    label: np.ndarray,
-    weight: np.ndarray,
-    mean: np.ndarray,
-    entry_precision: np.ndarray,
-    offsets: np.ndarray,
-    mode: int,
-    bias: float,
-    precision: np.ndarray,
-    linear: np.ndarray,
-) -> tuple[float, float, float]:
-    """Add the batch's statistics for ``mode`` to ``precision``/``linear`` (rows of that mode).
-
-    ``coords`` is cells × modes, ``mean``/``entry_precision`` hold E[a] and the posterior
-    precision of every entry, all modes stacked (mode n's rows start at ``offsets[n]``); E[a²] =
-    E[a]² + 1/precision is formed for the batch's cells only (no array of all entries).
-    Returns (Σ w ω, Σ w (κ − ω (ψ̄ − b)), the batch's weighted log-likelihood at ψ̄)."""
-    local = coords[:, mode].copy()
-    return compact_statistics(
-        coords, local, label, weight, mean, entry_precision, offsets, mode, bias, precision,
-        linear,
-    )  # fmt: skip
-
-
-@njit(cache=True)
 def compact_statistics(
     coords: np.ndarray,
     local: np.ndarray,
@@ -72,10 +46,14 @@ def compact_statistics(
     precision: np.ndarray,
     linear: np.ndarray,
 ) -> tuple[float, float, float]:
-    """``mode_statistics`` with cell c's statistics added to row ``local[c]`` of
-    ``precision``/``linear``: a compact numbering of the mode's rows the batch touches, so a
-    step on a mode of millions of rows needs accumulators of the batch's size only (the same
-    terms added in the same order, so the same sums)."""
+    """Add the batch's statistics for ``mode`` to ``precision``/``linear``: cell c's to row
+    ``local[c]``, a compact numbering of the mode's rows the batch touches, so a step on a mode
+    of millions of rows needs accumulators of the batch's size only.
+
+    ``coords`` is cells × modes, ``mean``/``entry_precision`` hold E[a] and the posterior
+    precision of every entry, all modes stacked (mode n's rows start at ``offsets[n]``); E[a²] =
+    E[a]² + 1/precision is formed for the batch's cells only (no array of all entries).
+    Returns (Σ w ω, Σ w (κ − ω (ψ̄ − b)), the batch's weighted log-likelihood at ψ̄)."""
     n_cells, n_modes = coords.shape
     rank = mean.shape[1]
     k = np.empty(rank)

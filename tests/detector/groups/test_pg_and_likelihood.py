@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy.special import log_expit
 
-from detector.groups.pg_kernel import mode_statistics, pg_weight
+from detector.groups.pg_kernel import compact_statistics, pg_weight
 
 polyagamma = pytest.importorskip("polyagamma")
 
@@ -35,8 +35,9 @@ def test_kernel_log_likelihood_matches_scipy() -> None:
     bias = -0.3
     precision = np.zeros((shape[2], rank))
     linear = np.zeros((shape[2], rank))
-    _, _, loglik = mode_statistics(
-        coords, label, weight, mean, entry_precision, offsets, 2, bias, precision, linear
+    local = coords[:, 2].copy()  # the mode's own row numbers: accumulators of its full size
+    _, _, loglik = compact_statistics(
+        coords, local, label, weight, mean, entry_precision, offsets, 2, bias, precision, linear
     )
     factors = np.ones((50, rank))
     for mode in range(5):
