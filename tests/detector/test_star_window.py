@@ -172,14 +172,19 @@ def _product(rng, n=500, days=540, window=None, step=None):
     )
 
 
-def _p(product):
-    found = star_window(
+def _window(product):
+    """The star window of a ``_product`` (None when none is tested)."""
+    return star_window(
         product["ratings"],
         days=product["days"],
         verified=product["verified"],
         history=product["history"],
         hours=product["hours"],
     )
+
+
+def _p(product):
+    found = _window(product)
     return 1.0 if found is None else found.p
 
 
@@ -196,13 +201,7 @@ def test_a_camouflaged_window_is_found_and_its_reviews_set_apart():
     ps = []
     for _ in range(40):
         product = _product(rng, window=(250, 0.25))
-        found = star_window(
-            product["ratings"],
-            days=product["days"],
-            verified=product["verified"],
-            history=product["history"],
-            hours=product["hours"],
-        )
+        found = _window(product)
         assert found is not None
         ps.append(found.p)
     ps = np.array(ps)
@@ -269,13 +268,7 @@ def test_the_clock_contrast_is_the_generalized_cmh_statistic():
 def test_the_window_holds_whole_days():
     rng = np.random.default_rng(30)
     product = _product(rng, window=(250, 0.25))
-    found = star_window(
-        product["ratings"],
-        days=product["days"],
-        verified=product["verified"],
-        history=product["history"],
-        hours=product["hours"],
-    )
+    found = _window(product)
     day = product["days"]
     assert found is not None
     assert found.start == 0 or day[found.start - 1] < day[found.start]
