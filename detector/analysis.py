@@ -224,9 +224,10 @@ def _verified(prepared: PreparedReviews) -> np.ndarray | None:
 
 
 def _window_decides(combined: Evidence, params: AnalysisParams) -> bool:
-    """The star window is significant enough to move the category (``detector.verdict``)."""
+    """The star window is significant enough to move the category (``detector.verdict``); it
+    is only looked for when ``params.star_window`` is on (``_combined_evidence``)."""
     window = combined.window
-    return params.star_window and window is not None and window.p < params.window_suspicious
+    return window is not None and window.p < params.window_suspicious
 
 
 def _direction(
@@ -282,7 +283,7 @@ def _decide(
         return "insufficient_data", [words.too_few_reviews(n, params.min_reviews)]
     if not any(len(result.groups) >= 2 for result in ero.features):
         return "insufficient_data", [words.one_star_level(prepared.ratings)]
-    window = combined.window if params.star_window else None
+    window = combined.window
     category = categorize(
         consistency.pci, combined.value, params, window=None if window is None else window.p
     )
