@@ -31,9 +31,9 @@ from detector.consistency import (
     as_ratings,
 )
 from detector.consistency.feature_scan import scan_p
-from detector.consistency.star_window import star_window
+from detector.consistency.star_window import MIN_INSIDE, WindowContrast, star_window
 from detector.consistency.threshold import analyze_consistency_law
-from detector.direction import Direction, Evidence, direction
+from detector.direction import Direction, Evidence, IntervalContrast, direction, suspect_interval
 from detector.ero import EROResult, analyze_ero
 from detector.ero.distributions import Distribution, feature_distribution
 from detector.ero.features import HOUR_BLOCK
@@ -100,7 +100,7 @@ def analyze(
     )
     distributions = _distributions(prepared, model)
     history = _history(prepared, reviews, scores)
-    combined = _combined_evidence(prepared, ero, settings, history, model.leans)
+    combined = _combined_evidence(prepared, ero, settings, history, model.leans, consistency)
     category, reasons = _decide(
         prepared, consistency, ero, distributions, settings, model.reference_products, combined
     )
@@ -186,24 +186,27 @@ def _combined_evidence(
     params: AnalysisParams,
     history: np.ndarray,
     lean_calibration: LeanCalibration | None,
+    consistency: ConsistencyResult,
 ) -> Evidence:
     """E's inputs: the calibrated verdict features, if asked the feature-in-time scan, and the
-    star-group leans of one-review accounts and unverified purchases."""
+    star-group leans of one-review accounts and unverified purchases; beside them the star
+    window and the suspect change interval's contrast (both against the product itself)."""
     feature_p = {f.name: f.calibrated_p for f in ero.verdict_features if f.calibrated_p is not None}
     scanned, per_feature = (
         (None, {}) if not params.feature_scan else scan_p(prepared.features, prepared.posted_at)
     )
     if not feature_p:  # nothing calibrated: E unknown, the consistency side decides alone
         return Evidence(feature_p={}, scan_p=None)
+    contrast = WindowContrast.of(
+        prepared.ratings,
+        days=prepared.posted_at,
+        verified=_verified(prepared),
+        history=history,
+        hours=prepared.features.get("hour_of_day"),
+    )
     window = None
     if params.star_window:  # self-calibrated like the scan, so used only beside a reference
-        window = star_window(
-            prepared.ratings,
-            days=prepared.posted_at,
-            verified=_verified(prepared),
-            history=history,
-            hours=prepared.features.get("hour_of_day"),
-        )
+        window = star_window(prepared.ratings, days=prepared.posted_at, contrast=contrast)
     leans = {}
     if params.leans:
         leans = lean_p_values(
@@ -213,8 +216,39 @@ def _combined_evidence(
             calibration=lean_calibration,
         )
     return Evidence(
-        feature_p=feature_p, scan_p=scanned, scan_features=per_feature, lean_p=leans, window=window
+        feature_p=feature_p,
+        scan_p=scanned,
+        scan_features=per_feature,
+        lean_p=leans,
+        window=window,
+        interval=_interval_contrast(prepared, consistency, contrast),
     )
+
+
+def _interval_contrast(
+    prepared: PreparedReviews, consistency: ConsistencyResult, contrast: WindowContrast
+) -> IntervalContrast | None:
+    """The suspect change interval's reviews (widened to whole days) against the same stars'
+    reviews outside it, by the star window's contrast; None without an interval or when the
+    stretch or the rest holds too few reviews, or nothing can be contrasted.
+
+    Why (issue 13): a change interval by itself is cheap on a large honest product whose stars
+    drift or follow seasons (the law's exchangeable null does not hold there), and on a genuine
+    change it is real; what tells a campaign's interval from both is that *its* reviews, star for
+    star, are written by other accounts, at other hours, on other days."""
+    if not consistency.intervals:
+        return None
+    chosen = suspect_interval(prepared.ratings.astype(np.float64), consistency.intervals)
+    if chosen is None:
+        return None
+    start, end = contrast.whole_days(chosen.start, chosen.end)
+    length = end - start + 1
+    if length < MIN_INSIDE or prepared.ratings.size - length < MIN_INSIDE:
+        return None
+    found = contrast.p(start, end)
+    if found is None:
+        return None
+    return IntervalContrast(start, end, found[0], found[1])
 
 
 def _verified(prepared: PreparedReviews) -> np.ndarray | None:
@@ -256,6 +290,9 @@ def _direction(
     if lean is not None and combined.lean_p[lean] < strongest:
         if lean == "reviewer_history":
             marks = np.where(np.isfinite(history), np.where(history <= 1, "new", "old"), "unknown")
+        elif lean == "marks_together":  # the reviews that carry both doubtful marks
+            doubtful = (history <= 1) & ~prepared.features["verified"].astype(bool)
+            marks = np.where(np.isfinite(history), np.where(doubtful, "both", "not"), "unknown")
         else:
             marks = np.where(prepared.features["verified"].astype(bool), "verified", "unverified")
         return direction(stars, feature=(lean, marks, True))
@@ -284,10 +321,17 @@ def _decide(
     if not any(len(result.groups) >= 2 for result in ero.features):
         return "insufficient_data", [words.one_star_level(prepared.ratings)]
     window = combined.window
+    interval = None if combined.interval is None else combined.interval.p
     category = categorize(
-        consistency.pci, combined.value, params, window=None if window is None else window.p
+        consistency.pci,
+        combined.value,
+        params,
+        window=None if window is None else window.p,
+        interval=interval,
     )
-    raised = window is not None and category != categorize(consistency.pci, combined.value, params)
+    raised = window is not None and category != categorize(
+        consistency.pci, combined.value, params, interval=interval
+    )
     intervals = words.consistency_sentences(consistency, prepared.posted_at)
     # beside a burst's change interval the star window says nothing new
     shown = raised or not consistency.intervals

@@ -36,12 +36,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detector.consistency import ChangeInterval
+from detector.consistency.star_window import SELF as WINDOW_SELF
 from detector.consistency.star_window import StarWindow
 from detector.ero.calibration import combine_evidence
 
 __all__ = [
     "Direction",
     "Evidence",
+    "IntervalContrast",
     "combined",
     "direction",
     "excess_by_feature",
@@ -62,11 +64,16 @@ class Evidence:
     scan_p: float | None  # p_T, against the product's own reviews in random order
     scan_features: Mapping[str, float] = field(default_factory=dict)  # before Bonferroni ×2m
     # The star-group leans of ``detector.leans`` (against the reference products' honest law of
-    # each odds ratio): "reviewer_history", "unverified_5star", "new_unverified_5star".
+    # each odds ratio): "reviewer_history", "unverified_5star", "new_unverified_5star",
+    # "marks_together".
     lean_p: Mapping[str, float] = field(default_factory=dict)
     # The star window of ``detector.consistency.star_window`` (against this product's own
     # reviews); it decides beside E (``detector.verdict``), not inside it.
     window: StarWindow | None = None
+    # The suspect change interval's contrast (``detector.analysis._interval_contrast``): its
+    # reviews (whole days) against the same stars' others, by the star window's contrast
+    # (``WindowContrast``: calibrated against this product); None without an interval.
+    interval: IntervalContrast | None = None
 
     @property
     def value(self) -> float | None:
@@ -97,6 +104,27 @@ class Evidence:
                 for name, p in sorted(self.lean_p.items())
             ],
             "star_window": None if self.window is None else self.window.to_dict(dates),
+            "change_interval_contrast": None if self.interval is None else self.interval.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class IntervalContrast:
+    """Who wrote the suspect change interval's reviews: their marks, clock and weekdays against
+    the same stars' reviews outside it (``detector.consistency.star_window.WindowContrast``)."""
+
+    start: int  # widened to whole days, arrival order
+    end: int
+    p: float  # p_contrast, one-sided the way a campaign moves it
+    contrasts: Mapping[str, float] = field(default_factory=dict)  # z per mark
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "p": float(f"{self.p:.6g}"),
+            "contrasts": {k: round(v, 3) for k, v in sorted(self.contrasts.items())},
+            "calibration": WINDOW_SELF,
         }
 
 

@@ -17,6 +17,14 @@ The sides (``SIDES``):
   (``new_unverified_5star``). A paid review usually carries both marks, an honest one seldom
   both (about 2% of honest reviews against 20% and 12% for either mark), so the joint mark's
   odds ratio is larger and steadier than either mark's alone when the fakes are a small share.
+* ``together_5``, ``together_1``: *within* the 5-star (1-star) group, the group = unverified
+  purchases, marked = one-review accounts: do the two doubtful marks fall on the same reviews?
+  Reported together as ``marks_together``, p = min(1, 2·min(p₅, p₁)). Why (issue 13, slow
+  drips): when fakes are 10–20% of a product whose honest reviews are mostly 5-star, every
+  contrast *between* star groups is weak (the other groups are small), but inside the 5-star
+  group the fakes carry both marks at once while honest reviews carry them independently, so
+  the two marks' odds ratio there rises (median z 4.5 on the independent generator's slow
+  drips, 0.0–0.2 on its honest products, measured against the floors below).
 
 **Calibration against the reference products** (``LeanCalibration``). Honest products are not
 lean-neutral everywhere (on real shops one-review accounts rate a little more extremely), so
@@ -66,7 +74,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-SIDES = ("history_5", "history_1", "unverified_5", "new_unverified_5")
+SIDES = ("history_5", "history_1", "unverified_5", "new_unverified_5", "together_5", "together_1")
 HISTORY_MARGIN = 1.3
 UNVERIFIED_MARGIN = 1.5
 MARGIN_FLOOR = 1.1
@@ -106,6 +114,8 @@ FIXED_MARGINS = {
     "history_1": LeanMargin(math.log(HISTORY_MARGIN), 0.0),
     "unverified_5": LeanMargin(math.log(UNVERIFIED_MARGIN), 0.0),
     "new_unverified_5": LeanMargin(math.log(UNVERIFIED_MARGIN), 0.0),
+    "together_5": LeanMargin(math.log(HISTORY_MARGIN), 0.0),
+    "together_1": LeanMargin(math.log(HISTORY_MARGIN), 0.0),
 }
 
 
@@ -201,6 +211,10 @@ def lean_statistics(
             both = known & ~verified
             both[known] &= history[known] <= 1
             _put(found, "new_unverified_5", (ratings == 5)[known], both[known])
+            for level in (5, 1):
+                inside = known & (ratings == level)
+                if int(inside.sum()) >= LEAN_MIN_REVIEWS:
+                    _put(found, f"together_{level}", ~verified[inside], history[inside] <= 1)
     return found
 
 
@@ -225,8 +239,9 @@ def lean_p_values(
     verified: BoolArray | None,
     calibration: LeanCalibration | None = None,
 ) -> dict[str, float]:
-    """``reviewer_history``, ``unverified_5star`` and ``new_unverified_5star`` where they can be
-    computed (module docstring); ``calibration`` None: the fixed margins."""
+    """``reviewer_history``, ``unverified_5star``, ``new_unverified_5star`` and
+    ``marks_together`` where they can be computed (module docstring); ``calibration`` None: the
+    fixed margins."""
     calibration = calibration or LeanCalibration({})
     statistics = lean_statistics(ratings, history=history, verified=verified)
     p = {side: calibration.margin(side).p(s) for side, s in statistics.items()}
@@ -238,4 +253,7 @@ def lean_p_values(
         found["unverified_5star"] = p["unverified_5"]
     if "new_unverified_5" in p:
         found["new_unverified_5star"] = p["new_unverified_5"]
+    together = [p[side] for side in ("together_5", "together_1") if side in p]
+    if together:
+        found["marks_together"] = min(1.0, 2.0 * min(together))
     return found

@@ -18,17 +18,34 @@ Two numbers decide, both calibrated, so every cut-off below is a false-alarm rat
   honest products 7% suspicious and 1% highly (E's null rate is near or below nominal: the
   features' model tails are conservative).
 
-The rule:
+The rule ("a counted interval": PCI > 0 and the suspect interval's contrast C <
+``interval_contrast``, 0.05, or C unknown):
 
 * ``insufficient_data``: fewer than ``min_reviews`` reviews (20), or no feature with two star
   levels to compare;
 * ``highly_suspicious``: E < ``alone_highly`` (0.002: strong evidence, no change interval needed),
-  or PCI > 0 and E < ``highly_evidence`` (0.05);
-* ``suspicious``: PCI > 0 and E < ``normal_evidence`` (0.3), or E < ``alone_suspicious`` (0.05:
-  fakes spread evenly or camouflaged form no change interval but still make the reviews of one
-  star level unlike the others);
-* ``normal``: anything else - including PCI > 0 with E ≥ 0.3: "the ratings changed, but the
-  reviews of every star level look alike", a genuine change or revision.
+  or a counted interval and E < ``highly_evidence`` (0.05);
+* ``suspicious``: a counted interval and E < ``normal_evidence`` (0.3), or E < ``alone_suspicious``
+  (0.05: fakes spread evenly or camouflaged form no change interval but still make the reviews of
+  one star level unlike the others);
+* ``normal``: anything else - including a counted interval with E ≥ 0.3 ("the ratings changed,
+  but the reviews of every star level look alike", a genuine change or revision) and an interval
+  whose reviews are like the same stars' others (C ≥ 0.05).
+
+**The interval's contrast C** (issue 13, held-out seeds). C is the star window's contrast
+(``detector.consistency.star_window.WindowContrast``: unverified and new-account marks by CMH
+within star levels, the clock by generalized CMH, weekdays at the day level, Stouffer) of the
+suspect change interval's reviews, widened to whole days, against the same stars' reviews
+outside it; calibrated against the product itself, valid given the interval (chosen from the
+ratings alone) when features do not depend on time given the star. Why: the change law's
+exchangeable null does not hold on large honest products whose stars drift or follow seasons,
+so their change intervals are cheap, and on a genuine change the interval is real; a campaign's
+interval is the one whose reviews, star for star, come from other accounts at other hours.
+Measured (packaged model, held-out seeds of both generators): every honest or changed product
+the old rule called highly suspicious through "PCI > 0 and E < 0.05" had C ≥ 0.1 (indep seed 99:
+2 honest large products; seed 57: 3 changed ones; the simulator's seeds 11/23/2025: 13 changed
+or revised ones), while 89-98% of the attacks on that path had C < 0.05 and the rest stayed
+highly through E < 0.002 or the star window; no attacked product fell from suspicious to normal.
 
 **The star window** (``detector.consistency.star_window``, issue 13: camouflage). A campaign of
 4- and 5-star mixes with honest looks over two months moves the mean by about a third of a star
@@ -134,6 +151,9 @@ class AnalysisParams:
     star_window: bool = True  # the star window (detector.consistency.star_window) can decide
     window_suspicious: float = 0.03  # the star window's W below this: at least suspicious
     window_highly: float = 0.01  # the star window's W below this: highly suspicious
+    # a change interval counts only when the suspect interval's contrast is below this (1: the
+    # rule before the contrast)
+    interval_contrast: float = 0.05
 
     def __post_init__(self) -> None:
         if self.min_reviews < 1:
@@ -150,6 +170,8 @@ class AnalysisParams:
             raise ValueError("the cut-offs must satisfy 0 ≤ highly_evidence ≤ normal_evidence ≤ 1")
         if not 0.0 <= self.window_highly <= self.window_suspicious <= 1.0:
             raise ValueError("the cut-offs must satisfy 0 ≤ window_highly ≤ window_suspicious ≤ 1")
+        if not 0.0 < self.interval_contrast <= 1.0:
+            raise ValueError(f"interval_contrast must lie in (0, 1], got {self.interval_contrast}")
 
     @classmethod
     def coerce(cls, params: AnalysisParams | Mapping[str, Any] | None) -> AnalysisParams:
@@ -172,13 +194,15 @@ def categorize(
     evidence: float | None,
     params: AnalysisParams | None = None,
     window: float | None = None,
+    interval: float | None = None,
 ) -> Category:
-    """The category for PCI(h±), the combined calibrated evidence E and the star window's p
-    (None: unknown or not scanned); see the module docstring."""
+    """The category for PCI(h±), the combined calibrated evidence E, the star window's p and the
+    suspect change interval's contrast p (None: unknown or not scanned); see the module
+    docstring."""
     params = params or AnalysisParams()
     if pci is None:
         return "insufficient_data"
-    category = _categorize(pci, evidence, params)
+    category = _categorize(pci, evidence, params, interval)
     if window is None or not params.star_window:
         return category
     if window < params.window_highly:
@@ -188,13 +212,16 @@ def categorize(
     return category
 
 
-def _categorize(pci: float, evidence: float | None, params: AnalysisParams) -> Category:
-    """The category from PCI and E alone (the rule before the star window)."""
+def _categorize(
+    pci: float, evidence: float | None, params: AnalysisParams, interval: float | None = None
+) -> Category:
+    """The category from PCI, E and the interval's contrast (the rule before the star window)."""
     if evidence is None:
         return "normal" if pci == 0.0 else "suspicious"
     if evidence < params.alone_highly:
         return "highly_suspicious"
-    if pci > 0.0:
+    located = interval is None or interval < params.interval_contrast
+    if pci > 0.0 and located:
         if evidence < params.highly_evidence:
             return "highly_suspicious"
         if evidence < params.normal_evidence:

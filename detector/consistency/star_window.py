@@ -108,7 +108,7 @@ from detector.consistency.kernel import (
 from detector.consistency.threshold import law_p
 from detector.ero.features import HOUR_BLOCK
 
-__all__ = ["HALF_NU", "StarWindow", "star_window"]
+__all__ = ["HALF_NU", "StarWindow", "WindowContrast", "star_window"]
 
 Side = Literal["top", "bottom"]
 HALF_NU = 0.25
@@ -161,24 +161,25 @@ def star_window(
     verified: ArrayLike | None = None,
     history: ArrayLike | None = None,
     hours: ArrayLike | None = None,
+    contrast: WindowContrast | None = None,
 ) -> StarWindow | None:
     """The better side's star window (module docstring), None when no side can be scanned.
 
     ``ratings`` in arrival order (1-5), ``days`` their dates (datetime64, same order);
     ``verified`` booleans, ``history`` the accounts' review counts (NaN unknown), ``hours`` 0-23
-    (NaN unknown), each optional.
+    (NaN unknown), each optional. ``contrast``: the same product's ``WindowContrast`` when the
+    caller built it already (it then ignores ``days``, ``verified``, ``history``, ``hours``).
     """
     stars = np.asarray(ratings, dtype=np.int64)
     if stars.size < MIN_REVIEWS:
         return None
-    marks = _review_marks(stars, verified, history)
-    names, rows = marks
-    clock = _Clock.of(stars, hours)
-    spread = within_star_correlation_sum(stars - 1, rows) if names else 0.0
-    calendar = _Calendar.of(np.asarray(days).astype("datetime64[D]").astype(np.int64))
+    if contrast is None:
+        contrast = WindowContrast.of(
+            stars, days=days, verified=verified, history=history, hours=hours
+        )
     best: StarWindow | None = None
     for side in ("top", "bottom"):
-        found = _side(side, stars, calendar, clock, marks, spread)
+        found = _side(side, stars, contrast)
         if found is not None and (best is None or found.p < best.p):
             best = found
     if best is None:
@@ -194,14 +195,74 @@ def star_window(
     )
 
 
-def _side(
-    side: Side,
-    stars: NDArray[np.int64],
-    calendar: _Calendar,
-    clock: _Clock | None,
-    marks: tuple[list[str], NDArray[np.int8]],
-    spread: float,
-) -> StarWindow | None:
+@dataclass(frozen=True)
+class WindowContrast:
+    """One product's contrast of "who wrote a stretch's reviews" (module docstring: the review
+    marks by CMH within star levels, the clock by generalized CMH, the weekday at the day level,
+    Stouffer with the marks' correlation), built once and asked for any stretch: the star window
+    of either side, or a change interval (``detector.analysis``)."""
+
+    stars: NDArray[np.int64]
+    names: list[str]
+    rows: NDArray[np.int8]
+    spread: float
+    clock: _Clock | None
+    calendar: _Calendar
+
+    @classmethod
+    def of(
+        cls,
+        ratings: ArrayLike,
+        *,
+        days: ArrayLike,
+        verified: ArrayLike | None = None,
+        history: ArrayLike | None = None,
+        hours: ArrayLike | None = None,
+    ) -> WindowContrast:
+        stars = np.asarray(ratings, dtype=np.int64)
+        names, rows = _review_marks(stars, verified, history)
+        spread = within_star_correlation_sum(stars - 1, rows) if names else 0.0
+        calendar = _Calendar.of(np.asarray(days).astype("datetime64[D]").astype(np.int64))
+        return cls(stars, names, rows, spread, _Clock.of(stars, hours), calendar)
+
+    def whole_days(self, start: int, end: int) -> tuple[int, int]:
+        """``start``..``end`` widened to whole days: a stretch cut inside a day would hold a
+        biased slice of that day's hours."""
+        day = self.calendar.day
+        first = int(np.searchsorted(day, day[start], side="left"))
+        last = int(np.searchsorted(day, day[end], side="right")) - 1
+        return first, last
+
+    def p(self, start: int, end: int) -> tuple[float, dict[str, float]] | None:
+        """(p_contrast, z per mark) of reviews ``start``..``end`` (whole days) against the
+        same stars' others; None when nothing can be contrasted."""
+        found = (
+            stratified_contrasts(self.stars - 1, self.rows, int(start), int(end))
+            if self.names
+            else np.zeros(0)
+        )
+        contrasts = {name: float(value) for name, value in zip(self.names, found, strict=True)}
+        total = float(found.sum())
+        variance = self.spread
+        if self.clock is not None:
+            hours_z = self.clock.z(int(start), int(end))
+            if hours_z is not None:
+                contrasts["clock"] = hours_z
+                total += hours_z
+                variance += 1.0
+        calendar = self.calendar
+        weekday = calendar.weekday_z(int(calendar.day[start]), int(calendar.day[end]))
+        if weekday is not None:
+            contrasts["weekday"] = weekday
+            total += weekday
+            variance += 1.0
+        if variance <= 0.0:
+            return None
+        p_contrast = float(0.5 * special.erfc(total / math.sqrt(variance) / math.sqrt(2.0)))
+        return p_contrast, contrasts
+
+
+def _side(side: Side, stars: NDArray[np.int64], contrast: WindowContrast) -> StarWindow | None:
     """One side's window, its contrast and max(0.1 · p_window, p_contrast) as ``p``."""
     x = (stars >= 4) if side == "top" else (stars <= 2)
     share = float(x.mean())
@@ -212,32 +273,15 @@ def _side(
     support = np.array([-share / sd, (1.0 - share) / sd])
     theta, _ = lundberg_roots(np.array([1.0 - share, share]), support, 0.0, HALF_NU)
     top, start, end = top_excursion(z, 0.0, HALF_NU)
-    # whole days: a window cut inside a day would hold a biased slice of that day's hours
-    start = int(np.searchsorted(calendar.day, calendar.day[start], side="left"))
-    end = int(np.searchsorted(calendar.day, calendar.day[end], side="right")) - 1
+    start, end = contrast.whole_days(start, end)
     length = end - start + 1
     if length < MIN_INSIDE or stars.size - length < MIN_INSIDE:
         return None
     p_window = min(1.0, LAW_PENALTY * law_p(int(z.size), float(theta), float(top)))
-    names, rows = marks
-    found = stratified_contrasts(stars - 1, rows, int(start), int(end)) if names else np.zeros(0)
-    contrasts = {name: float(value) for name, value in zip(names, found, strict=True)}
-    total = float(found.sum())
-    variance = spread
-    if clock is not None:
-        hours_z = clock.z(int(start), int(end))
-        if hours_z is not None:
-            contrasts["clock"] = hours_z
-            total += hours_z
-            variance += 1.0
-    weekday = calendar.weekday_z(int(calendar.day[start]), int(calendar.day[end]))
-    if weekday is not None:
-        contrasts["weekday"] = weekday
-        total += weekday
-        variance += 1.0
-    if variance <= 0.0:
+    found = contrast.p(start, end)
+    if found is None:
         return None
-    p_contrast = float(0.5 * special.erfc(total / math.sqrt(variance) / math.sqrt(2.0)))
+    p_contrast, contrasts = found
     return StarWindow(
         side,
         int(start),
