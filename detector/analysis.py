@@ -1,7 +1,9 @@
 """``detector.analyze``: one product's reviews in, one ``Verdict`` out (DESIGN §3).
 
     reviews (arrays) → checked, in arrival order (``detector.prepare``)
-                     → consistency: CUSUM at the size-scaled thresholds h± (or the CvT line), PCI
+                     → consistency: CUSUM at the size-scaled thresholds h± (or the CvT line), PCI,
+                       and the suspect interval's contrast (its reviews against the same stars'
+                       others: an interval counts only when they differ)
                      → ERO: ANOVA + Tukey per feature, p-values calibrated by the reference model
                      → evidence E: calibrated features + the feature-in-time scan (Fisher)
                      → the star window: a stretch of extra top- (or bottom-) star reviews

@@ -6,7 +6,10 @@ order) and the star-group leans of one-review accounts and unverified purchases 
 reference products' honest law of each lean's odds ratio: ``detector.leans``),
 with every p-value labelled by what it is calibrated against. The star window
 (``detector.consistency.star_window``, calibrated against the product itself) rides along in
-``Evidence.window`` and in the JSON as ``star_window``; it decides beside E, not inside it.
+``Evidence.window`` and in the JSON as ``star_window``; it decides beside E, not inside it. So does
+the suspect change interval's contrast (``Evidence.interval``, JSON ``change_interval_contrast``:
+the interval's reviews against the same stars' others, by the star window's contrast), which
+decides whether a change interval counts in the verdict rule (``detector.verdict``).
 
 ``direction``: the rating without the star window when it is significant, else without the
 suspect change interval, else without a feature's unusual cells' excess (``excess_by_feature``).
