@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from detector.features import FeatureKind
+from detector.stats.records import quick_init
 from detector.stats.tukey import AnovaResult, PairResult, json_float
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
 ]
 
 
+@quick_init
 @dataclass(frozen=True)
 class OmnibusStatistic:
     """The feature's one overall statistic, which the calibration compares across products.
@@ -42,6 +44,7 @@ class OmnibusStatistic:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class ChiSquareResult:
     """Pearson's chi-square test of independence of a categorical feature and the star rating."""
@@ -60,6 +63,7 @@ class ChiSquareResult:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class CategoryResult:
     """One-vs-rest test of one category: does the share of reviews in it differ by star rating?
@@ -86,6 +90,7 @@ class CategoryResult:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class FeatureResult:
     """The ERO test of one feature.
@@ -152,6 +157,7 @@ class FeatureResult:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class EROResult:
     """The ERO analysis of one product.

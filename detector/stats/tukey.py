@@ -21,6 +21,7 @@ that constant groups are recognised as constant.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from detector.stats.group_kernels import anova_tukey
+from detector.stats.records import quick_init
 from detector.stats.studentized_range import studentized_range_sf
 
 __all__ = [
@@ -62,10 +64,15 @@ def _pair_indices(n_groups: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
 
 
 def json_float(value: float) -> float | None:
-    """A float for JSON: infinities and NaN become None (JSON has no such numbers)."""
-    return float(value) if np.isfinite(value) else None
+    """A float for JSON: infinities and NaN become None (JSON has no such numbers).
+
+    ``math.isfinite``, not ``np.isfinite``: the same answer on a Python or numpy float, 20 times
+    faster on one number (a verdict's record calls this about a hundred times)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
+@quick_init
 @dataclass(frozen=True)
 class AnovaResult:
     """One-way ANOVA: F statistic (``inf`` when every group is constant), its p-value and dfs."""
@@ -84,6 +91,7 @@ class AnovaResult:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class PairResult:
     """Tukey–Kramer comparison of groups a and b: ``mean_diff = mean_b − mean_a`` (as R's "b-a")."""
