@@ -346,7 +346,10 @@ def _decide(
     if raised and window is not None:  # the star window alone raised the category
         lead = [words.star_window_lead(window.side)]
     else:
-        lead = words.lead(category, consistency, ero, features)
+        counted = interval is None or interval < params.interval_contrast
+        lead = words.lead(
+            category, consistency, ero, features, counted=counted, evidence=combined.value
+        )
     return category, lead + intervals + features
 
 

@@ -211,9 +211,17 @@ def one_star_level(ratings: NDArray[np.int64]) -> str:
 
 
 def lead(
-    category: Category, consistency: ConsistencyResult, ero: EROResult, features: list[str]
+    category: Category,
+    consistency: ConsistencyResult,
+    ero: EROResult,
+    features: list[str],
+    *,
+    counted: bool = True,
+    evidence: float | None = None,
 ) -> list[str]:
-    """The opening sentence that says why this category, before the details."""
+    """The opening sentence that says why this category, before the details. ``counted``: the
+    change interval (if any) counts in the rule (its reviews unlike the same stars' others,
+    ``detector.verdict``); ``evidence``: the combined calibrated evidence E that decided."""
     satisfaction = ero.satisfaction
     # The feature panel's own scale, so a shopper can place the number (no "ERO" jargon).
     equal = (
@@ -221,6 +229,25 @@ def lead(
         if satisfaction is not None
         else ""
     )
+    shifted = consistency.pci > 0.0 and counted
+    if category == "highly_suspicious" and not shifted:
+        strength = (
+            f" (combined evidence {evidence:.2g} against comparable products; below 0.002 is "
+            "highly unusual)"
+            if evidence is not None
+            else ""
+        )
+        return [
+            "No stretch of ratings gives it away, but who wrote the reviews of one star level, "
+            f"and how, differs far more than on comparable products{strength}: this is how fake "
+            "reviews spread over a product's life look."
+        ]
+    if category == "suspicious" and consistency.pci > 0.0 and not counted:
+        return [
+            "The ratings shifted, and that stretch's reviews look like the product's other reviews "
+            "of the same stars; but reviews of different star levels differ far more than on "
+            f"comparable products {equal}."
+        ]
     if category == "highly_suspicious":
         return [
             "Two signs of manipulation together: the ratings shifted in a way that stands out, "

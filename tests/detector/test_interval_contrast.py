@@ -184,3 +184,27 @@ def test_marks_together_holds_its_rate_on_independent_marks_and_finds_a_slow_dri
         drip_small += drip["marks_together"] < 0.01
     assert null_small / runs <= 0.02  # nominal 1%, against the floor OR 1.1
     assert drip_small / runs >= 0.6
+
+
+def test_a_slow_drip_is_highly_suspicious_without_claiming_the_ratings_shifted():
+    rng = np.random.default_rng(8)
+    product = _product(rng, 600)
+    k = 110  # 5-star fakes spread evenly over the product's life, both doubtful marks mostly
+    day = rng.integers(0, 400, k)
+    seconds = day * 86_400 + (rng.uniform(8, 16, k) * 3600).astype(np.int64)
+    product = {
+        "rating": np.concatenate([product["rating"], np.full(k, 5)]),
+        "posted_at": np.concatenate([product["posted_at"], EPOCH + seconds.astype("m8[s]")]),
+        "verified": np.concatenate([product["verified"], rng.random(k) < 0.3]),
+        "reviewer_review_count": np.concatenate(
+            [product["reviewer_review_count"], rng.integers(0, 2, k).astype(float)]
+        ),
+        "text_length": np.concatenate([product["text_length"], rng.lognormal(4.0, 0.7, k)]),
+        "country": np.concatenate([product["country"], np.full(k, "US")]),
+    }
+    verdict = detector.analyze(product)
+    assert verdict.evidence.lean_p["marks_together"] < 1e-4
+    assert verdict.category == "highly_suspicious"
+    assert verdict.pci == 0.0  # evenly spread: no change interval
+    assert verdict.reasons[0].startswith("No stretch of ratings gives it away")
+    assert "ratings shifted" not in verdict.reasons[0]
