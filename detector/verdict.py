@@ -45,7 +45,10 @@ Measured (packaged model, held-out seeds of both generators): every honest or ch
 the old rule called highly suspicious through "PCI > 0 and E < 0.05" had C ≥ 0.1 (indep seed 99:
 2 honest large products; seed 57: 3 changed ones; the simulator's seeds 11/23/2025: 13 changed
 or revised ones), while 89-98% of the attacks on that path had C < 0.05 and the rest stayed
-highly through E < 0.002 or the star window; no attacked product fell from suspicious to normal.
+highly through E < 0.002 or the star window; no attacked product fell from suspicious to normal
+through it. (The ``marks_together`` lean added with it, ``detector.leans``, is one more p-value in
+E: its Bonferroni/Fisher cost moved 1 borderline camouflaged product of the simulator per seed on
+seeds 11 and 99, E 0.046-0.05 -> 0.05-0.09, from suspicious to normal.)
 
 **The star window** (``detector.consistency.star_window``, issue 13: camouflage). A campaign of
 4- and 5-star mixes with honest looks over two months moves the mean by about a third of a star
