@@ -21,7 +21,9 @@ The file is generated with ``detector.simulate`` (``--products`` products of 20â
 average: 20,000 products â‰ˆ 1 million reviews), grouped by product as the Amazon dumps are; with
 ``--shuffled`` the same file's lines are also shuffled and timed (the CLI needs no grouping).
 ``--baseline DIR`` (another checkout, e.g. ``git worktree add --detach DIR <commit>``) times that
-tree's CLI before this tree's for each ``--jobs``, so a before/after pair sees the same load. The
+tree's CLI before this tree's for each ``--jobs``, so a before/after pair sees the same load, and
+says whether this tree's output is byte for byte the baseline's (each run's stdout goes to a
+file beside the data, hashed after the run, so no reading competes with the timed CLI). The
 baseline's "to_dict" stage before the one encoding was worker wall time, not CPU.
 
     nice -n 10 .venv/bin/python benchmarks/bench_cli.py --dir /tmp/bench [--products 20000]
@@ -31,6 +33,7 @@ baseline's "to_dict" stage before the one encoding was worker wall time, not CPU
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -58,13 +61,17 @@ def plain_pass(path: Path, loads: object) -> float:
     return time.perf_counter() - start
 
 
-def run_cli(path: Path, jobs: int, root: Path = ROOT) -> tuple[float, float, dict[str, float]]:
+def run_cli(
+    path: Path, jobs: int, root: Path = ROOT, output: Path | None = None
+) -> tuple[float, float, dict[str, float]]:
     """(wall seconds, peak RSS in MB, the --profile stage seconds) of one CLI run of the
-    ``detector`` package in ``root`` (this tree unless ``--baseline`` names another)."""
+    ``detector`` package in ``root`` (this tree unless ``--baseline`` names another); its stdout
+    to ``output`` (default /dev/null)."""
     command = [sys.executable, "-m", "detector", str(path), "--json", "--jobs", str(jobs)]
     command.append("--profile")
     start = time.perf_counter()
-    with open(os.devnull, "w") as sink, tempfile.TemporaryFile("w+") as errors:
+    target = os.devnull if output is None else output
+    with open(target, "w") as sink, tempfile.TemporaryFile("w+") as errors:
         process = subprocess.Popen(command, cwd=root, stdout=sink, stderr=errors, text=True)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
@@ -125,15 +132,42 @@ def bench(path: Path, jobs_list: list[int], products: int, baseline: Path | None
     print(report("plain read + orjson.loads per line", reviews, plain_json, plain_orjson, None))
     roots = [(ROOT, "")] if baseline is None else [(baseline, "baseline "), (ROOT, "this tree ")]
     for jobs in jobs_list:
-        for root, label in roots:  # interleaved: both trees see the same load
-            cli_rows(path, reviews, products, plain_json, jobs, root, label)
+        digests = [  # interleaved: both trees see the same load
+            cli_rows(path, reviews, products, plain_json, jobs, root, label, baseline is not None)
+            for root, label in roots
+        ]
+        if baseline is not None:
+            same = "identical to" if digests[0] == digests[1] else "DIFFERENT from"
+            print(f"  --jobs {jobs}: this tree's output is byte for byte {same} the baseline's")
+
+
+def _digest(path: Path) -> str:
+    """SHA-256 of a file, read in 16 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 24), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def cli_rows(
-    path: Path, reviews: int, products: int, plain_json: float, jobs: int, root: Path, label: str
-) -> None:
-    """One CLI run's rows (see the module docstring)."""
-    elapsed, rss, stages = run_cli(path, jobs, root)
+    path: Path,
+    reviews: int,
+    products: int,
+    plain_json: float,
+    jobs: int,
+    root: Path,
+    label: str,
+    keep_output: bool = False,
+) -> str | None:
+    """One CLI run's rows (see the module docstring); the SHA-256 of its output when
+    ``keep_output`` (the output file is removed after hashing)."""
+    output = path.with_suffix(".out.jsonl") if keep_output else None
+    elapsed, rss, stages = run_cli(path, jobs, root, output)
+    digest = None
+    if output is not None:
+        digest = _digest(output)
+        output.unlink()
     analysis = stages.get("analysis", 0.0)
     analyze_cpu = stages.get("detector.analyze (cpu)", 0.0)
     print(report(f"{label}CLI --jobs {jobs}", reviews, plain_json, elapsed, rss))
@@ -161,6 +195,7 @@ def cli_rows(
     shown = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items())
     print(f"    stages: {shown}")
     print("    " + per_product(reviews, products, jobs, elapsed - analysis, stages))
+    return digest
 
 
 def main() -> None:
