@@ -34,6 +34,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
+from detector.groups.admission import admit
 from detector.groups.blocks import BlockJudge, Candidate
 from detector.groups.dense_block import dense_block_candidates
 from detector.groups.events import (
@@ -114,6 +117,26 @@ def confirmed_accounts(labels: Sequence[Label]) -> frozenset[str]:
     return frozenset(x.id for x in labels if x.kind == "reviewer" and x.abusive) - cleared
 
 
+def _admitted(judge: BlockJudge, groups: list[Group], rate: float) -> list[Group]:
+    """Every accepted group with the members the admission test lets in
+    (``detector.groups.admission``)."""
+    t, e = judge.tensor, judge.events
+    index_of = {e.product_labels[c]: i for i, c in enumerate(t.product_codes.tolist())}
+    out = []
+    for group in groups:
+        products = np.array(sorted(index_of[p] for p in group.products), dtype=np.int64)
+        admitted = admit(judge, group, products, rate)
+        if admitted is not None:
+            admitted.evidence.update(
+                candidates_tested=group.evidence["candidates_tested"],
+                score_bar=group.evidence["score_bar"],
+            )
+            if "confirmed_members" in group.evidence:
+                admitted.evidence["confirmed_members"] = group.evidence["confirmed_members"]
+            out.append(admitted)
+    return out
+
+
 def _judged(
     judge: BlockJudge, candidates: list[Candidate], params: GroupParams,
     confirmed: frozenset[str] = frozenset(),
@@ -156,6 +179,8 @@ def _judged(
             if known:
                 group.evidence.update(confirmed_members=known)
             found.append(group)
+    if params.member_fdr > 0:
+        found = _admitted(judge, found, params.member_fdr)
     found.sort(key=lambda g: (-g.score, g.start_ms, g.products))
     taken: set[int] = set()
     kept = []

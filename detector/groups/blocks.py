@@ -19,14 +19,19 @@ makes it dense.
    written by a member with probability S = Σ_{u∈R} d_u / D (d_u: all of the member's reviews,
    D: all reviews of the marketplace — one-product reviewers and anonymous reviews included,
    though they never enter the tensor): members review popular products as often as their
-   activity predicts, no more. The expected count is λ = S · Σ_{p∈P} n_{p,k}(W), n_{p,k}(W)
-   every review of p at level k in the window; the observed c counts the block's reviews at
-   level k once per member and day, and ``score = −log10 P(Poisson(λ) ≥ c)`` (scipy's
-   ``poisson.logsf``). Why per day: the null draws each review independently, but a shopper
-   who reviews a multi-item order writes its reviews together, in one sitting — one draw, not
-   five (on the planted marketplaces such same-day blocks of honest buyers scored up to 88,
-   above the floor); a campaign's member rates each product on its own day, so its c is its
-   review count. λ still counts reviews, so the score only becomes more cautious. Popular
+   activity predicts, no more. The expected count is λ = S · Σ_{p∈P} n_{p,k}(W) + Σ_{u∈R} ℓ_u,
+   n_{p,k}(W) every review of p at level k in the window, ℓ_u the member's own habit with the
+   block's sellers (``loyal``: its reviews of them at level k outside the window, at their
+   rate per window — a brand's fan reviews it all year, so the window holds some of its
+   reviews of the brand by habit); the observed c counts the block's reviews at level k once
+   per member and day, and ``score = −log10 P(Poisson(λ) ≥ c)`` (scipy's ``poisson.logsf``).
+   Why per day: a shopper who reviews a multi-item order writes its reviews together, in one
+   sitting — one draw, not five; a campaign's member rates each product on its own day. (The
+   admission pass, ``detector.groups.admission``, counts a member's *sessions* instead —
+   ``sessions``: one seller's reviews in a ``SESSION_DAYS`` span; here that lowered the demo
+   market's 3-week pool below the floor, so the block score keeps days.) λ still counts
+   reviews, so the score
+   only becomes more cautious. Popular
    products do not make a block dense (n_{p,k} grows λ); busy reviewers do not either (d_u
    grows λ). Counting only the tensor's cells (multi-product reviewers) would overstate S on a
    small shop where most shoppers write one review, and understate every score there.
@@ -55,9 +60,10 @@ IntArray = npt.NDArray[np.int64]
 _LN10 = math.log(10.0)
 SELLER_COVERAGE = 0.25
 MEMBER_SHARE = 0.3  # a member reviewed at least this share of the block's products
+SESSION_DAYS = 7.0  # one seller's products reviewed within this span: one draw (an order)
 OFF_LEVEL_MEMBERS = True  # drop members mostly off the block's star level (``_on_level``)
 
-__all__ = ["BlockJudge", "Candidate"]
+__all__ = ["BlockJudge", "Candidate", "side_levels"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,16 @@ class Candidate:
     first_window: int
     last_window: int
     source: str
+
+
+def side_levels(level: int) -> list[int]:
+    """The star level (index 0–4) and, for an extreme one, the next towards the middle: a paid
+    campaign gives 5 stars with some 4s (or 1 star with some 2s, bad-mouthing a rival)."""
+    if level == 4:
+        return [4, 3]
+    if level == 0:
+        return [0, 1]
+    return [level]
 
 
 class BlockJudge:
@@ -123,6 +139,31 @@ class BlockJudge:
             inside = (window >= first) & (window <= last) & (self.market_rating[part] == level)
             total += int(np.count_nonzero(inside))
         return total
+
+    def loyal(
+        self, reviewers: IntArray, sellers: IntArray, first: int, last: int, levels: list[int]
+    ) -> npt.NDArray[np.float64]:
+        """Per reviewer: the reviews of the ``sellers``' products at ``levels`` its own habit
+        predicts in windows ``first..last`` — its reviews of those sellers outside the windows,
+        at the rate per window it wrote them there: o_u · |W| / (T − |W|), T the tensor's
+        windows. The null knows sellers: a fan of one brand reviews its products all year, so
+        the weeks of a block hold some of them by habit, not by collusion; a paid account
+        reviews the campaign's sellers in its weeks only (o_u ≈ 0)."""
+        t = self.tensor
+        width = last - first + 1
+        outside_windows = t.shape[4] - width
+        if outside_windows <= 0 or reviewers.size == 0:
+            return np.zeros(reviewers.size)
+        cells = self.cells_by(reviewers)
+        window = t.window[cells]
+        keep = (
+            ((window < first) | (window > last))
+            & np.isin(t.seller[cells], sellers)
+            & np.isin(t.rating[cells], levels)
+        )
+        index = np.searchsorted(reviewers, t.reviewer[cells[keep]])
+        counts = np.bincount(index, minlength=reviewers.size).astype(np.float64)
+        return counts * width / outside_windows
 
     def cells_of(self, products: IntArray) -> IntArray:
         """Cells of the given products (all reviewers, all windows)."""
@@ -225,7 +266,8 @@ class BlockJudge:
         seller_density = self._seller_density(block, members, sellers)
         at_level = self.market_reviews(products, first, last, level)
         share = float(self.activity[members].sum() / self.total)
-        expected = share * at_level
+        habit = float(self.loyal(members, sellers, first, last, [level]).sum())
+        expected = share * at_level + habit
         log_tail = float(stats.poisson.logsf(observed - 1, expected)) if expected > 0 else -np.inf
         score = min(-log_tail / _LN10, 1e6)
         if rating_share < p.min_rating_share or seller_density < p.min_seller_density:
@@ -272,6 +314,27 @@ class BlockJudge:
         days = self.events.timestamp_ms[at_level] // DAY_MS
         pairs = np.unique(self.events.reviewer[at_level] * np.int64(1 << 32) + days)
         return int(at_level.size), int(pairs.size)
+
+    def sessions(self, rows: IntArray) -> IntArray:
+        """Per distinct reviewer of the review ``rows`` (ascending code): its sessions — its
+        reviews of one seller's products in spans of ``SESSION_DAYS`` counted from its first
+        review of that seller among ``rows`` (day 0–6 one session, 7–13 the next, ...). A
+        multi-item order is reviewed in one sitting or over a few days (one draw of the null,
+        not one per product); a paid account rates each product on its own day of the
+        campaign's weeks (distinct sessions, unless two fall in one span)."""
+        e, t = self.events, self.tensor
+        if rows.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        _, who = np.unique(e.reviewer[rows], return_inverse=True)
+        seller = t.product_seller[t.product[t.cell_of_review[rows]]]
+        moment = e.timestamp_ms[rows]
+        pair = who.astype(np.int64) * np.int64(t.shape[0]) + seller
+        pairs, index = np.unique(pair, return_inverse=True)
+        first = np.full(pairs.size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, index, moment)
+        span = (moment - first[index]) // int(SESSION_DAYS * DAY_MS)
+        keys = np.unique(index.astype(np.int64) * np.int64(1 << 20) + span)
+        return np.bincount(pairs[keys >> 20] // t.shape[0], minlength=int(who.max()) + 1)
 
     def _seller_density(self, block: IntArray, members: IntArray, sellers: IntArray) -> float:
         t = self.tensor

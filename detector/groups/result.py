@@ -76,6 +76,8 @@ class GroupParams:
     planted marketplaces it found no member the label seeds did not, and let honest co-reviewers
     of a confirmed pool in (precision of the labelled fit 0.965 -> 0.936 on the own generator's
     held-out seed 4, 0.949 -> 0.936 on the independent one's seed 1).
+    ``member_fdr``: the false-discovery rate of the admission pass over each accepted group's
+    reviewers (``detector.groups.admission``; 0 switches it off).
     Values outside their range raise ``ValueError`` with a message for people.
     """
 
@@ -100,6 +102,7 @@ class GroupParams:
     blocks: int = 4
     refine: bool = True
     lift_floor_for_confirmed: bool = False
+    member_fdr: float = 0.05
 
     def __post_init__(self) -> None:
         if self.method not in ("logistic_cp", "dense_block"):
@@ -116,5 +119,7 @@ class GroupParams:
             raise ValueError(f"{', '.join(low) or 'iterations'} must be at least 1 (iterations 0)")
         if not (0 < self.alpha < 1) or not (self.min_score >= 0):
             raise ValueError("alpha must lie strictly between 0 and 1, min_score must be ≥ 0")
+        if not (0 <= self.member_fdr < 1):
+            raise ValueError("member_fdr is a rate in [0, 1) (0: no admission pass)")
         if not (0 <= self.min_rating_share <= 1 and 0 <= self.min_seller_density <= 1):
             raise ValueError("min_rating_share and min_seller_density are shares in [0, 1]")

@@ -58,7 +58,8 @@ def test_the_default_bar_finds_a_small_pool_among_one_product_shoppers() -> None
 
 def test_the_null_counts_every_review_of_the_marketplace() -> None:
     """λ = (Σ_members d_u / D) · n_{P,k}(W) with d_u, D and n over ALL reviews (one-product
-    reviewers and all), score = −log10 P(Poisson(λ) ≥ c): recomputed from the raw arrays."""
+    reviewers and all; the members' camouflage is of other sellers, so their habit adds 0),
+    score = −log10 P(Poisson(λ) ≥ c), c the members' review days: recomputed from the raw arrays."""
     events, _ = _shop()
     (group,) = find_groups(events)
     names = np.asarray(events.reviewer_labels)
@@ -70,8 +71,11 @@ def test_the_null_counts_every_review_of_the_marketplace() -> None:
     at_level = int(np.count_nonzero(products & inside & (events.rating == level)))
     assert group.evidence["product_reviews_in_window"] == at_level
     assert group.evidence["expected_reviews"] == pytest.approx(share * at_level, abs=1e-4)
-    observed = group.evidence["observed_reviews"]
-    expected_score = -stats.poisson.logsf(observed - 1, share * at_level) / math.log(10)
+    rows = np.asarray(group.review_rows)
+    rows = rows[events.rating[rows] == level]
+    spans = len({(int(events.reviewer[r]), int(events.timestamp_ms[r] // DAY_MS)) for r in rows})
+    assert group.evidence["observed_member_days"] == spans
+    expected_score = -stats.poisson.logsf(spans - 1, share * at_level) / math.log(10)
     assert group.score == pytest.approx(expected_score, rel=1e-6)
 
 
@@ -211,8 +215,8 @@ def test_score_without_accounts_is_the_null_over_the_other_members() -> None:
     share = np.isin(names, rest).sum() / events.n_reviews
     rows = np.asarray(group.review_rows)
     rows = rows[np.isin(names[rows], rest) & (events.rating[rows] == group.evidence["star_level"])]
-    days = {(names[r], int(events.timestamp_ms[r] // DAY_MS)) for r in rows.tolist()}
+    sessions = len({(names[r], int(events.timestamp_ms[r] // DAY_MS)) for r in rows.tolist()})
     expected = share * group.evidence["product_reviews_in_window"]
-    score = -stats.poisson.logsf(len(days) - 1, expected) / math.log(10)
+    score = -stats.poisson.logsf(sessions - 1, expected) / math.log(10)
     assert judge.score_without(group, out) == pytest.approx(score, rel=1e-9)
     assert 0 < judge.score_without(group, out) < group.score

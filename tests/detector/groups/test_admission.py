@@ -1,0 +1,107 @@
+"""The admission pass (detector.groups.admission) and the null's sessions and seller habit
+(detector.groups.blocks): BH against statsmodels, sessions and habit against hand counts, and a
+planted pool whose two-product members the block rules leave out but the test lets in."""
+
+import numpy as np
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from detector.groups import GroupParams, find_groups, review_events, review_tensor
+from detector.groups.admission import benjamini_hochberg
+from detector.groups.blocks import BlockJudge
+
+DAY_MS = 86_400_000
+START = 1_700_000_000_000
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_benjamini_hochberg_admits_what_statsmodels_rejects(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    p = np.concatenate([rng.uniform(0, 1, 80), 10 ** -rng.uniform(2, 6, 20)])
+    mine = benjamini_hochberg(np.log(p), p.size, 0.05)
+    reference = multipletests(p, alpha=0.05, method="fdr_bh")[0]
+    assert np.array_equal(mine, reference)
+    # untested hypotheses (p = 1) raise m: the same as listing them
+    padded = np.concatenate([p, np.ones(400)])
+    wider = multipletests(padded, alpha=0.05, method="fdr_bh")[0][: p.size]
+    assert np.array_equal(benjamini_hochberg(np.log(p), padded.size, 0.05), wider)
+
+
+def _events(rows):  # type: ignore[no-untyped-def]
+    reviewer, product, seller, rating, moment = zip(*rows, strict=True)
+    return review_events(
+        reviewer_id=list(reviewer), product_id=list(product), seller_id=list(seller),
+        rating=list(rating), timestamp_ms=list(moment),
+    )  # fmt: skip
+
+
+def test_sessions_count_one_seller_per_seven_day_span() -> None:
+    rows = [
+        ("order", "P1", "S1", 5, START), ("order", "P2", "S1", 5, START + 3 * DAY_MS),
+        ("order", "P3", "S1", 5, START + 6 * DAY_MS),  # one order, reviewed over 6 days: 1
+        ("paid", "P1", "S1", 5, START), ("paid", "P2", "S1", 5, START + 8 * DAY_MS),
+        ("paid", "P3", "S1", 5, START + 16 * DAY_MS),  # three spans: 3
+        ("two", "P1", "S1", 5, START), ("two", "Q1", "S2", 5, START),  # two sellers: 2
+    ]  # fmt: skip
+    events = _events(rows)
+    judge = BlockJudge(review_tensor(events), events, GroupParams())
+    sessions = judge.sessions(np.arange(events.n_reviews))
+    names = sorted({r[0] for r in rows})  # codes ascend with the sorted ids
+    assert dict(zip(names, sessions.tolist(), strict=True)) == {"order": 1, "paid": 3, "two": 2}
+
+
+def test_a_fans_reviews_of_the_brand_outside_the_window_are_its_habit() -> None:
+    """ℓ_u = o_u · |W| / (T − |W|): 8 of the fan's 5-star reviews of seller S1 fall outside a
+    2-window block of a 20-window market, so its habit predicts 8 · 2 / 18 there."""
+    rows = [("fan", f"P{i}", "S1", 5, START + i * 7 * DAY_MS) for i in range(10)]
+    rows += [("other", "P0", "S1", 5, START + 19 * 7 * DAY_MS), ("other", "Q", "S2", 4, START)]
+    events = _events(rows)
+    tensor = review_tensor(events)
+    judge = BlockJudge(tensor, events, GroupParams())
+    fan = np.array([int(np.searchsorted(tensor.reviewer_codes, events.reviewer[0]))])
+    seller = np.unique(tensor.seller[tensor.reviewer == fan[0]])
+    assert tensor.shape[4] == 20
+    habit = judge.loyal(fan, seller, 0, 1, [4])
+    assert habit[0] == pytest.approx(8 * 2 / 18)
+
+
+def _campaign_market(seed: int = 11):  # type: ignore[no-untyped-def]
+    """20 paid accounts give 5 stars to 8 products of one seller on different days of 6 weeks:
+    12 rate 4-5 of them, 8 only two (below the block's member share, 3 of 8); 4,000 shoppers
+    review 60 products over two years (a tenth
+    of them two products)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for shopper in range(4000):
+        for product in rng.choice(60, size=1 + int(rng.random() < 0.1), replace=False).tolist():
+            stars = int(rng.choice(5, p=[0.06, 0.06, 0.12, 0.26, 0.5])) + 1
+            day = int(rng.integers(0, 700))
+            rows.append((f"H{shopper}", f"P{product}", f"S{product // 8}", stars,
+                         START + day * DAY_MS))  # fmt: skip
+    pool = [f"PAID{i}" for i in range(20)]
+    for index, member in enumerate(pool):
+        size = 2 if index >= 12 else int(rng.integers(4, 6))
+        chosen = rng.choice(8, size=size, replace=False).tolist()
+        days = rng.choice(np.arange(0, 42, 8), size=size, replace=False).tolist()
+        for product, day in zip(chosen, days, strict=True):
+            rows.append((member, f"P{product}", "S0", 5, START + (300 + day) * DAY_MS))
+    return _events(rows), set(pool), set(pool[12:])
+
+
+def test_two_product_members_of_a_plain_campaign_are_admitted() -> None:
+    events, pool, light = _campaign_market()
+    unadmitted = find_groups(events, params=GroupParams(member_fdr=0))
+    without = {r for g in unadmitted for r in g.reviewers}
+    groups = find_groups(events)
+    found = {r for g in groups for r in g.reviewers}
+    assert found <= pool
+    assert light - without, "the block rules alone should leave some two-product members out"
+    assert found >= without and len(found & light) > len(without & light)
+    group = groups[0]
+    assert group.evidence["admitted_members"] == len(group.reviewers)
+    # the recomputed score is the Poisson tail of the admitted block (scipy reference)
+    expected = group.evidence["expected_reviews"]
+    observed = group.evidence["observed_member_days"]
+    reference = -stats.poisson.logsf(observed - 1, expected) / np.log(10)
+    assert group.score == pytest.approx(min(reference, 1e6), rel=1e-3)
