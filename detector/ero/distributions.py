@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from detector.features import CATEGORICAL_FEATURES, DAY_NAMES
 from detector.stats.factorize import unique_inverse
+from detector.stats.rounding import rounded
 
 __all__ = ["Distribution", "feature_distribution"]
 
@@ -35,20 +36,16 @@ def feature_distribution(
     return _numeric(ratings, np.asarray(values, dtype=np.float64))
 
 
-def _round(values: NDArray[np.float64]) -> list[float]:
-    return [round(v, 4) for v in np.asarray(values, dtype=np.float64).tolist()]
-
-
 def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> Distribution:
     groups, counts, means, medians, q1, q3 = star_quartiles(
         np.ascontiguousarray(ratings, dtype=np.int64), np.ascontiguousarray(values)
     )
     return {
         "groups": groups.tolist(),
-        "median": _round(medians),
-        "q1": _round(q1),
-        "q3": _round(q3),
-        "mean": _round(means),
+        "median": rounded(medians, 4),
+        "q1": rounded(q1, 4),
+        "q3": rounded(q3, 4),
+        "mean": rounded(means, 4),
         "n": counts.tolist(),
     }
 
@@ -124,7 +121,7 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
     return {
         "groups": groups.tolist(),
         "categories": categories,
-        "shares": [[round(v, 4) for v in row] for row in shares.tolist()],
+        "shares": rounded(shares, 4),
         "n": [int(total) for total in totals],
     }
 
