@@ -74,6 +74,8 @@ class Market:
     rating: IntArray
     ms: IntArray
     members: set[int]
+    campaigns: list[tuple[IntArray, IntArray]]  # (members, products) of each campaign
+    kinds: list[tuple[int, str]]  # (first account, kind): orders, deals, fans, pools, honest
 
 
 class _Parts:
@@ -89,9 +91,12 @@ class _Parts:
         self.mix = np.cumsum(mix, axis=1)[:, :-1]
         self.columns: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
         self.n_reviewers = 0
+        self.campaigns: list[tuple[IntArray, IntArray]] = []
+        self.kinds: list[tuple[int, str]] = []  # (first account, kind) of each batch of accounts
 
-    def accounts(self, count: int) -> IntArray:
+    def accounts(self, count: int, kind: str = "") -> IntArray:
         out = np.arange(self.n_reviewers, self.n_reviewers + count, dtype=np.int64)
+        self.kinds.append((self.n_reviewers, kind))
         self.n_reviewers += count
         return out
 
@@ -124,13 +129,15 @@ def market(events: int, campaigns: int, seed: int) -> Market:
     members = _campaigns(b, campaigns, agencies=max(5, campaigns // 4))
     _honest(b, events - sum(c[0].size for c in b.columns))
     reviewer, product, rating, ms = (np.concatenate(c) for c in zip(*b.columns, strict=True))
-    return Market(reviewer, product, b.product_seller[product], rating, ms, members)
+    return Market(
+        reviewer, product, b.product_seller[product], rating, ms, members, b.campaigns, b.kinds
+    )
 
 
 def _honest(b: _Parts, events: int) -> None:
     activity = np.minimum(b.rng.zipf(2.1, max(1, events // 3)), 300)
     activity = activity[np.cumsum(activity) <= events]
-    reviewer = np.repeat(b.accounts(activity.size), activity)
+    reviewer = np.repeat(b.accounts(activity.size, "honest"), activity)
     product = b.popular(reviewer.size)
     b.add(reviewer, product, b.honest_stars(product), b.anytime(reviewer.size))
 
@@ -142,7 +149,7 @@ def _within_seller(b: _Parts, seller: IntArray) -> IntArray:
 
 
 def _orders(b: _Parts, orders: int) -> None:
-    buyers = b.accounts(orders)
+    buyers = b.accounts(orders, "order")
     items = b.rng.integers(2, 5, orders)
     buyer = np.repeat(buyers, items)
     seller = np.repeat(b.product_seller[b.popular(orders)], items)
@@ -152,7 +159,7 @@ def _orders(b: _Parts, orders: int) -> None:
 
 
 def _deals(b: _Parts, hunters: int, sale_size: int) -> None:
-    accounts = b.accounts(hunters)
+    accounts = b.accounts(hunters, "deal")
     for week in range(0, WEEKS - 1, 4):
         sale = b.rng.choice(b.product_seller.size, size=sale_size, replace=False)
         joining = accounts[b.rng.random(hunters) < 0.5]
@@ -168,7 +175,7 @@ def _fans(b: _Parts, brands: int) -> None:
     chosen = b.rng.choice(big, size=min(brands, big.size), replace=False)
     fans_per = b.rng.integers(15, 51, chosen.size)
     brand = np.repeat(chosen, fans_per)
-    fan = b.accounts(brand.size)
+    fan = b.accounts(brand.size, "fan")
     counts = np.minimum(b.rng.integers(4, 11, fan.size), b.seller_size[brand])
     who, seller = np.repeat(fan, counts), np.repeat(brand, counts)
     product = _within_seller(b, seller)
@@ -178,7 +185,7 @@ def _fans(b: _Parts, brands: int) -> None:
 
 def _campaigns(b: _Parts, campaigns: int, agencies: int) -> set[int]:
     rng = b.rng
-    pools = [b.accounts(int(rng.integers(40, 121))) for _ in range(agencies)]
+    pools = [b.accounts(int(rng.integers(40, 121)), "pool") for _ in range(agencies)]
     for pool in pools:  # aged accounts: 3–30 honest reviews over the timeline
         aged = pool[rng.random(pool.size) < 0.5]
         counts = rng.integers(3, 31, aged.size)
@@ -198,6 +205,7 @@ def _campaigns(b: _Parts, campaigns: int, agencies: int) -> set[int]:
         if count < 2:
             continue
         products = rng.choice(catalogue, size=count, replace=False)
+        b.campaigns.append((crew, products))
         weeks = int(rng.integers(3, 13))
         start = START_MS + int(rng.integers(0, (WEEKS - weeks) * WEEK_MS))
         take = np.maximum(2, np.rint(rng.uniform(0.4, 0.9, crew.size) * count)).astype(np.int64)

@@ -20,7 +20,9 @@ makes it dense.
    D: all reviews of the marketplace — one-product reviewers and anonymous reviews included,
    though they never enter the tensor): members review popular products as often as their
    activity predicts, no more. The expected count is λ = S · Σ_{p∈P} n_{p,k}(W) + Σ_{u∈R} ℓ_u,
-   n_{p,k}(W) every review of p at level k in the window, ℓ_u the member's own habit with the
+   + λ_b, n_{p,k}(W) every review of p at level k in the window, λ_b the members' bursts
+   (``bursts``: their other reviews in the weeks they wrote block reviews, at the share of that
+   week's marketplace they make — a deal hunter's sale week), ℓ_u the member's own habit with the
    block's sellers (``loyal``: its reviews of them at level k outside the window, at their
    rate per window — a brand's fan reviews it all year, so the window holds some of its
    reviews of the brand by habit); the observed c counts the block's reviews at level k once
@@ -128,6 +130,10 @@ class BlockJudge:
         self.market_rating = events.rating[rows] - 1
         counts = np.bincount(product[rows], minlength=tensor.shape[2])
         self.market_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        every_window = (events.timestamp_ms - tensor.origin_ms) // tensor.window_ms
+        self.window_total = np.maximum(
+            np.bincount(every_window, minlength=tensor.shape[4]), 1
+        ).astype(np.float64)  # D(w): every review of the marketplace in window w
 
     def market_reviews(self, products: IntArray, first: int, last: int, level: int) -> int:
         """n_{P,k}(W): every review of ``products`` at star level ``level`` in windows
@@ -139,6 +145,35 @@ class BlockJudge:
             inside = (window >= first) & (window <= last) & (self.market_rating[part] == level)
             total += int(np.count_nonzero(inside))
         return total
+
+    def bursts(self, block: IntArray, members: IntArray, level: int) -> float:
+        """The members' other reviews in their block weeks, as expected block reviews: λ_b =
+        Σ_w R(w) / D(w) · n_{P,k}(w), R(w) the members' reviews in window w of products outside
+        the block, by members who wrote block reviews in w, D(w) every review of window w,
+        n_{P,k}(w) the block products' reviews at level k in w. A deal hunter reviews ten
+        products of a sale in its week: in that week it writes a large share of the marketplace's reviews, and that share (not its
+        two-year average d_u / D) is its chance to write a block review there; a paid account's
+        other reviews are camouflage spread over months (R(w) ≈ 0 in the campaign's weeks)."""
+        t = self.tensor
+        windows = t.window[block]
+        first, last = int(windows.min()), int(windows.max())
+        width = last - first + 1
+        cells = self.cells_by(members)
+        inside = cells[(t.window[cells] >= first) & (t.window[cells] <= last)]
+        in_block = np.isin(inside, block)
+        # only the weeks in which the member wrote block reviews: a burst is the same week
+        week_key = t.reviewer[inside] * np.int64(width) + (t.window[inside] - first)
+        burst = ~in_block & np.isin(week_key, week_key[in_block])
+        other = np.bincount(t.window[inside[burst]] - first, minlength=width)
+        products = np.unique(t.product[block])
+        reviews = np.zeros(width)
+        for p in products.tolist():
+            part = slice(self.market_offsets[p], self.market_offsets[p + 1])
+            window = self.market_window[part] - first
+            keep = (window >= 0) & (window < width) & (self.market_rating[part] == level)
+            reviews += np.bincount(window[keep], minlength=width)
+        share = other / self.window_total[first : last + 1]
+        return float((share * reviews).sum())
 
     def loyal(
         self, reviewers: IntArray, sellers: IntArray, first: int, last: int, levels: list[int]
@@ -267,7 +302,7 @@ class BlockJudge:
         at_level = self.market_reviews(products, first, last, level)
         share = float(self.activity[members].sum() / self.total)
         habit = float(self.loyal(members, sellers, first, last, [level]).sum())
-        expected = share * at_level + habit
+        expected = share * at_level + habit + self.bursts(block, members, level)
         log_tail = float(stats.poisson.logsf(observed - 1, expected)) if expected > 0 else -np.inf
         score = min(-log_tail / _LN10, 1e6)
         if rating_share < p.min_rating_share or seller_density < p.min_seller_density:
