@@ -152,8 +152,9 @@ class BlockJudge:
         the block, by members who wrote block reviews in w, D(w) every review of window w,
         n_{P,k}(w) the block products' reviews at level k in w. A deal hunter reviews ten
         products of a sale in its week: in that week it writes a large share of the
-        marketplace's reviews, and that share (not its two-year average d_u / D) is its chance to write a block review there; a paid account's
-        other reviews are camouflage spread over months (R(w) ≈ 0 in the campaign's weeks)."""
+        marketplace's reviews, and that share (not its two-year average d_u / D) is its chance
+        to write a block review there; a paid account's other reviews are camouflage spread
+        over months (R(w) ≈ 0 in the campaign's weeks)."""
         t = self.tensor
         windows = t.window[block]
         first, last = int(windows.min()), int(windows.max())
