@@ -68,6 +68,7 @@ def _stages(reviews: dict[str, Any], model: Any, repeat: int) -> dict[str, float
         calibration=model.calibration,
         check_ratings=False,
     )
+    consistency = analysis._consistency(stars, model, settings)
     verdict = detector.analyze(reviews, reference=model)
     calls = {
         "prepare": lambda: prepare_reviews(reviews),
@@ -81,7 +82,7 @@ def _stages(reviews: dict[str, Any], model: Any, repeat: int) -> dict[str, float
         ),
         "distributions": lambda: analysis._distributions(prepared, model),
         "evidence E": lambda: analysis._combined_evidence(
-            prepared, ero, settings, history, model.leans
+            prepared, ero, settings, history, model.leans, consistency
         ),
         "reviewers": lambda: analysis._who_wrote(
             prepared, reviews, None, judge=True, history=history
