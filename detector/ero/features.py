@@ -20,6 +20,7 @@ from detector.ero.results import (
     FeatureResult,
     OmnibusStatistic,
 )
+from detector.ero.sparse_table import fisher_exact_2x2, pool_cells
 from detector.features import FeatureKind, feature, star_list
 from detector.stats.factorize import unique_inverse
 from detector.stats.group_kernels import numeric_summary
@@ -372,7 +373,7 @@ def categorical_steps(
         return _untestable(name, "categorical", notes, reason, **known)
 
     if not pairs:
-        chi_square = _chi_square(table)
+        chi_square, _ = _categorical_chi_square(table)
         omnibus = OmnibusStatistic(
             "chi_square", chi_square.statistic, chi_square.dof, 0, int(codes.size)
         )
@@ -414,8 +415,10 @@ def categorical_steps(
         )
         for i, c in enumerate(tested)
     )
-    chi_square = _chi_square(table)
-    if chi_square.low_expected_share > 0.2:
+    chi_square, pooled_shape = _categorical_chi_square(table)
+    if pooled_shape is not None:
+        notes.append(_pooled_note(table.shape, pooled_shape))
+    if chi_square.low_expected_share > 0.2 and pooled_shape != (2, 2):  # 2 × 2: Fisher's p
         notes.append(
             f"The chi-square p-value is rough: {chi_square.low_expected_share:.0%} of the "
             "star × category cells expect fewer than 5 reviews"
@@ -494,18 +497,62 @@ def _single_category(name: str, labels: list[Hashable]) -> str:
     return f"Every review compared has the same {noun}{shown}: nothing to compare"
 
 
+def _categorical_chi_square(
+    table: NDArray[np.int64],
+) -> tuple[ChiSquareResult, tuple[int, int] | None]:
+    """(the categorical omnibus test, the pooled table's shape or None): Pearson's X² of ``table``
+    after ``pool_sparse`` (star levels and values with few expected reviews pooled until
+    Cochran's rule holds); a sparse table pooled down to 2 × 2 gets Fisher's exact p and its
+    χ²(1) equivalent X²_eq = χ²₁⁻¹(1 − p) (``detector.ero.sparse_table`` says why)."""
+    cells = table.tolist()
+    pooled = pool_cells(cells)
+    if pooled is None:
+        return _pearson(cells), None
+    result = _pearson(pooled)
+    shape = (len(pooled), len(pooled[0]))
+    if shape == (2, 2):
+        p = fisher_exact_2x2(pooled)
+        result = ChiSquareResult(float(special.chdtri(1, p)), p, 1, result.low_expected_share)
+    return result, shape
+
+
+def _pooled_note(shape: tuple[int, ...], pooled: tuple[int, ...]) -> str:
+    exact = "; Fisher's exact p" if pooled == (2, 2) else ""
+    return (
+        f"The chi-square pools star levels or values with few expected reviews (Cochran's rule: "
+        f"every cell expects 1 or more, at most 20% fewer than 5): {shape[0]} × {shape[1]} → "
+        f"{pooled[0]} × {pooled[1]}{exact}"
+    )
+
+
 def _chi_square(table: NDArray[np.int64]) -> ChiSquareResult:
     """Pearson's X² of independence (no continuity correction, so it matches the calibration's
     model): E = row·col/N, X² = Σ (O − E)²/E, dof = (r − 1)(c − 1), p = P(χ²_dof ≥ X²) — what
     ``scipy.stats.chi2_contingency(table, correction=False)`` computes, without its per-call
-    overhead (tests/detector/ero compare the two). Every row and column here has a count."""
-    observed = table.astype(np.float64)
-    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
-    dof = (table.shape[0] - 1) * (table.shape[1] - 1)
-    statistic = float(((observed - expected) ** 2 / expected).sum()) if dof else 0.0
+    overhead (tests/detector/ero compare the two). Every row and column here has a count. The
+    categorical test gives it its table after ``detector.ero.sparse_table.pool_sparse`` (star
+    levels and values pooled until Cochran's rule holds), ``_categorical_chi_square``: on
+    sparser tables the χ² tail is too light."""
+    return _pearson(table.tolist())
+
+
+def _pearson(cells: list[list[int]]) -> ChiSquareResult:
+    """``_chi_square`` on nested lists (at most 5 rows and a few columns: plain Python is
+    several times faster than numpy here)."""
+    rows = [sum(row) for row in cells]
+    columns = [sum(column) for column in zip(*cells, strict=True)]
+    total = sum(rows)
+    dof = (len(rows) - 1) * (len(columns) - 1)
+    statistic, low = 0.0, 0
+    for row_total, row in zip(rows, cells, strict=True):
+        for column_total, observed in zip(columns, row, strict=True):
+            expected = row_total * column_total / total
+            statistic += (observed - expected) ** 2 / expected
+            low += expected < 5.0
+    if not dof:
+        statistic = 0.0
     p = float(special.chdtrc(dof, statistic)) if dof else 1.0
-    low = float(np.count_nonzero(expected < 5.0)) / expected.size
-    return ChiSquareResult(statistic, p, int(dof), low)
+    return ChiSquareResult(statistic, p, int(dof), low / (len(rows) * len(columns)))
 
 
 LOG_FEATURES = ("text_length", "reviewer_review_count", "helpful_votes")
