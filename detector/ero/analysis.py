@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -57,6 +56,7 @@ from detector.ero.features import (
 )
 from detector.ero.results import EROResult, FeatureResult, OmnibusStatistic
 from detector.features import CATEGORICAL_FEATURES, feature
+from detector.stats.records import replaced
 
 __all__ = ["analyze_ero", "fit_calibration"]
 
@@ -122,8 +122,8 @@ def _calibrated(result: FeatureResult, calibrated_p: float | None) -> FeatureRes
             f"{feature(result.name).noun.capitalize()} is not calibrated against the reference "
             "products, so it is shown as a signal and not used for the verdict"
         )
-        return replace(result, notes=(*result.notes, note))
-    return replace(result, calibrated_p=calibrated_p, in_verdict=True)
+        return replaced(result, notes=(*result.notes, note))
+    return replaced(result, calibrated_p=calibrated_p, in_verdict=True)
 
 
 def _bonferroni_min(p_values: list[float]) -> float | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
-__all__ = ["quick_init"]
+__all__ = ["quick_init", "replaced"]
 
 T = TypeVar("T")
 
@@ -48,7 +48,26 @@ def quick_init(cls: type[T]) -> type[T]:
     namespace: dict[str, Any] = {}
     exec(source, dict(defaults), namespace)  # the source is built from the field names above
     init = namespace["__init__"]
+    cls.__quick_fields__ = frozenset(spec.name for spec in dataclasses.fields(cls))  # type: ignore[attr-defined]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__
     cls.__init__ = init  # type: ignore[method-assign]
     return cls
+
+
+def replaced(record: T, **changes: Any) -> T:
+    """``dataclasses.replace(record, **changes)`` for a ``quick_init`` record: a new record with
+    the same fields but ``changes``. What ``replace`` does (``__init__`` with every field, which
+    here only writes them into ``__dict__``) without its per-call look-up of the fields, ~6 µs
+    for a 16-field ``FeatureResult``. TypeError for a name that is not a field, as ``replace``."""
+    names: frozenset[str] | None = getattr(type(record), "__quick_fields__", None)
+    if names is None:
+        raise TypeError(f"{type(record).__name__} is not a quick_init record")
+    unknown = changes.keys() - names
+    if unknown:
+        raise TypeError(f"{type(record).__name__} has no field {sorted(unknown)[0]!r}")
+    copy = object.__new__(type(record))
+    fields = copy.__dict__
+    fields.update(record.__dict__)
+    fields.update(changes)
+    return copy

@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 from detector.ero.results import FeatureResult
-from detector.stats.records import quick_init
+from detector.stats.records import quick_init, replaced
 from detector.stats.tukey import PairResult
 
 
@@ -73,3 +73,19 @@ def test_refuses_what_it_would_not_do() -> None:
 def test_detector_records_use_it() -> None:
     pair = PairResult(1, 2, 0.1, 0.2, False, 3.0, 3.1, 1.5)
     assert pair.to_dict()["q"] == 1.5 and FeatureResult("x", "numeric", None).reviews == 0
+
+
+def test_replaced_is_dataclasses_replace() -> None:
+    quick = _Quick(1, 2.0, (3,))
+    for changes in ({}, {"a": 5}, {"b": 0.25, "c": ()}):
+        ours, theirs = replaced(quick, **changes), dataclasses.replace(quick, **changes)
+        assert vars(ours) == vars(theirs) and ours == theirs and ours is not quick
+    assert vars(quick) == {"a": 1, "b": 2.0, "c": (3,)}  # the original is untouched
+    with pytest.raises(TypeError):
+        replaced(quick, d=1)
+    with pytest.raises(TypeError):
+        replaced(_Generated(1), a=2)
+    feature = FeatureResult("x", "numeric", 0.5, notes=("n",))
+    assert replaced(feature, calibrated_p=0.1, in_verdict=True) == dataclasses.replace(
+        feature, calibrated_p=0.1, in_verdict=True
+    )
