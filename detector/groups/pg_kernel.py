@@ -8,11 +8,20 @@ likelihood Gaussian in any one entry given ω; the variational E-step has the cl
 E[ω_c] = tanh(ψ̃_c/2)/(2ψ̃_c) with ψ̃_c² = E[ψ_c²] (the PG(1, ψ̃) mean). With k_{c,r} =
 Π_{n≠m} a_{n,c_n,r} the entry's precision and linear terms are
 
-    Λ_{i,r} += w_c ω_c E[k_{c,r}²],   h_{i,r} += w_c k̄_{c,r} (κ_c − ω_c (ψ̄_c − ā_{i,r} k̄_{c,r})),
+    Λ_{i,r} += w ω_c E[k_{c,r}²],   h_{i,r} += w k̄_{c,r} (κ_c − ω_c (ψ̄_c − ā_{i,r} k̄_{c,r})),
 
 summed over the batch cells c with c_m = i (E[k²] = Π_{n≠m} E[a²]; entries are independent
 under the mean field, so Var ψ_c = Σ_r (E[a²]E[k²] − ā²k̄²) exactly). The bias b gets
 Σ w ω and Σ w (κ − ω (ψ̄ − b)).
+
+**One pass per step** (``sweep_mode``): the batch comes sorted by its mode-m row, so a row's
+cells are contiguous; a cell reads mode m only at its own row, so row i can take its
+natural-gradient move as soon as its cells are summed — the statistics never need accumulators
+for the rows a batch touches, the row's entries stay in cache while its cells are summed, and
+the move, E[a²] and the shrinkage's Σ_i E[a²] are written in the same pass over the mode.
+The factors are stored as E[a] and E[a²] (not the precision's reciprocal), so a cell costs
+products and no divisions; they may be float32 (half the memory traffic of the cells' random
+rows), the sums are float64.
 """
 
 from __future__ import annotations
@@ -21,6 +30,9 @@ import math
 
 import numpy as np
 from numba import njit
+
+# reassociation and contraction only (vectorised sums over the rank); no "no NaN/inf" promise
+_FAST = {"reassoc", "contract", "nsz", "arcp"}
 
 
 @njit(cache=True)
@@ -32,100 +44,97 @@ def pg_weight(psi: float) -> float:
     return math.tanh(x / 2.0) / (2.0 * x)
 
 
-@njit(cache=True)
-def compact_statistics(
+@njit(cache=True, fastmath=_FAST)
+def sweep_mode(
     coords: np.ndarray,
-    local: np.ndarray,
     label: np.ndarray,
-    weight: np.ndarray,
+    weight: float,
     mean: np.ndarray,
-    entry_precision: np.ndarray,
+    second: np.ndarray,
+    precision: np.ndarray,
     offsets: np.ndarray,
     mode: int,
+    size: int,
     bias: float,
-    precision: np.ndarray,
-    linear: np.ndarray,
+    prior: np.ndarray,
+    rho: float,
+    extra_rows: np.ndarray,
+    extra_precision: np.ndarray,
+    extra_linear: np.ndarray,
+    column_second: np.ndarray,
 ) -> tuple[float, float, float]:
-    """Add the batch's statistics for ``mode`` to ``precision``/``linear``: cell c's to row
-    ``local[c]``, a compact numbering of the mode's rows the batch touches, so a step on a mode
-    of millions of rows needs accumulators of the batch's size only.
+    """One partial natural-gradient step on every entry of ``mode``, in place.
 
-    ``coords`` is cells × modes, ``mean``/``entry_precision`` hold E[a] and the posterior
-    precision of every entry, all modes stacked (mode n's rows start at ``offsets[n]``); E[a²] =
-    E[a]² + 1/precision is formed for the batch's cells only (no array of all entries).
-    Returns (Σ w ω, Σ w (κ − ω (ψ̄ − b)), the batch's weighted log-likelihood at ψ̄)."""
+    ``coords`` (cells × modes) must be sorted by column ``mode``; every cell has weight
+    ``weight`` (N/|batch|) and label 1/0. ``mean``, ``second`` and ``precision`` hold E[a], E[a²]
+    and the posterior precision Λ of every entry, all modes stacked (mode n's rows start at
+    ``offsets[n]``; mode ``mode`` has ``size`` rows). For each row i of the mode, with (P, L)
+    its cells' statistics (module docstring) plus ``extra_*`` at the rows ``extra_rows``
+    (sorted; the label targets' terms):
+    Λ ← (1−ρ)Λ + ρ(prior + P), h ← (1−ρ)Λ_old E[a] + ρL, E[a] = h/Λ, E[a²] = E[a]² + 1/Λ;
+    ``column_second`` gets Σ_i E[a²] per component. Returns (Σ w ω, Σ w (κ − ω (ψ̄ − b)), the
+    batch's weighted log-likelihood at ψ̄), for the bias's move and the convergence record."""
     n_cells, n_modes = coords.shape
     rank = mean.shape[1]
-    k = np.empty(rank)
-    k2 = np.empty(rank)
+    k = np.empty(rank, dtype=mean.dtype)
+    k2 = np.empty(rank, dtype=mean.dtype)
+    row_precision = np.zeros(rank)
+    row_linear = np.zeros(rank)
+    column_second[:] = 0.0
+    keep = 1.0 - rho
     bias_precision = 0.0
     bias_linear = 0.0
     loglik = 0.0
-    for c in range(n_cells):
-        row = offsets[mode] + coords[c, mode]
-        psi = bias
-        variance = 0.0
-        for r in range(rank):
-            k[r] = 1.0
-            k2[r] = 1.0
-        for n in range(n_modes):
-            if n == mode:
-                continue
-            other = offsets[n] + coords[c, n]
-            for r in range(rank):
-                a = mean[other, r]
-                k[r] *= a
-                k2[r] *= a * a + 1.0 / entry_precision[other, r]
-        for r in range(rank):
-            a = mean[row, r]
-            term = a * k[r]
-            psi += term
-            variance += (a * a + 1.0 / entry_precision[row, r]) * k2[r] - term * term
-        omega = pg_weight(math.sqrt(psi * psi + max(variance, 0.0)))
-        kappa = label[c] - 0.5
-        w = weight[c]
-        at = local[c]
-        for r in range(rank):
-            precision[at, r] += w * omega * k2[r]
-            linear[at, r] += w * k[r] * (kappa - omega * (psi - mean[row, r] * k[r]))
-        bias_precision += w * omega
-        bias_linear += w * (kappa - omega * (psi - bias))
-        # log σ(ψ) for y = 1, log σ(−ψ) for y = 0, computed stably
-        signed = psi if label[c] > 0.5 else -psi
-        loglik += w * (
-            -math.log1p(math.exp(-signed)) if signed > 0 else signed - math.log1p(math.exp(signed))
-        )
-    return bias_precision, bias_linear, loglik
-
-
-@njit(cache=True)
-def blend_rows(
-    precision: np.ndarray,
-    linear: np.ndarray,
-    mean: np.ndarray,
-    start: int,
-    size: int,
-    prior: np.ndarray,
-    slot: np.ndarray,
-    batch_precision: np.ndarray,
-    batch_linear: np.ndarray,
-    rho: float,
-) -> None:
-    """The natural-gradient move of every entry of one mode (rows ``start..start+size`` of the
-    stacked arrays), in place, in one pass: Λ ← (1−ρ)Λ + ρ(prior + P), h ← (1−ρ)h + ρL,
-    E[a] = h/Λ, with (P, L) the batch's statistics in row ``slot[i]`` of ``batch_*`` for the rows
-    the batch touched (slot −1: P = L = 0). Evaluated as (1−ρ)·Λ + ρ·(prior + P), the same
-    operations in the same order as the array expressions it replaces."""
-    rank = prior.shape[0]
-    keep = 1.0 - rho
+    c = 0
+    e = 0
     for i in range(size):
-        row = start + i
-        s = slot[i]
+        row = offsets[mode] + i
+        row_precision[:] = 0.0
+        row_linear[:] = 0.0
+        while c < n_cells and coords[c, mode] == i:
+            for r in range(rank):
+                k[r] = 1.0
+                k2[r] = 1.0
+            for n in range(n_modes):
+                if n == mode:
+                    continue
+                other = offsets[n] + coords[c, n]
+                for r in range(rank):
+                    k[r] *= mean[other, r]
+                    k2[r] *= second[other, r]
+            psi = bias
+            variance = 0.0
+            for r in range(rank):
+                term = mean[row, r] * k[r]
+                psi += term
+                variance += second[row, r] * k2[r] - term * term
+            omega = pg_weight(math.sqrt(psi * psi + max(variance, 0.0)))
+            kappa = label[c] - 0.5
+            for r in range(rank):
+                row_precision[r] += weight * omega * k2[r]
+                row_linear[r] += weight * k[r] * (kappa - omega * (psi - mean[row, r] * k[r]))
+            bias_precision += weight * omega
+            bias_linear += weight * (kappa - omega * (psi - bias))
+            # log σ(ψ) for y = 1, log σ(−ψ) for y = 0, computed stably
+            signed = psi if label[c] > 0.5 else -psi
+            loglik += weight * (
+                -math.log1p(math.exp(-signed))
+                if signed > 0
+                else signed - math.log1p(math.exp(signed))
+            )
+            c += 1
+        while e < extra_rows.size and extra_rows[e] == i:
+            for r in range(rank):
+                row_precision[r] += extra_precision[e, r]
+                row_linear[r] += extra_linear[e, r]
+            e += 1
         for r in range(rank):
-            p = prior[r] + batch_precision[s, r] if s >= 0 else prior[r] + 0.0
-            h = batch_linear[s, r] if s >= 0 else 0.0
-            lam = precision[row, r] * keep + rho * p
-            lin = linear[row, r] * keep + rho * h
+            old = np.float64(precision[row, r])
+            lam = old * keep + rho * (prior[r] + row_precision[r])
+            a = (old * mean[row, r] * keep + rho * row_linear[r]) / lam
+            s = a * a + 1.0 / lam
             precision[row, r] = lam
-            linear[row, r] = lin
-            mean[row, r] = lin / lam
+            mean[row, r] = a
+            second[row, r] = s
+            column_second[r] += s
+    return bias_precision, bias_linear, loglik
