@@ -97,8 +97,7 @@ def test_the_bar_is_bonferroni_over_the_candidates_judged() -> None:
 
 @pytest.mark.slow
 def test_labels_of_one_campaign_find_the_pools_next_campaign() -> None:
-    """Two campaigns of one pool; with a seed budget of one component the unsupervised fit keeps
-    the stronger campaign only; confirmed accounts of that campaign (SENTINEL's targets) seed the
+    """Two campaigns of one pool, a seed budget of one component; confirmed accounts of that campaign (SENTINEL's targets) seed the
     pool's other campaign, whose unlabelled members are then found, at precision ≥ 0.9."""
     scenario = GroupScenario(
         sellers=120, honest_reviewers=6000, campaigns=2, agencies=1, fan_brands=4, orders=600,
@@ -116,8 +115,11 @@ def test_labels_of_one_campaign_find_the_pools_next_campaign() -> None:
     strong, other = (first, second) if set(first.members) & found else (second, first)
     labels = [Label("reviewer", m, "paid_reviews", True) for m in strong.members]
     rest = set(other.members) - set(strong.members)
-    assert len(rest & found) / len(rest) < 0.5
+    # since seeds count co-reviews in different weeks only (seeds._same_week) the unsupervised
+    # fit's one seed already reaches the other campaign's members here (6 of 6 on this seed;
+    # fewer than half before): the labels must keep what it finds, and reach 80 %
     supervised = {r for g in find_groups(events, labels, params=params) for r in g.reviewers}
+    assert len(rest & supervised) >= len(rest & found)
     assert len(rest & supervised) / len(rest) >= 0.8
     honest = supervised - market.truth.members()
     assert len(honest) <= 0.1 * len(supervised)
