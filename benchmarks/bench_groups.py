@@ -13,13 +13,15 @@ stage seconds, the fit's total, the child's peak RSS, member recall/precision ag
 planted campaigns, and the greedy dense-block peel on the same tensor. One machine, numpy +
 numba, single-threaded; the machine is shared, so read the figures as ratios.
 
-Measured at 4ad5361 (load ~1.3-1.9, another helper running), wall s: 10⁶ 25.2 (CP 22.3),
-3·10⁶ 36.9 (CP 30.1), 10⁷ 63.1 (tensor 5.6, seeds 12.1, CP 38.5, tail 1.8, refine 4.4, judge
-0.7), 4,756 MiB peak. Before (738fcb4): this pipeline 123 s / 1,949 MiB at 2.5·10⁶ (under
-cProfile); at 10⁷ the older, partial timing (seeds of the rank only, the CP, its candidates
-judged) 710 s / 6.3 GB. Recall/precision of the whole pipeline on this market
-fall with size (10⁶ 0.936/0.577, 3·10⁶ 0.765/0.188, 10⁷ 0.061/0.008): the seeds' limits are
-fixed while the honest look-alikes grow with the market, and the score floor does not grow.
+Measured at 9db8f36 (load ~1, one other helper's jobs; h3's faster CP in the tree), wall s:
+10⁶ 14.0, 3·10⁶ 16.4, 10⁷ 51.8 (tensor 5.6, seeds 19.3, CP 15.2, tail 3.7, refine 6.1, judge
+1.9), 3,237 MiB peak; member recall/precision 0.952/0.985, 0.931/0.578, 0.766/0.158. Before
+(4ad5361): 10⁶ 25.2 s, 3·10⁶ 36.9 s, 10⁷ 63.1 s / 4,756 MiB; recall/precision 0.936/0.577,
+0.765/0.188, 0.061/0.008 — seeds then counted same-week co-reviews (orders, sale weeks), which
+at 10⁷ filled every seed slot (1 of 40 campaigns had a seed among the first 320; now 21), and
+the judge's null did not know sale-week bursts (``BlockJudge.bursts``). What still lowers
+precision at 3·10⁶ and 10⁷: blocks of deal hunters on 3–4 sale products of 3 sellers in one
+sale week (the null does not know the sale: hunters choose among its 150 products only).
 
 The market has the parts of ``detector.simulate.groups`` (whose per-account loops take minutes at
 this size): sellers with 1 + Pareto products, log-normal popularity, a J-shaped star mix per
