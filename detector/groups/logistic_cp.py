@@ -67,7 +67,7 @@ import numpy.typing as npt
 
 from detector.groups.blocks import Candidate
 from detector.groups.events import Label, ReviewEvents
-from detector.groups.pg_kernel import pg_weight, sweep_mode
+from detector.groups.pg_kernel import pg_weight, stable_order, sweep_mode
 from detector.groups.result import GroupParams
 from detector.groups.seeds import Seed, label_seeds, seeds
 from detector.groups.tensor import ReviewTensor
@@ -298,7 +298,7 @@ def _step(
     """One partial natural-gradient step on ``mode``'s entries (and the bias): the batch sorted
     by its ``mode`` row (stable: a row's cells sum in batch order), then one sweep over the
     mode's rows (``pg_kernel.sweep_mode``)."""
-    order = np.argsort(coords[:, mode], kind="stable")
+    order = stable_order(coords[:, mode], int(state.sizes[mode]))
     rank = state.delta.size
     extra_rows = np.zeros(0, dtype=np.int64)
     extra_precision, extra_linear = np.zeros((0, rank)), np.zeros((0, rank))
@@ -398,7 +398,7 @@ class ProductCells:
     products' cells and not a pass over every cell of the tensor per seed."""
 
     def __init__(self, tensor: ReviewTensor) -> None:
-        self.order = np.argsort(tensor.product, kind="stable")
+        self.order = stable_order(tensor.product, tensor.shape[2])
         counts = np.bincount(tensor.product, minlength=tensor.shape[2])
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 

@@ -138,3 +138,21 @@ def sweep_mode(
             second[row, r] = s
             column_second[r] += s
     return bias_precision, bias_linear, loglik
+
+
+@njit(cache=True)
+def stable_order(keys: np.ndarray, size: int) -> np.ndarray:
+    """The permutation that sorts ``keys`` (integers in 0..size-1) stably, by counting: O(n +
+    size), the order ``np.argsort(keys, kind="stable")`` gives (a comparison sort there, as numpy
+    radix-sorts only keys of 16 bits or less)."""
+    starts = np.zeros(size + 1, dtype=np.int64)
+    for key in keys:
+        starts[key + 1] += 1
+    for i in range(size):
+        starts[i + 1] += starts[i]
+    order = np.empty(keys.size, dtype=np.int64)
+    for index in range(keys.size):
+        key = keys[index]
+        order[starts[key]] = index
+        starts[key] += 1
+    return order

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.special import log_expit
 
-from detector.groups.pg_kernel import pg_weight, sweep_mode
+from detector.groups.pg_kernel import pg_weight, stable_order, sweep_mode
 
 polyagamma = pytest.importorskip("polyagamma")
 
@@ -91,3 +91,9 @@ def test_sweep_is_the_natural_gradient_step_written_out(dtype: type, rel: float,
     others = np.ones(mean.shape[0], dtype=bool)
     others[block] = False
     assert np.array_equal(mean[others], _problem(dtype)[2][others])  # other modes untouched
+
+
+@pytest.mark.parametrize("size", [1, 7, 1000])
+def test_stable_order_is_numpys_stable_argsort(size: int) -> None:
+    keys = np.random.default_rng(size).integers(0, size, 5000).astype(np.int32)
+    assert np.array_equal(stable_order(keys, size), np.argsort(keys, kind="stable"))
