@@ -2,14 +2,15 @@
 
     python benchmarks/bench_logistic_cp.py [--events 1000000 10000000] [--profile]
 
-Each size runs in its own child process (its peak memory is its own): the planted marketplace of
-``benchmarks/bench_groups.py`` (``market``, seed 9), its tensor and the first ``GroupParams().rank``
-co-review seeds as the components' starts — as ``find_groups`` starts the fit — then
+Each size runs in its own child process (its peak memory is its own): the planted marketplace
+of ``benchmarks/bench_groups.py`` (``market``, seed 9), its tensor and the first
+``GroupParams().rank`` of its ``rank + extra_seeds`` co-review seeds as the components' starts
+(as ``find_groups``), then
 ``logistic_cp`` with the default ``GroupParams`` (rank, iterations, batch, negatives), timed after
 one small warm-up fit (numba's compilation is not the fit's). Printed per size: events, cells,
 the fit's wall and CPU seconds (the machine is shared: CPU is what the load leaves), seconds per
 step (one mode's sweep), the child's peak RSS, the components' candidates, and the mean batch
-log-likelihood of the last cycle (a change that keeps the fit gives the same figure to ~1e-6).
+log-likelihood of the last cycle (a change that keeps the fit keeps it to ~1e-6).
 ``--profile`` prints the fit's ten costliest functions (cProfile) under each row.
 """
 
@@ -44,7 +45,7 @@ def run_one(events: int, profile: bool) -> dict[str, object]:
     )  # fmt: skip
     params = GroupParams()
     tensor = review_tensor(data)
-    starts = seeds(tensor, params.rank)
+    starts = seeds(tensor, params.rank + params.extra_seeds)[: params.rank]  # as find_groups
     logistic_cp(tensor, rank=4, iterations=1, batch=10_000, starts=starts[:4])  # compile
     profiler = cProfile.Profile() if profile else None
     wall, cpu = time.perf_counter(), time.process_time()
