@@ -146,6 +146,17 @@ class BlockJudge:
             total += int(np.count_nonzero(inside))
         return total
 
+    def focus(self, block: IntArray, members: IntArray, first: int, last: int) -> float:
+        """The block's share of its members' cells in windows ``first..last``: a collusion
+        block is where its members' activity of those weeks goes (a paid account adds some
+        camouflage); deal hunters who met on three products of a sale reviewed twenty others
+        in the same weeks. Measured: planted campaigns' groups ≥ 0.34 (both generators, seeds
+        1–3), the bench market's deal-hunter groups at 3·10⁶ 0.11–0.16."""
+        t = self.tensor
+        cells = self.cells_by(members)
+        inside = np.count_nonzero((t.window[cells] >= first) & (t.window[cells] <= last))
+        return float(np.unique(block).size) / float(max(int(inside), 1))
+
     def bursts(self, block: IntArray, members: IntArray, level: int) -> float:
         """The members' other reviews in their block weeks, as expected block reviews: λ_b =
         Σ_w R(w) / D(w) · n_{P,k}(w), R(w) the members' reviews in window w of products outside
@@ -306,13 +317,19 @@ class BlockJudge:
         expected = share * at_level + habit + self.bursts(block, members, level)
         log_tail = float(stats.poisson.logsf(observed - 1, expected)) if expected > 0 else -np.inf
         score = min(-log_tail / _LN10, 1e6)
-        if rating_share < p.min_rating_share or seller_density < p.min_seller_density:
+        focus = self.focus(block, members, first, last)
+        if (
+            rating_share < p.min_rating_share
+            or seller_density < p.min_seller_density
+            or focus < p.min_focus
+        ):
             return None
         evidence = self._evidence(block, members, products, sellers, rows)
         evidence.update(
             star_level=level + 1,
             rating_share=round(rating_share, 4),
             seller_density=round(seller_density, 4),
+            focus=round(focus, 4),
             expected_reviews=round(expected, 4),
             observed_reviews=observed_reviews,
             observed_member_days=observed,

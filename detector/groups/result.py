@@ -76,6 +76,8 @@ class GroupParams:
     planted marketplaces it found no member the label seeds did not, and let honest co-reviewers
     of a confirmed pool in (precision of the labelled fit 0.965 -> 0.936 on the own generator's
     held-out seed 4, 0.949 -> 0.936 on the independent one's seed 1).
+    ``min_focus``: the block's share of its members' cells in its windows
+    (``BlockJudge.focus``: deal hunters on a sale's products review many others that week).
     ``member_fdr``: the false-discovery rate of the admission pass over each accepted group's
     reviewers (``detector.groups.admission``; 0 switches it off).
     Values outside their range raise ``ValueError`` with a message for people.
@@ -91,6 +93,7 @@ class GroupParams:
     max_windows: int = 16
     min_rating_share: float = 0.8
     min_seller_density: float = 0.4
+    min_focus: float = 0.25
     alpha: float = 0.01
     min_score: float = 40.0
     rank: int = 96
@@ -119,6 +122,8 @@ class GroupParams:
             raise ValueError(f"{', '.join(low) or 'iterations'} must be at least 1 (iterations 0)")
         if not (0 < self.alpha < 1) or not (self.min_score >= 0):
             raise ValueError("alpha must lie strictly between 0 and 1, min_score must be ≥ 0")
+        if not (0 <= self.min_focus <= 1):
+            raise ValueError("min_focus is a share in [0, 1]")
         if not (0 <= self.member_fdr < 1):
             raise ValueError("member_fdr is a rate in [0, 1) (0: no admission pass)")
         if not (0 <= self.min_rating_share <= 1 and 0 <= self.min_seller_density <= 1):

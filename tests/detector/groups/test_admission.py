@@ -105,3 +105,21 @@ def test_two_product_members_of_a_plain_campaign_are_admitted() -> None:
     observed = group.evidence["observed_member_days"]
     reference = -stats.poisson.logsf(observed - 1, expected) / np.log(10)
     assert group.score == pytest.approx(min(reference, 1e6), rel=1e-3)
+
+
+def test_focus_is_the_blocks_share_of_its_members_cells_in_its_weeks() -> None:
+    """Two members with 3 block cells each; one also reviewed 9 other products that week and
+    another one a month later (outside the block's windows): focus = 6 / (6 + 9)."""
+    rows = [(u, f"P{i}", "S1", 5, START + i * DAY_MS) for u in ("A", "B") for i in range(3)]
+    rows += [("A", f"Q{i}", f"T{i}", 4, START + (3 + i % 3) * DAY_MS) for i in range(9)]
+    rows += [("B", "Q0", "T0", 4, START + 40 * DAY_MS)]
+    events = _events(rows)
+    tensor = review_tensor(events)
+    judge = BlockJudge(tensor, events, GroupParams())
+    block_products = np.flatnonzero(np.char.startswith(
+        np.asarray(events.product_labels)[tensor.product_codes].astype(str), "P"
+    ))  # fmt: skip
+    block = np.flatnonzero(np.isin(tensor.product, block_products))
+    members = np.unique(tensor.reviewer[block])
+    assert tensor.window[block].max() == 0
+    assert judge.focus(block, members, 0, 0) == pytest.approx(6 / 15)
