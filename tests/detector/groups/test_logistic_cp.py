@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from detector.groups import ReviewEvents, review_tensor
-from detector.groups.logistic_cp import candidates_from_fit, logistic_cp
+from detector.groups.logistic_cp import ENTRY_SHARE, LogisticCPFit, candidates_from_fit, logistic_cp
 from detector.groups.seeds import Seed
 
 WEEK_MS = 7 * 86_400_000
@@ -64,3 +64,31 @@ def test_a_planted_block_is_completed_from_part_of_it(seed: int) -> None:
     assert products <= block and len(products) >= 5  # four started, one or two more read
     assert best[0].first_window <= 12 <= best[0].last_window
     assert best[0].last_window - best[0].first_window <= 2
+
+
+def _column_by_column(fit: LogisticCPFit) -> list[tuple[list[int], list[int], int, int, str]]:
+    """The reading of ``candidates_from_fit`` written plainly, one component's columns at a time."""
+    out = []
+    for component in range(fit.shrinkage.size):
+        columns = [m[:, component] for m in fit.mean]
+        signs = [1.0 if c.max() >= -c.min() else -1.0 for c in columns]
+        if np.prod(signs) < 0:
+            continue
+        large = [s * c >= ENTRY_SHARE * (s * c).max() for s, c in zip(signs, columns, strict=True)]
+        window = np.flatnonzero(large[4])
+        runs = np.split(window, np.flatnonzero(np.diff(window) > 2) + 1) if window.size else []
+        for run in runs:
+            out.append((np.flatnonzero(large[1]).tolist(), np.flatnonzero(large[2]).tolist(),
+                        int(run[0]), int(run[-1]), f"logistic_cp:{component}"))  # fmt: skip
+    return out
+
+
+def test_candidates_are_the_large_entries_of_each_component() -> None:
+    rng = np.random.default_rng(5)
+    sizes, rank = (7, 300, 50, 5, 30), 12
+    mean = [rng.normal(0, 1, (n, rank)).astype(np.float32) for n in sizes]
+    fit = LogisticCPFit(mean, [np.ones_like(m) for m in mean], -1.0, np.ones(rank), {}, [])
+    got = [(c.reviewers.tolist(), c.products.tolist(), c.first_window, c.last_window, c.source)
+           for c in candidates_from_fit(fit)]  # fmt: skip
+    assert got == _column_by_column(fit)
+    assert len({c[4] for c in got}) < rank  # some components lower their block's logit
