@@ -19,9 +19,11 @@ Measured at 9db8f36 (load ~1, one other helper's jobs; h3's faster CP in the tre
 (4ad5361): 10⁶ 25.2 s, 3·10⁶ 36.9 s, 10⁷ 63.1 s / 4,756 MiB; recall/precision 0.936/0.577,
 0.765/0.188, 0.061/0.008 — seeds then counted same-week co-reviews (orders, sale weeks), which
 at 10⁷ filled every seed slot (1 of 40 campaigns had a seed among the first 320; now 21), and
-the judge's null did not know sale-week bursts (``BlockJudge.bursts``). What still lowers
-precision at 3·10⁶ and 10⁷: blocks of deal hunters on 3–4 sale products of 3 sellers in one
-sale week (the null does not know the sale: hunters choose among its 150 products only).
+the judge's null did not know sale-week bursts (``BlockJudge.bursts``). At 3568fff the judge
+also needs ``min_focus`` (the block's share of its members' cells in its weeks): blocks of deal
+hunters on 3–4 sale products of 3 sellers (focus 0.11–0.16) had kept precision at 0.578 (3·10⁶)
+and 0.158 (10⁷); with it 0.996 and 1.000 at the same recall (10⁷: 65.9 s wall / 52.2 s CPU
+while other helpers' test suites ran, refine 16.2 s wall for 6.5 s CPU).
 
 The market has the parts of ``detector.simulate.groups`` (whose per-account loops take minutes at
 this size): sellers with 1 + Pareto products, log-normal popularity, a J-shaped star mix per
