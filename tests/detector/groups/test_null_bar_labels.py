@@ -97,8 +97,9 @@ def test_the_bar_is_bonferroni_over_the_candidates_judged() -> None:
 
 @pytest.mark.slow
 def test_labels_of_one_campaign_find_the_pools_next_campaign() -> None:
-    """Two campaigns of one pool, a seed budget of one component; confirmed accounts of that campaign (SENTINEL's targets) seed the
-    pool's other campaign, whose unlabelled members are then found, at precision ≥ 0.9."""
+    """Two campaigns of one pool, a seed budget of one component; confirmed accounts of that
+    campaign (SENTINEL's targets) seed the pool's other campaign, whose unlabelled members are
+    then found, at precision ≥ 0.9."""
     scenario = GroupScenario(
         sellers=120, honest_reviewers=6000, campaigns=2, agencies=1, fan_brands=4, orders=600,
         deal_hunters=60, deal_products=50,
