@@ -76,9 +76,10 @@ def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
     block = (tensor.window + shift) // width
     n_products = tensor.shape[2]
     row_key = tensor.reviewer * np.int64(int(block.max()) + 1) + block
-    pairs = distinct(row_key * n_products + tensor.product)
-    row_keys, rows = np.unique(pairs // n_products, return_inverse=True)
-    products = pairs % n_products
+    # every cell's matrix row at once (a lookup of 8.7·10⁶ cells in the sorted keys took 2.5 s)
+    row_keys, cell_rows = np.unique(row_key, return_inverse=True)
+    pairs = distinct(cell_rows.astype(np.int64) * n_products + tensor.product)
+    rows, products = pairs // n_products, pairs % n_products
     sizes = np.bincount(rows)
     keep = (sizes[rows] >= 2) & (sizes[rows] <= MAX_ROW_PRODUCTS)
     rows, products = rows[keep], products[keep]
@@ -89,7 +90,6 @@ def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
     )
     kept_rows = np.zeros(row_keys.size, dtype=np.bool_)
     kept_rows[rows] = True
-    cell_rows = np.searchsorted(row_keys, row_key)
     same_week, same_week_pairs = _same_week(tensor, kept_rows[cell_rows], n_products)
     co = sp.triu(matrix.T @ matrix - same_week, k=1).tocoo()
     strong = co.data >= MIN_CO_REVIEWS
