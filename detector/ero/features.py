@@ -525,20 +525,14 @@ def _pooled_note(shape: tuple[int, ...], pooled: tuple[int, ...]) -> str:
     )
 
 
-def _chi_square(table: NDArray[np.int64]) -> ChiSquareResult:
+def _pearson(cells: list[list[int]]) -> ChiSquareResult:
     """Pearson's X² of independence (no continuity correction, so it matches the calibration's
     model): E = row·col/N, X² = Σ (O − E)²/E, dof = (r − 1)(c − 1), p = P(χ²_dof ≥ X²) — what
     ``scipy.stats.chi2_contingency(table, correction=False)`` computes, without its per-call
-    overhead (tests/detector/ero compare the two). Every row and column here has a count. The
-    categorical test gives it its table after ``detector.ero.sparse_table.pool_sparse`` (star
-    levels and values pooled until Cochran's rule holds), ``_categorical_chi_square``: on
-    sparser tables the χ² tail is too light."""
-    return _pearson(table.tolist())
-
-
-def _pearson(cells: list[list[int]]) -> ChiSquareResult:
-    """``_chi_square`` on nested lists (at most 5 rows and a few columns: plain Python is
-    several times faster than numpy here)."""
+    overhead (tests/detector/ero compare the two), on nested lists (at most 5 rows and a few
+    columns: plain Python is several times faster than numpy here). Every row and column has a
+    count. The categorical test gives it its table after pooling (``_categorical_chi_square``):
+    on sparser tables the χ² tail is too light."""
     rows = [sum(row) for row in cells]
     columns = [sum(column) for column in zip(*cells, strict=True)]
     total = sum(rows)
