@@ -346,9 +346,13 @@ def _decide(
     if raised and window is not None:  # the star window alone raised the category
         lead = [words.star_window_lead(window.side)]
     else:
-        counted = interval is None or interval < params.interval_contrast
         lead = words.lead(
-            category, consistency, ero, features, counted=counted, evidence=combined.value
+            category,
+            consistency,
+            ero,
+            features,
+            counted=params.interval_counts(interval),
+            evidence=combined.value,
         )
     return category, lead + intervals + features
 

@@ -191,6 +191,11 @@ class AnalysisParams:
             )
         return cls(**params)
 
+    def interval_counts(self, contrast: float | None) -> bool:
+        """A change interval counts in the rule when its contrast p is below
+        ``interval_contrast``, or unknown (None: the rule before the contrast)."""
+        return contrast is None or contrast < self.interval_contrast
+
 
 def categorize(
     pci: float | None,
@@ -223,8 +228,7 @@ def _categorize(
         return "normal" if pci == 0.0 else "suspicious"
     if evidence < params.alone_highly:
         return "highly_suspicious"
-    located = interval is None or interval < params.interval_contrast
-    if pci > 0.0 and located:
+    if pci > 0.0 and params.interval_counts(interval):
         if evidence < params.highly_evidence:
             return "highly_suspicious"
         if evidence < params.normal_evidence:
