@@ -120,7 +120,11 @@ def tail_p_values(
     df2 = np.asarray(df2, dtype=np.float64)[..., None]
     lam = np.asarray(reviews, dtype=np.float64)[..., None] * u**2
     tails = _noncentral_sf(kind, value, df1, df2, lam)
-    p: NDArray[np.float64] = np.maximum(tails @ _WEIGHTS, SMALLEST_P)
+    # The weights sum to 1 only to rounding: no evidence (every node's tail 1, a statistic ≤ 0)
+    # is p = 1 exactly, and no p exceeds 1.
+    p: NDArray[np.float64] = np.where(
+        value[..., 0] <= 0.0, 1.0, np.clip(tails @ _WEIGHTS, SMALLEST_P, 1.0)
+    )
     return p
 
 
@@ -139,7 +143,12 @@ def _noncentral_sf(
     lam: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """P(T' ≥ value) for noncentrality ``lam`` (broadcast), clipped to [0, 1]; the central
-    distribution where λ = 0 (scipy's noncentral tails are wrong there)."""
+    distribution where λ = 0 (scipy's noncentral tails are wrong there) and where value ≤ 0.
+
+    At value ≤ 0 every λ gives P(T' ≥ value) = 1 (T' ≥ 0), which the central tail gives exactly
+    (``chdtrc(k, 0) = fdtrc(a, b, 0) = 1``); the Boost ufunc ``_ncx2_sf`` returns 0 at value 0
+    (``stats.ncx2.sf``'s own checks answer 1), which gave a statistic of exactly 0 - a sparse
+    table's Fisher p of 1 - the calibrated p of the nodes below u = 0 alone (~0.4)."""
     # Each tail evaluated where it is used: the central one once per distinct (value, df) - it
     # does not depend on λ, and ``tail_p_values`` broadcasts a feature's statistic over its 91
     # nodes - and the noncentral one only where λ > 0 (the nodes below u = 0, a third of them
@@ -147,7 +156,7 @@ def _noncentral_sf(
     # evaluating both everywhere and choosing, at about half the cost.
     lam = np.asarray(lam, dtype=np.float64)
     shape = np.broadcast_shapes(np.shape(value), np.shape(df1), np.shape(df2), lam.shape)
-    off = _spread(lam, shape) > 0.0
+    off = (_spread(lam, shape) > 0.0) & (_spread(value, shape) > 0.0)
     with np.errstate(all="ignore"):
         central = (
             special.chdtrc(df1, value) if kind == "chi_square" else special.fdtrc(df1, df2, value)

@@ -46,3 +46,41 @@ def test_batched_tail_p_equals_one_at_a_time() -> None:
         float(tail_p_values(0.2, 0.05, "anova_f", 9.0, 4, 80, 85)),
     ]
     np.testing.assert_allclose(batch, single, rtol=1e-14)  # the matrix product's summation order
+
+
+@pytest.mark.parametrize("kind", ["chi_square", "anova_f"])
+@pytest.mark.parametrize(("location", "scale"), [(0.1, 0.05), (0.02, 0.03), (-0.05, 0.03)])
+def test_a_statistic_of_zero_is_no_evidence_and_p_falls_with_the_statistic(
+    kind: str, location: float, scale: float
+) -> None:
+    """p(0) = 1 (T' ≥ 0 for every λ; the Boost ncx2 ufunc said 0 there, leaving only the nodes
+    below u = 0), and p is non-increasing in T and continuous at 0 on a grid from 0 up."""
+    grid = np.concatenate([[0.0, 1e-300, 1e-12, 1e-6], np.linspace(1e-3, 40.0, 400)])
+    p = tail_p_values(location, scale, kind, grid, 2, 60, 80)
+    assert p[0] == 1.0
+    assert float(tail_p_values(location, scale, kind, 0.0, 2, 60, 80)) == 1.0
+    assert np.all(np.diff(p) <= 0.0)
+    assert p[1] == pytest.approx(1.0, abs=1e-12)
+    assert np.all((p > 0.0) & (p <= 1.0))
+
+
+@pytest.mark.parametrize("kind", ["chi_square", "anova_f"])
+def test_the_tail_is_scipys_central_tail_when_every_node_is_at_zero_effect(kind: str) -> None:
+    """With the whole N(m, s²) below u = 0 (λ = 0 at every node) the calibrated p is the raw
+    χ² (F) tail - the reading a sparse table's Fisher p relies on - including p(0) = 1."""
+    value = np.array([0.0, 0.2, 1.0, 3.84, 9.0, 25.0])
+    p = tail_p_values(-1.0, 0.03, kind, value, 3, 120, 125)
+    raw = stats.chi2.sf(value, 3) if kind == "chi_square" else stats.f.sf(value, 3, 120)
+    np.testing.assert_allclose(p, raw, rtol=1e-12, atol=0)
+    assert p[0] == 1.0
+
+
+def test_the_reference_sum_gives_a_statistic_of_zero_p_one() -> None:
+    """The schema /1 sum (1 + Σ P(T' ≥ T | λ_j)) / (n + 1) is 1 at T = 0 too."""
+    from detector.ero.calibration import FeatureCalibration
+    from detector.ero.results import OmnibusStatistic
+
+    effects = tuple(float(e) for e in np.linspace(0.0, 0.05, 25))
+    feature = FeatureCalibration("chi_square", effects, (100,) * 25, effects)
+    zero = OmnibusStatistic(kind="chi_square", value=0.0, df1=2, df2=0, reviews=100)
+    assert feature.calibrated_p(zero) == 1.0

@@ -146,6 +146,27 @@ def test_fisher_exact_2x2_matches_scipy() -> None:
         assert fisher_exact_2x2(table.tolist()) == pytest.approx(expected, rel=1e-9, abs=1e-15)
 
 
+def test_fisher_exact_2x2_keeps_scipys_ties_on_many_tables() -> None:
+    """Random margins (N 4-300, any split) and any count in the support: within 1e-12 of scipy,
+    never above 1, and exactly 1 wherever scipy's tolerance (1 + 1e-7) makes it 1 - a table at
+    the mode, where a sum of pmf values without the tolerance gave 0.9999999999999997."""
+    rng = np.random.default_rng(18)
+    ties = 0
+    for _ in range(3000):
+        n = int(rng.integers(4, 301))
+        row1, column1 = int(rng.integers(1, n)), int(rng.integers(1, n))
+        a = int(rng.integers(max(0, column1 - (n - row1)), min(row1, column1) + 1))
+        table = [[a, row1 - a], [column1 - a, n - row1 - column1 + a]]
+        expected = stats.fisher_exact(table).pvalue
+        found = fisher_exact_2x2(table)
+        assert found <= 1.0
+        assert found == pytest.approx(expected, rel=1e-12, abs=1e-300)
+        if expected == 1.0:
+            ties += 1
+            assert found == 1.0
+    assert ties > 100
+
+
 def test_sparse_2x2_result_is_fishers_p_with_its_chi2_equivalent() -> None:
     table = np.array([[3, 2], [1, 4], [2, 3], [12, 14], [150, 10]])  # 10% unverified
     result, shape = _categorical_chi_square(table)
