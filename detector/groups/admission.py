@@ -121,19 +121,11 @@ def admit(judge: BlockJudge, group: Group, products: IntArray, rate: float) -> G
     windows = t.window[block]
     lo, hi = int(windows.min()), int(windows.max())
     rows = judge._rows(block)
-    observed_reviews, observed = judge._observed(rows, level)
-    at_level = judge.market_reviews(block_products, lo, hi, level)
-    expected = float(judge.activity[members].sum() / judge.total) * at_level
-    expected += float(judge.loyal(members, sellers, lo, hi, [level]).sum())
-    log_tail = float(stats.poisson.logsf(observed - 1, expected)) if expected > 0 else -np.inf
-    score = min(-log_tail / _LN10, 1e6)
+    score, tail = judge.side_score(block, rows, level)
     evidence = dict(group.evidence)
     evidence.update(judge._evidence(block, members, block_products, sellers, rows))
     evidence.update(
-        expected_reviews=round(expected, 4),
-        observed_reviews=observed_reviews,
-        observed_member_days=observed,
-        product_reviews_in_window=at_level,
+        **tail,
         admitted_members=int(members.size),
         proposed_members=len(group.reviewers),
         proposed_score=round(group.score, 4),

@@ -7,36 +7,36 @@ makes it dense.
 1. **The block.** The cells of the candidate's products inside its window whose reviewer is a
    candidate member. Members with fewer than ``min_member_products`` of the block's products, and
    products with fewer than two members, are dropped until nothing changes.
-2. **Its rating.** The dominant star level k of the block's reviews; ``rating_share`` is the share
-   at k. Paid campaigns push one level (5 stars, or 1 for bad-mouthing); honest co-reviewers —
-   fans, multi-item orders, deal hunters — rate like everyone else (about half 5 stars). So
-   members who rated the block's products on the other side of k, and members with fewer than
-   half of their block cells at k (an honest co-reviewer of a campaign's popular products who
-   gave 4 stars to two of them), leave the block before it is judged: a big pool on a few popular
-   products otherwise carries such co-reviewers into its block, whose share at k then falls
-   below ``min_rating_share`` and the whole campaign is lost.
-3. **The score.** Under the null, each review of a block product at level k in the window is
+2. **Its rating.** The dominant star level k of the block's reviews and its side L of the scale
+   (``side_levels``: k, and for 5 or 1 stars the next level in — a paid campaign gives some 4s,
+   a bad-mouthing one some 2s; the admission pass uses the same side); ``rating_share`` is the
+   share of the block's reviews on L. Paid campaigns push one side; honest co-reviewers —
+   fans, multi-item orders, deal hunters — rate like everyone else. So members who rated the
+   block's products on the other side of k, and members with fewer than half of their block
+   cells at k (an honest co-reviewer of a campaign's popular products who gave 4 stars to two
+   of them), leave the block before it is judged.
+3. **The score.** Under the null, each review of a block product on side L in the window is
    written by a member with probability S = Σ_{u∈R} d_u / D (d_u: all of the member's reviews,
    D: all reviews of the marketplace — one-product reviewers and anonymous reviews included,
    though they never enter the tensor): members review popular products as often as their
-   activity predicts, no more. The expected count is λ = S · Σ_{p∈P} n_{p,k}(W) + Σ_{u∈R} ℓ_u,
-   + λ_b, n_{p,k}(W) every review of p at level k in the window, λ_b the members' bursts
+   activity predicts, no more. The expected count is λ = S · Σ_{p∈P} n_{p,L}(W) + Σ_{u∈R} ℓ_u
+   + λ_b, n_{p,L}(W) every review of p on side L in the window, λ_b the members' bursts
    (``bursts``: their other reviews in the weeks they wrote block reviews, at the share of that
    week's marketplace they make — a deal hunter's sale week), ℓ_u the member's own habit with the
-   block's sellers (``loyal``: its reviews of them at level k outside the window, at their
-   rate per window — a brand's fan reviews it all year, so the window holds some of its
-   reviews of the brand by habit); the observed c counts the block's reviews at level k once
-   per member and day, and ``score = −log10 P(Poisson(λ) ≥ c)`` (scipy's ``poisson.logsf``).
-   Why per day: a shopper who reviews a multi-item order writes its reviews together, in one
-   sitting — one draw, not five; a campaign's member rates each product on its own day. (The
-   admission pass, ``detector.groups.admission``, counts a member's *sessions* instead —
-   ``sessions``: one seller's reviews in a ``SESSION_DAYS`` span; here that lowered the demo
-   market's 3-week pool below the floor, so the block score keeps days.) λ still counts
-   reviews, so the score
-   only becomes more cautious. Popular
-   products do not make a block dense (n_{p,k} grows λ); busy reviewers do not either (d_u
-   grows λ). Counting only the tensor's cells (multi-product reviewers) would overstate S on a
-   small shop where most shoppers write one review, and understate every score there.
+   block's sellers (``loyal``: its reviews of them on L outside the window, at their rate per
+   window — a brand's fan reviews it all year, so the window holds some of its reviews of the
+   brand by habit); the observed c counts the members' *sessions* among the block's reviews on
+   L (``sessions``: one seller's products reviewed by one member within a ``SESSION_DAYS``
+   span count once, as in the admission pass), and ``score = −log10 P(Poisson(λ) ≥ c)``
+   (scipy's ``poisson.logsf``). Why sessions: a shopper who reviews a multi-item order writes
+   its reviews together, over a few days — one draw, not five (with member-days instead, five
+   honest buyers of one seller's four-product bundle scored 50.7 on the independent
+   generator's seed 1, above any campaign-sized bar; with sessions 13.8); a campaign's member
+   rates each product on its own day of the campaign's weeks. λ still counts reviews, so the
+   score only becomes more cautious. Popular products do not make a block dense (n_{p,L} grows
+   λ); busy reviewers do not either (d_u grows λ). Counting only the tensor's cells
+   (multi-product reviewers) would overstate S on a small shop where most shoppers write one
+   review, and understate every score there.
 4. **Acceptance.** Sizes (``min_reviewers``, ``min_products``, ``max_sellers``), one star level
    (``min_rating_share``), the bipartite core with sellers (``min_seller_density``: the share of
    member × seller pairs where the member reviewed one of the seller's block products); the
@@ -135,14 +135,18 @@ class BlockJudge:
             np.bincount(every_window, minlength=tensor.shape[4]), 1
         ).astype(np.float64)  # D(w): every review of the marketplace in window w
 
-    def market_reviews(self, products: IntArray, first: int, last: int, level: int) -> int:
-        """n_{P,k}(W): every review of ``products`` at star level ``level`` in windows
+    def market_reviews(
+        self, products: IntArray, first: int, last: int, level: int | list[int]
+    ) -> int:
+        """n_{P,L}(W): every review of ``products`` at star level(s) ``level`` in windows
         ``first..last``, whoever wrote it."""
+        levels = [level] if isinstance(level, int) else level
         total = 0
         for p in products.tolist():
             part = slice(self.market_offsets[p], self.market_offsets[p + 1])
             window = self.market_window[part]
-            inside = (window >= first) & (window <= last) & (self.market_rating[part] == level)
+            inside = (window >= first) & (window <= last)
+            inside &= np.isin(self.market_rating[part], levels)
             total += int(np.count_nonzero(inside))
         return total
 
@@ -157,12 +161,12 @@ class BlockJudge:
         inside = np.count_nonzero((t.window[cells] >= first) & (t.window[cells] <= last))
         return float(np.unique(block).size) / float(max(int(inside), 1))
 
-    def bursts(self, block: IntArray, members: IntArray, level: int) -> float:
+    def bursts(self, block: IntArray, members: IntArray, levels: list[int]) -> float:
         """The members' other reviews in their block weeks, as expected block reviews: λ_b =
-        Σ_w R(w) / D(w) · n_{P,k}(w), R(w) the members' reviews in window w of products outside
+        Σ_w R(w) / D(w) · n_{P,L}(w), R(w) the members' reviews in window w of products outside
         the block, by members who wrote block reviews in w, D(w) every review of window w,
-        n_{P,k}(w) the block products' reviews at level k in w. A deal hunter reviews ten
-        products of a sale in its week: in that week it writes a large share of the
+        n_{P,L}(w) the block products' reviews at the star ``levels`` L in w. A deal hunter
+        reviews ten products of a sale in its week: in that week it writes a large share of the
         marketplace's reviews, and that share (not its two-year average d_u / D) is its chance
         to write a block review there; a paid account's other reviews are camouflage spread
         over months (R(w) ≈ 0 in the campaign's weeks)."""
@@ -182,7 +186,7 @@ class BlockJudge:
         for p in products.tolist():
             part = slice(self.market_offsets[p], self.market_offsets[p + 1])
             window = self.market_window[part] - first
-            keep = (window >= 0) & (window < width) & (self.market_rating[part] == level)
+            keep = (window >= 0) & (window < width) & np.isin(self.market_rating[part], levels)
             reviews += np.bincount(window[keep], minlength=width)
         share = other / self.window_total[first : last + 1]
         return float((share * reviews).sum())
@@ -307,16 +311,10 @@ class BlockJudge:
         ratings = t.rating[block]
         level_counts = np.bincount(ratings, minlength=5)
         level = int(level_counts.argmax())
-        rating_share = int(level_counts[level]) / block.size
+        rating_share = int(level_counts[side_levels(level)].sum()) / block.size
         rows = self._rows(block)
-        observed_reviews, observed = self._observed(rows, level)
         seller_density = self._seller_density(block, members, sellers)
-        at_level = self.market_reviews(products, first, last, level)
-        share = float(self.activity[members].sum() / self.total)
-        habit = float(self.loyal(members, sellers, first, last, [level]).sum())
-        expected = share * at_level + habit + self.bursts(block, members, level)
-        log_tail = float(stats.poisson.logsf(observed - 1, expected)) if expected > 0 else -np.inf
-        score = min(-log_tail / _LN10, 1e6)
+        score, tail = self.side_score(block, rows, level)
         focus = self.focus(block, members, first, last)
         if (
             rating_share < p.min_rating_share
@@ -330,18 +328,42 @@ class BlockJudge:
             rating_share=round(rating_share, 4),
             seller_density=round(seller_density, 4),
             focus=round(focus, 4),
-            expected_reviews=round(expected, 4),
-            observed_reviews=observed_reviews,
-            observed_member_days=observed,
-            product_reviews_in_window=at_level,
+            **tail,
             source=candidate.source,
         )
         return self._make(members, products, sellers, first, last, rows, score, evidence)
 
+    def side_score(
+        self, block: IntArray, rows: IntArray, level: int
+    ) -> tuple[float, dict[str, Any]]:
+        """Step 3 on the block's side L of the star scale (``side_levels(level)``): the score
+        −log10 P(Poisson(λ) ≥ c), c the members' sessions among the block's reviews at L
+        (``sessions``), λ = S · n_{P,L}(W) + Σ_u ℓ_u + λ_b; and the evidence that says so."""
+        t = self.tensor
+        levels = side_levels(level)
+        members = np.unique(t.reviewer[block])
+        products = np.unique(t.product[block])
+        sellers = np.unique(t.product_seller[products])
+        windows = t.window[block]
+        first, last = int(windows.min()), int(windows.max())
+        side_rows = rows[np.isin(self.events.rating[rows] - 1, levels)]
+        observed = int(self.sessions(side_rows).sum())
+        on_side = self.market_reviews(products, first, last, levels)
+        share = float(self.activity[members].sum() / self.total)
+        habit = float(self.loyal(members, sellers, first, last, levels).sum())
+        expected = share * on_side + habit + self.bursts(block, members, levels)
+        score = _tail_score(observed, expected)
+        return score, {
+            "expected_reviews": round(expected, 4),
+            "observed_reviews": int(side_rows.size),
+            "observed_sessions": observed,
+            "product_reviews_in_window": on_side,
+        }
+
     def score_without(self, group: Group, accounts: frozenset[str]) -> float:
         """The group's score (step 3) with ``accounts`` taken out of it: S over the other
-        members, c their member-days at the group's star level, λ = S · n_{P,k}(W) as before —
-        whether the rest of the block is dense on its own evidence."""
+        members, c their sessions on the group's side of the scale, λ = S · n_{P,L}(W) as
+        before — whether the rest of the block is dense on its own evidence."""
         e = self.events
         if self._activity_by_code is None:
             known = e.reviewer >= 0
@@ -353,20 +375,12 @@ class BlockJudge:
         rest = rows[~np.isin(names, list(accounts))]
         codes = np.unique(e.reviewer[rest])
         share = float(self._activity_by_code[codes].sum() / self.total)
-        level = int(group.evidence["star_level"]) - 1
-        observed = self._observed(rest, level)[1]
+        levels = side_levels(int(group.evidence["star_level"]) - 1)
+        observed = int(self.sessions(rest[np.isin(e.rating[rest] - 1, levels)]).sum())
         expected = share * float(group.evidence["product_reviews_in_window"])
         if observed == 0 or expected <= 0:
             return 0.0 if observed == 0 else 1e6
-        return min(-float(stats.poisson.logsf(observed - 1, expected)) / _LN10, 1e6)
-
-    def _observed(self, rows: IntArray, level: int) -> tuple[int, int]:
-        """The block's reviews at star level ``level`` (index 0–4), and the distinct
-        (member, day) pairs among them: c of step 3."""
-        at_level = rows[self.events.rating[rows] - 1 == level]
-        days = self.events.timestamp_ms[at_level] // DAY_MS
-        pairs = np.unique(self.events.reviewer[at_level] * np.int64(1 << 32) + days)
-        return int(at_level.size), int(pairs.size)
+        return _tail_score(observed, expected)
 
     def sessions(self, rows: IntArray) -> IntArray:
         """Per distinct reviewer of the review ``rows`` (ascending code): its sessions — its
@@ -442,3 +456,11 @@ class BlockJudge:
             evidence=evidence,
             review_rows=tuple(rows.tolist()),
         )
+
+
+def _tail_score(observed: int, expected: float) -> float:
+    """−log10 P(Poisson(expected) ≥ observed) (scipy's ``poisson.logsf``), capped at 10⁶."""
+    if observed <= 0:
+        return 0.0
+    log_tail = float(stats.poisson.logsf(observed - 1, expected)) if expected > 0 else -np.inf
+    return min(-log_tail / _LN10, 1e6)

@@ -102,7 +102,7 @@ def test_two_product_members_of_a_plain_campaign_are_admitted() -> None:
     assert group.evidence["admitted_members"] == len(group.reviewers)
     # the recomputed score is the Poisson tail of the admitted block (scipy reference)
     expected = group.evidence["expected_reviews"]
-    observed = group.evidence["observed_member_days"]
+    observed = group.evidence["observed_sessions"]
     reference = -stats.poisson.logsf(observed - 1, expected) / np.log(10)
     assert group.score == pytest.approx(min(reference, 1e6), rel=1e-3)
 

@@ -56,26 +56,41 @@ def test_the_default_bar_finds_a_small_pool_among_one_product_shoppers() -> None
     assert {p for g in groups for p in g.products} <= {"P0", "P1", "P2", "P5", "P6"}
 
 
+def _side(star_level: int) -> set[int]:
+    """Stars on the block's side of the scale: its level, and for 5 or 1 the next one in."""
+    return {5: {5, 4}, 1: {1, 2}}.get(star_level, {star_level})
+
+
+def _sessions(events, rows) -> int:  # type: ignore[no-untyped-def]
+    """Sessions written out: per (reviewer, seller), its reviews among ``rows`` in 7-day spans
+    counted from its first one (days 0–6 one session, 7–13 the next)."""
+    moments: dict[tuple[int, int], list[int]] = {}
+    for r in rows.tolist():
+        key = (int(events.reviewer[r]), int(events.seller[r]))
+        moments.setdefault(key, []).append(int(events.timestamp_ms[r]))
+    return sum(len({(m - min(times)) // (7 * DAY_MS) for m in times}) for times in moments.values())
+
+
 def test_the_null_counts_every_review_of_the_marketplace() -> None:
-    """λ = (Σ_members d_u / D) · n_{P,k}(W) with d_u, D and n over ALL reviews (one-product
+    """λ = (Σ_members d_u / D) · n_{P,L}(W) with d_u, D and n over ALL reviews (one-product
     reviewers and all; the members' camouflage is of other sellers, so their habit adds 0),
-    score = −log10 P(Poisson(λ) ≥ c), c the members' review days: recomputed from the raw arrays."""
+    L the block's side of the scale (5 and 4 stars), score = −log10 P(Poisson(λ) ≥ c), c the
+    members' sessions at L: recomputed from the raw arrays."""
     events, _ = _shop()
     (group,) = find_groups(events)
     names = np.asarray(events.reviewer_labels)
     member = np.isin(names[events.reviewer], group.reviewers)
     share = member.sum() / events.n_reviews
     products = np.isin(np.asarray(events.product_labels)[events.product], group.products)
-    level = group.evidence["star_level"]
+    side = list(_side(group.evidence["star_level"]))
     inside = (events.timestamp_ms >= group.start_ms) & (events.timestamp_ms < group.end_ms)
-    at_level = int(np.count_nonzero(products & inside & (events.rating == level)))
-    assert group.evidence["product_reviews_in_window"] == at_level
-    assert group.evidence["expected_reviews"] == pytest.approx(share * at_level, abs=1e-4)
+    on_side = int(np.count_nonzero(products & inside & np.isin(events.rating, side)))
+    assert group.evidence["product_reviews_in_window"] == on_side
+    assert group.evidence["expected_reviews"] == pytest.approx(share * on_side, abs=1e-4)
     rows = np.asarray(group.review_rows)
-    rows = rows[events.rating[rows] == level]
-    spans = len({(int(events.reviewer[r]), int(events.timestamp_ms[r] // DAY_MS)) for r in rows})
-    assert group.evidence["observed_member_days"] == spans
-    expected_score = -stats.poisson.logsf(spans - 1, share * at_level) / math.log(10)
+    sessions = _sessions(events, rows[np.isin(events.rating[rows], side)])
+    assert group.evidence["observed_sessions"] == sessions
+    expected_score = -stats.poisson.logsf(sessions - 1, share * on_side) / math.log(10)
     assert group.score == pytest.approx(expected_score, rel=1e-6)
 
 
@@ -83,7 +98,7 @@ def test_the_bar_is_bonferroni_over_the_candidates_judged() -> None:
     params = GroupParams(min_score=0.0)
     assert score_bar(200, params) == pytest.approx(math.log10(200 / 0.01))
     assert score_bar(200, GroupParams(min_score=0.0, alpha=1e-3)) == pytest.approx(5.30103)
-    assert score_bar(200, GroupParams()) == GroupParams().min_score  # the floor, 40
+    assert score_bar(200, GroupParams()) == GroupParams().min_score  # the floor
     assert score_bar(10**50, GroupParams()) == pytest.approx(52.0)  # Bonferroni above it
     events, _ = _shop()
     (group,) = find_groups(events, params=params)
@@ -200,8 +215,8 @@ def test_confirmed_accounts_lift_the_floor_for_their_pools_other_block() -> None
 
 def test_score_without_accounts_is_the_null_over_the_other_members() -> None:
     """``BlockJudge.score_without``: the block's score with some accounts taken out, recomputed
-    from the raw arrays with scipy (S over the others' reviews, c their member-days at the
-    block's level, the products' reviews in the window unchanged)."""
+    from the raw arrays with scipy (S over the others' reviews, c their sessions on the
+    block's side of the scale, the products' reviews in the window unchanged)."""
     from detector.groups import review_tensor
     from detector.groups.blocks import BlockJudge
 
@@ -217,8 +232,9 @@ def test_score_without_accounts_is_the_null_over_the_other_members() -> None:
     rest = sorted(set(group.reviewers) - out)
     share = np.isin(names, rest).sum() / events.n_reviews
     rows = np.asarray(group.review_rows)
-    rows = rows[np.isin(names[rows], rest) & (events.rating[rows] == group.evidence["star_level"])]
-    sessions = len({(names[r], int(events.timestamp_ms[r] // DAY_MS)) for r in rows.tolist()})
+    side = list(_side(group.evidence["star_level"]))
+    rows = rows[np.isin(names[rows], rest) & np.isin(events.rating[rows], side)]
+    sessions = _sessions(events, rows)
     expected = share * group.evidence["product_reviews_in_window"]
     score = -stats.poisson.logsf(sessions - 1, expected) / math.log(10)
     assert judge.score_without(group, out) == pytest.approx(score, rel=1e-9)
