@@ -49,6 +49,7 @@ from detector.reviewers.evidence import (
     reviewer_adjustment,
     reviewer_evidence,
 )
+from detector.stats.moments import std
 from detector.summary import summarize
 from detector.verdict import AnalysisParams, Category, Verdict, categorize
 
@@ -118,7 +119,7 @@ def analyze(
         category,
         reviews=n,
         min_reviews=settings.min_reviews,
-        rating_sd=float(stars.std()),
+        rating_sd=std(stars),
         reviewers=evidence,
         direction=suspect_direction,
         reasons=reasons,

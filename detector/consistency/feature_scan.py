@@ -56,6 +56,7 @@ from numpy.typing import ArrayLike
 from detector.consistency.kernel import max_excursions
 from detector.consistency.threshold import law_p, lundberg
 from detector.ero.features import HOUR_BLOCK
+from detector.stats.moments import mean, std
 
 __all__ = ["SCAN_FEATURES", "clock_sequence", "feature_scan_p", "quiet_hours", "scan_p"]
 
@@ -78,10 +79,10 @@ def feature_scan_p(values: ArrayLike, half_nu: float = HALF_NU, side: str = "bot
     y = y[np.isfinite(y)]
     if y.size < MIN_VALUES:
         return 1.0
-    spread = float(y.std())
+    spread = std(y)
     if spread == 0.0:
         return 1.0
-    z = (y - y.mean()) / spread
+    z = (y - mean(y)) / spread
     theta_up, theta_down = lundberg(z, 0.0, half_nu)
     top_up, top_down = max_excursions(z, 0.0, half_nu)
     up, down = law_p(z.size, theta_up, top_up), law_p(z.size, theta_down, top_down)
@@ -116,9 +117,10 @@ def _joint(unverified: np.ndarray | None, log_history: np.ndarray | None) -> np.
     if both.sum() < MIN_VALUES:
         return None
     u, h = unverified[both], log_history[both]
-    if u.std() == 0.0 or h.std() == 0.0:
+    u_sd, h_sd = std(u), std(h)
+    if u_sd == 0.0 or h_sd == 0.0:
         return None
-    joint: np.ndarray = (u - u.mean()) / u.std() - (h - h.mean()) / h.std()
+    joint: np.ndarray = (u - mean(u)) / u_sd - (h - mean(h)) / h_sd
     return joint
 
 

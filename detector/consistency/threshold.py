@@ -40,7 +40,8 @@ from detector.consistency.cusum import (
     change_intervals,
     cusum,
 )
-from detector.consistency.kernel import lundberg_roots
+from detector.consistency.kernel import lundberg_roots, sorted_support
+from detector.stats.moments import mean
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -92,7 +93,8 @@ def lundberg(values: ArrayLike, mu0: float, half_nu: float) -> tuple[float, floa
     θ ≥ 1e-9.
     """
     v = np.asarray(values, dtype=np.float64)
-    support, counts = np.unique(np.round(v, 3), return_counts=True)
+    # np.unique(np.round(v, 3), return_counts=True), its run-length pass compiled
+    support, counts = sorted_support(np.sort(np.round(v, 3)))
     theta_up, theta_down = lundberg_roots(counts / counts.sum(), support, mu0, half_nu)
     return float(theta_up), float(theta_down)
 
@@ -123,7 +125,7 @@ def analyze_consistency_law(
     """CUSUM and change intervals at the size-scaled thresholds h± (see the module docstring),
     with p_change. μ0 is the product's mean; ``h0`` records h⁺ (no CvT search)."""
     ratings = as_ratings(x) if check_ratings else np.asarray(x, dtype=np.float64)
-    mu0 = float(ratings.mean())
+    mu0 = mean(ratings)
     h_up, h_down, theta_up, theta_down = side_thresholds(ratings, mu0, nu / 2, alpha)
     g_plus, g_minus = cusum(ratings, mu0, nu, check_ratings=False)
     intervals = tuple(

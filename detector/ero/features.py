@@ -24,7 +24,7 @@ from detector.ero.sparse_table import fisher_exact_2x2, pool_cells
 from detector.features import FeatureKind, feature, star_list
 from detector.stats.factorize import unique_inverse
 from detector.stats.group_kernels import numeric_summary
-from detector.stats.studentized_range import studentized_range_sf
+from detector.stats.studentized_range import studentized_range_sf, studentized_range_sf_of_one_k
 from detector.stats.tukey import (
     NOISE,
     AnovaResult,
@@ -179,8 +179,8 @@ def _group_codes(
 # A feature's test as a generator: it yields (q, k, ν) at most once - the studentized ranges whose
 # tail probabilities P(Q(k, ν) > q) it needs - is sent those p-values back, and returns its
 # FeatureResult. ``analyze_ero`` runs all of a product's features this way, so that features with
-# the same k and ν (all of them, usually) share one ``studentized_range_sf`` call: its fixed cost,
-# not the values, was what a small product paid for.
+# the same k (all of them, usually; ν differs where reviews are missing or pooled) share one
+# studentized-range evaluation: its fixed cost, not the values, was what a small product paid for.
 Steps = Generator[tuple[NDArray[np.float64], int, int], NDArray[np.float64], FeatureResult]
 
 
@@ -196,27 +196,26 @@ def run_steps(steps: Steps) -> FeatureResult:
 
 
 def run_all_steps(all_steps: list[Steps]) -> list[FeatureResult]:
-    """Run several features' steps, one ``studentized_range_sf`` call per (k, ν)."""
+    """Run several features' steps, one studentized-range evaluation per k (for every ν at once,
+    ``studentized_range_sf_of_one_k``: the same values as a call per (k, ν))."""
     results: list[FeatureResult | None] = [None] * len(all_steps)
-    waiting: dict[tuple[int, int], list[tuple[int, NDArray[np.float64]]]] = {}
+    waiting: dict[int, list[tuple[int, NDArray[np.float64], int]]] = {}
     for index, steps in enumerate(all_steps):
         try:
             q, k, df = next(steps)
         except StopIteration as done:
             results[index] = done.value
             continue
-        waiting.setdefault((k, df), []).append((index, q))
-    for (k, df), asked in waiting.items():
-        p = studentized_range_sf(np.concatenate([q for _, q in asked]), k, df)
-        start = 0
-        for index, q in asked:
+        waiting.setdefault(k, []).append((index, q, df))
+    for k, asked in waiting.items():
+        found = studentized_range_sf_of_one_k(k, [(q, float(df)) for _, q, df in asked])
+        for (index, _, _), p in zip(asked, found, strict=True):
             try:
-                all_steps[index].send(p[start : start + q.size])
+                all_steps[index].send(p)
             except StopIteration as done:
                 results[index] = done.value
             else:  # pragma: no cover
                 raise RuntimeError("a feature's steps asked for p-values twice")
-            start += q.size
     finished = [result for result in results if result is not None]
     assert len(finished) == len(all_steps)
     return finished

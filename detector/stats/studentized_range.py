@@ -51,12 +51,14 @@ from detector.stats.studentized_range_table import (
     TABLE_KS,
     log_union_bound,
     table_logsf,
+    table_logsf_dfs,
 )
 
 __all__ = [
     "studentized_range_logsf",
     "studentized_range_logsf_quadrature",
     "studentized_range_sf",
+    "studentized_range_sf_of_one_k",
 ]
 
 _TABLE_W_MAX = 24.0  # beyond this, d(w) < 1e-13: the union bound is exact to double precision
@@ -264,3 +266,52 @@ def studentized_range_sf(q: ArrayLike, k: int, df: float) -> NDArray[np.float64]
     """P(Q > q) for the studentized range; see :func:`studentized_range_logsf`."""
     sf: NDArray[np.float64] = np.exp(studentized_range_logsf(q, k, df))
     return sf
+
+
+def _tabulated_df(k: int, df: float) -> bool:
+    """The table (or k = 2's exact bound) serves (k, ν) with a finite ν."""
+    return k == 2 or (k in TABLE_KS and (df > INTEGER_DFS or (df >= 1 and df == int(df))))
+
+
+def studentized_range_sf_of_one_k(
+    k: int, asked: list[tuple[NDArray[np.float64], float]]
+) -> list[NDArray[np.float64]]:
+    """``[studentized_range_sf(q, k, df) for q, df in asked]``, bit for bit, in one table
+    evaluation when the table serves every (k, ν) (``table_logsf_dfs``: pointwise, so the
+    grouping does not move a value): a product's ERO features share k (its star levels) but
+    seldom ν (reviews missing or pooled), and each call's fixed cost was the cost. Anything
+    else - other k, infinite or fractional small ν - one call each."""
+    k, _ = _checked(k, 1.0)
+    dfs_given = [_checked(k, df)[1] for _, df in asked]
+    if len(asked) < 2 or not all(math.isfinite(df) and _tabulated_df(k, df) for df in dfs_given):
+        return [studentized_range_sf(q, k, df) for q, df in asked]
+    arrays = [np.asarray(q, dtype=np.float64) for q, _ in asked]
+    flat = np.concatenate([a.ravel() for a in arrays])
+    dfs = np.repeat(np.array(dfs_given), [a.size for a in arrays])
+    regular = (flat > 0.0) & (flat < np.inf)
+    if regular.all():
+        result = _tabulated_dfs(flat, k, dfs)
+    else:  # the edge values as ``_evaluate`` gives them
+        result = np.where(flat <= 0.0, 0.0, np.where(flat == np.inf, -np.inf, np.nan))
+        if regular.any():
+            result[regular] = _tabulated_dfs(flat[regular], k, dfs[regular])
+    sf = np.exp(np.minimum(result, 0.0))
+    out, start = [], 0
+    for a in arrays:
+        out.append(sf[start : start + a.size].reshape(a.shape))
+        start += a.size
+    return out
+
+
+def _tabulated_dfs(
+    values: NDArray[np.float64], k: int, dfs: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``_tabulated`` with a ν per value; the quadrature, one ν at a time, where the union
+    bound underflows."""
+    result = table_logsf_dfs(values, k, dfs)
+    lost = ~np.isfinite(result)
+    if lost.any():
+        for df in np.unique(dfs[lost]).tolist():
+            at = lost & (dfs == df)
+            result[at] = _finite_df_logsf(values[at], k, df)
+    return result

@@ -37,7 +37,14 @@ from numpy.typing import NDArray
 from scipy import special
 from scipy.interpolate import RectBivariateSpline
 
-__all__ = ["INTEGER_DFS", "TABLE_KS", "build_tables", "log_union_bound", "table_logsf"]
+__all__ = [
+    "INTEGER_DFS",
+    "TABLE_KS",
+    "build_tables",
+    "log_union_bound",
+    "table_logsf",
+    "table_logsf_dfs",
+]
 
 TABLE_KS = (3, 4, 5)
 _Q_MAX = 1e6
@@ -102,6 +109,24 @@ def table_logsf(q: NDArray[np.float64], k: int, df: float) -> NDArray[np.float64
     u = np.full(q.shape, 0.0 if math.isinf(df) else min(1.0 / df, 1.0))
     remainder = _spline(k).ev(y, u)
     logsf: NDArray[np.float64] = np.minimum(log_union_bound(q, k, df) + remainder, 0.0)
+    return logsf
+
+
+def table_logsf_dfs(
+    q: NDArray[np.float64], k: int, dfs: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``table_logsf`` for values each with its own finite ν (``dfs``, the shape of ``q``): one
+    spline and one ``stdtr`` evaluation for several tests of the same k (issue 18). Both are
+    pointwise, so each value is bit for bit what ``table_logsf(q_i, k, ν_i)`` gives. k = 2: the
+    exact ``log_union_bound``."""
+    with np.errstate(divide="ignore"):
+        bound: NDArray[np.float64] = math.log(k * (k - 1)) + np.log(special.stdtr(dfs, -q / _SQRT2))
+    if k == 2:
+        return bound
+    y = np.log1p(np.minimum(q, _Q_MAX))
+    u = np.minimum(1.0 / dfs, 1.0)
+    remainder = _spline(k).ev(y, u)
+    logsf: NDArray[np.float64] = np.minimum(bound + remainder, 0.0)
     return logsf
 
 

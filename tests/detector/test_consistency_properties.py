@@ -330,3 +330,18 @@ def test_ratings_are_either_valid_or_refused_never_a_silent_number(values):
     else:
         with pytest.raises(ValueError):
             pci(values, 3.0)
+
+
+def test_sorted_support_is_numpys_unique_with_counts() -> None:
+    """lundberg's run-length pass (``kernel.sorted_support``) against ``np.unique``."""
+    from detector.consistency.kernel import sorted_support
+
+    rng = np.random.default_rng(18)
+    for _ in range(500):
+        scale = float(rng.choice([0.001, 1.0, 3.0]))
+        v = np.round(rng.normal(size=int(rng.integers(1, 200))) * scale, 3)
+        v[rng.random(v.size) < 0.1] = -0.0
+        support, counts = sorted_support(np.sort(v))
+        expected, expected_counts = np.unique(v, return_counts=True)
+        np.testing.assert_array_equal(support, expected)
+        np.testing.assert_array_equal(counts, expected_counts)
