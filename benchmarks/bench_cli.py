@@ -13,6 +13,9 @@ This prints, side by side in one run (ratios hold on a loaded machine):
   time spent inside ``detector.analyze`` shared over the jobs, and minus that and the JSON
   record (``Verdict.to_dict`` and its one encoding; the rest of that stage — building each
   product's arrays, moving lines between processes — stays in);
+* a ``GOAL`` line per run: reviews/s against 50,000, the ratio to the json pass against 10×,
+  and the peak RSS of the CLI's parent process and of its largest worker (``--profile``'s
+  memory line; a forked worker's RSS includes the pages it shares with the parent);
 * per product: the CPU ``detector.analyze`` and the record take (``time.process_time`` in the
   workers, so a worker waiting for a core on a loaded machine does not count), beside the CPU a
   product may take for the 50,000 reviews/s goal once the other stages are paid.
@@ -84,6 +87,10 @@ def run_cli(
         name.strip(): float(seconds)
         for name, seconds in re.findall(r"([^,:]+?) ([0-9.]+) s", profile.split(":", 2)[2])
     }
+    # "detector: memory: parent peak N MB, workers peak M MB" (absent from an older tree)
+    memory = re.search(r"parent peak ([0-9.]+) MB, workers peak ([0-9.]+) MB", stderr)
+    if memory is not None:
+        stages["parent peak MB"], stages["workers peak MB"] = map(float, memory.groups())
     # The CLI's CPU and its workers' (reaped by it, so counted in its wait4 usage): unlike wall
     # time, what the other work on a shared machine hardly moves.
     stages["CPU of all its processes"] = usage.ru_utime + usage.ru_stime
@@ -192,10 +199,33 @@ def cli_rows(
             None,
         )
     )
-    shown = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items())
+    shown = ", ".join(
+        f"{name} {seconds:.1f} s" for name, seconds in stages.items() if not name.endswith(" MB")
+    )
     print(f"    stages: {shown}")
     print("    " + per_product(reviews, products, jobs, elapsed - analysis, stages))
+    print("    " + goal_line(reviews, plain_json, elapsed, jobs, stages))
     return digest
+
+
+def goal_line(
+    reviews: int, plain_json: float, elapsed: float, jobs: int, stages: dict[str, float]
+) -> str:
+    """Issue 18's goals for this run, plainly: reviews/s against 50,000, the ratio to the json
+    pass against 10×, and each process's peak RSS (a forked worker's includes the pages it
+    shares with the parent)."""
+    rate, ratio = reviews / elapsed, elapsed / plain_json
+    memory = ""
+    if "parent peak MB" in stages:
+        memory = (
+            f"; peak RSS parent {stages['parent peak MB']:,.0f} MB, "
+            f"workers {stages['workers peak MB']:,.0f} MB"
+        )
+    return (
+        f"GOAL --jobs {jobs}: {rate:,.0f} reviews/s against 50,000 "
+        f"({'met' if rate >= 50_000 else 'short'}); {ratio:.1f}× the json pass against 10× "
+        f"({'met' if ratio <= 10 else 'short'}){memory}"
+    )
 
 
 def main() -> None:

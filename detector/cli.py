@@ -39,6 +39,7 @@ import multiprocessing
 import multiprocessing.context
 import multiprocessing.pool
 import os
+import resource
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -143,7 +144,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 0
     if args.profile:
         print(f"detector: profile: {stages.summary()}", file=sys.stderr)
+        print(f"detector: memory: {_peak_memory()}", file=sys.stderr)
     return 0
+
+
+def _peak_memory() -> str:
+    """Peak resident memory of this process and of the largest worker it reaped (Linux counts
+    ``ru_maxrss`` in KiB; a forked worker's figure includes the pages it shares with the parent
+    copy-on-write, so the two do not add up to what the machine held)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return f"parent peak {own:.0f} MB, workers peak {workers:.0f} MB"
 
 
 def _read_and_fit(
