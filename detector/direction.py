@@ -30,6 +30,7 @@ products at E < 0.01: 0–3% (Fisher alone 0–1%, min-p 0–4%); slow drip 55% 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,8 +79,10 @@ class Evidence:
     # (``WindowContrast``: calibrated against this product); None without an interval.
     interval: IntervalContrast | None = None
 
-    @property
+    @functools.cached_property
     def value(self) -> float | None:
+        """E (``combined``), computed once: the rule, the opening sentence and ``to_dict`` all
+        read it (the record is frozen, its inputs do not change)."""
         ps = list(self.feature_p.values()) + list(self.lean_p.values())
         if self.scan_p is not None:
             ps.append(self.scan_p)

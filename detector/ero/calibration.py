@@ -122,8 +122,10 @@ def tail_p_values(
     tails = _noncentral_sf(kind, value, df1, df2, lam)
     # The weights sum to 1 only to rounding: no evidence (every node's tail 1, a statistic ≤ 0)
     # is p = 1 exactly, and no p exceeds 1.
+    # (np.minimum/np.maximum: np.clip's Python layer costs more than these few numbers; no NaN
+    # reaches here, where the two are the same)
     p: NDArray[np.float64] = np.where(
-        value[..., 0] <= 0.0, 1.0, np.clip(tails @ _WEIGHTS, SMALLEST_P, 1.0)
+        value[..., 0] <= 0.0, 1.0, np.minimum(np.maximum(tails @ _WEIGHTS, SMALLEST_P), 1.0)
     )
     return p
 
@@ -155,7 +157,7 @@ def _noncentral_sf(
     # for a near-null feature, are all central). Elementwise ufuncs: the same values as
     # evaluating both everywhere and choosing, at about half the cost.
     lam = np.asarray(lam, dtype=np.float64)
-    shape = np.broadcast_shapes(np.shape(value), np.shape(df1), np.shape(df2), lam.shape)
+    shape = np.broadcast(value, df1, df2, lam).shape
     off = (_spread(lam, shape) > 0.0) & (_spread(value, shape) > 0.0)
     with np.errstate(all="ignore"):
         central = (
@@ -177,7 +179,8 @@ def _noncentral_sf(
                     else stats.ncf.sf(at[0], at[1], at[2], at[3])
                 )
     tails[np.isnan(tails)] = 0.0  # then clipped to [0, 1] (±inf to 1 or 0)
-    np.clip(tails, 0.0, 1.0, out=tails)
+    np.maximum(tails, 0.0, out=tails)
+    np.minimum(tails, 1.0, out=tails)
     return tails
 
 

@@ -358,8 +358,9 @@ def categorical_steps(
     n_groups, n_codes = kept.size, len(labels)
     table = np.bincount(group_codes * n_codes + codes, minlength=n_groups * n_codes)
     table = table.reshape(n_groups, n_codes)
-    seen = table.sum(axis=0) > 0  # categories seen only in dropped groups leave the table
-    table, named = table[:, seen], named[seen]
+    column_totals = table.sum(axis=0)
+    seen = column_totals > 0  # categories seen only in dropped groups leave the table
+    table, named, column_totals = table[:, seen], named[seen], column_totals[seen]
     labels = [label for label, kept_label in zip(labels, seen, strict=True) if kept_label]
     known["reviews"] = int(codes.size)
     if len(labels) < 2:
@@ -383,7 +384,7 @@ def categorical_steps(
     # are not a category a reason can name.
     columns = np.flatnonzero(named)
     if len(labels) == 2:
-        tested = [int(columns[np.argmin(table.sum(axis=0)[columns])])]
+        tested = [int(columns[np.argmin(column_totals[columns])])]
     else:
         tested = columns.tolist()
     hits = table[:, tested].T.astype(np.float64)  # (categories, groups)
@@ -401,7 +402,7 @@ def categorical_steps(
     factor = len(tested)
     strongest = q.argmax(axis=1).tolist()  # each category's driving pair
     pair_a, pair_b = index_a.tolist(), index_b.tolist()
-    reviews_in = table.sum(axis=0).tolist()
+    reviews_in = column_totals.tolist()
     f_list, p_list, category_list = f.tolist(), p.tolist(), category_p.tolist()
     categories = tuple(
         CategoryResult(
