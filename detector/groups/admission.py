@@ -9,8 +9,11 @@ week before the search's windows, is left out of a block that is plainly a campa
 
 Once a group is accepted, each reviewer u with reviews of its products P in its windows W
 (widened by ``MARGIN`` windows on both sides: the campaign's weeks do not follow the tensor's
-7-day grid) is tested under the judge's null: each review of P on the group's side L of the star
-scale (``blocks.side_levels``: its level and, for 5 or 1 stars, the next one towards the middle)
+7-day grid; when the admitted members' cells reach into that margin, W is widened again to
+their windows ± ``MARGIN`` and the test repeated, at most ``MAX_PASSES`` times and never past
+``max_windows`` — a 12-week campaign whose search saw 9 of its weeks) is tested under the
+judge's null: each review of P on the group's side L of the star scale
+(``blocks.side_levels``: its level and, for 5 or 1 stars, the next one towards the middle)
 in W is by u with probability d_u / D, and u's own habit adds its reviews of the group's sellers
 outside W at their rate (``BlockJudge.loyal``: a brand's fan reviews it all year), so u's count
 is Poisson(λ_u), λ_u = (d_u / D) · n_{P,L}(W) + o_u · |W| / (T − |W|), and
@@ -49,6 +52,7 @@ from detector.groups.result import Group
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 MARGIN = 1  # windows added on both sides of the group's
+MAX_PASSES = 4  # widenings of the tested windows (``admit``)
 _LN10 = math.log(10.0)
 
 __all__ = ["admit", "benjamini_hochberg", "member_p_values"]
@@ -106,15 +110,25 @@ def admit(judge: BlockJudge, group: Group, products: IntArray, rate: float) -> G
     level = int(group.evidence["star_level"]) - 1
     first = max(0, (group.start_ms - t.origin_ms) // t.window_ms - MARGIN)
     last = min(t.shape[4] - 1, (group.end_ms - t.origin_ms) // t.window_ms - 1 + MARGIN)
-    reviewers, log_p, cells, tested = member_p_values(judge, products, first, last, level)
-    admitted = reviewers[benjamini_hochberg(log_p, tested, rate)]
-    # the proposed members who are tested stay (their block was judged a group as a whole)
     rows = np.asarray(group.review_rows, dtype=np.int64)
-    proposed = np.searchsorted(t.reviewer_codes, judge.events.reviewer[rows])
-    admitted = np.union1d(admitted, np.intersect1d(proposed, reviewers))
-    if admitted.size < judge.params.min_reviewers:
-        return None
-    block = cells[np.isin(t.reviewer[cells], admitted)]
+    # the proposed members who are tested stay (their block was judged a group as a whole)
+    kept = np.unique(np.searchsorted(t.reviewer_codes, judge.events.reviewer[rows]))
+    for _ in range(MAX_PASSES):
+        reviewers, log_p, cells, tested = member_p_values(judge, products, first, last, level)
+        admitted = reviewers[benjamini_hochberg(log_p, tested, rate)]
+        admitted = np.union1d(admitted, np.intersect1d(kept, reviewers))
+        if admitted.size < judge.params.min_reviewers:
+            return None
+        block = cells[np.isin(t.reviewer[cells], admitted)]
+        windows = t.window[block]
+        wider_first = max(0, int(windows.min()) - MARGIN)
+        wider_last = min(t.shape[4] - 1, int(windows.max()) + MARGIN)
+        grown = wider_first < first or wider_last > last
+        span = max(last, wider_last) - min(first, wider_first) + 1 - 2 * MARGIN
+        if not grown or span > judge.params.max_windows:
+            break
+        # admitted members' cells reach the margin: the campaign's weeks go on past it
+        first, last, kept = min(first, wider_first), max(last, wider_last), admitted
     members = np.unique(t.reviewer[block])
     block_products = np.unique(t.product[block])
     sellers = np.unique(t.product_seller[block_products])

@@ -123,3 +123,55 @@ def test_focus_is_the_blocks_share_of_its_members_cells_in_its_weeks() -> None:
     members = np.unique(tensor.reviewer[block])
     assert tensor.window[block].max() == 0
     assert judge.focus(block, members, 0, 0) == pytest.approx(6 / 15)
+
+
+def test_the_tested_weeks_widen_to_where_admitted_members_reviewed(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A 12-week campaign (24 accounts, 3 of 6 products each on days 8+ apart) whose candidate
+    covers its first 7 weeks: members admitted at the window's margin widen the tested weeks,
+    so those who reviewed only later are tested and admitted too (planted truth: the pool;
+    without the widening, MAX_PASSES = 1, they are not)."""
+    from detector.groups import admission
+    from detector.groups.blocks import Candidate
+
+    rng = np.random.default_rng(4)
+    rows = []
+    for shopper in range(4000):
+        for product in rng.choice(60, size=1 + int(rng.random() < 0.1), replace=False).tolist():
+            stars = int(rng.choice(5, p=[0.06, 0.06, 0.12, 0.26, 0.5])) + 1
+            day = int(rng.integers(0, 700))
+            rows.append((f"H{shopper}", f"P{product}", f"S{product // 6}", stars,
+                         START + day * DAY_MS))  # fmt: skip
+    pool = [f"PAID{i}" for i in range(24)]
+    for member in pool:
+        chosen = rng.choice(6, size=3, replace=False).tolist()
+        offset = int(rng.integers(0, 68))
+        for product, step in zip(chosen, (0, 8, 16), strict=True):
+            rows.append((member, f"P{product}", "S0", 5, START + (300 + offset + step) * DAY_MS))
+    events = _events(rows)
+    tensor = review_tensor(events)
+    judge = BlockJudge(tensor, events, GroupParams())
+    first = int((START + 300 * DAY_MS - tensor.origin_ms) // tensor.window_ms)
+    names = np.asarray(events.reviewer_labels)[tensor.reviewer_codes].astype(str)
+    products = np.asarray(events.product_labels)[tensor.product_codes]
+    own = np.flatnonzero(np.isin(products, [f"P{i}" for i in range(6)]))
+    candidate = Candidate(
+        reviewers=np.flatnonzero(np.char.startswith(names, "PAID")),
+        products=own, first_window=first, last_window=first + 6, source="test",
+    )  # fmt: skip
+    group = judge.judge(candidate)
+    assert group is not None
+
+    def window(moment: int) -> int:
+        return int((moment - tensor.origin_ms) // tensor.window_ms)
+
+    # first review past the candidate's weeks and the tested margin (window first + 7)
+    late = {m for m in pool if min(window(t) for (u, *_, t) in rows if u == m) > first + 7}
+    assert late, "the draw should hold members who reviewed only after the candidate's weeks"
+    assert not late & set(group.reviewers)
+    widened = admission.admit(judge, group, np.sort(own), 0.05)
+    monkeypatch.setattr(admission, "MAX_PASSES", 1)
+    narrow = admission.admit(judge, group, np.sort(own), 0.05)
+    assert widened is not None and narrow is not None
+    assert set(widened.reviewers) <= set(pool)
+    assert late <= set(widened.reviewers)
+    assert not late & set(narrow.reviewers)
