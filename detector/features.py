@@ -148,6 +148,10 @@ def star_list(stars: Iterable[Hashable]) -> str:
     return f"{joined} reviews"
 
 
+_DAY_NAME_ARRAY = np.array(DAY_NAMES)  # built once: indexed by every product's weekdays
+_DAY_NAME_ARRAY.setflags(write=False)
+
+
 def features_from_reviews(
     posted_at: ArrayLike,
     text_length: ArrayLike | None = None,
@@ -169,7 +173,7 @@ def features_from_reviews(
     known = ~np.isnat(times)
     days = times.astype("datetime64[D]")
     weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (index 3)
-    names = np.array(DAY_NAMES)[np.where(known, weekday, 0)]
+    names = _DAY_NAME_ARRAY[np.where(known, weekday, 0)]
     features: dict[str, NDArray[Any]] = {"day_of_week": np.where(known, names, "")}
     if has_time:
         hours = (times - days).astype(np.int64) // 3600
