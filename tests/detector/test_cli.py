@@ -215,6 +215,23 @@ def test_python_dash_m_detector_exits_non_zero_on_a_bad_file(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("options", [("--json", "--jobs", "2"), ("--jobs", "1")])
+def test_stdout_written_as_bytes_is_what_a_text_stream_receives(jsonl, options):
+    """On stdout the lines go to its byte buffer as the workers encoded them; into a stream
+    without one (StringIO) they are decoded: the same text either way, JSON or table."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "detector", str(jsonl), *options],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0
+    status, text = run(jsonl, *options)
+    assert status == 0
+    assert completed.stdout == text.encode("utf-8")
+    assert len(text.splitlines()) == 12 + ("--json" not in options)
+
+
 def test_groups_out_gives_what_detector_groups_gives_on_the_same_file(tmp_path):
     from detector.groups.cli import main as groups_main
     from detector.simulate.groups import GroupScenario, simulate_groups
