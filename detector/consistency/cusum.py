@@ -284,9 +284,9 @@ class ConsistencyResult:
             "series": {
                 "dates": series_dates,
                 "ratings": (self.ratings.astype(int) if whole else self.ratings).tolist(),
-                "running_mean": np.round(self.running_mean, 4).tolist(),
-                "g_plus": np.round(self.g_plus, 4).tolist(),
-                "g_minus": np.round(self.g_minus, 4).tolist(),
+                "running_mean": self.running_mean.round(4).tolist(),  # what np.round calls
+                "g_plus": self.g_plus.round(4).tolist(),
+                "g_minus": self.g_minus.round(4).tolist(),
             },
         }
 

@@ -134,8 +134,14 @@ def _known(array: NDArray[Any]) -> NDArray[np.bool_]:
     if array.dtype.kind in "US":
         known = array != array.dtype.type()
         return known
-    if array.dtype.kind == "O":
-        return np.array([_label("", value) is not None for value in array.tolist()], dtype=bool)
+    if array.dtype.kind == "O":  # known where ``_label`` gives a label (its missing-value test)
+        return np.array(
+            [
+                not (value is None or value == "" or (isinstance(value, float) and value != value))
+                for value in array.tolist()
+            ],
+            dtype=bool,
+        )
     return np.ones(array.shape, dtype=bool)
 
 

@@ -98,14 +98,6 @@ def _check_length(name: str, array: NDArray[Any], length: int) -> None:
         raise ValueError(f"feature {name!r} has {array.size} values for {length} ratings")
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return value != value  # NaN
-    return isinstance(value, str) and value == ""
-
-
 def _categorical_codes(
     name: str, values: ArrayLike, length: int
 ) -> tuple[NDArray[np.bool_], NDArray[np.intp], list[Hashable]]:
@@ -114,7 +106,17 @@ def _categorical_codes(
     _check_length(name, array, length)
     kind = array.dtype.kind
     if kind == "O":
-        present = ~np.fromiter((_is_missing(v) for v in array), bool, count=array.size)
+        present = np.array(  # missing: None, NaN or "" (one list pass, no calls)
+            [
+                not (
+                    v is None
+                    or (isinstance(v, float) and v != v)
+                    or (isinstance(v, str) and v == "")
+                )
+                for v in array.tolist()
+            ],
+            dtype=bool,
+        )
     elif kind == "f":
         present = ~np.isnan(array)
     elif kind in "US":
@@ -151,8 +153,9 @@ def _groups_from_counts(
     name: str, counts: NDArray[np.int64]
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], list[str]]:
     """``_groups_to_keep`` from the reviews per star level."""
-    kept = np.flatnonzero(counts >= MIN_GROUP_SIZE)
-    dropped = np.flatnonzero(counts == 1)
+    # (ndarray.nonzero: np.flatnonzero's ravel-and-wrap layer costs more than these 5 counts)
+    kept = (counts >= MIN_GROUP_SIZE).nonzero()[0]
+    dropped = (counts == 1).nonzero()[0]
     notes = []
     if dropped.size:
         notes.append(
@@ -382,7 +385,7 @@ def categorical_steps(
     # Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test: run one,
     # the rarer named one. The pooled rare categories count in the shares and the chi-square but
     # are not a category a reason can name.
-    columns = np.flatnonzero(named)
+    columns = named.nonzero()[0]
     if len(labels) == 2:
         tested = [int(columns[np.argmin(column_totals[columns])])]
     else:
@@ -465,7 +468,7 @@ def _pool_rare_categories(
     if not rare.any():
         return np.ones(codes.size, dtype=bool), codes, labels, np.ones(len(labels), bool), []
     rare_labels = [label for label, is_rare in zip(labels, rare, strict=True) if is_rare]
-    common = np.flatnonzero(~rare)
+    common = (~rare).nonzero()[0]
     recode = np.full(len(labels), common.size, dtype=np.intp)  # rare → the pooled column
     recode[common] = np.arange(common.size)
     new_codes = recode[codes]
