@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import functools
 import json
 import multiprocessing
@@ -179,7 +180,20 @@ def _read_and_fit(
             graph = fit_file_graph(table)
         with stages("reference fit (waited for)"):
             model = fit()
+    _release_free_memory()
     return table, model, graph
+
+
+def _release_free_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc ``malloc_trim``) before the
+    analysis workers fork.
+
+    The graph fit's temporaries (~300 MB at a million reviews) are freed when it returns, but
+    glibc keeps freed heap memory for reuse, so the parent stays at its peak and every forked
+    worker starts with those pages mapped (its RSS counted them: 640 MB a worker). Trimming
+    gave 723 -> 447 MB resident after the fit on the bench file. Elsewhere (no glibc) nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 @contextlib.contextmanager

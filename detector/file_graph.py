@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +44,7 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", 
 def fit_file_graph(table: ProductTable) -> FileGraph:
     """The file's review graph, fitted (module docstring)."""
     graph = file_review_graph(table)
-    return FileGraph(graph.reviewer_labels, graph.reviewer, reviewer_scores(graph), table.offsets)
+    return FileGraph.keep(graph.reviewer_labels, graph.reviewer, reviewer_scores(graph), table)
 
 
 def file_review_graph(table: ProductTable) -> ReviewGraph:
@@ -80,21 +80,46 @@ def file_review_graph(table: ProductTable) -> ReviewGraph:
 
 @dataclass(frozen=True)
 class FileGraph:
-    """A fitted file graph: reviewer labels and codes per row, the scores, product offsets."""
+    """A fitted file graph: what the verdicts and the two output files read of it.
+
+    Only these arrays are kept of the fit (``keep``): per review its reviewer code, suspicion
+    and its reviewer's review count; per reviewer its reviews, reliability and suspicion. The
+    rest of ``ReviewerScores`` (the features' per-review arrays, the mixture, the reliability
+    fit's other columns: ~140 MB at a million reviews) is dropped before the workers are
+    forked, so it is neither held by the parent nor counted in every worker's memory.
+    """
 
     reviewer_labels: list[str | None]
-    reviewer: npt.NDArray[np.int64]
-    scores: ReviewerScores
+    reviewer: npt.NDArray[np.int64]  # per review (rows product after product)
+    review_suspicion: npt.NDArray[np.float64]  # per review
+    reviewer_reviews: npt.NDArray[np.int64]  # per review: its reviewer's reviews in the graph
+    reviews: npt.NDArray[np.int64]  # per reviewer: reviews in the graph
+    reliability: npt.NDArray[np.float64]  # per reviewer: TrueScore's posterior mean α_u
+    reviewer_suspicion: npt.NDArray[np.float64]  # per reviewer
     offsets: npt.NDArray[np.int64]
-    base_suspect_share: float = field(init=False)
-    reviewer_reviews: npt.NDArray[np.int64] = field(init=False, repr=False)
+    base_suspect_share: float  # share of the file's reviews weighed below ½ (suspect)
 
-    def __post_init__(self) -> None:
-        suspect = suspicion_weight(self.scores.review_suspicion) < 0.5
-        base = float(suspect.mean()) if suspect.size else 0.0
-        counts = np.bincount(self.reviewer, minlength=len(self.reviewer_labels))
-        object.__setattr__(self, "base_suspect_share", base)
-        object.__setattr__(self, "reviewer_reviews", counts[self.reviewer].astype(np.int64))
+    @classmethod
+    def keep(
+        cls,
+        labels: list[str | None],
+        reviewer: npt.NDArray[np.int64],
+        scores: ReviewerScores,
+        table: ProductTable,
+    ) -> FileGraph:
+        suspect = suspicion_weight(scores.review_suspicion) < 0.5
+        counts = np.bincount(reviewer, minlength=len(labels))
+        return cls(
+            reviewer_labels=labels,
+            reviewer=reviewer,
+            review_suspicion=scores.review_suspicion,
+            reviewer_reviews=counts[reviewer].astype(np.int64),
+            reviews=scores.features.reviews,
+            reliability=scores.reliability.reliability,
+            reviewer_suspicion=scores.reviewer_suspicion,
+            offsets=table.offsets,
+            base_suspect_share=float(suspect.mean()) if suspect.size else 0.0,
+        )
 
     def rows(self, index: int) -> slice:
         return slice(int(self.offsets[index]), int(self.offsets[index + 1]))
@@ -103,16 +128,16 @@ class FileGraph:
         """Product ``index``'s reviews' scores, in its file order (as ``analyze`` takes them)."""
         rows = self.rows(index)
         return ProductReviewerScores(
-            review_suspicion=self.scores.review_suspicion[rows],
+            review_suspicion=self.review_suspicion[rows],
             reviewer_reviews=self.reviewer_reviews[rows],
             base_suspect_share=self.base_suspect_share,
         )
 
     def reviewer_lines(self) -> Iterator[str]:
         """``--reviewers-out``: {"user_id", "reviews", "reliability", "suspicion"} per reviewer."""
-        counts = self.scores.features.reviews.tolist()
-        reliability = self.scores.reliability.reliability.tolist()
-        suspicion = self.scores.reviewer_suspicion.tolist()
+        counts = self.reviews.tolist()
+        reliability = self.reliability.tolist()
+        suspicion = self.reviewer_suspicion.tolist()
         for code, label in enumerate(self.reviewer_labels):
             record = {
                 "user_id": label,
@@ -128,7 +153,7 @@ class FileGraph:
         rows = self.rows(index)
         users = [self.reviewer_labels[code] for code in self.reviewer[rows].tolist()]
         moments = product.reviews["posted_at"].astype("datetime64[ms]").astype(np.int64).tolist()
-        suspicion = self.scores.review_suspicion[rows].tolist()
+        suspicion = self.review_suspicion[rows].tolist()
         evidence = verdict.reviewers
         weights = evidence.weights if evidence is not None else None
         weight_list = [None] * len(users) if weights is None else weights.tolist()

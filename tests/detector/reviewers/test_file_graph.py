@@ -40,7 +40,7 @@ def test_the_reported_history_reaches_the_graph_and_its_features(tmp_path):
     assert graph.reported_reviews is not None
     once = [code for code, label in enumerate(graph.reviewer_labels) if label.startswith("once")]
     fitted = fit_file_graph(table)
-    features = fitted.scores.features
+    features = reviewer_scores(graph).features
     assert (features.reviews[once] == 1).all()  # one review in the file ...
     assert (features.history[once] == 40).all()  # ... forty on the profile
     assert not features.one_review[once].any()
@@ -55,7 +55,10 @@ def test_the_reported_history_reaches_the_graph_and_its_features(tmp_path):
         reported_reviews=c.reviewer_review_count,
     )
     expected = reviewer_scores(by_hand)
-    np.testing.assert_allclose(fitted.scores.review_suspicion, expected.review_suspicion)
+    np.testing.assert_allclose(fitted.review_suspicion, expected.review_suspicion)
+    np.testing.assert_allclose(fitted.reviewer_suspicion, expected.reviewer_suspicion)
+    np.testing.assert_allclose(fitted.reliability, expected.reliability.reliability)
+    np.testing.assert_array_equal(fitted.reviews, features.reviews)
 
 
 def test_a_file_without_reported_histories_has_no_such_column(tmp_path):
