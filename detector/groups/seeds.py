@@ -5,28 +5,38 @@ brand fans) long before it reaches blocks of a few hundred cells; a collusion bl
 So each component starts on a seed: within blocks of ``SEED_WEEKS`` weeks (two grids, offset by
 half a block, so a campaign across a border is seen whole), X is the binary (reviewer, block) ×
 product incidence (rows with more than ``MAX_ROW_PRODUCTS`` products — a deal hunter's sale —
-are left out of seeding, not of the fit), C = XᵀX counts co-reviews of product pairs, and under
-independence a pair expects E_pq = S₂ d_p d_q / D² (d_p: rows with p, D = Σ d, S₂ = Σ n(n−1)
-over rows). Pairs are taken by Poisson surprise −log P(Poisson(E_pq) ≥ C_pq), at least
-``MIN_CO_REVIEWS`` co-reviews, the first K of a grid (``_pair_budget``: K grows with the
-products), each pair's reviewers found for all pairs at once by one sparse product; a pair
-sharing a product and grid block with a seed joins it, adding its surprise
-(a block of many products outranks one odd pair). A seed is (products, reviewers who
-co-reviewed them in the block, the block's windows).
+are left out of seeding, not of the fit) and C' = XᵀX − YᵀY counts co-reviews of product pairs
+in *different* weeks (Y: the same rows' (reviewer, window) × product incidence). A multi-item
+order or a sale is reviewed within a week (one shopping trip, however many products), a paid
+account rates a campaign's products on different days of 3–12 weeks; at 10⁷ reviews the
+same-week pairs of orders and sales filled every seed slot (3 of 40 planted campaigns had a
+seed). Under independence a pair expects E_pq = S₂ d_p d_q / D² (d_p: rows with p, D = Σ d,
+S₂ = Σ n(n−1) over X's rows less the same over Y's). Pairs are taken by Poisson surprise
+−log P(Poisson(E_pq) ≥ C'_pq), at least ``MIN_CO_REVIEWS`` co-reviews, the first K of a grid
+(``_pair_budget``: K grows with the products; equal surprise by product codes); a pair sharing
+a product and grid block with a seed joins it, adding its surprise (a block of many products
+outranks one odd pair). A seed is (products, reviewers who co-reviewed them in the block, the
+block's windows).
+
+The loops over rows, pairs and seeds are compiled (``detector.groups.seed_kernel``): at 10⁷
+reviews a grid has ~3·10⁷ co-reviewed pairs and ~10⁵ pairs to merge.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 from scipy import stats
 
+from detector.groups.pg_kernel import stable_order
+from detector.groups.seed_kernel import grid_rows, merge_pairs, pair_members, strong_pairs
 from detector.groups.tensor import ReviewTensor, distinct
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 SEED_WEEKS = 12
 MAX_ROW_PRODUCTS = 30
 MIN_CO_REVIEWS = 3
@@ -50,17 +60,24 @@ class Seed:
 
 
 def seeds(tensor: ReviewTensor, limit: int) -> list[Seed]:
-    """Up to ``limit`` seeds, most surprising first (see the module docstring)."""
+    """Up to ``limit`` seeds, most surprising first (see the module docstring); a seed sharing a
+    product and over half of its (or the other's) reviewers with a more surprising one is left
+    out."""
     weeks_per_window = max(1, round(tensor.window_ms / (7 * 86_400_000)))
     width = max(1, SEED_WEEKS // weeks_per_window)
-    found: list[Seed] = []
-    for shift in (0, width // 2):
-        found.extend(_grid_seeds(tensor, width, shift))
-    found.sort(key=lambda s: -s.surprise)
+    grouped = _by_reviewer(tensor)
+    found = _SeedTable.joined(
+        [_grid_seeds(tensor, grouped, width, shift) for shift in (0, width // 2)]
+    )
     out: list[Seed] = []
-    for seed in found:
-        if any(_overlaps(seed, kept) for kept in out):
+    holding: dict[int, list[int]] = {}  # product -> the kept seeds holding it
+    for index in np.argsort(-found.surprise, kind="stable").tolist():
+        seed = found.seed(index)
+        near = {i for p in seed.products for i in holding.get(p, ())}
+        if any(_overlaps(seed, out[i]) for i in near):
             continue
+        for p in seed.products:
+            holding.setdefault(p, []).append(len(out))
         out.append(seed)
         if len(out) == limit:
             break
@@ -72,51 +89,141 @@ def _overlaps(a: Seed, b: Seed) -> bool:
     return bool(a.products & b.products) and shared
 
 
-def _grid_seeds(tensor: ReviewTensor, width: int, shift: int) -> list[Seed]:
-    block = (tensor.window + shift) // width
+@dataclass(frozen=True)
+class _SeedTable:
+    """Merged seeds as arrays (a ``Seed`` is made only for those ``seeds`` looks at): seed i
+    holds ``products[i, :n_products[i]]`` and ``reviewers[reviewer_ptr[i]:reviewer_ptr[i+1]]``
+    in windows ``first_window[i]..last_window[i]``."""
+
+    surprise: FloatArray
+    products: IntArray  # seeds × width, padded with -1
+    n_products: IntArray
+    reviewer_ptr: IntArray
+    reviewers: IntArray
+    first_window: IntArray
+    last_window: IntArray
+
+    def seed(self, i: int) -> Seed:
+        return Seed(
+            products=set(self.products[i, : self.n_products[i]].tolist()),
+            reviewers=set(self.reviewers[self.reviewer_ptr[i] : self.reviewer_ptr[i + 1]].tolist()),
+            first_window=int(self.first_window[i]),
+            last_window=int(self.last_window[i]),
+            surprise=float(self.surprise[i]),
+        )
+
+    @staticmethod
+    def joined(tables: list[_SeedTable]) -> _SeedTable:
+        width = max(t.products.shape[1] for t in tables)
+        padded = [np.pad(t.products, ((0, 0), (0, width - t.products.shape[1])), constant_values=-1)
+                  for t in tables]  # fmt: skip
+        offsets = np.cumsum([0] + [t.reviewers.size for t in tables[:-1]])
+        ptr = [t.reviewer_ptr[:-1] + o for t, o in zip(tables, offsets, strict=True)]
+        return _SeedTable(
+            surprise=np.concatenate([t.surprise for t in tables]),
+            products=np.concatenate(padded),
+            n_products=np.concatenate([t.n_products for t in tables]),
+            reviewer_ptr=np.concatenate([*ptr, [sum(t.reviewers.size for t in tables)]]),
+            reviewers=np.concatenate([t.reviewers for t in tables]),
+            first_window=np.concatenate([t.first_window for t in tables]),
+            last_window=np.concatenate([t.last_window for t in tables]),
+        )
+
+
+def _empty_table() -> _SeedTable:
+    none = np.zeros(0, dtype=np.int64)
+    return _SeedTable(
+        np.zeros(0), np.zeros((0, 2), dtype=np.int64), none, np.zeros(1, dtype=np.int64), none,
+        none, none,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Incidence:
+    """A binary rows × products matrix both ways: row r's products are
+    ``row_products[row_ptr[r]:row_ptr[r+1]]`` (ascending); product p's entries in them are
+    ``product_entry[product_ptr[p]:product_ptr[p+1]]``, in rows ``product_rows`` (ascending)
+    that end at ``product_end``."""
+
+    row_ptr: IntArray
+    row_products: npt.NDArray[np.int32]
+    product_ptr: IntArray
+    product_entry: IntArray
+    product_rows: IntArray
+    product_end: IntArray
+
+    @staticmethod
+    def of(row_ptr: IntArray, row_products: npt.NDArray[np.int32], n_products: int) -> _Incidence:
+        """From the rows (products ascending within each)."""
+        row_of = np.repeat(np.arange(row_ptr.size - 1, dtype=np.int64), np.diff(row_ptr))
+        entry = stable_order(row_products, n_products)
+        rows = row_of[entry]
+        return _Incidence(
+            row_ptr=row_ptr,
+            row_products=row_products,
+            product_ptr=_pointers(row_products, n_products),
+            product_entry=entry,
+            product_rows=rows,
+            product_end=row_ptr[rows + 1],
+        )
+
+    def row_sizes(self) -> IntArray:
+        return np.diff(self.row_ptr)
+
+    def product_degrees(self) -> IntArray:
+        return np.diff(self.product_ptr)
+
+
+def _pointers(keys: npt.NDArray[np.integer[Any]], size: int) -> IntArray:
+    """Where each key's run starts in the keys sorted (and the end), from their counts."""
+    return np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=size))]).astype(np.int64)
+
+
+def _by_reviewer(tensor: ReviewTensor) -> tuple[IntArray, npt.NDArray[np.int32], IntArray]:
+    """The cells grouped by reviewer, ascending product within each (two counting sorts):
+    each reviewer's slice and the cells' products (int32: half the memory traffic of the
+    co-review loop) and windows in that order."""
+    by_product = stable_order(tensor.product, tensor.shape[2])
+    cells = by_product[stable_order(tensor.reviewer[by_product], tensor.shape[1])]
+    product = tensor.product[cells].astype(np.int32)
+    return _pointers(tensor.reviewer, tensor.shape[1]), product, tensor.window[cells]
+
+
+def _grid_seeds(
+    tensor: ReviewTensor,
+    grouped: tuple[IntArray, npt.NDArray[np.int32], IntArray],
+    width: int,
+    shift: int,
+) -> _SeedTable:
+    """The merged seeds of the grid of ``width`` windows starting ``shift`` windows early:
+    X, Y and Σ n(n−1) (``seed_kernel.grid_rows``), the strong pairs and their surprise, the
+    first ``_pair_budget`` pairs' members, merged (``_merged``)."""
     n_products = tensor.shape[2]
-    row_key = tensor.reviewer * np.int64(int(block.max()) + 1) + block
-    # every cell's matrix row at once (a lookup of 8.7·10⁶ cells in the sorted keys took 2.5 s)
-    row_keys, cell_rows = np.unique(row_key, return_inverse=True)
-    pairs = distinct(cell_rows.astype(np.int64) * n_products + tensor.product)
-    rows, products = pairs // n_products, pairs % n_products
-    sizes = np.bincount(rows)
-    keep = (sizes[rows] >= 2) & (sizes[rows] <= MAX_ROW_PRODUCTS)
-    rows, products = rows[keep], products[keep]
-    if rows.size == 0:
-        return []
-    matrix = sp.csr_matrix(
-        (np.ones(rows.size), (rows, products)), shape=(int(rows.max()) + 1, n_products)
+    n_blocks = (tensor.shape[4] - 1 + shift) // width + 1
+    row_ptr, row_products, row_reviewer, row_block, week_ptr, week_products, same_week_pairs = (
+        grid_rows(*grouped, width, shift, n_blocks, MAX_ROW_PRODUCTS)
     )
-    kept_rows = np.zeros(row_keys.size, dtype=np.bool_)
-    kept_rows[rows] = True
-    same_week, same_week_pairs = _same_week(tensor, kept_rows[cell_rows], n_products)
-    co = sp.triu(matrix.T @ matrix - same_week, k=1).tocoo()
-    strong = co.data >= MIN_CO_REVIEWS
-    p, q, count = co.row[strong], co.col[strong], co.data[strong]
-    degree = np.asarray(matrix.sum(axis=0)).ravel()
-    n_row = np.asarray(matrix.sum(axis=1)).ravel()
+    if row_reviewer.size == 0:
+        return _empty_table()
+    x = _Incidence.of(row_ptr, row_products, n_products)
+    y = _Incidence.of(week_ptr, week_products, n_products)
+    p, q, count = strong_pairs(
+        x.row_products, x.product_ptr, x.product_entry, x.product_end,
+        y.row_products, y.product_ptr, y.product_entry, y.product_end, MIN_CO_REVIEWS,
+    )  # fmt: skip
+    degree = x.product_degrees().astype(np.float64)
+    n_row = x.row_sizes().astype(np.float64)
     total = degree.sum()
     pairs_total = float((n_row * (n_row - 1)).sum()) - same_week_pairs
     expected = pairs_total * degree[p] * degree[q] / total**2
     surprise = -stats.poisson.logsf(count - 1, expected)
-    order = np.argsort(-surprise, kind="stable")[: _pair_budget(n_products)]
-    reviewer_of_row, block_of_row = _row_labels(block, row_keys)
-    pair, members, main = _pair_members(matrix, p[order], q[order], block_of_row)
-    bounds = np.searchsorted(pair, np.arange(order.size + 1))
-    out = []
-    for k, index in enumerate(order.tolist()):
-        first = max(0, int(main[k]) * width - shift)
-        out.append(
-            Seed(
-                products={int(p[index]), int(q[index])},
-                reviewers=set(reviewer_of_row[members[bounds[k] : bounds[k + 1]]].tolist()),
-                first_window=first,
-                last_window=first + width - 1,
-                surprise=float(surprise[index]),
-            )
-        )
-    return _merged(out, tensor.product_seller)
+    # most surprising first; equal surprise by (p, q)
+    order = np.lexsort((q, p, -surprise))[: _pair_budget(n_products)]
+    a, b, surprise = p[order], q[order], surprise[order]
+    member_ptr, members, main = pair_members(
+        x.product_ptr, x.product_rows, row_block, a, b, n_blocks
+    )
+    return _merged(a, b, surprise, main, member_ptr, row_reviewer[members], tensor, width, shift)
 
 
 def _pair_budget(n_products: int) -> int:
@@ -128,103 +235,37 @@ def _pair_budget(n_products: int) -> int:
     return max(MAX_PAIRS, int(PAIRS_PER_PRODUCT * n_products))
 
 
-def _pair_members(
-    matrix: sp.csr_matrix, a: IntArray, b: IntArray, block_of_row: IntArray
-) -> tuple[IntArray, IntArray, IntArray]:
-    """For every pair k = (a_k, b_k): the rows of ``matrix`` holding both products in the
-    grid block most of them fall in (the smallest such block on a tie), and that block.
-
-    One sparse product for all pairs, never a loop: with B the products × pairs indicator
-    (B[a_k, k] = B[b_k, k] = 1), (X B)[r, k] = 2 exactly when row r holds both. Returns the
-    pair of each kept row (sorted), the rows, and each pair's block."""
-    k = a.size
-    pick = sp.csr_matrix(
-        (np.ones(2 * k), (np.concatenate([a, b]), np.tile(np.arange(k), 2))),
-        shape=(matrix.shape[1], k),
+def _merged(
+    a: IntArray, b: IntArray, surprise: FloatArray, main: IntArray, member_ptr: IntArray,
+    member_reviewers: IntArray, tensor: ReviewTensor, width: int, shift: int,
+) -> _SeedTable:  # fmt: skip
+    """Pairs (most surprising first) sharing a product and a block with an earlier seed join
+    it, while the seed keeps to ``MAX_SEED_SELLERS`` sellers and ``MAX_SEED_PRODUCTS``
+    products (``seed_kernel.merge_pairs``); a seed's reviewers are its pairs' members, its
+    surprise their sum (added in pair order)."""
+    n_products = tensor.shape[2]
+    keys, key_ids = np.unique(
+        np.concatenate([main * n_products + a, main * n_products + b]), return_inverse=True
     )
-    hits = (matrix @ pick).tocoo()
-    both = hits.data > 1.5
-    row, pair = hits.row[both].astype(np.int64), hits.col[both].astype(np.int64)
-    blocks = block_of_row[row]
-    keys, counts = np.unique(
-        pair * np.int64(int(block_of_row.max()) + 1) + blocks, return_counts=True
+    seed_of, products, n_seed_products = merge_pairs(
+        key_ids[: a.size], key_ids[a.size :], a, b, tensor.product_seller[a],
+        tensor.product_seller[b], keys.size, MAX_SEED_PRODUCTS, MAX_SEED_SELLERS,
+    )  # fmt: skip
+    n_seeds = n_seed_products.size
+    _, first_pair = np.unique(seed_of, return_index=True)  # seeds are numbered as started
+    first = np.maximum(0, main[first_pair] * width - shift)
+    member_seed = np.repeat(seed_of, np.diff(member_ptr))
+    n_reviewers = np.int64(tensor.shape[1])
+    held = distinct(member_seed * n_reviewers + member_reviewers)
+    return _SeedTable(
+        surprise=np.bincount(seed_of, weights=surprise, minlength=n_seeds).astype(np.float64),
+        products=products,
+        n_products=n_seed_products,
+        reviewer_ptr=_pointers(held // n_reviewers, n_seeds),
+        reviewers=held % n_reviewers,
+        first_window=first,
+        last_window=first + width - 1,
     )
-    n_blocks = np.int64(int(block_of_row.max()) + 1)
-    key_pair, key_block = keys // n_blocks, keys % n_blocks
-    best = np.lexsort((key_block, -counts, key_pair))  # per pair: most rows, then first block
-    first = np.ones(best.size, dtype=np.bool_)
-    first[1:] = key_pair[best][1:] != key_pair[best][:-1]
-    main = np.zeros(k, dtype=np.int64)
-    main[key_pair[best][first]] = key_block[best][first]
-    keep = blocks == main[pair]
-    pair, row = pair[keep], row[keep]
-    order = np.argsort(pair, kind="stable")
-    return pair[order], row[order], main
-
-
-def _same_week(
-    tensor: ReviewTensor, cells: npt.NDArray[np.bool_], n_products: int
-) -> tuple[sp.csr_matrix, float]:
-    """Co-reviews of product pairs by one reviewer within one tensor window (YᵀY, Y the
-    (reviewer, window) × product incidence of the ``cells`` kept for seeding) and Σ m(m−1)
-    over Y's rows. Seeds count co-reviews in *different* weeks only: a multi-item order or a
-    sale is reviewed within a week (one shopping trip, however many products), a paid account
-    rates a campaign's products on different days of 3–12 weeks. At 10⁷ reviews the same-week
-    pairs of orders and sales filled every seed slot (3 of 40 planted campaigns had a seed)."""
-    week = tensor.reviewer[cells] * np.int64(tensor.shape[4]) + tensor.window[cells]
-    pairs = distinct(week * n_products + tensor.product[cells])
-    _, rows = np.unique(pairs // n_products, return_inverse=True)
-    sizes = np.bincount(rows)
-    keep = sizes[rows] >= 2
-    rows, products = rows[keep], pairs[keep] % n_products
-    if rows.size == 0:
-        return sp.csr_matrix((n_products, n_products)), 0.0
-    matrix = sp.csr_matrix(
-        (np.ones(rows.size), (rows, products)), shape=(int(rows.max()) + 1, n_products)
-    )
-    n_row = sizes[sizes >= 2].astype(np.float64)
-    return (matrix.T @ matrix).tocsr(), float((n_row * (n_row - 1)).sum())
-
-
-def _row_labels(block: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
-    """Reviewer and grid block of every matrix row (rows are the sorted unique row keys)."""
-    n_blocks = int(block.max()) + 1
-    return (keys // n_blocks).astype(np.int64), (keys % n_blocks).astype(np.int64)
-
-
-def _merged(found: list[Seed], product_seller: IntArray) -> list[Seed]:
-    """Pairs sharing a product and a block with an earlier (more surprising) seed join it,
-    while the seed keeps to ``MAX_SEED_SELLERS`` sellers and ``MAX_SEED_PRODUCTS`` products."""
-    out: list[Seed] = []
-    # (first window, product) -> indices into ``out`` of the seeds holding it: the seeds a pair
-    # can join, looked up instead of a scan of every kept seed per pair (the same first match:
-    # candidates are tried in the order they were kept)
-    holding: dict[tuple[int, int], list[int]] = {}
-    seller_of = product_seller.tolist()
-    seller_sets: list[set[int]] = []  # the sellers of each kept seed, kept with it
-
-    for seed in found:
-        mine = {seller_of[p] for p in seed.products}
-        near = sorted({i for p in seed.products for i in holding.get((seed.first_window, p), ())})
-        for index in near:
-            kept = out[index]
-            if (
-                len(kept.products) < MAX_SEED_PRODUCTS
-                and len(seller_sets[index] | mine) <= MAX_SEED_SELLERS
-            ):
-                for p in seed.products - kept.products:
-                    holding.setdefault((kept.first_window, p), []).append(index)
-                kept.products |= seed.products
-                kept.reviewers |= seed.reviewers
-                kept.surprise += seed.surprise
-                seller_sets[index] |= mine
-                break
-        else:
-            for p in seed.products:
-                holding.setdefault((seed.first_window, p), []).append(len(out))
-            out.append(seed)
-            seller_sets.append(mine)
-    return out
 
 
 def label_seeds(tensor: ReviewTensor, reviewers: IntArray, known: list[Seed]) -> list[Seed]:
