@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
 from detector.groups.events import ReviewEvents
+from detector.groups.pg_kernel import stable_order
 
 IntArray = npt.NDArray[np.int64]
 DAY_MS = 86_400_000
@@ -74,24 +76,38 @@ class ReviewTensor:
 def review_tensor(
     events: ReviewEvents, *, window_days: float = 7.0, min_reviewer_products: int = 2
 ) -> ReviewTensor:
-    """Build the tensor (see the module docstring); memory linear in the number of reviews."""
+    """Build the tensor (see the module docstring); memory and time linear in the reviews.
+
+    Cells are ordered by (product, reviewer, rating, window), as their mixed-radix key sorts,
+    by three stable counting sorts (least significant first); at 10⁷ reviews numpy's
+    ``unique`` of the key and of the codes (comparison sorts) took 6 of the tensor's 9 s of
+    CPU here."""
     n = events.n_reviews
     window_ms = max(1, round(window_days * DAY_MS))
     origin = int(events.timestamp_ms.min()) if n else 0
     keep = _active_reviews(events, min_reviewer_products)
     rows = np.flatnonzero(keep)
-    reviewer_codes, reviewer = np.unique(events.reviewer[rows], return_inverse=True)
-    product_codes, product = np.unique(events.product[rows], return_inverse=True)
+    reviewer_codes, reviewer = _dense_codes(events.reviewer[rows], len(events.reviewer_labels))
+    product_codes, product = _dense_codes(events.product[rows], len(events.product_labels))
     window = (events.timestamp_ms[rows] - origin) // window_ms
     rating = events.rating[rows] - 1
     n_windows = int(window.max()) + 1 if rows.size else 0
-    key = _cell_key(product, reviewer, rating, window, reviewer_codes.size, n_windows)
-    _, first, cell_of_row = np.unique(key, return_index=True, return_inverse=True)
+    order = _cell_order(
+        product, reviewer, rating * max(n_windows, 1) + window,
+        (product_codes.size, reviewer_codes.size, 5 * max(n_windows, 1)),
+    )  # fmt: skip
+    sorted_product, sorted_reviewer = product[order], reviewer[order]
+    sorted_rating, sorted_window = rating[order], window[order]
+    same = np.ones(max(order.size - 1, 0), dtype=np.bool_)  # a row in its predecessor's cell
+    for column in (sorted_product, sorted_reviewer, sorted_rating, sorted_window):
+        same &= column[1:] == column[:-1]
+    first = np.ones(order.size, dtype=np.bool_)  # a row that starts a cell (in sorted order)
+    np.logical_not(same, out=first[1:])
+    cell_of_sorted = np.cumsum(first) - 1
     seller_codes, product_seller = _sellers(events, product_codes)
-    cells = first  # one representative row per cell
     cell_of_review = np.full(n, -1, dtype=np.int64)
-    cell_of_review[rows] = cell_of_row
-    cell_product = product[cells].astype(np.int64)
+    cell_of_review[rows[order]] = cell_of_sorted
+    cell_product = sorted_product[first]
     shape = (
         int(seller_codes.size),
         int(reviewer_codes.size),
@@ -101,13 +117,13 @@ def review_tensor(
     )
     return ReviewTensor(
         seller=product_seller[cell_product],
-        reviewer=reviewer[cells].astype(np.int64),
+        reviewer=sorted_reviewer[first],
         product=cell_product,
-        rating=rating[cells].astype(np.int64),
-        window=window[cells].astype(np.int64),
+        rating=sorted_rating[first],
+        window=sorted_window[first],
         shape=shape,
-        reviewer_codes=reviewer_codes.astype(np.int64),
-        product_codes=product_codes.astype(np.int64),
+        reviewer_codes=reviewer_codes,
+        product_codes=product_codes,
         seller_codes=seller_codes,
         product_seller=product_seller,
         cell_of_review=cell_of_review,
@@ -116,32 +132,69 @@ def review_tensor(
     )
 
 
+def _dense_codes(codes: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    """(the distinct codes ascending, each entry's index among them), as ``np.unique(codes,
+    return_inverse=True)``, for codes in 0..size−1: by a table of the codes present, O(n)."""
+    present = np.zeros(size, dtype=np.bool_)
+    present[codes] = True
+    index_of = np.cumsum(present) - 1
+    return np.flatnonzero(present).astype(np.int64), index_of[codes].astype(np.int64, copy=False)
+
+
+def _cell_order(
+    product: IntArray, reviewer: IntArray, level: IntArray, sizes: tuple[int, int, int]
+) -> IntArray:
+    """The stable permutation sorting rows by (product, reviewer, level): counting sorts by
+    level, then reviewer, then product (``pg_kernel.stable_order``; each keeps the order of
+    the last), so equal rows keep their order and a cell's first row is its earliest."""
+    order: IntArray = stable_order(level, sizes[2])
+    order = order[stable_order(reviewer[order], sizes[1])]
+    return order[stable_order(product[order], sizes[0])]
+
+
 def _active_reviews(events: ReviewEvents, min_products: int) -> npt.NDArray[np.bool_]:
     """Rows whose reviewer is known and reviewed at least ``min_products`` distinct products."""
     known = events.reviewer >= 0
     if not known.any():
         return known
-    n_reviewers = len(events.reviewer_labels)
-    pairs = distinct(
-        events.reviewer[known] * np.int64(len(events.product_labels)) + events.product[known]
+    reviewer = events.reviewer[known]
+    products = distinct_counts(
+        reviewer, events.product[known], len(events.reviewer_labels), len(events.product_labels)
     )
-    products = np.bincount(pairs // len(events.product_labels), minlength=n_reviewers)
     active = products >= min_products
     out = known.copy()
-    out[known] = active[events.reviewer[known]]
+    out[known] = active[reviewer]
     return out
 
 
-def _cell_key(
-    product: IntArray, reviewer: IntArray, rating: IntArray, window: IntArray, n_reviewers: int,
-    n_windows: int,
-) -> IntArray:  # fmt: skip
-    """One int64 per (product, reviewer, rating, window); the seller follows from the product."""
-    n_products = int(product.max()) + 1 if product.size else 0
-    if n_products * n_reviewers * 5 * max(n_windows, 1) >= 2**63:
-        raise OverflowError("the tensor is too large to key cells in 64 bits")
-    key = (product.astype(np.int64) * n_reviewers + reviewer) * 5 + rating
-    return key * max(n_windows, 1) + window
+@njit(cache=True)
+def distinct_counts(
+    group: np.ndarray, value: np.ndarray, n_groups: int, n_values: int
+) -> np.ndarray:
+    """Distinct values per group (groups 0..n_groups−1, values 0..n_values−1), O(n): the rows
+    counting-sorted by group, then each group's values marked in a table stamped with the
+    group (no sort of the pairs: at 10⁷ reviews that sort took 4.4 s of CPU here)."""
+    starts = np.zeros(n_groups + 1, dtype=np.int64)
+    for g in group:
+        starts[g + 1] += 1
+    for g in range(n_groups):
+        starts[g + 1] += starts[g]
+    by_group = np.empty(group.size, dtype=np.int64)
+    for i in range(group.size):
+        by_group[starts[group[i]]] = value[i]
+        starts[group[i]] += 1
+    stamp = np.full(n_values, -1, dtype=np.int64)
+    counts = np.zeros(n_groups, dtype=np.int64)
+    begin = 0
+    for g in range(n_groups):
+        end = starts[g]
+        for i in range(begin, end):
+            v = by_group[i]
+            if stamp[v] != g:
+                stamp[v] = g
+                counts[g] += 1
+        begin = end
+    return counts
 
 
 def _sellers(events: ReviewEvents, product_codes: IntArray) -> tuple[IntArray, IntArray]:
