@@ -149,7 +149,8 @@ def _cell_order(
     the last), so equal rows keep their order and a cell's first row is its earliest."""
     order: IntArray = stable_order(level, sizes[2])
     order = order[stable_order(reviewer[order], sizes[1])]
-    return order[stable_order(product[order], sizes[0])]
+    by_product: IntArray = stable_order(product[order], sizes[0])
+    return order[by_product]
 
 
 def _active_reviews(events: ReviewEvents, min_products: int) -> npt.NDArray[np.bool_]:
