@@ -244,17 +244,34 @@ def _unique_rows(matrix: IntArray) -> tuple[IntArray, IntArray, IntArray]:
         return matrix, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     span = matrix.max(axis=0) + 1
     if float(np.prod(span.astype(np.float64))) < 2.0**62:
-        key = np.zeros(matrix.shape[0], dtype=np.int64)
-        for column, radix in zip(matrix.T, span, strict=True):
-            key = key * int(radix) + column
-        # without return_index np.unique may use an unstable sort (faster); every row of a
-        # group is the same, so scattering all rows to their group gives the distinct rows
-        keys, inverse, weight = np.unique(key, return_inverse=True, return_counts=True)
-        unique = np.empty((keys.size, matrix.shape[1]), dtype=matrix.dtype)
-        unique[inverse] = matrix
-        return unique, inverse.astype(np.int64), weight.astype(np.int64)
+        # key = Σ_j row_j · Π_{k>j} span_k (mixed radix, one pass over the rows); the distinct
+        # rows are the distinct keys' digits
+        place = np.ones(span.size, dtype=np.int64)
+        place[:-1] = np.cumprod(span[::-1])[::-1][1:]
+        key = matrix @ place
+        keys, inverse, weight = _unique_keys(key, int(np.prod(span)))
+        unique = (keys[:, None] // place[None, :]) % span[None, :]
+        return unique.astype(matrix.dtype), inverse.astype(np.int64), weight.astype(np.int64)
     unique, inverse, weight = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
     return unique, inverse.reshape(-1).astype(np.int64), weight.astype(np.int64)
+
+
+def _unique_keys(key: IntArray, span: int) -> tuple[IntArray, IntArray, IntArray]:
+    """``np.unique(key, return_inverse=True, return_counts=True)`` for keys in [0, span).
+
+    When the key space is no larger than a few times the rows (the usual case: a million
+    reviewers share ~90 patterns out of ~8,000 possible keys), one ``bincount`` and a look-up
+    table give the same three arrays in O(rows + span) instead of a sort (0.33 -> ~0.02 s per
+    call at a million reviewers). Otherwise np.unique (without return_index it may use an
+    unstable sort: every row of a group is the same, so the caller scatters all rows)."""
+    if span <= max(4 * key.size, 1 << 16):
+        counts = np.bincount(key, minlength=span)
+        keys = np.flatnonzero(counts)
+        lookup = np.zeros(span, dtype=np.int64)
+        lookup[keys] = np.arange(keys.size)
+        return keys, lookup[key], counts[keys]
+    keys, inverse, weight = np.unique(key, return_inverse=True, return_counts=True)
+    return keys, inverse, weight
 
 
 def _log_ratios(

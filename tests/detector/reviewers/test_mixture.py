@@ -11,6 +11,7 @@ from detector.reviewers.mixture import (
     MixtureFit,
     _class_responsibilities,
     _m_step,
+    _unique_rows,
     feature_bins,
     fit_mixture,
     mixture_posterior,
@@ -119,3 +120,26 @@ def test_directional_classes_split_boosters_from_bad_mouthers(scored):
     assert np.mean(responsibility[boost, 0] > responsibility[boost, 1]) > 0.6
     assert np.mean(responsibility[bad, 1] > responsibility[bad, 0]) > 0.6
     assert np.median(scores.reviewer_suspicion[boost]) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("rows", "high"),
+    [
+        (5000, [4, 3, 2]),
+        (300, [50, 40, 30, 20]),
+        (900, [2**40, 3, 2**15]),
+        (2000, [2**40, 3, 2**30]),
+    ],
+)
+def test_unique_rows_is_numpys_unique_whatever_the_key_space(rows, high):
+    """Small key spaces go through a bincount, large ones through a sort, 2^62+ through
+    np.unique(axis=0): the same distinct rows, inverse and counts as numpy's in every case."""
+    rng = np.random.default_rng(len(high))
+    matrix = np.stack([rng.integers(0, h, rows) for h in high], axis=1).astype(np.int64)
+    unique, inverse, weight = _unique_rows(matrix)
+    expected, expected_inverse, expected_weight = np.unique(
+        matrix, axis=0, return_inverse=True, return_counts=True
+    )
+    np.testing.assert_array_equal(unique, expected)
+    np.testing.assert_array_equal(inverse, expected_inverse.reshape(-1))
+    np.testing.assert_array_equal(weight, expected_weight)
