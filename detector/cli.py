@@ -363,7 +363,7 @@ def _lines(indices: range) -> _Batch:
             rendering += time.process_time() - start
         else:
             lines.append(_table_row(product, verdict).encode("utf-8"))
-    blob = b"\n".join(lines) + b"\n" if lines else b""
+    blob = b"\n".join([*lines, b""]) if lines else b""  # one copy: each line, a newline
     return _Batch(blob, "".join(review_lines), len(lines), analysing, rendering)
 
 
