@@ -408,15 +408,17 @@ def categorical_steps(
     reviews_in = column_totals.tolist()
     f_list, p_list, category_list = f.tolist(), p.tolist(), category_p.tolist()
     categories = tuple(
-        CategoryResult(
-            category=labels[c],
-            reviews=int(reviews_in[c]),
-            anova=AnovaResult(f_list[i], p_list[i], df_between, df_within),
-            satisfaction=category_list[i],
-            adjusted_satisfaction=min(1.0, factor * category_list[i]),
-            pair=(groups[pair_a[strongest[i]]], groups[pair_b[strongest[i]]]),
-        )
-        for i, c in enumerate(tested)
+        [
+            CategoryResult(  # (category, reviews, anova, satisfaction, adjusted, pair)
+                labels[c],
+                int(reviews_in[c]),
+                AnovaResult(f_list[i], p_list[i], df_between, df_within),
+                category_list[i],
+                min(1.0, factor * category_list[i]),
+                (groups[pair_a[strongest[i]]], groups[pair_b[strongest[i]]]),
+            )
+            for i, c in enumerate(tested)
+        ]
     )
     chi_square, pooled_shape = _categorical_chi_square(table)
     if pooled_shape is not None:
