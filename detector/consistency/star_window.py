@@ -265,7 +265,7 @@ class WindowContrast:
 def _side(side: Side, stars: NDArray[np.int64], contrast: WindowContrast) -> StarWindow | None:
     """One side's window, its contrast and max(0.1 · p_window, p_contrast) as ``p``."""
     x = (stars >= 4) if side == "top" else (stars <= 2)
-    share = float(x.mean())
+    share = np.count_nonzero(x) / x.size  # = x.mean() exactly (an integer count over N)
     if share in (0.0, 1.0):
         return None
     sd = math.sqrt(share * (1.0 - share))

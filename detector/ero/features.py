@@ -262,8 +262,8 @@ def numeric_steps(
     notes = _missing_note(name, missing)
     kept, dropped, group_notes = _groups_from_counts(name, known_per_star)
     notes += group_notes
-    known: dict[str, Any] = {"groups": tuple(int(s) + 1 for s in kept)}
-    known["dropped_groups"] = tuple(int(s) + 1 for s in dropped)
+    known: dict[str, Any] = {"groups": tuple([s + 1 for s in kept.tolist()])}
+    known["dropped_groups"] = tuple([s + 1 for s in dropped.tolist()])
     if kept.size < 2:
         return _untestable(name, "numeric", notes, _too_few_groups(name), **known)
     counts = known_per_star[kept].astype(np.float64)
@@ -352,8 +352,11 @@ def categorical_steps(
     notes += pool_notes
     kept, dropped, group_notes = _groups_to_keep(name, stars)
     notes += group_notes
-    groups = tuple(int(s) + 1 for s in kept)
-    known: dict[str, Any] = {"groups": groups, "dropped_groups": tuple(int(s) + 1 for s in dropped)}
+    groups = tuple([s + 1 for s in kept.tolist()])
+    known: dict[str, Any] = {
+        "groups": groups,
+        "dropped_groups": tuple([s + 1 for s in dropped.tolist()]),
+    }
     if kept.size < 2:
         return _untestable(name, "categorical", notes, _too_few_groups(name), **known)
     in_kept, group_codes = _group_codes(stars, kept)
