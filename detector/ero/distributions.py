@@ -122,7 +122,7 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
         "groups": groups.tolist(),
         "categories": categories,
         "shares": rounded(shares, 4),
-        "n": [int(total) for total in totals],
+        "n": totals.astype(np.int64).tolist(),  # whole counts held as floats
     }
 
 

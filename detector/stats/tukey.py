@@ -83,8 +83,9 @@ class AnovaResult:
     df_within: int
 
     def to_dict(self) -> dict[str, Any]:
+        f = float(self.f)  # json_float, written out (one per category and feature)
         return {
-            "f": json_float(self.f),
+            "f": f if math.isfinite(f) else None,
             "p": self.p,
             "df_between": self.df_between,
             "df_within": self.df_within,
