@@ -55,6 +55,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from detector.groups.events import ReviewEvents
+from detector.groups.pg_kernel import stable_order
 from detector.groups.result import Group, GroupParams
 from detector.groups.tensor import DAY_MS, ReviewTensor
 
@@ -97,17 +98,17 @@ class BlockJudge:
         self.tensor = tensor
         self.events = events
         self.params = params
-        self.order = np.argsort(tensor.product, kind="stable")
+        self.order = stable_order(tensor.product, tensor.shape[2])
         counts = np.bincount(tensor.product, minlength=tensor.shape[2])
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self.by_reviewer = np.argsort(tensor.reviewer, kind="stable")
+        self.by_reviewer = stable_order(tensor.reviewer, tensor.shape[1])
         counts = np.bincount(tensor.reviewer, minlength=tensor.shape[1])
         self.reviewer_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.is_member = np.zeros(tensor.shape[1], dtype=np.bool_)
         # review rows grouped by cell (rows ascending within a cell): a block's rows in
         # O(its reviews), not a pass over every review of the marketplace per candidate
         covered = np.flatnonzero(tensor.cell_of_review >= 0)
-        by_cell = np.argsort(tensor.cell_of_review[covered], kind="stable")
+        by_cell = stable_order(tensor.cell_of_review[covered], tensor.nnz)
         self.rows_by_cell = covered[by_cell].astype(np.int64)
         counts = np.bincount(tensor.cell_of_review[covered], minlength=tensor.nnz)
         self.row_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -125,7 +126,7 @@ class BlockJudge:
         product_of[tensor.product_codes] = np.arange(tensor.product_codes.size)
         product = product_of[events.product]
         rows = np.flatnonzero(product >= 0)
-        rows = rows[np.argsort(product[rows], kind="stable")]
+        rows = rows[stable_order(product[rows], tensor.shape[2])]
         self.market_window = (events.timestamp_ms[rows] - tensor.origin_ms) // tensor.window_ms
         self.market_rating = events.rating[rows] - 1
         counts = np.bincount(product[rows], minlength=tensor.shape[2])
