@@ -13,6 +13,15 @@ stage seconds, the fit's total, the child's peak RSS, member recall/precision ag
 planted campaigns, and the greedy dense-block peel on the same tensor. One machine, numpy +
 numba, single-threaded; the machine is shared, so read the figures as ratios.
 
+Measured at 1faaa8c (load ~4.5 on the 2 cores, so CPU s in brackets), wall s: 10⁶ 9.3 (9.1),
+3·10⁶ 12.7 (12.1), 10⁷ 47.6 (31.3: tensor 3.9, seeds 7.6, CP 13.8, tail 0.5, refine 3.0, judge
+2.4), 3,016 MiB peak; member recall/precision 0.981/0.984, 0.954/0.998, 0.947/0.997. Before
+(bc8c374, seeds by scipy's XᵀX − YᵀY and a Python merge, a quarter pair per product): 10⁷
+50.6 s wall (tensor 6.8, seeds 20.2, CP 15.8, tail 0.7, refine 6.0, judge 1.1); recall/precision
+at 10⁶, 3·10⁶, 10⁷ 0.952/0.985, 0.931/0.996, 0.859/0.996 — the misses at 10⁷ were campaigns
+with no pair within the pair budget, which the compiled seeds (``seed_kernel``) now afford at
+one pair per product.
+
 Measured at 9db8f36 (load ~1, one other helper's jobs; h3's faster CP in the tree), wall s:
 10⁶ 14.0, 3·10⁶ 16.4, 10⁷ 51.8 (tensor 5.6, seeds 19.3, CP 15.2, tail 3.7, refine 6.1, judge
 1.9), 3,237 MiB peak; member recall/precision 0.952/0.985, 0.931/0.578, 0.766/0.158. Before
