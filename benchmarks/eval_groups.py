@@ -29,7 +29,11 @@ from the issue's text; never used to choose anything here). Seeds 1 and 2 of the
 were used while choosing the defaults (seed 2 for this session's judge and label changes);
 seed 3 and the independent generator were not — until ``extra_seeds`` (224), swept on the
 independent generator's seeds 1–3. The block judge's member-day count and its off-level-member
-rule were checked on seeds 4 and 5 of both generators (not 1–3) before being kept.
+rule were checked on seeds 4 and 5 of both generators (not 1–3) before being kept. The session
+score on one side of the scale and the floor 25 were chosen on the honest-majority blocks of
+seeds 1–3 of both generators (judged 1–6 of both); admission's widening of the tested weeks
+(``admission.CONTINUED``) on the independent generator's seeds 6 and 8. Seeds never used to
+choose anything: independent 7 and 9, own 7 and 8.
 """
 
 from __future__ import annotations

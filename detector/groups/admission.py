@@ -9,10 +9,12 @@ week before the search's windows, is left out of a block that is plainly a campa
 
 Once a group is accepted, each reviewer u with reviews of its products P in its windows W
 (widened by ``MARGIN`` windows on both sides: the campaign's weeks do not follow the tensor's
-7-day grid; when the admitted members' cells reach into that margin, W is widened again to
-their windows ± ``MARGIN`` and the test repeated, at most ``MAX_PASSES`` times and never past
-``max_windows`` — a 12-week campaign whose search saw 9 of its weeks) is tested under the
-judge's null: each review of P on the group's side L of the star scale
+7-day grid; when a margin window holds at least a share ``CONTINUED`` of the admitted
+block's cells in its busiest window — the share at which ``detector.groups.refine`` reads a
+window as part of a block — W is widened by ``MARGIN`` on that side and the test repeated, at
+most ``MAX_PASSES`` times and never past ``max_windows``: a 12-week campaign whose search saw
+9 of its weeks; a few honest admissions in a margin do not walk the weeks away) is tested
+under the judge's null: each review of P on the group's side L of the star scale
 (``blocks.side_levels``: its level and, for 5 or 1 stars, the next one towards the middle)
 in W is by u with probability d_u / D, and u's own habit adds its reviews of the group's sellers
 outside W at their rate (``BlockJudge.loyal``: a brand's fan reviews it all year), so u's count
@@ -53,6 +55,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 MARGIN = 1  # windows added on both sides of the group's
 MAX_PASSES = 4  # widenings of the tested windows (``admit``)
+CONTINUED = 0.1  # margin window: this share of the busiest window's block cells widens W
 _LN10 = math.log(10.0)
 
 __all__ = ["admit", "benjamini_hochberg", "member_p_values"]
@@ -120,15 +123,15 @@ def admit(judge: BlockJudge, group: Group, products: IntArray, rate: float) -> G
         if admitted.size < judge.params.min_reviewers:
             return None
         block = cells[np.isin(t.reviewer[cells], admitted)]
-        windows = t.window[block]
-        wider_first = max(0, int(windows.min()) - MARGIN)
-        wider_last = min(t.shape[4] - 1, int(windows.max()) + MARGIN)
+        per_window = np.bincount(t.window[block] - first, minlength=last - first + 1)
+        bar = CONTINUED * float(per_window.max())
+        # a margin window as busy as the campaign's own weeks: its weeks go on past it
+        wider_first = max(0, first - MARGIN) if per_window[0] >= bar else first
+        wider_last = min(t.shape[4] - 1, last + MARGIN) if per_window[-1] >= bar else last
         grown = wider_first < first or wider_last > last
-        span = max(last, wider_last) - min(first, wider_first) + 1 - 2 * MARGIN
-        if not grown or span > judge.params.max_windows:
+        if not grown or wider_last - wider_first + 1 - 2 * MARGIN > judge.params.max_windows:
             break
-        # admitted members' cells reach the margin: the campaign's weeks go on past it
-        first, last, kept = min(first, wider_first), max(last, wider_last), admitted
+        first, last, kept = wider_first, wider_last, admitted
     members = np.unique(t.reviewer[block])
     block_products = np.unique(t.product[block])
     sellers = np.unique(t.product_seller[block_products])
