@@ -32,7 +32,13 @@ import numpy.typing as npt
 from scipy import stats
 
 from detector.groups.pg_kernel import stable_order
-from detector.groups.seed_kernel import grid_rows, merge_pairs, pair_members, strong_pairs
+from detector.groups.seed_kernel import (
+    by_product,
+    grid_rows,
+    merge_pairs,
+    pair_members,
+    strong_pairs,
+)
 from detector.groups.tensor import ReviewTensor, distinct
 
 IntArray = npt.NDArray[np.int64]
@@ -155,17 +161,8 @@ class _Incidence:
     @staticmethod
     def of(row_ptr: IntArray, row_products: npt.NDArray[np.int32], n_products: int) -> _Incidence:
         """From the rows (products ascending within each)."""
-        row_of = np.repeat(np.arange(row_ptr.size - 1, dtype=np.int64), np.diff(row_ptr))
-        entry = stable_order(row_products, n_products)
-        rows = row_of[entry]
-        return _Incidence(
-            row_ptr=row_ptr,
-            row_products=row_products,
-            product_ptr=_pointers(row_products, n_products),
-            product_entry=entry,
-            product_rows=rows,
-            product_end=row_ptr[rows + 1],
-        )
+        ptr, entry, rows, ends = by_product(row_ptr, row_products, n_products)
+        return _Incidence(row_ptr, row_products, ptr, entry, rows, ends)
 
     def row_sizes(self) -> IntArray:
         return np.diff(self.row_ptr)

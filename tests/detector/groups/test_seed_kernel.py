@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from detector.groups import ReviewEvents, review_tensor
-from detector.groups.seed_kernel import grid_rows, merge_pairs, strong_pairs
+from detector.groups.seed_kernel import by_product, grid_rows, merge_pairs, strong_pairs
 from detector.groups.seeds import _by_reviewer, _Incidence
 from detector.groups.tensor import ReviewTensor
 
@@ -148,3 +148,17 @@ def test_merge_pairs_is_the_greedy_merge(seed: int) -> None:
         assert set(products[s, : n_held[s]].tolist()) == held
         assert len({seller_of[p] for p in held}) <= 3
     assert n_held.size < k / 2 and n_held.max() >= 6  # merges happened, and seeds filled up
+
+
+def test_by_product_is_the_entries_in_stable_product_order() -> None:
+    rng = np.random.default_rng(11)
+    rows = [sorted(rng.choice(20, rng.integers(1, 7), replace=False).tolist()) for _ in range(300)]
+    ptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+    flat = np.array([p for r in rows for p in r], dtype=np.int32)
+    product_ptr, entry, row, end = by_product(ptr, flat, 20)
+    order = np.argsort(flat, kind="stable")
+    row_of = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    assert np.array_equal(entry, order)
+    assert np.array_equal(row, row_of[order])
+    assert np.array_equal(end, ptr[row_of[order] + 1])
+    assert np.array_equal(product_ptr, np.searchsorted(flat[order], np.arange(21)))
