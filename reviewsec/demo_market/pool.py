@@ -2,11 +2,18 @@
 
 The pool (issue 17; SENTINEL's dense blocks): ``POOL_SIZE`` accounts, aged with a modest review
 count, each writing 5-star reviews for part (3–4) of the campaign's products — three of Zentrix
-Direct's and two of Halcyon Trading Co.'s — on different days of one three-week window. Texts,
+Direct's and two of Halcyon Trading Co.'s — on different days of one four-week window. Texts,
 verified purchases and variants look like honest 5-star reviews, so no single product's reviews
 give the pool away: on each product the pool is a few percent of the reviews. As camouflage, every
 member also rates two or three other products (the decoys, from other sellers) honestly — stars
 drawn from those products' own reviews — at ordinary times over their lives.
+
+Its size and window sit in the middle of issue 17's planted pools (8–40 accounts, 3–12 weeks):
+24 accounts over four weeks score about 29 against the fit's floor ``GroupParams.min_score`` 25.
+The pool this shop had before (14 accounts over three weeks) scored 18.8 once the block score
+counted sessions (ed77088), as high as honest shopping bursts reach (≤ 18.4), and the default fit
+rightly left it out: the demo shows a pool the default fit finds; ``benchmarks/eval_groups.py``
+measures the small pools it misses.
 
 ``PAID_POOL`` is the ground truth the tests and the integration test compare the group fit with.
 """
@@ -23,11 +30,11 @@ from detector.simulate.draws import random_ids
 from detector.simulate.text import genuine_texts, genuine_titles
 from reviewsec.demo_market.sellers import seller_of
 
-POOL_SIZE = 14
+POOL_SIZE = 24
 CAMPAIGN_ASINS = ("B0DEMO0011", "B0DEMO0012", "B0DEMO0013", "B0DEMO0014", "B0DEMO0015")
 DECOY_ASINS = ("B0DEMO0016", "B0DEMO0017")
 WINDOW_START = date(2024, 3, 4)
-WINDOW_DAYS = 21
+WINDOW_DAYS = 28
 _SECONDS_PER_DAY = 86_400
 
 

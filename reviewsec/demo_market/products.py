@@ -216,11 +216,15 @@ _CATALOGUE = (
         {"fake_share": 0.22, "window_days": 4, "attack_start": date(2023, 11, 20)},
     ),
     _DemoItem(_PENS, "tiny", 12, date(2024, 2, 5), 150),
-    _DemoItem(_EARBUDS, "honest", 210, date(2023, 2, 6), 640),
-    _DemoItem(_POWER_BANK, "honest", 190, date(2023, 4, 10), 600),
-    _DemoItem(_SMART_PLUG, "honest", 170, date(2023, 1, 9), 660),
-    _DemoItem(_BAKING_MATS, "honest", 200, date(2022, 12, 5), 700),
-    _DemoItem(_CUTTING_BOARD, "honest", 180, date(2023, 3, 13), 620),
+    # The paid pool's five products (``pool.CAMPAIGN_ASINS``): popular enough that its 24 accounts
+    # are 4-7% of each one's reviews (issue 17: "mostly on popular products where the fakes are a
+    # small share"). The power bank's 280 rather than 270: at 270 its own reviews read as
+    # "deflated" by reviewers' review counts, a rare misreading the demo should not teach.
+    _DemoItem(_EARBUDS, "honest", 290, date(2023, 2, 6), 640),
+    _DemoItem(_POWER_BANK, "honest", 280, date(2023, 4, 10), 600),
+    _DemoItem(_SMART_PLUG, "honest", 260, date(2023, 1, 9), 660),
+    _DemoItem(_BAKING_MATS, "honest", 280, date(2022, 12, 5), 700),
+    _DemoItem(_CUTTING_BOARD, "honest", 250, date(2023, 3, 13), 620),
     _DemoItem(_HEADLAMP, "honest", 160, date(2023, 5, 1), 560),
     _DemoItem(_PLANTERS, "honest", 150, date(2022, 11, 14), 720),
 )

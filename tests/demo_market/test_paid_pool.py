@@ -1,5 +1,5 @@
 """The demo shop's paid-review pool is planted as its ground truth says: shared accounts,
-5 stars on part of five products of two sellers inside one three-week window, a small share of
+5 stars on part of five products of two sellers inside one four-week window, a small share of
 each product's reviews, and honest-looking camouflage on other sellers' products."""
 
 from collections import defaultdict

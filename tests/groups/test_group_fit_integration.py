@@ -30,11 +30,6 @@ def _done(jobs: list[CrawlJob]) -> bool:
     return all(state in (JobState.DONE, JobState.FAILED) for state in states)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="detector.groups' floor min_score 40 drops the crawled pool (score 32.9); see "
-    "tests/groups/test_group_fit_on_crawled_data.py and NOTES 10:37 (H6 → H5)",
-)
 def test_the_scheduled_fit_finds_the_demo_pool_and_the_queue_shows_it(
     live_server, settings, postgres_only, redis_url, client
 ) -> None:

@@ -4,6 +4,7 @@ have no seller) — finds the planted pool and nothing else."""
 
 import pytest
 
+from detector.groups import GroupParams
 from reviewsec.catalog.models import ReviewerHistory
 from reviewsec.demo_market.products import demo_paid_pool
 from reviewsec.groups.models import FitStatus
@@ -13,11 +14,6 @@ from tests.groups.demo_data import pool_reviewer_pks, store_demo_crawl
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="detector.groups' floor min_score 40 (9559913): on the crawled demo data the pool "
-    "scores 32.9 (Bonferroni bar 3.1) and is dropped; reported to H5 (NOTES 10:37)",
-)
 def test_the_default_fit_finds_the_pool_in_crawled_data(db) -> None:
     pool = demo_paid_pool()
     store_demo_crawl(pool.products)
@@ -37,12 +33,16 @@ def test_the_default_fit_finds_the_pool_in_crawled_data(db) -> None:
     assert {seller.seller_id for seller in group.sellers.all()} == set(pool.sellers)
 
 
-def test_without_the_floor_the_pool_is_the_only_block_over_the_bonferroni_bar(db) -> None:
-    """What the xfail above waits for: the crawled data holds the pool and nothing else above
-    the Bonferroni bar; only the fixed floor stands in the way."""
+def test_without_the_floor_the_pool_is_the_strongest_block_and_the_rest_is_far_below(db) -> None:
+    """Without the fixed floor the pool is still the strongest block, and whatever honest
+    shoppers' bursts put over the Bonferroni bar scores far under the floor: the floor, not the
+    multiple-testing bar, is what keeps honest blocks out (``score_bar``'s docstring)."""
     pool = demo_paid_pool()
     store_demo_crawl(pool.products)
-    group = group_fit_run(params={"min_score": 0.0}).groups.get()
-    assert set(group.members.values_list("pk", flat=True)) == pool_reviewer_pks()
-    assert set(group.products.values_list("asin", flat=True)) == set(pool.products)
-    assert group.score >= group.evidence["score_bar"]
+    floor = GroupParams().min_score
+    groups = list(group_fit_run(params={"min_score": 0.0}).groups.order_by("rank"))
+    top = groups[0]
+    assert set(top.members.values_list("pk", flat=True)) == pool_reviewer_pks()
+    assert set(top.products.values_list("asin", flat=True)) == set(pool.products)
+    assert top.score >= floor + 5
+    assert all(g.score <= floor / 2 for g in groups[1:]), [g.score for g in groups]
