@@ -142,9 +142,14 @@ def _judged(
     confirmed: frozenset[str] = frozenset(),
 ) -> list[Group]:  # fmt: skip
     """Judge every candidate, keep those over the bar, then the strongest of overlapping groups
-    (by review rows). The bar is Bonferroni's over the candidates judged: a block's tail
-    probability must be at most ``alpha / m``, i.e. ``score >= log10(m / alpha)``, so a search
-    that proposes more blocks must show each one more surely.
+    (by review rows: a group with more than half its rows in stronger ones is dropped), unless
+    the weaker one holds ``min_reviewers`` members no stronger group holds — a pool's two
+    campaigns in the same weeks proposed as one block (a label seed of one of them starts on
+    the pool) keep only the members with a share of all its products, and the smaller
+    campaign's own group holds the rest (own generator seed 2, labels of campaigns 5 and 15:
+    5 of campaign 10's 31 members). The bar is Bonferroni's over the candidates judged: a
+    block's tail probability must be at most ``alpha / m``, i.e. ``score >= log10(m / alpha)``,
+    so a search that proposes more blocks must show each one more surely.
 
     **The floor and the labels** (with ``params.lift_floor_for_confirmed``, off by default:
     see ``GroupParams``). ``min_score`` guards against what the null gets wrong, not
@@ -183,11 +188,14 @@ def _judged(
         found = _admitted(judge, found, params.member_fdr)
     found.sort(key=lambda g: (-g.score, g.start_ms, g.products))
     taken: set[int] = set()
+    members: set[str] = set()
     kept = []
     for group in found:
         rows = set(group.review_rows)
-        if len(rows & taken) > len(rows) // 2:
+        new_members = len(set(group.reviewers) - members)
+        if len(rows & taken) > len(rows) // 2 and new_members < params.min_reviewers:
             continue
         taken |= rows
+        members |= set(group.reviewers)
         kept.append(group)
     return kept
