@@ -20,7 +20,10 @@ Measured at 1faaa8c (load ~4.5 on the 2 cores, so CPU s in brackets), wall s: 10
 50.6 s wall (tensor 6.8, seeds 20.2, CP 15.8, tail 0.7, refine 6.0, judge 1.1); recall/precision
 at 10⁶, 3·10⁶, 10⁷ 0.952/0.985, 0.931/0.996, 0.859/0.996 — the misses at 10⁷ were campaigns
 with no pair within the pair budget, which the compiled seeds (``seed_kernel``) now afford at
-one pair per product.
+one pair per product. Not yet robust: the market drawn with seed 3 instead of 9 gives 0.788 /
+0.998 at 10⁷ (38.3 s CPU): 23 of its 39 campaigns have a seed among the 320 (29 with every
+strong pair taken); the others' pairs are strong (surprise 66–106, C' up to 13) but their
+seeds rank below honest hub seeds, whose merged pairs' surprise adds up.
 
 Measured at 9db8f36 (load ~1, one other helper's jobs; h3's faster CP in the tree), wall s:
 10⁶ 14.0, 3·10⁶ 16.4, 10⁷ 51.8 (tensor 5.6, seeds 19.3, CP 15.2, tail 3.7, refine 6.1, judge
