@@ -173,22 +173,16 @@ def distinct_counts(
     group: np.ndarray, value: np.ndarray, n_groups: int, n_values: int
 ) -> np.ndarray:
     """Distinct values per group (groups 0..n_groups−1, values 0..n_values−1), O(n): the rows
-    counting-sorted by group, then each group's values marked in a table stamped with the
-    group (no sort of the pairs: at 10⁷ reviews that sort took 4.4 s of CPU here)."""
-    starts = np.zeros(n_groups + 1, dtype=np.int64)
-    for g in group:
-        starts[g + 1] += 1
-    for g in range(n_groups):
-        starts[g + 1] += starts[g]
-    by_group = np.empty(group.size, dtype=np.int64)
-    for i in range(group.size):
-        by_group[starts[group[i]]] = value[i]
-        starts[group[i]] += 1
+    counting-sorted by group (``stable_order``), then each group's values marked in a table
+    stamped with the group (no sort of the pairs: at 10⁷ reviews that sort took 4.4 s of CPU
+    here)."""
+    by_group = value[stable_order(group, n_groups)]
     stamp = np.full(n_values, -1, dtype=np.int64)
     counts = np.zeros(n_groups, dtype=np.int64)
+    sizes = np.bincount(group, minlength=n_groups)
     begin = 0
     for g in range(n_groups):
-        end = starts[g]
+        end = begin + sizes[g]
         for i in range(begin, end):
             v = by_group[i]
             if stamp[v] != g:
