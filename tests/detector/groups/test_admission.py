@@ -66,19 +66,26 @@ def test_a_fans_reviews_of_the_brand_outside_the_window_are_its_habit() -> None:
     assert habit[0] == pytest.approx(8 * 2 / 18)
 
 
+def _shoppers(rng: np.random.Generator, products_per_seller: int) -> list[tuple]:
+    """4,000 honest shoppers review 60 products (``products_per_seller`` a seller) on random days
+    of two years, a tenth of them two products; rows (reviewer, product, seller, stars, ms)."""
+    rows = []
+    for shopper in range(4000):
+        for product in rng.choice(60, size=1 + int(rng.random() < 0.1), replace=False).tolist():
+            stars = int(rng.choice(5, p=[0.06, 0.06, 0.12, 0.26, 0.5])) + 1
+            day = int(rng.integers(0, 700))
+            seller = f"S{product // products_per_seller}"
+            rows.append((f"H{shopper}", f"P{product}", seller, stars, START + day * DAY_MS))
+    return rows
+
+
 def _campaign_market(seed: int = 11):  # type: ignore[no-untyped-def]
     """20 paid accounts give 5 stars to 8 products of one seller on different days of 6 weeks:
     12 rate 4-5 of them, 8 only two (below the block's member share, 3 of 8); 4,000 shoppers
     review 60 products over two years (a tenth
     of them two products)."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for shopper in range(4000):
-        for product in rng.choice(60, size=1 + int(rng.random() < 0.1), replace=False).tolist():
-            stars = int(rng.choice(5, p=[0.06, 0.06, 0.12, 0.26, 0.5])) + 1
-            day = int(rng.integers(0, 700))
-            rows.append((f"H{shopper}", f"P{product}", f"S{product // 8}", stars,
-                         START + day * DAY_MS))  # fmt: skip
+    rows = _shoppers(rng, products_per_seller=8)
     pool = [f"PAID{i}" for i in range(20)]
     for index, member in enumerate(pool):
         size = 2 if index >= 12 else int(rng.integers(4, 6))
@@ -134,13 +141,7 @@ def test_the_tested_weeks_widen_to_where_admitted_members_reviewed(monkeypatch) 
     from detector.groups.blocks import Candidate
 
     rng = np.random.default_rng(4)
-    rows = []
-    for shopper in range(4000):
-        for product in rng.choice(60, size=1 + int(rng.random() < 0.1), replace=False).tolist():
-            stars = int(rng.choice(5, p=[0.06, 0.06, 0.12, 0.26, 0.5])) + 1
-            day = int(rng.integers(0, 700))
-            rows.append((f"H{shopper}", f"P{product}", f"S{product // 6}", stars,
-                         START + day * DAY_MS))  # fmt: skip
+    rows = _shoppers(rng, products_per_seller=6)
     pool = [f"PAID{i}" for i in range(24)]
     for member in pool:
         chosen = rng.choice(6, size=3, replace=False).tolist()

@@ -13,16 +13,23 @@ DAY_MS = 86_400_000
 START = 1_700_000_000_000
 
 
-def _market():  # type: ignore[no-untyped-def]
-    """12 paid accounts give 5 stars to 3 of 4 products (one seller) on different days of three
-    weeks; 6 honest shoppers gave 4 stars to two of them in those weeks; 3,000 one-off shoppers
-    review 40 products over two years."""
-    rng = np.random.default_rng(3)
+def _one_off_shoppers(rng: np.random.Generator) -> list[tuple]:
+    """3,000 one-off shoppers review one of 40 products each on a random day of two years; rows
+    (reviewer, product, stars, ms)."""
     rows = []
     for shopper in range(3000):
         product = int(rng.integers(0, 40))
         stars = int(rng.choice(5, p=[0.06, 0.06, 0.12, 0.26, 0.5])) + 1
         rows.append((f"H{shopper}", product, stars, START + int(rng.integers(0, 700)) * DAY_MS))
+    return rows
+
+
+def _market():  # type: ignore[no-untyped-def]
+    """12 paid accounts give 5 stars to 3 of 4 products (one seller) on different days of three
+    weeks; 6 honest shoppers gave 4 stars to two of them in those weeks; 3,000 one-off shoppers
+    review 40 products over two years."""
+    rng = np.random.default_rng(3)
+    rows = _one_off_shoppers(rng)
     pool = [f"PAID{i}" for i in range(12)]
     for member in pool:
         chosen = rng.choice(4, size=3, replace=False).tolist()
@@ -85,11 +92,7 @@ def test_the_rating_share_is_one_side_of_the_scale() -> None:
 
     assert side_levels(4) == [4, 3] and side_levels(0) == [0, 1] and side_levels(2) == [2]
     rng = np.random.default_rng(11)
-    rows = []
-    for shopper in range(3000):
-        product = int(rng.integers(0, 40))
-        stars = int(rng.choice(5, p=[0.06, 0.06, 0.12, 0.26, 0.5])) + 1
-        rows.append((f"H{shopper}", product, stars, START + int(rng.integers(0, 700)) * DAY_MS))
+    rows = _one_off_shoppers(rng)
     pool = [f"PAID{i}" for i in range(10)]
     for index, member in enumerate(pool):
         days = rng.choice(21, size=3, replace=False).tolist()
