@@ -95,11 +95,12 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import orjson
 from numpy.typing import NDArray
 
 from detector import DETECTOR_VERSION
@@ -124,6 +125,7 @@ __all__ = [
     "Verdict",
     "categorize",
     "json_safe",
+    "numpy_default",
 ]
 
 SCHEMA = "reviewsec.verdict/1"
@@ -271,11 +273,25 @@ class Verdict:
         """JSON-safe: plain Python types only, NaN and infinities as None.
 
         ``checked=False`` is for a caller that encodes the dict at once with
-        ``detector.verdict_json.encode`` (the CLI): the blocks as built, not walked for strict
-        JSON and the chart distributions not copied (~0.75 -> ~0.27 ms a product); that encoder
-        writes NaN/±inf as null and numpy values through ``json_safe``, so its bytes are the
-        checked dict's."""
-        check = _checked if checked else _as_built
+        ``detector.verdict_json.encode`` (the CLI): the blocks as built, not made strict JSON and
+        the chart distributions not copied; that encoder writes NaN/±inf as null and numpy values
+        through ``json_safe``, so its bytes are the checked dict's.
+
+        The checked dict is the built one encoded by orjson with ``json_safe``'s meaning (see
+        ``_strict``) and decoded again: one pass in C that both checks and copies (0.78 → 0.45
+        ms on a 100-review product, where each block went through ``json.dumps`` for the check
+        and the distributions through ``copy.deepcopy``). The chart series, plain floats,
+        ints and strings already, is left out of that pass, as it was of the check."""
+        if checked:
+            strict = _strict(self._blocks(_as_built, copy_distributions=False))
+            if strict is not None:
+                return strict
+        return self._blocks(_checked if checked else _as_built, copy_distributions=checked)
+
+    def _blocks(
+        self, check: Callable[[dict[str, Any]], dict[str, Any]], *, copy_distributions: bool
+    ) -> dict[str, Any]:
+        """The record, each block passed through ``check``."""
         consistency = None
         if self.consistency is not None:
             consistency = self.consistency.to_dict(self.dates)
@@ -289,7 +305,9 @@ class Verdict:
                 name = block["name"]
                 block["label"] = feature(name).label
                 distribution = self.distributions.get(name)
-                block["distribution"] = copy.deepcopy(distribution) if checked else distribution
+                block["distribution"] = (
+                    copy.deepcopy(distribution) if copy_distributions else distribution
+                )
         return {
             "schema": SCHEMA,
             "reviews_analyzed": self.reviews_analyzed,
@@ -304,6 +322,40 @@ class Verdict:
             "verdict": {"category": self.category, "reasons": list(self.reasons)},
             "detector_version": self.detector_version,
         }
+
+
+_PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def numpy_default(value: object) -> Any:
+    """orjson's ``default``: numpy values as ``json_safe`` writes them; anything else refused."""
+    if isinstance(value, np.generic | np.ndarray):
+        return json_safe(value)
+    raise TypeError(f"{type(value).__name__} {value!r} has no JSON form")
+
+
+def _strict(record: dict[str, Any]) -> dict[str, Any] | None:
+    """``record`` (as built) made strict JSON by one orjson encoding and decoding, the chart
+    series (``record["consistency"]["series"]``) put back as built; None where orjson refuses
+    something ``json_safe`` handles differently or refuses too (a dict key that is not a string,
+    an integer beyond 64 bits, a string that is not valid UTF-8, an object with no JSON form):
+    the caller then takes the block-by-block path.
+
+    The same dict as that path: orjson writes NaN/±inf as null (None back), numpy values through
+    ``json_safe`` (``default``), tuples as arrays (lists back), floats in the shortest form that
+    reads back as the same double, dict keys in their order; every container comes back new, so
+    the chart distributions are copies."""
+    consistency = record["consistency"]
+    series = None if consistency is None else consistency.pop("series")
+    try:
+        strict: dict[str, Any] = orjson.loads(
+            orjson.dumps(record, default=numpy_default, option=_PASSTHROUGH)
+        )
+    except TypeError:
+        return None
+    if series is not None:
+        strict["consistency"]["series"] = series
+    return strict
 
 
 def _as_built(value: dict[str, Any]) -> dict[str, Any]:

@@ -24,28 +24,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import orjson
 
-from detector.verdict import json_safe
+from detector.verdict import numpy_default
 
 __all__ = ["encode"]
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
-def _plain(value: object) -> Any:
-    """orjson's ``default``: numpy values as ``json_safe`` writes them; others refused."""
-    if isinstance(value, np.generic | np.ndarray):
-        return json_safe(value)
-    raise TypeError(f"{type(value).__name__} {value!r} has no JSON form")
-
-
 def encode(record: dict[str, Any], checked: Callable[[], dict[str, Any]] | None = None) -> bytes:
     """``record`` (built from ``to_dict(checked=False)``) as UTF-8 JSON; ``checked`` gives the
     checked record for the rare dict with a non-string key (see the module docstring)."""
     try:
-        return orjson.dumps(record, default=_plain, option=_OPTIONS)
+        return orjson.dumps(record, default=numpy_default, option=_OPTIONS)
     except TypeError:
         if checked is None:
             raise

@@ -160,3 +160,77 @@ def test_insufficient_data_keeps_the_same_shape():
     assert list(verdict) == TOP_KEYS
     assert verdict["verdict"]["category"] == "insufficient_data"
     json.dumps(verdict, allow_nan=False)
+
+
+def _block_by_block(verdict):
+    """The checked dict as ``to_dict`` built it before the one orjson pass: every block through
+    ``json.dumps`` (``_checked``), the distributions deep-copied."""
+    from detector.verdict import _checked
+
+    return verdict._blocks(_checked, copy_distributions=True)
+
+
+def _same(a, b, path="record"):
+    """Equal with the same types all the way down (a list is not a tuple, 1 is not 1.0)."""
+    assert type(a) is type(b), path
+    if isinstance(a, dict):
+        assert list(a) == list(b), path
+        for key in a:
+            _same(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{path}[{index}]")
+    elif isinstance(a, float):
+        assert a == b and math.copysign(1.0, a) == math.copysign(1.0, b), path
+    else:
+        assert a == b, path
+
+
+@pytest.mark.parametrize(
+    ("scenario", "n_reviews"),
+    [
+        ("tiny", 8),
+        *((s, n) for s in ("honest", "boost", "badmouth", "camouflage") for n in (60, 700)),
+    ],
+)
+def test_the_checked_dict_is_the_block_by_block_dict(scenario, n_reviews):
+    verdict = detector.analyze(simulate(scenario, seed=3, n_reviews=n_reviews).to_arrays())
+    _same(verdict.to_dict(), _block_by_block(verdict))
+
+
+def test_the_checked_dicts_distributions_are_copies():
+    verdict = detector.analyze(simulate("boost", seed=4, n_reviews=90).to_arrays())
+    record = verdict.to_dict()
+    for block in record["ero"]["features"]:
+        block["distribution"]["n"].append(-1)
+        assert verdict.distributions[block["name"]]["n"][-1] != -1
+
+
+def test_strict_writes_numpy_nan_and_tuples_as_json_safe_does():
+    from detector.verdict import _strict
+
+    record = {
+        "consistency": {"pci": np.float64(0.25), "series": {"g_plus": [0.5, 1.5]}},
+        "nan": math.nan,
+        "infinities": (math.inf, -math.inf),
+        "numpy": {"f32": np.float32(0.1), "ints": np.arange(3), "flag": np.bool_(False)},
+        "negative_zero": -0.0,
+        "tiny": 5e-324,
+    }
+    series = record["consistency"]["series"]
+    expected = json_safe({k: v for k, v in record.items() if k != "consistency"})
+    strict = _strict(record)
+    assert strict is not None
+    assert strict["consistency"]["series"] is series
+    _same({k: v for k, v in strict.items() if k != "consistency"}, expected)
+    assert strict["consistency"]["pci"] == 0.25
+
+
+@pytest.mark.parametrize(
+    "odd", [{1: "int key"}, 2**70, "\ud800", object()], ids=["key", "bigint", "surrogate", "obj"]
+)
+def test_strict_leaves_what_orjson_refuses_to_the_block_by_block_path(odd):
+    from detector.verdict import _strict
+
+    assert _strict({"consistency": None, "odd": odd}) is None
