@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from detector.ero import categorical_kernel
 from detector.ero.results import (
     CategoryResult,
     ChiSquareResult,
@@ -29,6 +30,7 @@ from detector.stats.tukey import (
     NOISE,
     AnovaResult,
     anova_tukey_arrays,
+    pair_indices,
     pairs_from_statistics,
 )
 
@@ -343,14 +345,22 @@ def analyze_categorical(
 def categorical_steps(
     name: str, star_index: NDArray[np.intp], values: ArrayLike, alpha: float, *, pairs: bool = True
 ) -> Steps:
-    """``analyze_categorical`` as steps (``Steps``): yields its q's once for their p-values."""
+    """``analyze_categorical`` as steps (``Steps``): yields its q's once for their p-values.
+
+    The counting and the statistics are compiled (``detector.ero.categorical_kernel``: the table
+    after pooling, the indicators' ANOVA/Tukey statistics, the chi-square); this function reads
+    the labels and writes the notes."""
     present, codes, labels = _categorical_codes(name, values, star_index.size)
-    notes = _missing_note(name, int((~present).sum()))
-    stars = star_index[present]
-    kept_reviews, codes, labels, named, pool_notes = _pool_rare_categories(name, codes, labels)
-    stars = stars[kept_reviews]
-    notes += pool_notes
-    kept, dropped, group_notes = _groups_to_keep(name, stars)
+    if not present.all():
+        all_codes = np.full(star_index.size, -1, dtype=np.intp)
+        all_codes[present] = codes
+        codes = all_codes
+    table, seen_label, totals, per_star, missing, pooled = categorical_kernel.category_table(
+        star_index, codes, len(labels), MIN_CATEGORY_SIZE, MIN_GROUP_SIZE
+    )
+    notes = _missing_note(name, missing)
+    notes += _pooling_notes(name, labels, totals, pooled)
+    kept, dropped, group_notes = _groups_from_counts(name, per_star)
     notes += group_notes
     groups = tuple([s + 1 for s in kept.tolist()])
     known: dict[str, Any] = {
@@ -359,62 +369,55 @@ def categorical_steps(
     }
     if kept.size < 2:
         return _untestable(name, "categorical", notes, _too_few_groups(name), **known)
-    in_kept, group_codes = _group_codes(stars, kept)
-    codes = codes if in_kept is None else codes[in_kept]
-    n_groups, n_codes = kept.size, len(labels)
-    table = np.bincount(group_codes * n_codes + codes, minlength=n_groups * n_codes)
-    table = table.reshape(n_groups, n_codes)
+    label_index = seen_label.tolist()
+    column_labels = [labels[c] if c >= 0 else "other" for c in label_index]
     column_totals = table.sum(axis=0)
-    seen = column_totals > 0  # categories seen only in dropped groups leave the table
-    table, named, column_totals = table[:, seen], named[seen], column_totals[seen]
-    labels = [label for label, kept_label in zip(labels, seen, strict=True) if kept_label]
-    known["reviews"] = int(codes.size)
-    if len(labels) < 2:
+    reviews = int(column_totals.sum())
+    known["reviews"] = reviews
+    if len(column_labels) < 2:
         reason = (
-            _single_category(name, labels)
-            if named.all()
+            _single_category(name, column_labels)
+            if min(label_index, default=0) >= 0
             else f"No value of {feature(name).noun} is seen in {MIN_CATEGORY_SIZE} or more "
             "reviews: nothing to compare"
         )
         return _untestable(name, "categorical", notes, reason, **known)
 
+    chi_square, pooled_shape = _categorical_chi_square(table)
+    omnibus = OmnibusStatistic("chi_square", chi_square.statistic, chi_square.dof, 0, reviews)
     if not pairs:
-        chi_square, _ = _categorical_chi_square(table)
-        omnibus = OmnibusStatistic(
-            "chi_square", chi_square.statistic, chi_square.dof, 0, int(codes.size)
-        )
         return _omnibus_only(name, "categorical", notes, omnibus, known)
-    counts = table.sum(axis=1).astype(np.float64)
     # Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test: run one,
     # the rarer named one. The pooled rare categories count in the shares and the chi-square but
     # are not a category a reason can name.
-    columns = named.nonzero()[0]
-    if len(labels) == 2:
-        tested = [int(columns[np.argmin(column_totals[columns])])]
-    else:
-        tested = columns.tolist()
-    hits = table[:, tested].T.astype(np.float64)  # (categories, groups)
-    shares = hits / counts
-    sum_squares = hits * (counts - hits) / counts  # Σ (y − share)² of a 0/1 indicator, exactly
-    f, p, df_between, df_within, index_a, index_b, mean_diff, q = anova_tukey_arrays(
-        counts, shares, sum_squares
+    columns = [j for j, c in enumerate(label_index) if c >= 0]
+    totals_list = column_totals.tolist()
+    # (the first of equal totals, as argmin)
+    tested = [min(columns, key=totals_list.__getitem__)] if len(column_labels) == 2 else columns
+    _, shares, f, mean_diff, q, strongest_pairs = categorical_kernel.indicator_statistics(
+        table, np.array(tested, dtype=np.int64), NOISE
     )
-    max_q = q.max(axis=1)
-    driver = int(np.argmax(max_q))
+    n_groups = kept.size
+    df_between, df_within = n_groups - 1, reviews - n_groups
+    p = special.fdtrc(df_between, df_within, np.where(np.isnan(f), 0.0, f))
+    if np.isnan(f).any():
+        p = np.where(np.isnan(f), np.nan, p)
+    strongest = strongest_pairs.tolist()  # each category's driving pair
+    max_q = [q_row[k] for q_row, k in zip(q.tolist(), strongest, strict=True)]
+    driver = max_q.index(max(max_q))
     # The studentized range sf falls with q (same K and ν for every category), so the smallest
     # adjusted p of a category is sf(max q): one sf value per category, plus the driver's pairs.
-    p_values = yield np.concatenate([max_q, q[driver]]), n_groups, df_within
+    p_values = yield np.concatenate([np.array(max_q), q[driver]]), n_groups, df_within
     category_p, driver_p = p_values[: len(tested)], p_values[len(tested) :]
     factor = len(tested)
-    strongest = q.argmax(axis=1).tolist()  # each category's driving pair
+    index_a, index_b = pair_indices(n_groups)
     pair_a, pair_b = index_a.tolist(), index_b.tolist()
-    reviews_in = column_totals.tolist()
     f_list, p_list, category_list = f.tolist(), p.tolist(), category_p.tolist()
     categories = tuple(
         [
             CategoryResult(  # (category, reviews, anova, satisfaction, adjusted, pair)
-                labels[c],
-                int(reviews_in[c]),
+                column_labels[c],
+                int(totals_list[c]),
                 AnovaResult(f_list[i], p_list[i], df_between, df_within),
                 category_list[i],
                 min(1.0, factor * category_list[i]),
@@ -423,7 +426,6 @@ def categorical_steps(
             for i, c in enumerate(tested)
         ]
     )
-    chi_square, pooled_shape = _categorical_chi_square(table)
     if pooled_shape is not None:
         notes.append(_pooled_note(table.shape, pooled_shape))
     if chi_square.low_expected_share > 0.2 and pooled_shape != (2, 2):  # 2 × 2: Fisher's p
@@ -443,12 +445,35 @@ def categorical_steps(
         categories=categories,
         bonferroni_factor=factor,
         chi_square=chi_square,
-        omnibus=OmnibusStatistic(
-            "chi_square", chi_square.statistic, chi_square.dof, 0, int(codes.size)
-        ),
+        omnibus=omnibus,
         notes=tuple(notes),
         **known,
     )
+
+
+def _pooling_notes(
+    name: str, labels: list[Hashable], totals: NDArray[np.int64], pooled: int
+) -> list[str]:
+    """What ``category_table`` did with the categories seen in fewer than ``MIN_CATEGORY_SIZE``
+    reviews (``_pool_rare_categories`` says why): pooled as "other", or left out."""
+    rare = (totals < MIN_CATEGORY_SIZE).tolist()
+    if not any(rare):
+        return []
+    rare_labels = [label for label, is_rare in zip(labels, rare, strict=True) if is_rare]
+    shown = ", ".join(str(label) for label in rare_labels[:5])
+    shown += ", …" if len(rare_labels) > 5 else ""
+    reviews = f"review{'s' if pooled != 1 else ''}"
+    if pooled >= MIN_CATEGORY_SIZE:
+        return [
+            f"{len(rare_labels)} values of {feature(name).noun} seen in fewer than "
+            f"{MIN_CATEGORY_SIZE} reviews each ({shown}) are pooled as one group of {pooled} "
+            f"{reviews}"
+        ]
+    return [
+        f"{pooled} {reviews} left out of {feature(name).noun}: "
+        f"{'its value' if len(rare_labels) == 1 else 'their values'} ({shown}) "
+        f"{'is' if len(rare_labels) == 1 else 'are'} seen in fewer than {MIN_CATEGORY_SIZE} reviews"
+    ]
 
 
 def _pool_rare_categories(
@@ -511,7 +536,27 @@ def _categorical_chi_square(
     """(the categorical omnibus test, the pooled table's shape or None): Pearson's X² of ``table``
     after ``pool_sparse`` (star levels and values with few expected reviews pooled until
     Cochran's rule holds); a sparse table pooled down to 2 × 2 gets Fisher's exact p and its
-    χ²(1) equivalent X²_eq = χ²₁⁻¹(1 − p) (``detector.ero.sparse_table`` says why)."""
+    χ²(1) equivalent X²_eq = χ²₁⁻¹(1 − p) (``detector.ero.sparse_table`` says why).
+
+    Compiled (``categorical_kernel.chi_square``, the same floats) below ``EXACT_TOTAL`` reviews,
+    by ``_categorical_chi_square_lists`` above."""
+    if int(table.sum()) >= categorical_kernel.EXACT_TOTAL:
+        return _categorical_chi_square_lists(table)
+    statistic, dof, low_share, pooled_rows, pooled_columns, fisher = categorical_kernel.chi_square(
+        np.ascontiguousarray(table, dtype=np.int64), categorical_kernel.SQUARE
+    )
+    shape = (pooled_rows, pooled_columns) if pooled_rows else None
+    if shape == (2, 2):
+        return ChiSquareResult(float(special.chdtri(1, fisher)), fisher, 1, low_share), shape
+    p = float(special.chdtrc(dof, statistic)) if dof else 1.0
+    return ChiSquareResult(statistic, p, dof, low_share), shape
+
+
+def _categorical_chi_square_lists(
+    table: NDArray[np.int64],
+) -> tuple[ChiSquareResult, tuple[int, int] | None]:
+    """``_categorical_chi_square`` in Python on nested lists (exact integer division at any N;
+    the reference the compiled kernel is tested against)."""
     cells = table.tolist()
     pooled = pool_cells(cells)
     if pooled is None:

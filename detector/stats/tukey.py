@@ -42,6 +42,7 @@ __all__ = [
     "anova_arrays",
     "anova_tukey_arrays",
     "one_way_anova",
+    "pair_indices",
     "summarize_codes",
     "summarize_groups",
     "tukey_hsd",
@@ -61,6 +62,9 @@ def _pair_indices(n_groups: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     index_a.setflags(write=False)
     index_b.setflags(write=False)
     return index_a, index_b
+
+
+pair_indices = _pair_indices
 
 
 def json_float(value: float) -> float | None:

@@ -1,0 +1,264 @@
+"""Compiled arithmetic of one categorical ERO feature (numba; issue 18).
+
+``detector.ero.features.categorical_steps`` tests a categorical feature in three steps: the
+star × category table (rare categories pooled, star levels with fewer than two reviews left
+out), the one-vs-rest indicator ANOVA/Tukey statistics of its categories, and the Pearson X²
+(or Fisher's exact p) of the table after Cochran pooling (``detector.ero.sparse_table``). In
+Python and numpy each was dozens of calls on a table of at most 5 × a few dozen counts, about
+0.1 ms a feature; here each step is one compiled call doing the same arithmetic in the same
+order, so every float is bit for bit what the Python functions give (tests/detector/ero compare
+them, and scipy.stats.chi2_contingency / fisher_exact as independent references):
+
+* ``category_table``: per review a star index 0–4 and a category code (−1: missing). Category
+  totals T_c; categories with T_c < ``min_category`` pooled into one column ("other") when
+  their reviews add up to ``min_category``, else left out; star levels with ≥ ``min_group``
+  reviews kept; the table of kept levels × categories seen among them.
+* ``indicator_statistics``: for each tested column c, the 0/1 indicator [y = c] per kept star
+  level g: n_g, share h_gc/n_g and SS = h_gc·(n_g − h_gc)/n_g, then F, the pairs' mean
+  differences and q by ``detector.stats.group_kernels.anova_tukey``; each row's largest q (first
+  on ties, as ``argmax``).
+* ``chi_square``: ``sparse_table.pool_cells``'s pooling, Pearson's X² = Σ (O − E)²/E with
+  E = r·c/N (row-major, sequential sums as Python's ``sum``) and the share of cells with E < 5,
+  Fisher's exact p when pooled down to 2 × 2 (``sparse_table.fisher_exact_2x2``'s walk).
+
+Exactness: Python divides integers exactly rounded; here r·c and N are int64 and converted to
+float64 before dividing, the same value while they stay below 2⁵³, so callers keep N < 2²⁶
+(``EXACT_TOTAL``) and use the Python functions above it. Python's ``x ** 2`` is libm's
+``pow(x, 2.0)``, which differs from x·x in about 1 of 1,000 last bits: the square here is
+``math.pow(x, exponent)`` with the exponent 2.0 passed in at run time (``SQUARE``), so the
+compiler cannot turn it into a multiplication and the same libm ``pow`` is called.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from detector.stats.group_kernels import anova_tukey
+
+__all__ = ["EXACT_TOTAL", "SQUARE", "category_table", "chi_square", "indicator_statistics"]
+
+STAR_LEVELS = 5
+EXACT_TOTAL = 2**26  # N below this: r·c < 2⁵³, so r·c/N as floats is Python's exact division
+SQUARE = 2.0  # passed to the kernels at run time (see the module docstring)
+
+
+@njit(cache=True)
+def category_table(
+    stars: np.ndarray, codes: np.ndarray, n_labels: int, min_category: int, min_group: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """(table of kept star levels × seen columns, each seen column's label index or −1 for the
+    pooled column, label totals, reviews per star level after pooling, missing reviews, pooled
+    reviews); the table is empty (0 rows) when fewer than two star levels are kept."""
+    totals = np.zeros(n_labels, dtype=np.int64)
+    missing = 0
+    for i in range(codes.shape[0]):
+        if codes[i] < 0:
+            missing += 1
+        else:
+            totals[codes[i]] += 1
+    column = np.empty(n_labels, dtype=np.int64)
+    common = 0
+    pooled = 0
+    for c in range(n_labels):
+        if totals[c] >= min_category:
+            column[c] = common
+            common += 1
+        else:
+            pooled += totals[c]
+    other = common if pooled >= min_category else -1  # the pooled column, or leave them out
+    for c in range(n_labels):
+        if totals[c] < min_category:
+            column[c] = other
+    n_columns = common + (1 if other >= 0 else 0)
+    per_star = np.zeros(STAR_LEVELS, dtype=np.int64)
+    for i in range(codes.shape[0]):
+        if codes[i] >= 0 and column[codes[i]] >= 0:
+            per_star[stars[i]] += 1
+    group = np.full(STAR_LEVELS, -1, dtype=np.int64)
+    n_groups = 0
+    for s in range(STAR_LEVELS):
+        if per_star[s] >= min_group:
+            group[s] = n_groups
+            n_groups += 1
+    if n_groups < 2:
+        return (
+            np.zeros((0, 0), dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            totals,
+            per_star,
+            missing,
+            pooled,
+        )
+    full = np.zeros((n_groups, n_columns), dtype=np.int64)
+    for i in range(codes.shape[0]):
+        if codes[i] >= 0:
+            j = column[codes[i]]
+            g = group[stars[i]]
+            if j >= 0 and g >= 0:
+                full[g, j] += 1
+    seen = 0
+    for j in range(n_columns):
+        if full[:, j].sum() > 0:
+            seen += 1
+    label_of_column = np.full(n_columns, -1, dtype=np.int64)  # column → label (−1: pooled)
+    for c in range(n_labels):
+        if column[c] >= 0 and totals[c] >= min_category:
+            label_of_column[column[c]] = c
+    table = np.empty((n_groups, seen), dtype=np.int64)
+    seen_label = np.empty(seen, dtype=np.int64)
+    k = 0
+    for j in range(n_columns):
+        if full[:, j].sum() > 0:
+            table[:, k] = full[:, j]
+            seen_label[k] = label_of_column[j]
+            k += 1
+    return table, seen_label, totals, per_star, missing, pooled
+
+
+@njit(cache=True, error_model="numpy")
+def indicator_statistics(
+    table: np.ndarray, tested: np.ndarray, noise: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(counts n_g, shares (tested, K), F (tested,), mean differences and q (tested, pairs),
+    each tested row's pair of largest q) of the tested columns' indicators (module docstring)."""
+    groups = table.shape[0]
+    counts = np.empty(groups)
+    for g in range(groups):
+        counts[g] = table[g, :].sum()
+    rows = tested.shape[0]
+    shares = np.empty((rows, groups))
+    sum_squares = np.empty((rows, groups))
+    for r in range(rows):
+        for g in range(groups):
+            hits = float(table[g, tested[r]])
+            shares[r, g] = hits / counts[g]
+            sum_squares[r, g] = hits * (counts[g] - hits) / counts[g]
+    f, mean_diff, q = anova_tukey(counts, shares, sum_squares, 0.0, noise)
+    strongest = np.empty(rows, dtype=np.int64)
+    for r in range(rows):
+        best = 0
+        for k in range(1, q.shape[1]):
+            if q[r, k] > q[r, best]:
+                best = k
+        strongest[r] = best
+    return counts, shares, f, mean_diff, q, strongest
+
+
+@njit(cache=True)
+def _cochran_adequate(rows: np.ndarray, columns: np.ndarray, total: int) -> bool:
+    """``sparse_table.cochran_adequate``: min E ≥ 1 and at most 20% of the cells E < 5."""
+    if rows.min() * columns.min() < total:
+        return False
+    limit = 5 * total - 1
+    small = 0
+    for r in rows:
+        bound = limit // r
+        for c in columns:
+            small += c <= bound
+    return small <= 0.2 * rows.size * columns.size
+
+
+@njit(cache=True)
+def _pooled(cells: np.ndarray) -> np.ndarray:
+    """``sparse_table.pool_cells``: ``cells`` pooled until Cochran's rule holds or 2 × 2 (a copy
+    of ``cells`` when it holds already or cannot be pooled further)."""
+    rows = cells.sum(axis=1)
+    columns = cells.sum(axis=0)
+    total = rows.sum()
+    row_of = np.arange(rows.size)  # original row → its pooled row
+    column_of = np.arange(columns.size)
+    while not _cochran_adequate(rows, columns, total):
+        row_least, column_least = rows.min(), columns.min()
+        can_row, can_column = rows.size > 2, columns.size > 2
+        if can_row and (not can_column or row_least <= column_least):
+            i = int(np.argmin(rows))  # the first smallest joins the smaller of its neighbours
+            if i == 0 or (i + 1 < rows.size and rows[i + 1] < rows[i - 1]):
+                j = i + 1
+            else:
+                i, j = i - 1, i
+            rows = np.concatenate((rows[:i], rows[i : i + 1] + rows[j : j + 1], rows[j + 1 :]))
+            for r in range(row_of.size):
+                if row_of[r] >= j:
+                    row_of[r] -= 1
+        elif can_column:  # the two smallest categories merge (first on ties)
+            first = int(np.argmin(columns))
+            second = -1
+            for c in range(columns.size):
+                if c != first and (second < 0 or columns[c] < columns[second]):
+                    second = c
+            a, b = min(first, second), max(first, second)
+            columns[a] += columns[b]
+            columns = np.concatenate((columns[:b], columns[b + 1 :]))
+            for c in range(column_of.size):
+                if column_of[c] == b:
+                    column_of[c] = a
+                elif column_of[c] > b:
+                    column_of[c] -= 1
+        else:
+            break
+    out = np.zeros((rows.size, columns.size), dtype=np.int64)
+    for r in range(cells.shape[0]):
+        for c in range(cells.shape[1]):
+            out[row_of[r], column_of[c]] += cells[r, c]
+    return out
+
+
+@njit(cache=True)
+def _fisher_2x2(a: int, b: int, c: int, d: int) -> float:
+    """``sparse_table.fisher_exact_2x2`` of [[a, b], [c, d]], the same walk and sums."""
+    row1, row2, column1 = a + b, c + d, a + c
+    lowest, highest = max(0, column1 - row2), min(row1, column1)
+    mode = min(highest, max(lowest, (column1 + 1) * (row1 + 1) // (row1 + row2 + 2)))
+    weights = np.zeros(highest - lowest + 1)
+    weight = 1.0
+    weights[mode - lowest] = weight
+    for x in range(mode, highest):
+        weight *= (row1 - x) * (column1 - x) / ((x + 1) * (row2 - column1 + x + 1))
+        weights[x + 1 - lowest] = weight
+    weight = 1.0
+    for x in range(mode, lowest, -1):
+        weight *= x * (row2 - column1 + x) / ((row1 - x + 1) * (column1 - x + 1))
+        weights[x - 1 - lowest] = weight
+    cut = weights[a - lowest] * (1.0 + 1e-7)
+    inside = 0.0
+    every = 0.0
+    for w in weights:
+        if w <= cut:
+            inside += w
+    for w in weights:
+        every += w
+    return min(1.0, inside / every)
+
+
+@njit(cache=True)
+def chi_square(table: np.ndarray, square: float) -> tuple[float, int, float, int, int, float]:
+    """(Pearson X², dof, share of cells expecting < 5, pooled rows, pooled columns, Fisher's p)
+    of ``table`` after Cochran pooling; pooled rows and columns 0 when no pooling was needed,
+    Fisher's p NaN unless pooled down to 2 × 2. X² is 0 when dof is 0. ``square`` is 2.0
+    (module docstring)."""
+    adequate = _cochran_adequate(table.sum(axis=1), table.sum(axis=0), table.sum())
+    cells = table if adequate else _pooled(table)
+    rows = cells.sum(axis=1)
+    columns = cells.sum(axis=0)
+    total = rows.sum()
+    was_pooled = not adequate
+    dof = (rows.size - 1) * (columns.size - 1)
+    statistic = 0.0
+    low = 0
+    for i in range(rows.size):
+        for j in range(columns.size):
+            expected = rows[i] * columns[j] / total
+            statistic += math.pow(cells[i, j] - expected, square) / expected
+            low += expected < 5.0
+    if dof == 0:
+        statistic = 0.0
+    share = low / (rows.size * columns.size)
+    fisher = np.nan
+    if was_pooled and rows.size == 2 and columns.size == 2:
+        fisher = _fisher_2x2(cells[0, 0], cells[0, 1], cells[1, 0], cells[1, 1])
+    pooled_rows = rows.size if was_pooled else 0
+    pooled_columns = columns.size if was_pooled else 0
+    return statistic, dof, share, pooled_rows, pooled_columns, fisher
