@@ -146,9 +146,8 @@ def _distributions(prepared: PreparedReviews, model: ReferenceModel) -> dict[str
     blocked = model.calibration is not None and model.calibration.log_scaled
     distributions = {}
     for name, values in prepared.features.items():
-        if name == "hour_of_day" and blocked:
-            with np.errstate(invalid="ignore"):
-                values = np.floor(np.asarray(values, np.float64) / HOUR_BLOCK) * HOUR_BLOCK
+        if name == "hour_of_day" and blocked:  # NaN stays NaN, quietly
+            values = np.floor(np.asarray(values, np.float64) / HOUR_BLOCK) * HOUR_BLOCK
         distributions[name] = feature_distribution(name, prepared.ratings, values)
     if blocked and "hour_of_day" in distributions:
         distributions["hour_of_day"]["hour_block"] = HOUR_BLOCK

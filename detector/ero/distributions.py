@@ -18,13 +18,15 @@ from numpy.typing import NDArray
 
 from detector.features import CATEGORICAL_FEATURES, DAY_NAMES
 from detector.stats.factorize import unique_inverse
-from detector.stats.rounding import rounded
+from detector.stats.rounding import _LARGEST, _TIE_MARGIN, rounded
 
 __all__ = ["Distribution", "feature_distribution"]
 
 # {"groups", "n"} and, for numbers, {"mean", "median", "q1", "q3"} per star level; for categories
 # {"categories", "shares"}: plain JSON values.
 Distribution = dict[str, Any]
+ROUNDING = 4  # decimals of a chart's numbers and shares
+COUNTING_FROM = 256  # values of a star level from which a run of whole numbers is counted
 
 
 def feature_distribution(
@@ -37,27 +39,61 @@ def feature_distribution(
 
 
 def _numeric(ratings: NDArray[np.int64], values: NDArray[np.float64]) -> Distribution:
-    groups, counts, means, medians, q1, q3 = star_quartiles(
+    groups, counts, stats = star_statistics(
         np.ascontiguousarray(ratings, dtype=np.int64), np.ascontiguousarray(values)
     )
+    summary, exact = round_exactly(stats, ROUNDING)
+    # rows mean, median, q1, q3: one conversion to lists for all four
+    means, medians, q1, q3 = summary.tolist() if exact else rounded(stats, ROUNDING)
     return {
         "groups": groups.tolist(),
-        "median": rounded(medians, 4),
-        "q1": rounded(q1, 4),
-        "q3": rounded(q3, 4),
-        "mean": rounded(means, 4),
+        "median": medians,
+        "q1": q1,
+        "q3": q3,
+        "mean": means,
         "n": counts.tolist(),
     }
+
+
+@njit(cache=True)
+def round_exactly(x: NDArray[np.float64], digits: int) -> tuple[NDArray[np.float64], bool]:
+    """(``round(v, digits)`` of every value of a 2-d array, True) where
+    ``detector.stats.rounding`` rounds them without Python: y = x·10ᵈ below 2³⁰ in magnitude with
+    its fraction more than 10⁻⁶ from ½, then rint(y)/10ᵈ is exactly Python's ``round`` (that
+    module's docstring gives the argument); False as soon as one is not (near a tie, huge, NaN):
+    the caller then rounds with ``rounded``, which sends those to Python's ``round``."""
+    scale = 10.0**digits
+    rows, columns = x.shape
+    out = np.empty((rows, columns))
+    for i in range(rows):
+        for j in range(columns):
+            y = x[i, j] * scale
+            if not (abs(y) < _LARGEST and abs(abs(y - np.trunc(y)) - 0.5) > _TIE_MARGIN):
+                return out, False
+            out[i, j] = np.rint(y) / scale
+    return out, True
 
 
 @njit(cache=True)
 def star_quartiles(
     ratings: NDArray[np.int64], values: NDArray[np.float64]
 ) -> tuple[NDArray[Any], ...]:
-    """Per star level with a known value (ascending): (star, count, mean, median, q1, q3), the
+    """Per star level with a known value (ascending): (star, count, mean, median, q1, q3), as
+    ``star_statistics`` finds them."""
+    present, counts, stats = star_statistics(ratings, values)
+    return present, counts, stats[0], stats[1], stats[2], stats[3]
+
+
+@njit(cache=True)
+def star_statistics(
+    ratings: NDArray[np.int64], values: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Per star level with a known value (ascending): (star, count, rows mean, median, q1, q3), the
     quantiles numpy's default (linear): at position p = q·(n − 1) of the level's sorted values,
     x[⌊p⌋] + (x[⌊p⌋ + 1] − x[⌊p⌋])·(p − ⌊p⌋). One pass to count, one to place each value in its
-    level's run, one sort per run (compiled: a chart's summary of 100 reviews takes microseconds).
+    level's run, one sort per run (compiled: a chart's summary of 100 reviews takes microseconds);
+    a long run of whole numbers in a short range (review lengths, votes, counts) sorted by
+    counting (``_sort_run``).
     """
     levels = 0
     for rating in ratings:
@@ -77,27 +113,61 @@ def star_quartiles(
             placed[ratings[i]] += 1
     present = np.flatnonzero(counts > 0)
     found = present.size
-    means, medians, q1, q3 = np.empty(found), np.empty(found), np.empty(found), np.empty(found)
+    stats = np.empty((4, found))  # rows: mean, median, q1, q3
     for index in range(found):
         level = present[index]
         start, n = starts[level], counts[level]
-        run = np.sort(x[start : start + n])
+        run = _sort_run(x[start : start + n])
         total = 0.0
         for value in run:
             total += value
-        means[index] = total / n
-        for q, out in ((0.5, medians), (0.25, q1), (0.75, q3)):
+        stats[0, index] = total / n
+        for row, q in ((1, 0.5), (2, 0.25), (3, 0.75)):
             position = q * (n - 1)
             low = int(np.floor(position))
             high = min(low + 1, n - 1)
-            out[index] = run[low] + (run[high] - run[low]) * (position - low)
-    return present, counts[present], means, medians, q1, q3
+            stats[row, index] = run[low] + (run[high] - run[low]) * (position - low)
+    return present, counts[present], stats
+
+
+@njit(cache=True)
+def _sort_run(run: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``np.sort(run)``; by counting when the run holds at least ``COUNTING_FROM`` values, all
+    whole numbers (no −0.0) below 2⁵² in magnitude within a range of at most 4 × their number:
+    then the values rebuilt in order from the counts are the sorted run itself."""
+    n = run.size
+    if n < COUNTING_FROM:
+        return np.sort(run)
+    low = high = run[0]
+    for value in run:
+        negative_zero = value == 0.0 and np.signbit(value)
+        if not abs(value) < 2.0**52 or np.floor(value) != value or negative_zero:
+            return np.sort(run)
+        low = min(low, value)
+        high = max(high, value)
+    width = int(high - low) + 1
+    if width > 4 * n:
+        return np.sort(run)
+    bins = np.zeros(width, dtype=np.int64)
+    for value in run:
+        bins[int(value - low)] += 1
+    out = np.empty(n)
+    position = 0
+    for offset in range(width):
+        for _ in range(bins[offset]):
+            out[position] = low + offset
+            position += 1
+    return out
 
 
 def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) -> Distribution:
     array = np.asarray(values)
     known = _known(array)
-    stars, array = ratings[known], array[known]
+    stars = ratings
+    if known is not None:
+        stars, array = ratings[known], array[known]
+    if not stars.size:
+        return {"groups": [], "categories": [], "shares": [], "n": []}
     try:
         uniques, codes = unique_inverse(array)
     except TypeError:  # mixed types that do not sort together
@@ -112,28 +182,51 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
     categories = _ordered_categories(name, counts)
     position = {label: index for index, label in enumerate(categories)}
     column = np.array([position[label] for label in labels], dtype=np.intp)
-    groups, star_codes = unique_inverse(stars)
-    width = len(categories)
-    cells = np.bincount(star_codes * width + column[codes], minlength=groups.size * width)
-    table = cells.reshape(groups.size, width).astype(np.float64)
-    totals = table.sum(axis=1)
-    shares = table / np.maximum(totals, 1.0)[:, None]
+    groups, totals, shares = star_shares(
+        np.ascontiguousarray(stars, dtype=np.int64), codes, column, len(categories)
+    )
+    listed, exact = round_exactly(shares, ROUNDING)
     return {
         "groups": groups.tolist(),
         "categories": categories,
-        "shares": rounded(shares, 4),
-        "n": totals.astype(np.int64).tolist(),  # whole counts held as floats
+        "shares": listed.tolist() if exact else rounded(shares, ROUNDING),
+        "n": totals.tolist(),
     }
 
 
-def _known(array: NDArray[Any]) -> NDArray[np.bool_]:
+@njit(cache=True)
+def star_shares(
+    stars: NDArray[np.int64], codes: NDArray[np.intp], column: NDArray[np.intp], width: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Per star level present (ascending): (star, its reviews N_s, the shares c_sj / N_s of its
+    reviews in each of the ``width`` categories), ``column[codes[i]]`` review i's category. The
+    counts are whole numbers, so the division is numpy's ``table / totals`` to the last bit."""
+    levels = 0
+    for star in stars:
+        levels = max(levels, star + 1)
+    table = np.zeros((levels, width), dtype=np.int64)
+    totals = np.zeros(levels, dtype=np.int64)
+    for i in range(stars.size):
+        table[stars[i], column[codes[i]]] += 1
+        totals[stars[i]] += 1
+    present = np.flatnonzero(totals > 0)
+    shares = np.empty((present.size, width))
+    for row in range(present.size):
+        level = present[row]
+        for j in range(width):
+            shares[row, j] = table[level, j] / totals[level]
+    return present, totals[present], shares
+
+
+def _known(array: NDArray[Any]) -> NDArray[np.bool_] | None:
+    """Where a value is known (``_label``'s missing-value test); None when every value is."""
     known: NDArray[np.bool_]
     if array.dtype.kind == "f":
         known = ~np.isnan(array)
-        return known
+        return None if known.all() else known
     if array.dtype.kind in "US":
         known = array != array.dtype.type()
-        return known
+        return None if known.all() else known
     if array.dtype.kind == "O":  # known where ``_label`` gives a label (its missing-value test)
         return np.array(
             [
@@ -142,7 +235,7 @@ def _known(array: NDArray[Any]) -> NDArray[np.bool_]:
             ],
             dtype=bool,
         )
-    return np.ones(array.shape, dtype=bool)
+    return None
 
 
 def _label(name: str, value: Any) -> Hashable | None:
