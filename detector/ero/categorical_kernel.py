@@ -38,7 +38,14 @@ from numba import njit
 
 from detector.stats.group_kernels import anova_tukey
 
-__all__ = ["EXACT_TOTAL", "SQUARE", "category_table", "chi_square", "indicator_statistics"]
+__all__ = [
+    "EXACT_TOTAL",
+    "SQUARE",
+    "categorical_feature",
+    "category_table",
+    "chi_square",
+    "indicator_statistics",
+]
 
 STAR_LEVELS = 5
 EXACT_TOTAL = 2**26  # N below this: r·c < 2⁵³, so r·c/N as floats is Python's exact division
@@ -262,3 +269,99 @@ def chi_square(table: np.ndarray, square: float) -> tuple[float, int, float, int
     pooled_rows = rows.size if was_pooled else 0
     pooled_columns = columns.size if was_pooled else 0
     return statistic, dof, share, pooled_rows, pooled_columns, fisher
+
+
+@njit(cache=True, error_model="numpy")
+def categorical_feature(
+    stars: np.ndarray,
+    codes: np.ndarray,
+    n_labels: int,
+    min_category: int,
+    min_group: int,
+    noise: float,
+    square: float,
+) -> tuple[
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    tuple[int, int, int, int],
+    np.ndarray,
+    np.ndarray,
+    tuple[float, int, float, int, int, float],
+    tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int],
+]:
+    """One categorical feature in one call (what Python reads from the arrays is counted here,
+    each numpy call on a handful of numbers costing more than the arithmetic):
+
+    (table, each column's label or −1, label totals, reviews per star level,
+    (missing, pooled, labels rarer than ``min_category``, reviews in the table),
+    column totals, tested columns, ``chi_square`` of the table,
+    (shares, F, mean differences, q, each tested row's strongest pair and its q, the row of
+    the largest q (first on ties))).
+
+    Tested: the columns of real (not pooled) categories, or with exactly two columns the real
+    one of fewer reviews (first on ties): its indicator and the other's are complements, the
+    same test. Fewer than two star levels or columns: what follows the table is empty."""
+    table, seen_label, totals, per_star, missing, pooled = category_table(
+        stars, codes, n_labels, min_category, min_group
+    )
+    rare = 0
+    for c in range(n_labels):
+        rare += totals[c] < min_category
+    columns = table.shape[1]
+    column_totals = np.zeros(columns, dtype=np.int64)
+    for j in range(columns):
+        for g in range(table.shape[0]):
+            column_totals[j] += table[g, j]
+    counts = (missing, pooled, rare, column_totals.sum())
+    if table.shape[0] < 2 or columns < 2:
+        empty = np.zeros((0, 0))
+        nothing = np.zeros(0, dtype=np.int64)
+        return (
+            table,
+            seen_label,
+            totals,
+            per_star,
+            counts,
+            column_totals,
+            nothing,
+            (0.0, 0, 0.0, 0, 0, np.nan),
+            (empty, np.zeros(0), empty, empty, nothing, np.zeros(0), 0),
+        )
+    if columns == 2:
+        tested = np.zeros(1, dtype=np.int64)
+        best = -1
+        for j in range(2):
+            if seen_label[j] >= 0 and (best < 0 or column_totals[j] < column_totals[best]):
+                best = j
+        tested[0] = best
+    else:
+        named = 0
+        for j in range(columns):
+            named += seen_label[j] >= 0
+        tested = np.empty(named, dtype=np.int64)
+        k = 0
+        for j in range(columns):
+            if seen_label[j] >= 0:
+                tested[k] = j
+                k += 1
+    statistics = chi_square(table, square)
+    _, shares, f, mean_diff, q, strongest = indicator_statistics(table, tested, noise)
+    max_q = np.empty(tested.size)
+    driver = 0
+    for r in range(tested.size):
+        max_q[r] = q[r, strongest[r]]
+        if max_q[r] > max_q[driver]:
+            driver = r
+    return (
+        table,
+        seen_label,
+        totals,
+        per_star,
+        counts,
+        column_totals,
+        tested,
+        statistics,
+        (shares, f, mean_diff, q, strongest, max_q, driver),
+    )

@@ -24,13 +24,13 @@ from detector.ero.results import (
 from detector.ero.sparse_table import fisher_exact_2x2, pool_cells
 from detector.features import FeatureKind, feature, star_list
 from detector.stats.factorize import unique_inverse
-from detector.stats.group_kernels import numeric_summary
+from detector.stats.group_kernels import numeric_feature
 from detector.stats.studentized_range import studentized_range_sf, studentized_range_sf_of_one_k
 from detector.stats.tukey import (
     NOISE,
     AnovaResult,
-    anova_tukey_arrays,
     pair_indices,
+    pair_results,
     pairs_from_statistics,
 )
 
@@ -167,6 +167,21 @@ def _groups_from_counts(
     return kept, dropped, notes
 
 
+def _star_groups(
+    name: str, per_star: list[int]
+) -> tuple[tuple[int, ...], tuple[int, ...], list[str]]:
+    """``_groups_from_counts`` on a list, as star ratings: (kept stars, dropped stars, notes)."""
+    kept = tuple([s + 1 for s, n in enumerate(per_star) if n >= MIN_GROUP_SIZE])
+    dropped = tuple([s + 1 for s, n in enumerate(per_star) if n == 1])
+    if not dropped:
+        return kept, dropped, []
+    note = (
+        f"{star_list(dropped)} left out of {feature(name).noun}: "
+        f"fewer than {MIN_GROUP_SIZE} reviews"
+    )
+    return kept, dropped, [note]
+
+
 def _group_codes(
     stars: NDArray[np.intp], kept: NDArray[np.intp]
 ) -> tuple[NDArray[np.bool_] | None, NDArray[np.intp]]:
@@ -256,42 +271,46 @@ def numeric_steps(
     pairs: bool = True,
 ) -> Steps:
     """``analyze_numeric`` as steps (``Steps``): yields its Tukey q's once for their p-values."""
-    # One compiled pass (``detector.stats.group_kernels``): per star level the known values,
-    # and over the levels kept their means and sums of squares of x/unit.
-    known_per_star, all_means, all_squares, unit, low, high, missing = numeric_summary(
+    # One compiled call (``detector.stats.group_kernels.numeric_feature``): per star level the
+    # known values, and over the levels kept their means, F, the pairs' differences and q.
+    known_per_star, summary, means, f, mean_diff, q, _ = numeric_feature(
         star_index, np.asarray(values, dtype=np.float64), MIN_GROUP_SIZE, NOISE
     )
+    missing, reviews, _, low, high = summary
     notes = _missing_note(name, missing)
-    kept, dropped, group_notes = _groups_from_counts(name, known_per_star)
+    groups, dropped, group_notes = _star_groups(name, known_per_star.tolist())
     notes += group_notes
-    known: dict[str, Any] = {"groups": tuple([s + 1 for s in kept.tolist()])}
-    known["dropped_groups"] = tuple([s + 1 for s in dropped.tolist()])
-    if kept.size < 2:
+    known: dict[str, Any] = {"groups": groups, "dropped_groups": dropped}
+    if len(groups) < 2:
         return _untestable(name, "numeric", notes, _too_few_groups(name), **known)
-    counts = known_per_star[kept].astype(np.float64)
-    means, sum_squares = all_means[kept], all_squares[kept]
-    reviews = int(known_per_star[kept].sum())
     known["reviews"] = reviews
-    f_all, p_all, df_between, df_within, index_a, index_b, diff_all, q_all = anova_tukey_arrays(
-        counts, means[None, :], sum_squares[None, :], scale=1.0
-    )
-    f, p = float(f_all[0]), float(p_all[0])
+    n_groups = len(groups)
+    df_between, df_within = n_groups - 1, reviews - n_groups
     if low == high or math.isnan(f):
         return _untestable(name, "numeric", notes, _constant(name, low, high), **known)
     omnibus = OmnibusStatistic("anova_f", f, df_between, df_within, reviews)
     if not pairs:
         return _omnibus_only(name, "numeric", notes, omnibus, known)
-    q = q_all[0]
-    p_adj = yield q, kept.size, df_within
-    found = pairs_from_statistics(
-        known["groups"], means, index_a, index_b, diff_all[0], p_adj, q, alpha, unit
+    p = float(special.fdtrc(df_between, df_within, f))
+    p_adj = yield q, n_groups, df_within
+    index_a, index_b = pair_indices(n_groups)
+    p_list = p_adj.tolist()
+    found = pair_results(
+        groups,
+        means.tolist(),
+        index_a.tolist(),
+        index_b.tolist(),
+        mean_diff.tolist(),
+        p_list,
+        q.tolist(),
+        alpha,
     )
     if not math.isfinite(f):
         notes.append(_perfect_separation_note(name))
     return FeatureResult(
         name=name,
         kind="numeric",
-        satisfaction=float(p_adj.min()),
+        satisfaction=min(p_list),
         anova=AnovaResult(f, p, df_between, df_within),
         pairs=found,
         omnibus=omnibus,
@@ -347,32 +366,46 @@ def categorical_steps(
 ) -> Steps:
     """``analyze_categorical`` as steps (``Steps``): yields its q's once for their p-values.
 
-    The counting and the statistics are compiled (``detector.ero.categorical_kernel``: the table
-    after pooling, the indicators' ANOVA/Tukey statistics, the chi-square); this function reads
-    the labels and writes the notes."""
+    The counting and the statistics are one compiled call
+    (``categorical_kernel.categorical_feature``: the table after pooling, the chi-square, the
+    indicators' ANOVA/Tukey statistics); this function reads the labels and writes the notes.
+    Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test, so
+    with two columns only the rarer named one is tested. The pooled rare categories count in
+    the shares and the chi-square but are not a category a reason can name."""
     present, codes, labels = _categorical_codes(name, values, star_index.size)
     if not present.all():
         all_codes = np.full(star_index.size, -1, dtype=np.intp)
         all_codes[present] = codes
         codes = all_codes
-    table, seen_label, totals, per_star, missing, pooled = categorical_kernel.category_table(
-        star_index, codes, len(labels), MIN_CATEGORY_SIZE, MIN_GROUP_SIZE
+    (
+        table,
+        seen_label,
+        totals,
+        per_star,
+        (missing, pooled, rare, reviews),
+        column_totals,
+        tested_columns,
+        chi_statistics,
+        (shares, f, mean_diff, q, strongest_pairs, max_q, driver),
+    ) = categorical_kernel.categorical_feature(
+        star_index,
+        codes,
+        len(labels),
+        MIN_CATEGORY_SIZE,
+        MIN_GROUP_SIZE,
+        NOISE,
+        categorical_kernel.SQUARE,
     )
     notes = _missing_note(name, missing)
-    notes += _pooling_notes(name, labels, totals, pooled)
-    kept, dropped, group_notes = _groups_from_counts(name, per_star)
+    if rare:
+        notes += _pooling_notes(name, labels, totals, pooled)
+    groups, dropped, group_notes = _star_groups(name, per_star.tolist())
     notes += group_notes
-    groups = tuple([s + 1 for s in kept.tolist()])
-    known: dict[str, Any] = {
-        "groups": groups,
-        "dropped_groups": tuple([s + 1 for s in dropped.tolist()]),
-    }
-    if kept.size < 2:
+    known: dict[str, Any] = {"groups": groups, "dropped_groups": dropped}
+    if len(groups) < 2:
         return _untestable(name, "categorical", notes, _too_few_groups(name), **known)
     label_index = seen_label.tolist()
     column_labels = [labels[c] if c >= 0 else "other" for c in label_index]
-    column_totals = table.sum(axis=0)
-    reviews = int(column_totals.sum())
     known["reviews"] = reviews
     if len(column_labels) < 2:
         reason = (
@@ -382,42 +415,30 @@ def categorical_steps(
             "reviews: nothing to compare"
         )
         return _untestable(name, "categorical", notes, reason, **known)
-
-    chi_square, pooled_shape = _categorical_chi_square(table)
+    chi_square, pooled_shape = _chi_square_result(table, reviews, chi_statistics)
     omnibus = OmnibusStatistic("chi_square", chi_square.statistic, chi_square.dof, 0, reviews)
     if not pairs:
         return _omnibus_only(name, "categorical", notes, omnibus, known)
-    # Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test: run one,
-    # the rarer named one. The pooled rare categories count in the shares and the chi-square but
-    # are not a category a reason can name.
-    columns = [j for j, c in enumerate(label_index) if c >= 0]
-    totals_list = column_totals.tolist()
-    # (the first of equal totals, as argmin)
-    tested = [min(columns, key=totals_list.__getitem__)] if len(column_labels) == 2 else columns
-    _, shares, f, mean_diff, q, strongest_pairs = categorical_kernel.indicator_statistics(
-        table, np.array(tested, dtype=np.int64), NOISE
-    )
-    n_groups = kept.size
+    n_groups = len(groups)
     df_between, df_within = n_groups - 1, reviews - n_groups
-    p = special.fdtrc(df_between, df_within, np.where(np.isnan(f), 0.0, f))
-    if np.isnan(f).any():
-        p = np.where(np.isnan(f), np.nan, p)
+    p_list = special.fdtrc(df_between, df_within, f).tolist()  # NaN F (constant): NaN p
     strongest = strongest_pairs.tolist()  # each category's driving pair
-    max_q = [q_row[k] for q_row, k in zip(q.tolist(), strongest, strict=True)]
-    driver = max_q.index(max(max_q))
+    totals_list = column_totals.tolist()
     # The studentized range sf falls with q (same K and ν for every category), so the smallest
     # adjusted p of a category is sf(max q): one sf value per category, plus the driver's pairs.
-    p_values = yield np.concatenate([np.array(max_q), q[driver]]), n_groups, df_within
-    category_p, driver_p = p_values[: len(tested)], p_values[len(tested) :]
+    p_values = yield np.concatenate((max_q, q[driver])), n_groups, df_within
+    tested = tested_columns.tolist()
+    category_list = p_values[: len(tested)].tolist()
+    driver_p = p_values[len(tested) :]
     factor = len(tested)
     index_a, index_b = pair_indices(n_groups)
     pair_a, pair_b = index_a.tolist(), index_b.tolist()
-    f_list, p_list, category_list = f.tolist(), p.tolist(), category_p.tolist()
+    f_list = f.tolist()
     categories = tuple(
         [
             CategoryResult(  # (category, reviews, anova, satisfaction, adjusted, pair)
                 column_labels[c],
-                int(totals_list[c]),
+                totals_list[c],
                 AnovaResult(f_list[i], p_list[i], df_between, df_within),
                 category_list[i],
                 min(1.0, factor * category_list[i]),
@@ -536,15 +557,21 @@ def _categorical_chi_square(
     """(the categorical omnibus test, the pooled table's shape or None): Pearson's X² of ``table``
     after ``pool_sparse`` (star levels and values with few expected reviews pooled until
     Cochran's rule holds); a sparse table pooled down to 2 × 2 gets Fisher's exact p and its
-    χ²(1) equivalent X²_eq = χ²₁⁻¹(1 − p) (``detector.ero.sparse_table`` says why).
+    χ²(1) equivalent X²_eq = χ²₁⁻¹(1 − p) (``detector.ero.sparse_table`` says why)."""
+    table = np.ascontiguousarray(table, dtype=np.int64)
+    statistics = categorical_kernel.chi_square(table, categorical_kernel.SQUARE)
+    return _chi_square_result(table, int(table.sum()), statistics)
 
-    Compiled (``categorical_kernel.chi_square``, the same floats) below ``EXACT_TOTAL`` reviews,
-    by ``_categorical_chi_square_lists`` above."""
-    if int(table.sum()) >= categorical_kernel.EXACT_TOTAL:
+
+def _chi_square_result(
+    table: NDArray[np.int64], reviews: int, statistics: tuple[float, int, float, int, int, float]
+) -> tuple[ChiSquareResult, tuple[int, int] | None]:
+    """``_categorical_chi_square`` from ``categorical_kernel.chi_square``'s results on a table
+    of ``reviews`` reviews: below ``EXACT_TOTAL`` the same floats, above it by
+    ``_categorical_chi_square_lists``."""
+    if reviews >= categorical_kernel.EXACT_TOTAL:
         return _categorical_chi_square_lists(table)
-    statistic, dof, low_share, pooled_rows, pooled_columns, fisher = categorical_kernel.chi_square(
-        np.ascontiguousarray(table, dtype=np.int64), categorical_kernel.SQUARE
-    )
+    statistic, dof, low_share, pooled_rows, pooled_columns, fisher = statistics
     shape = (pooled_rows, pooled_columns) if pooled_rows else None
     if shape == (2, 2):
         return ChiSquareResult(float(special.chdtri(1, fisher)), fisher, 1, low_share), shape

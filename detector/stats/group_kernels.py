@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["anova_tukey", "numeric_summary"]
+__all__ = ["anova_tukey", "numeric_feature", "numeric_summary"]
 
 STAR_LEVELS = 5
 
@@ -121,3 +121,51 @@ def anova_tukey(
                     q[r, k] = 0.0
                 k += 1
     return f, mean_diff, q
+
+
+@njit(cache=True, error_model="numpy")
+def numeric_feature(
+    stars: np.ndarray, x: np.ndarray, min_group: int, noise: float
+) -> tuple[
+    np.ndarray,
+    tuple[int, int, float, float, float],
+    np.ndarray,
+    float,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+]:
+    """``numeric_summary`` and ``anova_tukey`` (scale 1) of one numeric feature over its kept
+    star levels, in one call: (known per star level, (missing, reviews kept, unit, min, max),
+    the kept levels' means × unit, F, mean differences × unit and q per pair, the kept levels'
+    counts). Fewer than two kept levels: F is NaN and the arrays are empty. The products by
+    unit are the same IEEE products numpy's ``array * unit`` gives."""
+    known, means, squares, unit, low, high, missing = numeric_summary(stars, x, min_group, noise)
+    groups = 0
+    reviews = 0
+    for s in range(STAR_LEVELS):
+        if known[s] >= min_group:
+            groups += 1
+            reviews += known[s]
+    counts = np.empty(groups)
+    kept_means = np.empty((1, groups))
+    kept_squares = np.empty((1, groups))
+    g = 0
+    for s in range(STAR_LEVELS):
+        if known[s] >= min_group:
+            counts[g] = known[s]
+            kept_means[0, g] = means[s]
+            kept_squares[0, g] = squares[s]
+            g += 1
+    summary = (missing, reviews, unit, low, high)
+    if groups < 2:
+        empty = np.zeros(0)
+        return known, summary, empty, np.nan, empty, empty, counts
+    f, mean_diff, q = anova_tukey(counts, kept_means, kept_squares, 1.0, noise)
+    real_means = np.empty(groups)
+    for g in range(groups):
+        real_means[g] = kept_means[0, g] * unit
+    real_diff = np.empty(mean_diff.shape[1])
+    for k in range(mean_diff.shape[1]):
+        real_diff[k] = mean_diff[0, k] * unit
+    return known, summary, real_means, f[0], real_diff, q[0], counts

@@ -43,6 +43,7 @@ __all__ = [
     "anova_tukey_arrays",
     "one_way_anova",
     "pair_indices",
+    "pair_results",
     "summarize_codes",
     "summarize_groups",
     "tukey_hsd",
@@ -304,20 +305,35 @@ def pairs_from_statistics(
     unit: float = 1.0,
 ) -> tuple[PairResult, ...]:
     """PairResult objects for one row of :func:`tukey_statistics` output (means × ``unit``)."""
-    real_means = (np.asarray(means, dtype=np.float64) * unit).tolist()
+    return pair_results(
+        labels,
+        (np.asarray(means, dtype=np.float64) * unit).tolist(),
+        index_a.tolist(),
+        index_b.tolist(),
+        (np.asarray(mean_diff, dtype=np.float64) * unit).tolist(),
+        np.asarray(p_adj, dtype=np.float64).tolist(),
+        np.asarray(q, dtype=np.float64).tolist(),
+        alpha,
+    )
+
+
+def pair_results(
+    labels: Sequence[Hashable],
+    means: list[float],
+    index_a: list[int],
+    index_b: list[int],
+    mean_diff: list[float],
+    p_adj: list[float],
+    q: list[float],
+    alpha: float,
+) -> tuple[PairResult, ...]:
+    """``pairs_from_statistics`` on lists of the real means, differences, p's and q's."""
     # positional (a, b, mean_diff, p_adj, reject, mean_a, mean_b, statistic): keywords cost a
     # third more per record, and a product builds ~70 of these
     return tuple(
         [
-            PairResult(labels[i], labels[j], diff, p, p < alpha, real_means[i], real_means[j], q_ij)
-            for i, j, diff, p, q_ij in zip(
-                index_a.tolist(),
-                index_b.tolist(),
-                (np.asarray(mean_diff, dtype=np.float64) * unit).tolist(),
-                np.asarray(p_adj, dtype=np.float64).tolist(),
-                np.asarray(q, dtype=np.float64).tolist(),
-                strict=True,
-            )
+            PairResult(labels[i], labels[j], diff, p, p < alpha, means[i], means[j], q_ij)
+            for i, j, diff, p, q_ij in zip(index_a, index_b, mean_diff, p_adj, q, strict=True)
         ]
     )
 

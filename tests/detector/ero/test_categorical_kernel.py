@@ -151,7 +151,7 @@ def test_category_table_with_one_level_or_every_review_missing() -> None:
     assert table.shape == (0, 0) and per_star.tolist() == [30, 0, 0, 0, 0]
     missing = np.full(30, -1, dtype=np.intp)
     stars = np.arange(30, dtype=np.intp) % 5
-    table, _, totals, per_star, count, pooled = categorical_kernel.category_table(
+    table, _, _, per_star, count, pooled = categorical_kernel.category_table(
         stars, missing, 0, 5, 2
     )
     assert table.shape == (0, 0) and count == 30 and pooled == 0 and per_star.sum() == 0
@@ -188,3 +188,46 @@ def test_indicator_statistics_are_the_numpy_batch_and_scipys_anova() -> None:
             if all(s.std() == 0 for s in samples):
                 continue
             assert f[row] == pytest.approx(stats.f_oneway(*samples).statistic, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_categorical_feature_is_its_three_steps(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    for _ in range(80):
+        n = int(rng.integers(2, 300))
+        n_labels = int(rng.integers(1, 12))
+        stars = rng.choice(5, n, p=rng.dirichlet(np.ones(5))).astype(np.intp)
+        codes = rng.choice(n_labels, n, p=rng.dirichlet(np.ones(n_labels) * 0.5)).astype(np.intp)
+        codes[rng.random(n) < 0.1] = -1
+        found = categorical_kernel.categorical_feature(
+            stars, codes, n_labels, MIN_CATEGORY_SIZE, MIN_GROUP_SIZE, NOISE, 2.0
+        )
+        table, seen_label, totals, per_star, counts, column_totals, tested, chi, rows = found
+        steps = categorical_kernel.category_table(
+            stars, codes, n_labels, MIN_CATEGORY_SIZE, MIN_GROUP_SIZE
+        )
+        for ours, expected in zip((table, seen_label, totals, per_star), steps, strict=False):
+            np.testing.assert_array_equal(ours, expected)
+        assert counts == (
+            steps[4],
+            steps[5],
+            int((totals < MIN_CATEGORY_SIZE).sum()),
+            int(table.sum()),
+        )
+        if table.shape[0] < 2 or table.shape[1] < 2:
+            assert tested.size == 0
+            continue
+        np.testing.assert_array_equal(column_totals, table.sum(axis=0))
+        named = np.flatnonzero(seen_label >= 0)
+        expected_tested = (
+            [int(named[np.argmin(column_totals[named])])] if table.shape[1] == 2 else named
+        )
+        np.testing.assert_array_equal(tested, expected_tested)
+        np.testing.assert_array_equal(chi, categorical_kernel.chi_square(table, 2.0))  # NaN p
+        _, shares, f, mean_diff, q, strongest = categorical_kernel.indicator_statistics(
+            table, tested, NOISE
+        )
+        for ours, expected in zip(rows[:5], (shares, f, mean_diff, q, strongest), strict=True):
+            np.testing.assert_array_equal(ours, expected)
+        np.testing.assert_array_equal(rows[5], q.max(axis=1))
+        assert rows[6] == int(np.argmax(q.max(axis=1)))

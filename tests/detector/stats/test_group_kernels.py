@@ -80,3 +80,48 @@ def test_anova_tukey_matches_anova_arrays_and_tukey_statistics(case: int, scale:
     np.testing.assert_allclose(p, p_ref, rtol=1e-10, atol=0, equal_nan=True)
     np.testing.assert_array_equal(diff, diff_ref)
     np.testing.assert_allclose(q, q_ref, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("case", range(7))
+def test_numeric_feature_is_the_summary_then_the_batch_bit_for_bit(case: int) -> None:
+    from detector.stats.group_kernels import numeric_feature
+
+    stars, x = _cases()[case]
+    known, summary, means, f, mean_diff, q, counts = numeric_feature(stars, x, 2, NOISE)
+    ref_known, ref_means, ref_squares, unit, low, high, missing = numeric_summary(
+        stars, x, 2, NOISE
+    )
+    kept = np.flatnonzero(ref_known >= 2)
+    np.testing.assert_array_equal(known, ref_known)
+    assert summary == (missing, int(ref_known[kept].sum()), unit, low, high)
+    np.testing.assert_array_equal(counts, ref_known[kept].astype(np.float64))
+    ref = anova_tukey_arrays(
+        counts, ref_means[kept][None, :], ref_squares[kept][None, :], scale=1.0
+    )
+    np.testing.assert_array_equal(np.array([f]), ref[0])
+    np.testing.assert_array_equal(means, ref_means[kept] * unit)
+    np.testing.assert_array_equal(mean_diff, ref[6][0] * unit)
+    np.testing.assert_array_equal(q, ref[7][0])
+
+
+def test_numeric_feature_f_is_scipys_f_oneway() -> None:
+    from scipy import stats
+
+    from detector.stats.group_kernels import numeric_feature
+
+    stars, x = _cases()[1]
+    _, _, _, f, _, _, _ = numeric_feature(stars, x, 2, NOISE)
+    present = ~np.isnan(x)
+    samples = [x[present & (stars == s)] for s in range(5)]
+    assert f == pytest.approx(stats.f_oneway(*samples).statistic, rel=1e-10)
+
+
+def test_numeric_feature_with_one_kept_level_is_untestable() -> None:
+    from detector.stats.group_kernels import numeric_feature
+
+    stars = np.array([0, 0, 0, 1], dtype=np.intp)
+    known, summary, means, f, _, q, counts = numeric_feature(
+        stars, np.array([1.0, 2.0, 3.0, 4.0]), 2, NOISE
+    )
+    assert known.tolist() == [3, 1, 0, 0, 0] and summary[1] == 3
+    assert np.isnan(f) and means.size == 0 and q.size == 0 and counts.tolist() == [3.0]
