@@ -53,8 +53,8 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
-from detector.consistency.kernel import max_excursions
-from detector.consistency.threshold import law_p, lundberg
+from detector.consistency.kernel import scan_statistics
+from detector.consistency.threshold import law_p
 from detector.ero.features import HOUR_BLOCK
 from detector.stats.moments import mean, std
 
@@ -74,18 +74,18 @@ HALF_NU = 0.25
 
 def feature_scan_p(values: ArrayLike, half_nu: float = HALF_NU, side: str = "both") -> float:
     """p of the largest CUSUM excursion of one standardised feature sequence: two-sided
-    (``side="both"``, ×2) or of the upward or downward excursion alone."""
-    y = np.asarray(values, dtype=np.float64)
-    y = y[np.isfinite(y)]
-    if y.size < MIN_VALUES:
+    (``side="both"``, ×2) or of the upward or downward excursion alone.
+
+    z = (y − ȳ)/sd(y) over the finite values, θ± = ``lundberg(z, 0, half_nu)``, the largest
+    excursions of g± on z and their ``law_p``: one compiled pass
+    (``detector.consistency.kernel.scan_statistics``, numpy's arithmetic to the last bit), the
+    law in Python."""
+    y = np.ascontiguousarray(np.asarray(values, dtype=np.float64).ravel())
+    # compiled: the finite values standardised, θ± of ``lundberg`` and the largest excursions
+    n, theta_up, theta_down, top_up, top_down = scan_statistics(y, float(half_nu), MIN_VALUES)
+    if n == 0:  # too few finite values, or a constant sequence
         return 1.0
-    spread = std(y)
-    if spread == 0.0:
-        return 1.0
-    z = (y - mean(y)) / spread
-    theta_up, theta_down = lundberg(z, 0.0, half_nu)
-    top_up, top_down = max_excursions(z, 0.0, half_nu)
-    up, down = law_p(z.size, theta_up, top_up), law_p(z.size, theta_down, top_down)
+    up, down = law_p(n, theta_up, top_up), law_p(n, theta_down, top_down)
     if side == "up":
         return up
     if side == "down":

@@ -346,3 +346,162 @@ def sorted_support(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             counts[size] = 1
             size += 1
     return support[:size], counts[:size]
+
+
+@njit(cache=True)
+def _block_sum(x: np.ndarray, start: int, n: int) -> float:
+    """numpy's pairwise sum of at most 128 values (``pairwise_sum``)."""
+    if n < 8:
+        total = 0.0
+        for i in range(start, start + n):
+            total += x[i]
+        return total
+    r0, r1, r2, r3 = x[start], x[start + 1], x[start + 2], x[start + 3]
+    r4, r5, r6, r7 = x[start + 4], x[start + 5], x[start + 6], x[start + 7]
+    i = 8
+    stop = n - n % 8
+    while i < stop:
+        j = start + i
+        r0 += x[j]
+        r1 += x[j + 1]
+        r2 += x[j + 2]
+        r3 += x[j + 3]
+        r4 += x[j + 4]
+        r5 += x[j + 5]
+        r6 += x[j + 6]
+        r7 += x[j + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for j in range(start + i, start + n):
+        total += x[j]
+    return float(total)
+
+
+@njit(cache=True)
+def pairwise_sum(x: np.ndarray, start: int, n: int) -> float:
+    """Σ x[start : start + n] in numpy's order for a contiguous float64 array (``np.add.reduce``:
+    ``pairwise_sum_DOUBLE`` of numpy's loops_utils, added to the reduction's start 0.0): fewer
+    than 8 values one after another from 0.0; up to 128 in eight running sums combined as
+    ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the rest one by one; more split in
+    two at n/2 rounded down to a multiple of 8, each half summed so, the two added. So a mean or
+    sd computed here is numpy's to the last bit (tests/detector/test_scan_kernel.py), −0.0 sums
+    included (0.0 + −0.0 is 0.0). The halving is walked with an explicit stack: numba's cache
+    does not reload a recursive function safely (a cached caller crashed)."""
+    if n <= 128:
+        return 0.0 + _block_sum(x, start, n)
+    starts = np.empty(64, dtype=np.int64)  # pending stretches, depth ≤ log2(n / 64)
+    sizes = np.empty(64, dtype=np.int64)
+    stage = np.zeros(64, dtype=np.int64)  # 0: left half next, 1: right half next, 2: add
+    partial = np.empty(64)  # sums of finished stretches, in order
+    depth = 0
+    done = 0
+    starts[0], sizes[0], stage[0] = start, n, 0
+    while depth >= 0:
+        first, size = starts[depth], sizes[depth]
+        if size <= 128:
+            partial[done] = _block_sum(x, first, size)
+            done += 1
+            depth -= 1
+            continue
+        half = size // 2
+        half -= half % 8
+        if stage[depth] == 0:
+            stage[depth] = 1
+            depth += 1
+            starts[depth], sizes[depth], stage[depth] = first, half, 0
+        elif stage[depth] == 1:
+            stage[depth] = 2
+            depth += 1
+            starts[depth], sizes[depth], stage[depth] = first + half, size - half, 0
+        else:
+            done -= 1
+            partial[done - 1] = partial[done - 1] + partial[done]
+            depth -= 1
+    return 0.0 + float(partial[0])
+
+
+@njit(cache=True)
+def standardized(y: np.ndarray) -> tuple[np.ndarray, float]:
+    """((y − ȳ)/sd(y), sd(y)) with ``detector.stats.moments``' arithmetic (numpy's pairwise
+    sums, ddof 0); an empty array and 0 when sd is 0."""
+    n = y.shape[0]
+    average = pairwise_sum(y, 0, n) / n
+    deviations = np.empty(n)
+    for i in range(n):
+        d = y[i] - average
+        deviations[i] = d * d
+    spread = np.sqrt(pairwise_sum(deviations, 0, n) / n)
+    if spread == 0.0:
+        return np.empty(0), 0.0
+    z = np.empty(n)
+    for i in range(n):
+        z[i] = (y[i] - average) / spread
+    return z, spread
+
+
+@njit(cache=True)
+def rounded_support(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(np.round(z, 3), return_counts=True)``: k = rint(1000·z) (half to even, as
+    ``np.round``), the support k/1000. From 256 values with the k within a range of at most 4n
+    the k are counted in a table (numba's sort of 10,000 values costs ~0.4 ms, numpy's ~0.1);
+    otherwise sorted. A support value 0 may come out as +0.0 where numpy's would be −0.0 (the
+    two are equal, and a Lundberg step (v − μ0) − ν/2 is the same for both)."""
+    n = z.shape[0]
+    keys = np.empty(n)
+    low = np.inf
+    high = -np.inf
+    for i in range(n):
+        keys[i] = np.rint(z[i] * 1000.0)
+        low = min(low, keys[i])
+        high = max(high, keys[i])
+    if n < 256 or not high - low < 4.0 * n:
+        ordered = np.sort(keys)
+        for i in range(n):
+            ordered[i] = ordered[i] / 1000.0
+        return sorted_support(ordered)
+    width = int(high - low) + 1
+    bins = np.zeros(width, dtype=np.int64)
+    for i in range(n):
+        bins[int(keys[i] - low)] += 1
+    size = 0
+    for offset in range(width):
+        size += bins[offset] > 0
+    support = np.empty(size)
+    counts = np.empty(size, dtype=np.int64)
+    k = 0
+    for offset in range(width):
+        if bins[offset] > 0:
+            support[k] = (low + offset) / 1000.0
+            counts[k] = bins[offset]
+            k += 1
+    return support, counts
+
+
+@njit(cache=True)
+def scan_statistics(
+    values: np.ndarray, half_nu: float, min_values: int
+) -> tuple[int, float, float, float, float]:
+    """(n, θ⁺, θ⁻, max g⁺, max g⁻) of one feature sequence for the feature-in-time scan
+    (``detector.consistency.feature_scan.feature_scan_p``): its finite values standardised, the
+    Lundberg roots of their empirical distribution rounded to 3 decimals (``threshold.lundberg``
+    with μ0 = 0: x·1000 rounded half to even, /1000, as ``np.round``), the largest excursions of
+    the detection functions; n = 0 with fewer than ``min_values`` finite values or sd 0."""
+    finite = 0
+    for value in values:
+        finite += np.isfinite(value)
+    y = np.empty(finite)
+    k = 0
+    for value in values:
+        if np.isfinite(value):
+            y[k] = value
+            k += 1
+    if finite < min_values:
+        return 0, np.inf, np.inf, 0.0, 0.0
+    z, spread = standardized(y)
+    if spread == 0.0:
+        return 0, np.inf, np.inf, 0.0, 0.0
+    support, counts = rounded_support(z)
+    p = counts / counts.sum()
+    theta_up, theta_down = lundberg_roots(p, support, 0.0, half_nu)
+    top_up, top_down = max_excursions(z, 0.0, half_nu)
+    return finite, theta_up, theta_down, top_up, top_down
