@@ -68,6 +68,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 from scipy.special import _ufuncs
 
+from detector.ero import tail_kernel
 from detector.ero.results import OmnibusStatistic
 from detector.features import CATEGORICAL_FEATURES
 
@@ -182,6 +183,54 @@ def _noncentral_sf(
     np.maximum(tails, 0.0, out=tails)
     np.minimum(tails, 1.0, out=tails)
     return tails
+
+
+def batch_tail_p_values(
+    location: list[float],
+    scale: list[float],
+    kind: str,
+    value: list[float],
+    df1: list[int],
+    df2: list[int],
+    reviews: list[int],
+) -> list[float]:
+    """``tail_p_values`` of F features (lists of length F), bit for bit: the grid of λ and the
+    filling-in of the tails compiled (``detector.ero.tail_kernel``), the same ufuncs on the
+    same arguments, the same (F, 91) matrix product."""
+    as_array = np.array  # lists of Python numbers: one conversion each
+    values = as_array(value, dtype=np.float64)
+    first, second = as_array(df1, dtype=np.float64), as_array(df2, dtype=np.float64)
+    index, at_value, at_df1, at_df2, at_lam = tail_kernel.noncentral_nodes(
+        as_array(location, dtype=np.float64),
+        as_array(scale, dtype=np.float64),
+        values,
+        first,
+        second,
+        as_array(reviews, dtype=np.float64),
+        _NODES,
+    )
+    central: NDArray[Any]
+    noncentral: Any  # the Boost ufunc, or scipy.stats' frozen-distribution result
+    with np.errstate(all="ignore"):
+        if kind == "chi_square":
+            central = special.chdtrc(first, values)
+            noncentral = (
+                _NCX2_SF(at_value, at_df1, at_lam)
+                if _NCX2_SF is not None
+                else stats.ncx2.sf(at_value, at_df1, at_lam)
+            )
+        else:
+            central = special.fdtrc(first, second, values)
+            noncentral = (
+                _NCF_SF(at_value, at_df1, at_df2, at_lam)
+                if _NCF_SF is not None
+                else stats.ncf.sf(at_value, at_df1, at_df2, at_lam)
+            )
+    tails = tail_kernel.filled_tails(central, index, noncentral, _NODES.size)
+    mixed = (tails @ _WEIGHTS).tolist()
+    return [
+        1.0 if v <= 0.0 else min(max(p, SMALLEST_P), 1.0) for v, p in zip(value, mixed, strict=True)
+    ]
 
 
 def _spread(values: ArrayLike, shape: tuple[int, ...]) -> NDArray[np.float64]:
@@ -384,7 +433,7 @@ class EROCalibration:
             assert feature is not None
             batches.setdefault(statistic.kind, []).append((index, feature, statistic))
         for kind, batch in batches.items():
-            p = tail_p_values(
+            p = batch_tail_p_values(
                 [float(f.location or 0.0) for _, f, _ in batch],
                 [float(f.scale or 0.0) for _, f, _ in batch],
                 kind,
@@ -393,7 +442,7 @@ class EROCalibration:
                 [s.df2 for _, _, s in batch],
                 [s.reviews for _, _, s in batch],
             )
-            for (index, _, _), value in zip(batch, p.tolist(), strict=True):
+            for (index, _, _), value in zip(batch, p, strict=True):
                 found[index] = value
         return found
 

@@ -1,0 +1,34 @@
+"""``calibration.batch_tail_p_values`` (compiled grid and fill-in) is ``tail_p_values`` bit for
+bit; the tail itself is checked against scipy's ncx2/ncf in test_fast_tails.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from detector.ero.calibration import batch_tail_p_values, tail_p_values
+
+
+@pytest.mark.parametrize("kind", ["chi_square", "anova_f"])
+@pytest.mark.parametrize("features", [1, 2, 4, 7])
+def test_batch_tail_p_values_is_tail_p_values_bit_for_bit(kind: str, features: int) -> None:
+    rng = np.random.default_rng(features)
+    for _ in range(40):
+        location = rng.normal(0.05, 0.1, features).tolist()  # some wholly below u = 0
+        scale = rng.uniform(0.03, 0.2, features).tolist()
+        value = rng.choice([0.0, 0.01, 0.5, 3.0, 12.0, 80.0, np.nan], features).tolist()
+        df1 = rng.integers(1, 30, features).tolist()
+        reviews = rng.integers(20, 5000, features).tolist()
+        df2 = [n - d - 1 for n, d in zip(reviews, df1, strict=True)]
+        if kind == "chi_square":
+            df2 = [0] * features
+        ours = batch_tail_p_values(location, scale, kind, value, df1, df2, reviews)
+        expected = tail_p_values(location, scale, kind, value, df1, df2, reviews)
+        assert ours == expected.tolist()
+
+
+def test_batch_tail_p_values_is_the_central_tail_below_zero_effect() -> None:
+    value = [0.2, 3.84, 25.0]
+    p = batch_tail_p_values([-1.0] * 3, [0.03] * 3, "chi_square", value, [3] * 3, [0] * 3, [99] * 3)
+    np.testing.assert_allclose(p, stats.chi2.sf(value, 3), rtol=1e-12, atol=0)
