@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 from scipy import special
 
 __all__ = [
@@ -198,38 +199,115 @@ def lean_statistics(
     ratings: npt.NDArray[np.int64], *, history: FloatArray, verified: BoolArray | None
 ) -> dict[str, LeanStatistic]:
     """Each side's (y, se) where at least ``LEAN_MIN_REVIEWS`` reviews carry what it needs and
-    its star group and the rest are both non-empty."""
+    its star group and the rest are both non-empty.
+
+    Which reviews each side's 2×2 table counts (group / marked):
+
+    * ``history_5``, ``history_1``: the reviews with a known history; 5★ (1★) / h ≤ 1;
+    * ``unverified_5``: every review (verified flags given); 5★ / unverified;
+    * ``new_unverified_5``: known history; 5★ / unverified and h ≤ 1;
+    * ``together_5``, ``together_1``: the 5★ (1★) reviews with a known history, when at least
+      ``LEAN_MIN_REVIEWS``; unverified / h ≤ 1.
+
+    All six tables' counts in one compiled pass (``_lean_tables``: counting the boolean arrays of
+    each side one by one cost ~60 µs on a 100-review product)."""
+    has_verified = verified is not None and verified.size >= LEAN_MIN_REVIEWS
+    flags = (
+        np.ascontiguousarray(verified, dtype=np.bool_)
+        if has_verified
+        else np.zeros(0, dtype=np.bool_)
+    )
+    tables = _lean_tables(
+        np.ascontiguousarray(ratings, dtype=np.int64),
+        np.ascontiguousarray(history, dtype=np.float64),
+        flags,
+        has_verified,
+    ).tolist()
     found: dict[str, LeanStatistic] = {}
-    known = np.isfinite(history)
-    if int(known.sum()) >= LEAN_MIN_REVIEWS:
-        stars, one = ratings[known], history[known] <= 1
-        for level in (5, 1):
-            _put(found, f"history_{level}", stars == level, one)
-    if verified is not None and verified.size >= LEAN_MIN_REVIEWS:
-        _put(found, "unverified_5", ratings == 5, ~verified)
-        if int(known.sum()) >= LEAN_MIN_REVIEWS:
-            both = known & ~verified
-            both[known] &= history[known] <= 1
-            _put(found, "new_unverified_5", (ratings == 5)[known], both[known])
-            for level in (5, 1):
-                inside = known & (ratings == level)
-                if int(inside.sum()) >= LEAN_MIN_REVIEWS:
-                    _put(found, f"together_{level}", ~verified[inside], history[inside] <= 1)
+    known = tables[0][0]
+    if known >= LEAN_MIN_REVIEWS:
+        _put(found, "history_5", *tables[0])
+        _put(found, "history_1", *tables[1])
+    if has_verified:
+        _put(found, "unverified_5", *tables[2])
+        if known >= LEAN_MIN_REVIEWS:
+            _put(found, "new_unverified_5", *tables[3])
+            for side, table in (("together_5", tables[4]), ("together_1", tables[5])):
+                if table[0] >= LEAN_MIN_REVIEWS:
+                    _put(found, side, *table)
     return found
 
 
-def _put(found: dict[str, LeanStatistic], side: str, group: BoolArray, marked: BoolArray) -> None:
-    if group.any() and not group.all():
-        found[side] = log_odds_ratio(group, marked)
+@njit(cache=True)
+def _lean_tables(
+    ratings: npt.NDArray[np.int64],
+    history: FloatArray,
+    verified: BoolArray,
+    has_verified: bool,
+) -> npt.NDArray[np.int64]:
+    """Per side (rows in ``lean_statistics``' order: history_5, history_1, unverified_5,
+    new_unverified_5, together_5, together_1) its table's (reviews counted, in the group,
+    marked in the group, marked): see ``lean_statistics`` for what each counts."""
+    tables = np.zeros((6, 4), dtype=np.int64)
+    for i in range(ratings.shape[0]):
+        star = ratings[i]
+        known = np.isfinite(history[i])
+        one = known and history[i] <= 1.0
+        if known:
+            for row, level in ((0, 5), (1, 1)):
+                inside = star == level
+                tables[row, 0] += 1
+                tables[row, 1] += inside
+                tables[row, 2] += inside and one
+                tables[row, 3] += one
+        if not has_verified:
+            continue
+        unverified = not verified[i]
+        five = star == 5
+        tables[2, 0] += 1
+        tables[2, 1] += five
+        tables[2, 2] += five and unverified
+        tables[2, 3] += unverified
+        if known:
+            both = unverified and one
+            tables[3, 0] += 1
+            tables[3, 1] += five
+            tables[3, 2] += five and both
+            tables[3, 3] += both
+            for row, level in ((4, 5), (5, 1)):
+                if star == level:
+                    tables[row, 0] += 1
+                    tables[row, 1] += unverified
+                    tables[row, 2] += unverified and one
+                    tables[row, 3] += one
+    return tables
+
+
+def _put(
+    found: dict[str, LeanStatistic], side: str, reviews: int, group: int, both: int, marked: int
+) -> None:
+    if 0 < group < reviews:
+        found[side] = table_log_odds_ratio(reviews, group, both, marked)
+
+
+def table_log_odds_ratio(reviews: int, group: int, both: int, marked: int) -> LeanStatistic:
+    """Haldane–Anscombe log odds ratio of the marked reviews in the group against the rest, and
+    its se, from the counts: ``both`` marked in the group, ``marked`` in all."""
+    a = float(both) + 0.5
+    b = float(group) - a + 1.0
+    c = float(marked - both) + 0.5
+    d = float(reviews - group) - c + 1.0
+    return LeanStatistic(math.log(a * d / (b * c)), math.sqrt(1 / a + 1 / b + 1 / c + 1 / d))
 
 
 def log_odds_ratio(group: BoolArray, marked: BoolArray) -> LeanStatistic:
     """Haldane–Anscombe log odds ratio of ``marked`` in ``group`` against the rest, and its se."""
-    a = float(np.count_nonzero(marked & group)) + 0.5
-    b = float(np.count_nonzero(group)) - a + 1.0
-    c = float(np.count_nonzero(marked & ~group)) + 0.5
-    d = float(np.count_nonzero(~group)) - c + 1.0
-    return LeanStatistic(math.log(a * d / (b * c)), math.sqrt(1 / a + 1 / b + 1 / c + 1 / d))
+    return table_log_odds_ratio(
+        int(group.size),
+        int(np.count_nonzero(group)),
+        int(np.count_nonzero(marked & group)),
+        int(np.count_nonzero(marked)),
+    )
 
 
 def lean_p_values(

@@ -505,3 +505,74 @@ def scan_statistics(
     theta_up, theta_down = lundberg_roots(p, support, 0.0, half_nu)
     top_up, top_down = max_excursions(z, 0.0, half_nu)
     return finite, theta_up, theta_down, top_up, top_down
+
+
+@njit(cache=True)
+def calendar_arrays(
+    day: np.ndarray,
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, int]:
+    """One product's calendar for the star window's weekday contrast
+    (``detector.consistency.star_window._Calendar``), from each review's epoch day: (origin =
+    the first day, the daily counts c_d from it, the prefix sums of weekend reviews, of weekday
+    reviews and of weekend days over those days, the within-week χ² and its degrees of
+    freedom). The χ² of the model "each whole 7-day block w from the origin its own level,
+    weekend days at one common ratio ρ to weekdays" (blocks with reviews only): μ_d = T_w ρ_d /
+    Σ_{d'∈w} ρ_d', χ² = Σ_{μ_d > 0} (c_d − μ_d)² / μ_d over the cells in row order (numpy's
+    pairwise sum), df = 6·(blocks used) − 1; df = −1 when there is no whole block. The counts
+    are whole numbers, so their sums are exact in any order; a block's rates are summed one
+    after another, as numpy sums a row of 7."""
+    origin = day[0]
+    last = day[0]
+    for value in day:
+        origin = min(origin, value)
+        last = max(last, value)
+    days = last - origin + 1
+    counts = np.zeros(days)
+    for value in day:
+        counts[value - origin] += 1.0
+    weekend = np.empty(days, dtype=np.bool_)
+    weekend_reviews = np.zeros(days + 1)
+    weekday_reviews = np.zeros(days + 1)
+    weekend_days = np.zeros(days + 1)
+    for d in range(days):
+        weekend[d] = (d + origin + 3) % 7 >= 5  # 1970-01-01 was a Thursday
+        on_weekend = counts[d] if weekend[d] else 0.0
+        weekend_reviews[d + 1] = weekend_reviews[d] + on_weekend
+        weekday_reviews[d + 1] = weekday_reviews[d] + (counts[d] - on_weekend)
+        weekend_days[d + 1] = weekend_days[d] + (1.0 if weekend[d] else 0.0)
+    blocks = days // 7
+    if blocks == 0:
+        return origin, counts, weekend_reviews, weekday_reviews, weekend_days, 0.0, -1
+    end_total = 0.0
+    end_count = 0
+    day_total = 0.0
+    day_count = 0
+    for d in range(7 * blocks):
+        if weekend[d]:
+            end_total += counts[d]
+            end_count += 1
+        else:
+            day_total += counts[d]
+            day_count += 1
+    end_rate = end_total / end_count
+    day_rate = day_total / day_count
+    cells = np.empty(7 * blocks)
+    found = 0
+    used = 0
+    for w in range(blocks):
+        total = 0.0
+        rates = 0.0
+        for d in range(7 * w, 7 * w + 7):
+            total += counts[d]
+            rates += end_rate if weekend[d] else day_rate
+        if not total > 0.0:
+            continue
+        used += 1
+        for d in range(7 * w, 7 * w + 7):
+            expected = total * (end_rate if weekend[d] else day_rate) / rates
+            if expected > 0.0:
+                residual = counts[d] - expected
+                cells[found] = residual * residual / expected
+                found += 1
+    chi2 = pairwise_sum(cells, 0, found)
+    return origin, counts, weekend_reviews, weekday_reviews, weekend_days, chi2, 7 * used - used - 1

@@ -99,6 +99,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from detector.consistency.kernel import (
+    calendar_arrays,
     generalized_cmh,
     lundberg_roots,
     stratified_contrasts,
@@ -366,17 +367,18 @@ class _Calendar:
 
     @classmethod
     def of(cls, day: NDArray[np.int64]) -> _Calendar:
-        origin = int(day.min())
-        counts = np.bincount(day - origin).astype(np.float64)
-        weekend = (np.arange(counts.size) + origin + 3) % 7 >= 5  # 1970-01-01 was a Thursday
-        return cls(
-            day,
-            origin,
-            _prefix(counts * weekend),
-            _prefix(counts * ~weekend),
-            _prefix(weekend.astype(np.float64)),
-            _within_week_dispersion(counts, weekend),
-        )
+        """The counts, prefix sums and the χ² of φ in one compiled pass
+        (``detector.consistency.kernel.calendar_arrays``); φ from them as
+        the module docstring gives it (with no whole 7-day block, the daily counts'
+        variance-to-mean ratio)."""
+        found = calendar_arrays(np.ascontiguousarray(day, dtype=np.int64))
+        origin, counts, weekend_reviews, weekday_reviews, weekend_days, chi2, df = found
+        if df < 0:  # no whole week: the variance-to-mean ratio
+            mean = float(counts.mean())
+            dispersion = max(1.0, float(counts.var()) / mean) if mean > 0 else 1.0
+        else:
+            dispersion = max(1.0, chi2 / df) if df > 0 else 1.0
+        return cls(day, int(origin), weekend_reviews, weekday_reviews, weekend_days, dispersion)
 
     def weekday_z(self, first: int, last: int) -> float | None:
         """The day-level weekday contrast of the days ``first``..``last`` (module docstring);
@@ -410,29 +412,3 @@ class _Calendar:
         rates = np.log(reviews / lengths)
         log_ratio = rates[0] - rates[1] - rates[2] + rates[3]
         return float(-log_ratio / math.sqrt(self.dispersion * float((1.0 / reviews).sum())))
-
-
-def _within_week_dispersion(counts: NDArray[np.float64], weekend: NDArray[np.bool_]) -> float:
-    """φ of the module docstring over the whole 7-day blocks from the first day (each holds two
-    weekend days); with no whole block, the variance-to-mean ratio of the daily counts."""
-    blocks = counts.size // 7
-    if blocks == 0:
-        mean = float(counts.mean())
-        return max(1.0, float(counts.var()) / mean) if mean > 0 else 1.0
-    c = counts[: 7 * blocks].reshape(blocks, 7)
-    end = weekend[: 7 * blocks].reshape(blocks, 7)
-    rate = np.where(end, c[end].sum() / end.sum(), c[~end].sum() / (~end).sum())
-    totals = c.sum(axis=1)
-    used = totals > 0
-    expected = totals[used, None] * rate[used] / rate[used].sum(axis=1, keepdims=True)
-    cells = expected > 0
-    residual = (c[used] - expected)[cells]
-    chi2 = float((residual * residual / expected[cells]).sum())
-    df = 7 * int(used.sum()) - int(used.sum()) - 1
-    return max(1.0, chi2 / df) if df > 0 else 1.0
-
-
-def _prefix(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    out = np.zeros(values.size + 1)
-    np.cumsum(values, out=out[1:])
-    return out

@@ -169,3 +169,42 @@ def test_a_lean_calibration_round_trips_through_json():
     calibration = LeanCalibration({"history_5": LeanMargin(0.2, 0.1, 40)})
     assert LeanCalibration.from_dict(calibration.to_dict()) == calibration
     assert calibration.margin("unverified_5").location == pytest.approx(np.log(UNVERIFIED_MARGIN))
+
+
+def _statistics_by_masks(ratings, history, verified):
+    """Each side's table from boolean masks, one side at a time (the definition in
+    ``lean_statistics``' docstring), through ``log_odds_ratio``."""
+    from detector.leans import LEAN_MIN_REVIEWS, log_odds_ratio
+
+    found = {}
+
+    def put(side, group, marked):
+        if group.any() and not group.all():
+            found[side] = log_odds_ratio(group, marked)
+
+    known = np.isfinite(history)
+    one = known & (np.nan_to_num(history, nan=99.0) <= 1)
+    if known.sum() >= LEAN_MIN_REVIEWS:
+        for level in (5, 1):
+            put(f"history_{level}", ratings[known] == level, one[known])
+    if verified is not None and verified.size >= LEAN_MIN_REVIEWS:
+        put("unverified_5", ratings == 5, ~verified)
+        if known.sum() >= LEAN_MIN_REVIEWS:
+            put("new_unverified_5", ratings[known] == 5, (~verified & one)[known])
+            for level in (5, 1):
+                inside = known & (ratings == level)
+                if inside.sum() >= LEAN_MIN_REVIEWS:
+                    put(f"together_{level}", ~verified[inside], one[inside])
+    return found
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_one_pass_tables_give_the_statistics_of_the_masks(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(15, 400))
+    ratings = np.where(rng.random(n) < 0.6, 5, rng.integers(1, 6, n))
+    history = np.where(rng.random(n) < 0.3, 1.0, rng.integers(0, 40, n).astype(float))
+    history[rng.random(n) < 0.25 * (seed % 3)] = np.nan
+    verified = None if seed == 5 else rng.random(n) < 0.8
+    expected = _statistics_by_masks(ratings, history, verified)
+    assert lean_statistics(ratings, history=history, verified=verified) == expected
