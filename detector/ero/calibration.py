@@ -167,18 +167,7 @@ def _noncentral_sf(
         tails = _spread(central, shape)
         if off.any():
             at = [_spread(a, shape)[off] for a in (value, df1, df2, lam)]
-            if kind == "chi_square":
-                tails[off] = (
-                    _NCX2_SF(at[0], at[1], at[3])
-                    if _NCX2_SF is not None
-                    else stats.ncx2.sf(at[0], at[1], at[3])
-                )
-            else:
-                tails[off] = (
-                    _NCF_SF(at[0], at[1], at[2], at[3])
-                    if _NCF_SF is not None
-                    else stats.ncf.sf(at[0], at[1], at[2], at[3])
-                )
+            tails[off] = _noncentral_tails(kind, at[0], at[1], at[2], at[3])
     tails[np.isnan(tails)] = 0.0  # then clipped to [0, 1] (±inf to 1 or 0)
     np.maximum(tails, 0.0, out=tails)
     np.minimum(tails, 1.0, out=tails)
@@ -214,23 +203,46 @@ def batch_tail_p_values(
     with np.errstate(all="ignore"):
         if kind == "chi_square":
             central = special.chdtrc(first, values)
-            noncentral = (
-                _NCX2_SF(at_value, at_df1, at_lam)
-                if _NCX2_SF is not None
-                else stats.ncx2.sf(at_value, at_df1, at_lam)
-            )
         else:
             central = special.fdtrc(first, second, values)
-            noncentral = (
-                _NCF_SF(at_value, at_df1, at_df2, at_lam)
-                if _NCF_SF is not None
-                else stats.ncf.sf(at_value, at_df1, at_df2, at_lam)
-            )
+        noncentral = _noncentral_tails(kind, at_value, at_df1, at_df2, at_lam)
     tails = tail_kernel.filled_tails(central, index, noncentral, _NODES.size)
     mixed = (tails @ _WEIGHTS).tolist()
     return [
         1.0 if v <= 0.0 else min(max(p, SMALLEST_P), 1.0) for v, p in zip(value, mixed, strict=True)
     ]
+
+
+def _noncentral_tails(
+    kind: str,
+    value: NDArray[np.float64],
+    df1: NDArray[np.float64],
+    df2: NDArray[np.float64],
+    lam: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """P(T' ≥ value) by the Boost ufuncs (scipy.stats without them), elementwise, for λ > 0 and
+    value > 0. Boost raises OverflowError (its tgamma) for a statistic below ~1e-7 at λ of a
+    few hundred or more (a near-perfectly proportional table of a large product): there the
+    tail is 1 to double precision (T' has no mass that close to 0), so such values get 1 and
+    the others what the ufunc gives them."""
+    try:
+        return _noncentral_ufunc(kind, value, df1, df2, lam)
+    except OverflowError:
+        out = np.empty(value.shape)
+        for i in np.ndindex(value.shape):
+            try:
+                out[i] = _noncentral_ufunc(kind, value[i], df1[i], df2[i], lam[i])
+            except OverflowError:
+                out[i] = 1.0
+        return out
+
+
+def _noncentral_ufunc(kind: str, value: Any, df1: Any, df2: Any, lam: Any) -> Any:
+    if kind == "chi_square":
+        return _NCX2_SF(value, df1, lam) if _NCX2_SF is not None else stats.ncx2.sf(value, df1, lam)
+    if _NCF_SF is not None:
+        return _NCF_SF(value, df1, df2, lam)
+    return stats.ncf.sf(value, df1, df2, lam)
 
 
 def _spread(values: ArrayLike, shape: tuple[int, ...]) -> NDArray[np.float64]:

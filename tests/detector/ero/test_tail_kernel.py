@@ -32,3 +32,14 @@ def test_batch_tail_p_values_is_the_central_tail_below_zero_effect() -> None:
     value = [0.2, 3.84, 25.0]
     p = batch_tail_p_values([-1.0] * 3, [0.03] * 3, "chi_square", value, [3] * 3, [0] * 3, [99] * 3)
     np.testing.assert_allclose(p, stats.chi2.sf(value, 3), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("kind", ["chi_square", "anova_f"])
+def test_a_statistic_next_to_zero_at_a_large_effect_has_no_evidence(kind: str) -> None:
+    """Boost's ncx2 raises OverflowError at T ~ 1e-9, λ ≥ ~500 (a nearly proportional table of
+    a large product); the tail there is 1 (scipy's central tail at such T is 1 - 2.5e-5·√T)."""
+    df2 = [0, 0] if kind == "chi_square" else [4000, 4000]
+    p = batch_tail_p_values([0.4, 0.4], [0.1, 0.1], kind, [1e-9, 3.0], [1, 1], df2, [5000, 5000])
+    expected = tail_p_values([0.4, 0.4], [0.1, 0.1], kind, [1e-9, 3.0], [1, 1], df2, [5000, 5000])
+    assert p == expected.tolist()
+    assert p[0] == pytest.approx(1.0, abs=1e-4) and p[1] < 1.0
