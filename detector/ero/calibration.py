@@ -226,7 +226,8 @@ def _noncentral_tails(
     tail is 1 to double precision (T' has no mass that close to 0), so such values get 1 and
     the others what the ufunc gives them."""
     try:
-        return _noncentral_ufunc(kind, value, df1, df2, lam)
+        tails: NDArray[np.float64] = _noncentral_ufunc(kind, value, df1, df2, lam)
+        return tails
     except OverflowError:
         out = np.empty(value.shape)
         for i in np.ndindex(value.shape):
