@@ -53,7 +53,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
-from detector.consistency.kernel import scan_statistics
+from detector.consistency.kernel import day_tie_order, hour_blocks, scan_statistics
 from detector.consistency.threshold import law_p
 from detector.ero.features import HOUR_BLOCK
 from detector.stats.moments import mean, std
@@ -133,8 +133,8 @@ def clock_sequence(hours: ArrayLike, days: ArrayLike) -> np.ndarray | None:
         return None
     day = np.asarray(days).astype("datetime64[D]").astype(np.int64)[known]
     quiet = quiet_hours(h[known])
-    tie = _tie_order(day.size)  # one key: day, then tie
-    order = np.argsort((day - day.min()) * day.size + tie, kind="stable")
+    # by day, then tie: argsort((day − min)·n + tie, kind="stable") by two counting passes
+    order = day_tie_order(np.ascontiguousarray(day), _tie_order(day.size))
     marks: np.ndarray = quiet.astype(np.float64)[order]
     return marks
 
@@ -151,7 +151,7 @@ def _tie_order(size: int) -> np.ndarray:
 def quiet_hours(hours: np.ndarray) -> np.ndarray:
     """Per review (known hours 0-23 only), True when its 4-hour block is among the rarest blocks
     that together hold at most half of the reviews (module docstring)."""
-    blocks = (hours // HOUR_BLOCK).astype(np.intp)
+    blocks = hour_blocks(np.ascontiguousarray(hours, dtype=np.float64), float(HOUR_BLOCK))
     counts = np.bincount(blocks)
     rarest = np.argsort(counts, kind="stable")  # empty blocks first: they mark no review
     quiet = np.zeros(counts.size, dtype=np.bool_)

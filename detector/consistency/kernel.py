@@ -576,3 +576,51 @@ def calendar_arrays(
                 found += 1
     chi2 = pairwise_sum(cells, 0, found)
     return origin, counts, weekend_reviews, weekday_reviews, weekend_days, chi2, 7 * used - used - 1
+
+
+@njit(cache=True)
+def day_tie_order(day: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """``np.argsort((day − min day)·n + tie, kind="stable")`` for ``tie`` a permutation of
+    0..n−1: the reviews by day, a day's reviews by their tie rank. Two counting passes (by tie:
+    the inverse permutation; then a stable count by day) when the days span at most 4n + 1024,
+    O(n + span); the keys are distinct, so this is the one order the argsort gives. A wider
+    span is sorted by key."""
+    n = day.shape[0]
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    low = day[0]
+    high = day[0]
+    for value in day:
+        low = min(low, value)
+        high = max(high, value)
+    span = high - low + 1
+    if span > 4 * n + 1024:
+        keys = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            keys[i] = (day[i] - low) * n + tie[i]
+        return np.argsort(keys, kind="mergesort").astype(np.int64)
+    by_tie = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        by_tie[tie[i]] = i
+    starts = np.zeros(span + 1, dtype=np.int64)
+    for i in range(n):
+        starts[day[i] - low + 1] += 1
+    for d in range(span):
+        starts[d + 1] += starts[d]
+    order = np.empty(n, dtype=np.int64)
+    for review in by_tie:
+        slot = day[review] - low
+        order[starts[slot]] = review
+        starts[slot] += 1
+    return order
+
+
+@njit(cache=True)
+def hour_blocks(hours: np.ndarray, block: float) -> np.ndarray:
+    """``(hours // block).astype(np.intp)`` of finite hours: numba's float ``//`` is CPython's
+    (fmod, then the floor correction), which numpy's ``npy_divmod`` copies, at a fraction of
+    numpy's floor_divide cost (~100 µs for 10,000 hours)."""
+    out = np.empty(hours.shape[0], dtype=np.intp)
+    for i in range(hours.shape[0]):
+        out[i] = np.intp(hours[i] // block)
+    return out

@@ -119,3 +119,31 @@ def test_rounded_support_is_numpys_unique_of_the_rounded_values(z):
     expected, expected_counts = np.unique(np.round(z, 3), return_counts=True)
     np.testing.assert_array_equal(support, expected)  # -0.0 == 0.0
     np.testing.assert_array_equal(counts, expected_counts)
+
+
+@pytest.mark.parametrize(
+    ("n", "span", "ordered"),
+    [(0, 1, True), (1, 1, True), (500, 40, True), (500, 40, False), (300, 90_000, False)],
+)
+def test_day_tie_order_is_the_stable_argsort_of_day_then_tie(n, span, ordered):
+    from detector.consistency.kernel import day_tie_order
+
+    rng = np.random.default_rng(n + span)
+    day = rng.integers(18_000, 18_000 + span, n)
+    if ordered:
+        day = np.sort(day)
+    tie = rng.permutation(n)
+    tie.setflags(write=False)  # as feature_scan keeps it
+    expected = np.argsort((day - (day.min() if n else 0)) * n + tie, kind="stable")
+    np.testing.assert_array_equal(day_tie_order(day, tie), expected)
+
+
+@pytest.mark.parametrize("block", [4.0, 3.0, 0.7])
+def test_hour_blocks_is_numpys_floor_division(block):
+    from detector.consistency.kernel import hour_blocks
+
+    rng = np.random.default_rng(int(block * 10))
+    hours = np.concatenate(
+        [np.arange(24.0), rng.random(5000) * 24, np.arange(1.0, 24.0) - 1e-12, [-0.0, -3.5]]
+    )
+    np.testing.assert_array_equal(hour_blocks(hours, block), (hours // block).astype(np.intp))
