@@ -46,12 +46,15 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 from scipy.interpolate import BSpline, make_interp_spline
 
+from detector.stats import studentized_range_kernel
 from detector.stats.studentized_range_table import (
     INTEGER_DFS,
+    Q_MAX,
     TABLE_KS,
     log_union_bound,
     table_logsf,
     table_logsf_dfs,
+    table_remainder,
 )
 
 __all__ = [
@@ -68,6 +71,7 @@ _SINH_STEP = 0.1  # trapezoid step in v, t = t* + σ·sinh(v): relative error < 
 _SINH_HALF_WIDTH = 6.0  # v ∈ [−6, 6]: covers ±200σ, enough for the e^{νt} tail when ν = 1
 _BISECTION_STEPS = 24  # t* to ~2e-6: the substitution only needs it to a fraction of σ
 _LOG_2 = math.log(2.0)
+_SQRT2 = math.sqrt(2.0)
 
 
 def _log_pair_union_bound(w: NDArray[np.float64], k: int) -> NDArray[np.float64]:
@@ -280,12 +284,56 @@ def studentized_range_sf_of_one_k(
     evaluation when the table serves every (k, ν) (``table_logsf_dfs``: pointwise, so the
     grouping does not move a value): a product's ERO features share k (its star levels) but
     seldom ν (reviews missing or pooled), and each call's fixed cost was the cost. Anything
-    else - other k, infinite or fractional small ν - one call each."""
+    else - other k, infinite or fractional small ν - one call each.
+
+    The common case - one-dimensional q's, all 0 < q < ∞, the table's union bound not
+    underflowing - takes ``_sf_of_one_k_compiled``: the same ufuncs on the same arguments,
+    the arithmetic between them compiled."""
     k, _ = _checked(k, 1.0)
     dfs_given = [_checked(k, df)[1] for _, df in asked]
     if len(asked) < 2 or not all(math.isfinite(df) and _tabulated_df(k, df) for df in dfs_given):
         return [studentized_range_sf(q, k, df) for q, df in asked]
     arrays = [np.asarray(q, dtype=np.float64) for q, _ in asked]
+    if all(a.ndim == 1 for a in arrays):
+        found = _sf_of_one_k_compiled(k, arrays, dfs_given)
+        if found is not None:
+            return found
+    return _sf_of_one_k_numpy(k, arrays, dfs_given)
+
+
+def _sf_of_one_k_compiled(
+    k: int, arrays: list[NDArray[np.float64]], dfs_given: list[float]
+) -> list[NDArray[np.float64]] | None:
+    """``_sf_of_one_k_numpy`` of one-dimensional q's by ``studentized_range_kernel``; None
+    when a q is not regular or the union bound underflows (the numpy path handles those)."""
+    sizes = [a.size for a in arrays]
+    flat = np.concatenate(arrays)
+    regular, dfs, t_argument, y_argument, u = studentized_range_kernel.table_arguments(
+        flat, np.array(dfs_given), np.array(sizes, dtype=np.int64), _SQRT2, Q_MAX
+    )
+    if not regular:
+        return None
+    with np.errstate(divide="ignore"):
+        log_tail = np.log(special.stdtr(dfs, t_argument))
+    exact = k == 2
+    remainder = log_tail if exact else table_remainder(k, np.log1p(y_argument), u)
+    logsf, lost = studentized_range_kernel.table_log_sf(
+        math.log(k * (k - 1)), log_tail, remainder, exact
+    )
+    if lost:
+        return None
+    sf = np.exp(logsf)
+    out, start = [], 0
+    for size in sizes:
+        out.append(sf[start : start + size])
+        start += size
+    return out
+
+
+def _sf_of_one_k_numpy(
+    k: int, arrays: list[NDArray[np.float64]], dfs_given: list[float]
+) -> list[NDArray[np.float64]]:
+    """``studentized_range_sf_of_one_k`` of tabulated (k, ν)'s, in numpy."""
     flat = np.concatenate([a.ravel() for a in arrays])
     dfs = np.repeat(np.array(dfs_given), [a.size for a in arrays])
     regular = (flat > 0.0) & (flat < np.inf)

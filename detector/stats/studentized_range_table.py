@@ -39,15 +39,18 @@ from scipy.interpolate import RectBivariateSpline
 
 __all__ = [
     "INTEGER_DFS",
+    "Q_MAX",
     "TABLE_KS",
     "build_tables",
     "log_union_bound",
     "table_logsf",
     "table_logsf_dfs",
+    "table_remainder",
 ]
 
 TABLE_KS = (3, 4, 5)
 _Q_MAX = 1e6
+Q_MAX = _Q_MAX  # beyond this q the remainder is held at its last value
 _Y_POINTS = 500
 INTEGER_DFS = 30
 _GEOMETRIC_DFS = 40
@@ -125,9 +128,14 @@ def table_logsf_dfs(
         return bound
     y = np.log1p(np.minimum(q, _Q_MAX))
     u = np.minimum(1.0 / dfs, 1.0)
-    remainder = _spline(k).ev(y, u)
-    logsf: NDArray[np.float64] = np.minimum(bound + remainder, 0.0)
+    logsf: NDArray[np.float64] = np.minimum(bound + table_remainder(k, y, u), 0.0)
     return logsf
+
+
+def table_remainder(k: int, y: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.float64]:
+    """D at (y, u) = (log(1 + min(q, q_max)), min(1/ν, 1)), by the tabulated spline."""
+    remainder: NDArray[np.float64] = _spline(k).ev(y, u)
+    return remainder
 
 
 def main() -> None:
