@@ -286,8 +286,8 @@ def studentized_range_sf_of_one_k(
     seldom ν (reviews missing or pooled), and each call's fixed cost was the cost. Anything
     else - other k, infinite or fractional small ν - one call each.
 
-    The common case - one-dimensional q's, all 0 < q < ∞, the table's union bound not
-    underflowing - takes ``_sf_of_one_k_compiled``: the same ufuncs on the same arguments,
+    The common case - one-dimensional q's, the table's union bound not underflowing - takes
+    ``_sf_of_one_k_compiled``: the same ufuncs on the same arguments,
     the arithmetic between them compiled."""
     k, _ = _checked(k, 1.0)
     dfs_given = [_checked(k, df)[1] for _, df in asked]
@@ -305,20 +305,18 @@ def _sf_of_one_k_compiled(
     k: int, arrays: list[NDArray[np.float64]], dfs_given: list[float]
 ) -> list[NDArray[np.float64]] | None:
     """``_sf_of_one_k_numpy`` of one-dimensional q's by ``studentized_range_kernel``; None
-    when a q is not regular or the union bound underflows (the numpy path handles those)."""
+    when the union bound underflows (the numpy path's quadrature handles those)."""
     sizes = [a.size for a in arrays]
     flat = np.concatenate(arrays)
-    regular, dfs, t_argument, y_argument, u = studentized_range_kernel.table_arguments(
+    index, dfs, t_argument, y_argument, u = studentized_range_kernel.table_arguments(
         flat, np.array(dfs_given), np.array(sizes, dtype=np.int64), _SQRT2, Q_MAX
     )
-    if not regular:
-        return None
     with np.errstate(divide="ignore"):
         log_tail = np.log(special.stdtr(dfs, t_argument))
     exact = k == 2
-    remainder = log_tail if exact else table_remainder(k, np.log1p(y_argument), u)
+    remainder = log_tail if exact or not index.size else table_remainder(k, np.log1p(y_argument), u)
     logsf, lost = studentized_range_kernel.table_log_sf(
-        math.log(k * (k - 1)), log_tail, remainder, exact
+        flat, index, math.log(k * (k - 1)), log_tail, remainder, exact
     )
     if lost:
         return None

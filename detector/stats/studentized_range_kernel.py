@@ -30,42 +30,62 @@ def _npminimum(a: float, b: float) -> float:
 @njit(cache=True)
 def table_arguments(
     q: np.ndarray, dfs: np.ndarray, sizes: np.ndarray, sqrt2: float, q_max: float
-) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(every q regular, 0 < q < ∞; each value's ν; −q/√2; min(q, q_max); min(1/ν, 1)) for the
-    concatenated ``q`` whose consecutive runs of ``sizes`` share ν ``dfs``."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(positions of the regular q's, 0 < q < ∞, and there ν, −q/√2, min(q, q_max),
+    min(1/ν, 1)) for the concatenated ``q`` whose consecutive runs of ``sizes`` share ν
+    ``dfs``."""
     n = q.shape[0]
-    every = np.empty(n)
-    start = 0
-    for i in range(sizes.shape[0]):
-        for j in range(start, start + sizes[i]):
-            every[j] = dfs[i]
-        start += sizes[i]
-    regular = True
-    t_argument = np.empty(n)
-    y_argument = np.empty(n)
-    u = np.empty(n)
+    regular = 0
     for j in range(n):
-        value = q[j]
-        regular = regular and value > 0.0 and value < np.inf
-        t_argument[j] = -value / sqrt2
-        y_argument[j] = _npminimum(value, q_max)
-        u[j] = _npminimum(1.0 / every[j], 1.0)
-    return regular, every, t_argument, y_argument, u
+        regular += q[j] > 0.0 and q[j] < np.inf
+    index = np.empty(regular, dtype=np.int64)
+    every = np.empty(regular)
+    t_argument = np.empty(regular)
+    y_argument = np.empty(regular)
+    u = np.empty(regular)
+    start = 0
+    i = 0
+    for run in range(sizes.shape[0]):
+        for j in range(start, start + sizes[run]):
+            value = q[j]
+            if value > 0.0 and value < np.inf:
+                index[i] = j
+                every[i] = dfs[run]
+                t_argument[i] = -value / sqrt2
+                y_argument[i] = _npminimum(value, q_max)
+                u[i] = _npminimum(1.0 / dfs[run], 1.0)
+                i += 1
+        start += sizes[run]
+    return index, every, t_argument, y_argument, u
 
 
 @njit(cache=True)
 def table_log_sf(
-    log_pairs: float, log_tail: np.ndarray, remainder: np.ndarray, exact: bool
+    q: np.ndarray,
+    index: np.ndarray,
+    log_pairs: float,
+    log_tail: np.ndarray,
+    remainder: np.ndarray,
+    exact: bool,
 ) -> tuple[np.ndarray, bool]:
-    """(min(log sf, 0), any value not finite) with log sf = (log_pairs + log_tail) + remainder
-    bounded by 0 (``table_logsf_dfs``), or without the remainder and its bound for k = 2
-    (``exact``: the union bound is the tail)."""
-    n = log_tail.shape[0]
+    """(min(log sf, 0) of every q, any regular value not finite): at the regular q's (``index``)
+    log sf = (log_pairs + log_tail) + remainder bounded by 0 (``table_logsf_dfs``), or without
+    the remainder and its bound for k = 2 (``exact``: the union bound is the tail); 0 for
+    q ≤ 0, −∞ for q = ∞, NaN for NaN (``studentized_range._evaluate``)."""
+    n = q.shape[0]
     out = np.empty(n)
-    lost = False
     for j in range(n):
-        bound = log_pairs + log_tail[j]
-        value = bound if exact else _npminimum(bound + remainder[j], 0.0)
+        value = q[j]
+        if np.isnan(value):
+            out[j] = np.nan
+        elif value <= 0.0:
+            out[j] = 0.0
+        else:
+            out[j] = -np.inf  # q = ∞ (the regular ones are written below)
+    lost = False
+    for i in range(index.shape[0]):
+        bound = log_pairs + log_tail[i]
+        value = bound if exact else _npminimum(bound + remainder[i], 0.0)
         lost = lost or not np.isfinite(value)
-        out[j] = _npminimum(value, 0.0)
+        out[index[i]] = _npminimum(value, 0.0)
     return out, lost
