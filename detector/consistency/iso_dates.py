@@ -28,30 +28,19 @@ __all__ = ["iso_strings"]
 @njit(cache=True)
 def _write(count: NDArray[np.int64], seconds: bool) -> tuple[NDArray[np.uint8], bool]:
     """The ASCII bytes of every stamp (one row each, a comma after it) and whether every year was
-    in 0000–9999."""
+    in 0000–9999. A stamp on the same day as the one before copies its date (reviews come in
+    time order, many to a day)."""
     width = 19 if seconds else 10
     out = np.empty((count.shape[0], width + 1), dtype=np.uint8)
+    previous = np.int64(-(2**62))
     for i in range(count.shape[0]):
         days, rest = (count[i] // 86_400, count[i] % 86_400) if seconds else (count[i], 0)
-        z = days + 719_468  # Hinnant's civil_from_days: days since 0000-03-01
-        era = z // 146_097
-        day_of_era = z - era * 146_097
-        year_of_era = (
-            day_of_era - day_of_era // 1_460 + day_of_era // 36_524 - day_of_era // 146_096
-        ) // 365
-        day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-        shifted_month = (5 * day_of_year + 2) // 153  # 0 = March
-        day = day_of_year - (153 * shifted_month + 2) // 5 + 1
-        month = shifted_month + 3 if shifted_month < 10 else shifted_month - 9
-        year = year_of_era + era * 400 + (1 if month <= 2 else 0)
-        if year < 0 or year > 9_999:
-            return out, False
-        _digits(out, i, 0, year // 100)
-        _digits(out, i, 2, year % 100)
-        out[i, 4] = 45  # -
-        _digits(out, i, 5, month)
-        out[i, 7] = 45
-        _digits(out, i, 8, day)
+        if days == previous:
+            out[i, :10] = out[i - 1, :10]
+        else:
+            previous = days
+            if not _write_date(out, i, days):
+                return out, False
         if seconds:
             out[i, 10] = 84  # T
             _digits(out, i, 11, rest // 3_600)
@@ -61,6 +50,31 @@ def _write(count: NDArray[np.int64], seconds: bool) -> tuple[NDArray[np.uint8], 
             _digits(out, i, 17, rest % 60)
         out[i, width] = 44  # ,
     return out, True
+
+
+@njit(cache=True)
+def _write_date(out: NDArray[np.uint8], i: int, days: int) -> bool:
+    """ "YYYY-MM-DD" of epoch day ``days`` at the start of row ``i``; False outside 0000–9999."""
+    z = days + 719_468  # Hinnant's civil_from_days: days since 0000-03-01
+    era = z // 146_097
+    day_of_era = z - era * 146_097
+    year_of_era = (
+        day_of_era - day_of_era // 1_460 + day_of_era // 36_524 - day_of_era // 146_096
+    ) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153  # 0 = March
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = shifted_month + 3 if shifted_month < 10 else shifted_month - 9
+    year = year_of_era + era * 400 + (1 if month <= 2 else 0)
+    if year < 0 or year > 9_999:
+        return False
+    _digits(out, i, 0, year // 100)
+    _digits(out, i, 2, year % 100)
+    out[i, 4] = 45  # -
+    _digits(out, i, 5, month)
+    out[i, 7] = 45
+    _digits(out, i, 8, day)
+    return True
 
 
 @njit(cache=True, inline="always")
