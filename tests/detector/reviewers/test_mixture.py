@@ -143,3 +143,29 @@ def test_unique_rows_is_numpys_unique_whatever_the_key_space(rows, high):
     np.testing.assert_array_equal(unique, expected)
     np.testing.assert_array_equal(inverse, expected_inverse.reshape(-1))
     np.testing.assert_array_equal(weight, expected_weight)
+
+
+@pytest.mark.parametrize(
+    ("reviewers", "reviews", "grouped"), [(400, 3000, False), (50, 4000, True)]
+)
+def test_patterns_without_the_matrix_are_numpys_unique_rows(reviewers, reviews, grouped):
+    """The keys accumulated rating by rating give what np.unique(axis=0) gives on the matrix
+    [bin counts per reviewer | feature codes] they replace (some reviewers without ratings)."""
+    from detector.reviewers.mixture import N_BINS
+
+    rng = np.random.default_rng(reviewers)
+    reviewer = rng.integers(0, reviewers - 5, reviews)
+    if grouped:
+        reviewer = np.sort(reviewer)
+    bins = rng.integers(0, N_BINS, reviews).astype(np.int8)
+    features = {"b": (rng.integers(0, 3, reviewers), 3), "a": (rng.integers(0, 5, reviewers), 5)}
+    patterns = reviewer_patterns(reviewer, bins, reviewers, features)
+    matrix = np.zeros((reviewers, N_BINS + 2), dtype=np.int64)
+    np.add.at(matrix, (reviewer, bins.astype(np.int64)), 1)
+    matrix[:, N_BINS], matrix[:, N_BINS + 1] = features["a"][0], features["b"][0]
+    unique, inverse, weight = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+    np.testing.assert_array_equal(patterns.counts, unique[:, :N_BINS].astype(np.float64))
+    np.testing.assert_array_equal(patterns.codes["a"], unique[:, N_BINS])
+    np.testing.assert_array_equal(patterns.codes["b"], unique[:, N_BINS + 1])
+    np.testing.assert_array_equal(patterns.inverse, inverse.reshape(-1))
+    np.testing.assert_array_equal(patterns.weight, weight.astype(np.float64))
