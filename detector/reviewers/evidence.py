@@ -241,19 +241,36 @@ def _round(value: float | None, digits: int) -> float | None:
 def reviewer_counts(
     ratings: npt.NDArray[np.int64], history: FloatArray, verified: BoolArray | None
 ) -> dict[str, Any]:
-    """Reviews, one-review accounts and verified purchases, overall and per star (1–5)."""
+    """Reviews, one-review accounts and verified purchases, overall and per star (1–5): each a
+    count of the star levels (one ``np.bincount`` per column, the overall count their sum over
+    every star, what a boolean sum per star level gave)."""
     one = history <= 1  # NaN (unknown) compares False
     known = not np.isnan(history).all()
+    stars = np.asarray(ratings, dtype=np.int64)
+    in_range = (stars >= 1) & (stars <= 5)
+    if not in_range.all():  # stars outside 1-5 count overall only
+        stars = np.where(in_range, stars, 0)
+    reviews = np.bincount(stars, minlength=6).tolist()
+    ones = np.bincount(stars[one], minlength=6).tolist() if known else None
+    verifieds = (
+        None
+        if verified is None
+        else np.bincount(stars[np.asarray(verified, dtype=np.bool_)], minlength=6).tolist()
+    )
 
-    def block(rows: BoolArray) -> dict[str, int | None]:
+    def block(level: int | None) -> dict[str, int | None]:
+        def count(column: list[int] | None) -> int | None:
+            if column is None:
+                return None
+            return sum(column) if level is None else column[level]
+
         return {
-            "reviews": int(rows.sum()),
-            "one_review_accounts": int((one & rows).sum()) if known else None,
-            "verified": None if verified is None else int((verified & rows).sum()),
+            "reviews": count(reviews),
+            "one_review_accounts": count(ones),
+            "verified": count(verifieds),
         }
 
-    every = np.ones(ratings.size, dtype=np.bool_)
-    return {**block(every), "by_star": {str(s): block(ratings == s) for s in range(1, 6)}}
+    return {**block(None), "by_star": {str(s): block(s) for s in range(1, 6)}}
 
 
 def reviewer_evidence(
@@ -291,7 +308,7 @@ def reviewer_evidence(
         suspect_share: float = fit.suspect_share
     else:
         weights = _lean_weights(ratings, doubtful, leans, guard, params)
-        suspect_share = float(np.mean(weights < 0.5))
+        suspect_share = int(np.count_nonzero(weights < 0.5)) / weights.size  # their mean, exactly
     weights[established & (ratings <= 2)] = 1.0  # never discount established critics
     adjusted, se = _weighted_mean_se(stars, weights)
     interval = (max(1.0, adjusted - 1.96 * se), min(5.0, adjusted + 1.96 * se))
@@ -350,7 +367,9 @@ def _lean(
     def share(rows: BoolArray) -> float | None:
         if verified is None or not rows.any():
             return None
-        return float(verified[rows].mean())
+        return int(np.count_nonzero(verified & rows)) / int(
+            np.count_nonzero(rows)
+        )  # = the mean, exactly
 
     return Lean(stars, n_group, a, n_rest, b, p, share(group), share(rest))
 
@@ -358,10 +377,13 @@ def _lean(
 def _guard(ratings: npt.NDArray[np.int64], established: BoolArray) -> tuple[float, float] | None:
     """(established reviews' 1-star share, everyone's) when the established reviewers agree with
     the 1-star reviews (module docstring), else None."""
-    if established.sum() < GUARD_MIN_REVIEWS:
+    count = int(np.count_nonzero(established))
+    if count < GUARD_MIN_REVIEWS:
         return None
     ones = ratings == 1
-    theirs, everyone = float(ones[established].mean()), float(ones.mean())
+    # shares as count / n: numpy's mean of booleans, exactly
+    theirs = int(np.count_nonzero(ones & established)) / count
+    everyone = int(np.count_nonzero(ones)) / ones.size
     return (theirs, everyone) if everyone > 0 and theirs >= GUARD_SHARE * everyone else None
 
 

@@ -170,3 +170,30 @@ def _evidence(strong: bool) -> ReviewerEvidence:
 )
 def test_the_rule_raises_by_one_step_at_most(category, strong, agrees, expected):
     assert reviewer_adjustment(category, _evidence(strong), agrees=agrees)[0] == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reviewer_counts_are_the_boolean_sums_per_star(seed):
+    from detector.reviewers.evidence import reviewer_counts
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    ratings = rng.integers(0 if seed == 3 else 1, 7 if seed == 3 else 6, n)  # seed 3: out of 1-5
+    history = np.where(rng.random(n) < 0.3, 1.0, rng.integers(0, 20, n).astype(float))
+    history[rng.random(n) < 0.2] = np.nan
+    if seed == 2:
+        history[:] = np.nan
+    verified = None if seed == 1 else rng.random(n) < 0.7
+
+    def block(rows):
+        return {
+            "reviews": int(rows.sum()),
+            "one_review_accounts": None if seed == 2 else int(((history <= 1) & rows).sum()),
+            "verified": None if verified is None else int((verified & rows).sum()),
+        }
+
+    expected = {
+        **block(np.ones(n, dtype=bool)),
+        "by_star": {str(s): block(ratings == s) for s in range(1, 6)},
+    }
+    assert reviewer_counts(ratings, history, verified) == expected
