@@ -196,6 +196,20 @@ def _solve_block(
     products_at: IntArray | slice = (
         slice(None) if products.shape[0] == quality.shape[0] else products
     )
+    full = isinstance(reviewers_at, slice) and isinstance(products_at, slice)
+    if full and by_product is by_reviewer:  # a full fit: every sweep in one compiled call
+        return _full_sweeps(
+            *by_reviewer,
+            counts,
+            quality,
+            alpha,
+            prior.alpha_shape - 1.0,
+            prior.alpha_rate,
+            lam * mu,
+            lam,
+            tol,
+            max_sweeps,
+        )
     for sweep in range(1, max_sweeps + 1):
         squared = _squared_residuals(*by_reviewer, quality, alpha.shape[0])
         alpha[reviewers_at] = (prior.alpha_shape - 1.0 + 0.5 * counts[reviewers_at]) / (
@@ -205,6 +219,44 @@ def _solve_block(
         new_quality = (lam * mu + weighted[products_at]) / (lam + weights[products_at])
         change = float(np.max(np.abs(new_quality - quality[products_at]))) if products.size else 0.0
         quality[products_at] = new_quality
+        if change < tol:
+            return sweep, True
+    return max_sweeps, False
+
+
+@njit(cache=True)
+def _full_sweeps(
+    reviewer: IntArray,
+    product: IntArray,
+    rating: FloatArray,
+    counts: FloatArray,
+    quality: FloatArray,
+    alpha: FloatArray,
+    shape_less_one: float,
+    rate: float,
+    prior_term: float,
+    precision: float,
+    tol: float,
+    max_sweeps: int,
+) -> tuple[int, bool]:
+    """``_solve_block``'s sweeps over every reviewer and product, compiled: the same passes
+    (``_squared_residuals``, ``_weighted_sums``) and the same element-wise closed forms, in the
+    same order of operations as the numpy expressions (``shape_less_one`` = a − 1,
+    ``prior_term`` = λμ), so every value is the same to the bit, without the numpy temporaries
+    of the reviewers' size each sweep (~120 sweeps at a million reviewers)."""
+    n_reviewers, n_products = alpha.shape[0], quality.shape[0]
+    for sweep in range(1, max_sweeps + 1):
+        squared = _squared_residuals(reviewer, product, rating, quality, n_reviewers)
+        for u in range(n_reviewers):
+            alpha[u] = (shape_less_one + 0.5 * counts[u]) / (rate + 0.5 * squared[u])
+        weighted, weights = _weighted_sums(reviewer, product, rating, alpha, n_products)
+        change = 0.0
+        for i in range(n_products):
+            new = (prior_term + weighted[i]) / (precision + weights[i])
+            step = abs(new - quality[i])
+            if step > change or step != step:  # np.max propagates NaN
+                change = step if change == change else change
+            quality[i] = new
         if change < tol:
             return sweep, True
     return max_sweeps, False

@@ -152,3 +152,25 @@ def test_an_online_update_matches_a_refit_closely_and_touches_only_its_block():
     touched_products = set(bigger.product[np.isin(bigger.reviewer, bigger.reviewer[n:])].tolist())
     untouched = np.setdiff1d(np.arange(60), sorted(touched_products))
     np.testing.assert_array_equal(updated.quality[untouched], fit.quality[untouched])
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_the_compiled_full_sweeps_are_the_numpy_sweeps_to_the_bit(seed, monkeypatch):
+    """A full fit runs every sweep in one compiled call (``_full_sweeps``); the block solver's
+    numpy sweeps (what an update runs) give the same numbers bit for bit."""
+    from detector.reviewers import reliability
+
+    graph = random_graph(seed, n_reviewers=300, n_products=40, n=3000)
+    prior = ReliabilityPrior(alpha_shape=3.0, alpha_rate=1.5, quality_precision=0.7)
+    compiled = reliability_fit(graph, prior=prior)
+    solve = reliability._solve_block
+
+    def numpy_sweeps(graph, reviewer_rows, product_rows, *rest):
+        return solve(graph, reviewer_rows, product_rows.copy(), *rest)  # not the same rows
+
+    monkeypatch.setattr(reliability, "_solve_block", numpy_sweeps)
+    plain = reliability_fit(graph, prior=prior)
+    assert compiled.sweeps == plain.sweeps
+    np.testing.assert_array_equal(compiled.alpha, plain.alpha)
+    np.testing.assert_array_equal(compiled.quality, plain.quality)
+    assert compiled.loss == plain.loss
