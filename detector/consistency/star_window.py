@@ -209,6 +209,7 @@ class WindowContrast:
     spread: float
     clock: _Clock | None
     calendar: _Calendar
+    levels: NDArray[np.int64]  # star − 1 (0–4), the strata of the review marks' contrasts
 
     @classmethod
     def of(
@@ -222,9 +223,10 @@ class WindowContrast:
     ) -> WindowContrast:
         stars = np.asarray(ratings, dtype=np.int64)
         names, rows = _review_marks(stars, verified, history)
-        spread = within_star_correlation_sum(stars - 1, rows) if names else 0.0
+        levels = stars - 1
+        spread = within_star_correlation_sum(levels, rows) if names else 0.0
         calendar = _Calendar.of(np.asarray(days).astype("datetime64[D]").astype(np.int64))
-        return cls(stars, names, rows, spread, _Clock.of(stars, hours), calendar)
+        return cls(stars, names, rows, spread, _Clock.of(stars, hours), calendar, levels)
 
     def whole_days(self, start: int, end: int) -> tuple[int, int]:
         """``start``..``end`` widened to whole days: a stretch cut inside a day would hold a
@@ -238,7 +240,7 @@ class WindowContrast:
         """(p_contrast, z per mark) of reviews ``start``..``end`` (whole days) against the
         same stars' others; None when nothing can be contrasted."""
         found = (
-            stratified_contrasts(self.stars - 1, self.rows, int(start), int(end))
+            stratified_contrasts(self.levels, self.rows, int(start), int(end))
             if self.names
             else np.zeros(0)
         )
@@ -382,33 +384,36 @@ class _Calendar:
 
     def weekday_z(self, first: int, last: int) -> float | None:
         """The day-level weekday contrast of the days ``first``..``last`` (module docstring);
-        None when the window or the rest has no weekend or no weekday day."""
+        None when the window or the rest has no weekend or no weekday day. Four cells, so in
+        Python floats (the same IEEE operations numpy did on arrays of four, its sum of the
+        four 1/cell from 0.0 in order), the logarithms by ``np.log`` as before."""
         lo, hi = first - self.origin, last - self.origin + 1
         days_total = self.weekend_days.size - 1
-        end_in = self.weekend_days[hi] - self.weekend_days[lo]
-        end_all = self.weekend_days[-1]
-        lengths = np.array(
-            [
-                end_in,
-                (hi - lo) - end_in,
-                end_all - end_in,
-                (days_total - (hi - lo)) - (end_all - end_in),
-            ]
+        end_days = self.weekend_days
+        end_in = float(end_days[hi] - end_days[lo])
+        end_all = float(end_days[-1])
+        lengths = (
+            end_in,
+            (hi - lo) - end_in,
+            end_all - end_in,
+            (days_total - (hi - lo)) - (end_all - end_in),
         )
-        if (lengths <= 0).any():
+        if min(lengths) <= 0:
             return None
-        weekend_in = self.weekend_reviews[hi] - self.weekend_reviews[lo]
-        weekday_in = self.weekday_reviews[hi] - self.weekday_reviews[lo]
-        reviews = np.array(
-            [
-                weekend_in,
-                weekday_in,
-                self.weekend_reviews[-1] - weekend_in,
-                self.weekday_reviews[-1] - weekday_in,
-            ]
+        weekend, weekday = self.weekend_reviews, self.weekday_reviews
+        weekend_in = float(weekend[hi] - weekend[lo])
+        weekday_in = float(weekday[hi] - weekday[lo])
+        reviews: tuple[float, ...] = (
+            weekend_in,
+            weekday_in,
+            float(weekend[-1]) - weekend_in,
+            float(weekday[-1]) - weekday_in,
         )
-        if (reviews == 0).any():
-            reviews = reviews + 0.5
-        rates = np.log(reviews / lengths)
+        if min(reviews) == 0:
+            reviews = tuple(count + 0.5 for count in reviews)
+        rates = np.log(np.array([r / d for r, d in zip(reviews, lengths, strict=True)])).tolist()
         log_ratio = rates[0] - rates[1] - rates[2] + rates[3]
-        return float(-log_ratio / math.sqrt(self.dispersion * float((1.0 / reviews).sum())))
+        inverse = 0.0
+        for count in reviews:
+            inverse += 1.0 / count
+        return float(-log_ratio / math.sqrt(self.dispersion * inverse))
