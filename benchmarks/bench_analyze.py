@@ -7,8 +7,10 @@ per product: the median over ``--repeat`` calls (after one warm-up call) of CPU 
 (``time.process_time``: less disturbed than wall time by the other processes on a shared
 machine) and of wall time, for ``analyze`` alone and for ``analyze(...).to_dict()``; then, with
 ``--stages``, where a call's CPU time goes (the same pipeline as ``detector.analysis.analyze``,
-stage by stage); then the verdict check of ``tests/detector/test_analyze_same_verdicts.py``:
-its 30 frozen products against the expectation computed by the code before the speed-ups.
+stage by stage, then ``to_dict()`` and the CLI's JSON record: ``to_dict(checked=False)`` encoded
+once by ``detector.verdict_json``); then the verdict check of
+``tests/detector/test_analyze_same_verdicts.py``: its 30 frozen products against the
+expectation computed by the code before the speed-ups.
 
     nice -n 0 .venv/bin/python benchmarks/bench_analyze.py [--repeat 21] [--stages]
 """
@@ -53,6 +55,7 @@ def _median_ms(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
 
 def _stages(reviews: dict[str, Any], model: Any, repeat: int) -> dict[str, float]:
     """CPU ms of each stage of ``detector.analysis.analyze`` on these reviews."""
+    from detector import verdict_json
     from detector.ero import analyze_ero
     from detector.prepare import prepare_reviews
     from detector.verdict import AnalysisParams
@@ -88,6 +91,8 @@ def _stages(reviews: dict[str, Any], model: Any, repeat: int) -> dict[str, float
             prepared, reviews, None, judge=True, history=history
         ),
         "to_dict": verdict.to_dict,
+        # the CLI's record: the unchecked dict encoded once (detector.verdict_json)
+        "record": lambda: verdict_json.encode({"product": None, **verdict.to_dict(checked=False)}),
     }
     return {name: _median_ms(call, repeat)[0] for name, call in calls.items()}
 
