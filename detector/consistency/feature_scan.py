@@ -53,10 +53,14 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
-from detector.consistency.kernel import day_tie_order, hour_blocks, scan_statistics
+from detector.consistency.kernel import (
+    day_tie_order,
+    hour_blocks,
+    joint_sequence,
+    scan_statistics,
+)
 from detector.consistency.threshold import law_p
 from detector.ero.features import HOUR_BLOCK
-from detector.stats.moments import mean, std
 
 __all__ = ["SCAN_FEATURES", "clock_sequence", "feature_scan_p", "quiet_hours", "scan_p"]
 
@@ -110,18 +114,16 @@ def _scan_values(name: str, values: np.ndarray) -> np.ndarray | None:
 
 
 def _joint(unverified: np.ndarray | None, log_history: np.ndarray | None) -> np.ndarray | None:
-    """z(unverified) − z(log history) where both are known, else None (module docstring)."""
+    """z(unverified) − z(log history) where both are known, else None (module docstring);
+    compiled (``kernel.joint_sequence``)."""
     if unverified is None or log_history is None:
         return None
-    both = np.isfinite(unverified) & np.isfinite(log_history)
-    if both.sum() < MIN_VALUES:
-        return None
-    u, h = unverified[both], log_history[both]
-    u_sd, h_sd = std(u), std(h)
-    if u_sd == 0.0 or h_sd == 0.0:
-        return None
-    joint: np.ndarray = (u - mean(u)) / u_sd - (h - mean(h)) / h_sd
-    return joint
+    joint, found = joint_sequence(
+        np.ascontiguousarray(unverified, dtype=np.float64),
+        np.ascontiguousarray(log_history, dtype=np.float64),
+        MIN_VALUES,
+    )
+    return joint if found else None
 
 
 def clock_sequence(hours: ArrayLike, days: ArrayLike) -> np.ndarray | None:

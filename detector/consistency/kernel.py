@@ -624,3 +624,30 @@ def hour_blocks(hours: np.ndarray, block: float) -> np.ndarray:
     for i in range(hours.shape[0]):
         out[i] = np.intp(hours[i] // block)
     return out
+
+
+@njit(cache=True)
+def joint_sequence(u: np.ndarray, h: np.ndarray, min_values: int) -> tuple[np.ndarray, bool]:
+    """(z(u) − z(h) over the reviews where both are finite, True): the feature scan's joint
+    "unverified and new" sequence (``feature_scan._joint``), each standardised by
+    ``standardized`` (numpy's mean and sd to the last bit); (empty, False) with fewer than
+    ``min_values`` such reviews or either constant there."""
+    n = u.shape[0]
+    count = 0
+    for i in range(n):
+        count += np.isfinite(u[i]) and np.isfinite(h[i])
+    if count < min_values:
+        return np.empty(0), False
+    a = np.empty(count)
+    b = np.empty(count)
+    k = 0
+    for i in range(n):
+        if np.isfinite(u[i]) and np.isfinite(h[i]):
+            a[k] = u[i]
+            b[k] = h[i]
+            k += 1
+    z_a, spread_a = standardized(a)
+    z_b, spread_b = standardized(b)
+    if spread_a == 0.0 or spread_b == 0.0:
+        return np.empty(0), False
+    return z_a - z_b, True

@@ -147,3 +147,19 @@ def test_hour_blocks_is_numpys_floor_division(block):
         [np.arange(24.0), rng.random(5000) * 24, np.arange(1.0, 24.0) - 1e-12, [-0.0, -3.5]]
     )
     np.testing.assert_array_equal(hour_blocks(hours, block), (hours // block).astype(np.intp))
+
+
+def test_joint_sequence_is_the_difference_of_numpys_standardised_sequences():
+    from detector.consistency.kernel import joint_sequence
+
+    rng = np.random.default_rng(21)
+    u = (rng.random(400) < 0.2).astype(float)
+    h = np.log1p(rng.integers(0, 40, 400).astype(float))
+    h[rng.random(400) < 0.25] = np.nan
+    both = np.isfinite(u) & np.isfinite(h)
+    a, b = u[both], h[both]
+    joint, found = joint_sequence(u, h, 20)
+    assert found
+    np.testing.assert_array_equal(joint, (a - a.mean()) / a.std() - (b - b.mean()) / b.std())
+    assert not joint_sequence(np.ones(400), h, 20)[1]  # constant: no sequence
+    assert not joint_sequence(u[:19], h[:19], 20)[1]  # too few
