@@ -29,9 +29,8 @@ from detector.stats.studentized_range import studentized_range_sf, studentized_r
 from detector.stats.tukey import (
     NOISE,
     AnovaResult,
-    pair_indices,
+    pair_index_lists,
     pair_results,
-    pairs_from_statistics,
 )
 
 __all__ = [
@@ -144,33 +143,11 @@ def _missing_note(name: str, missing: int) -> list[str]:
     return [f"{missing} review{'s' if missing != 1 else ''} without {feature(name).noun} left out"]
 
 
-def _groups_to_keep(
-    name: str, star_index: NDArray[np.intp]
-) -> tuple[NDArray[np.intp], NDArray[np.intp], list[str]]:
-    """(kept star indices, dropped star indices, notes) for groups of ≥ 2 vs exactly 1 review."""
-    return _groups_from_counts(name, np.bincount(star_index, minlength=len(STARS)))
-
-
-def _groups_from_counts(
-    name: str, counts: NDArray[np.int64]
-) -> tuple[NDArray[np.intp], NDArray[np.intp], list[str]]:
-    """``_groups_to_keep`` from the reviews per star level."""
-    # (ndarray.nonzero: np.flatnonzero's ravel-and-wrap layer costs more than these 5 counts)
-    kept = (counts >= MIN_GROUP_SIZE).nonzero()[0]
-    dropped = (counts == 1).nonzero()[0]
-    notes = []
-    if dropped.size:
-        notes.append(
-            f"{star_list(dropped + 1)} left out of {feature(name).noun}: "
-            f"fewer than {MIN_GROUP_SIZE} reviews"
-        )
-    return kept, dropped, notes
-
-
 def _star_groups(
     name: str, per_star: list[int]
 ) -> tuple[tuple[int, ...], tuple[int, ...], list[str]]:
-    """``_groups_from_counts`` on a list, as star ratings: (kept stars, dropped stars, notes)."""
+    """(star levels kept: ≥ ``MIN_GROUP_SIZE`` reviews, star levels dropped: exactly 1 review,
+    notes) from the reviews per star level 1–5 (``per_star[s]`` for s + 1 stars)."""
     kept = tuple([s + 1 for s, n in enumerate(per_star) if n >= MIN_GROUP_SIZE])
     dropped = tuple([s + 1 for s, n in enumerate(per_star) if n == 1])
     if not dropped:
@@ -180,20 +157,6 @@ def _star_groups(
         f"fewer than {MIN_GROUP_SIZE} reviews"
     )
     return kept, dropped, [note]
-
-
-def _group_codes(
-    stars: NDArray[np.intp], kept: NDArray[np.intp]
-) -> tuple[NDArray[np.bool_] | None, NDArray[np.intp]]:
-    """(which reviews are in a kept star group, None for all; their group codes 0..K−1): what
-    ``np.isin(stars, kept)`` and ``np.searchsorted(kept, stars[in_kept])`` give, by a lookup."""
-    lookup = np.full(len(STARS), -1, dtype=np.intp)
-    lookup[kept] = np.arange(kept.size)
-    codes = lookup[stars]
-    in_kept = codes >= 0
-    if in_kept.all():
-        return None, codes
-    return in_kept, codes[in_kept]
 
 
 # A feature's test as a generator: it yields (q, k, ν) at most once - the studentized ranges whose
@@ -293,13 +256,13 @@ def numeric_steps(
         return _omnibus_only(name, "numeric", notes, omnibus, known)
     p = float(special.fdtrc(df_between, df_within, f))
     p_adj = yield q, n_groups, df_within
-    index_a, index_b = pair_indices(n_groups)
+    pair_a, pair_b = pair_index_lists(n_groups)
     p_list = p_adj.tolist()
     found = pair_results(
         groups,
         means.tolist(),
-        index_a.tolist(),
-        index_b.tolist(),
+        pair_a,
+        pair_b,
         mean_diff.tolist(),
         p_list,
         q.tolist(),
@@ -428,11 +391,10 @@ def categorical_steps(
     # adjusted p of a category is sf(max q): one sf value per category, plus the driver's pairs.
     p_values = yield np.concatenate((max_q, q[driver])), n_groups, df_within
     tested = tested_columns.tolist()
-    category_list = p_values[: len(tested)].tolist()
-    driver_p = p_values[len(tested) :]
     factor = len(tested)
-    index_a, index_b = pair_indices(n_groups)
-    pair_a, pair_b = index_a.tolist(), index_b.tolist()
+    every_p = p_values.tolist()
+    category_list, driver_p = every_p[:factor], every_p[factor:]
+    pair_a, pair_b = pair_index_lists(n_groups)
     f_list = f.tolist()
     categories = tuple(
         [
@@ -459,8 +421,15 @@ def categorical_steps(
         kind="categorical",
         satisfaction=min(1.0, factor * category_list[driver]),
         anova=categories[driver].anova,
-        pairs=pairs_from_statistics(
-            groups, shares[driver], index_a, index_b, mean_diff[driver], driver_p, q[driver], alpha
+        pairs=pair_results(  # (shares are real means: no unit)
+            groups,
+            shares[driver].tolist(),
+            pair_a,
+            pair_b,
+            mean_diff[driver].tolist(),
+            driver_p,
+            q[driver].tolist(),
+            alpha,
         ),
         category=categories[driver].category,
         categories=categories,
@@ -476,7 +445,16 @@ def _pooling_notes(
     name: str, labels: list[Hashable], totals: NDArray[np.int64], pooled: int
 ) -> list[str]:
     """What ``category_table`` did with the categories seen in fewer than ``MIN_CATEGORY_SIZE``
-    reviews (``_pool_rare_categories`` says why): pooled as "other", or left out."""
+    reviews: pooled into one column ("other"), or left out when even pooled they are fewer.
+
+    Why: a 0/1 indicator that is 1 for a single review has zero variance in every star group but
+    one, so its ANOVA/Tukey statistic and its Pearson X² cell, (1 − E)²/E with E = n_star/N, are
+    huge although an exact test could not call one review unusual (Fisher's p for one hit among
+    N is n_star/N at best). One 1-star review from Japan among 200 from the United States made
+    a product "suspicious". Pooled, the rare categories still count in every star level's total
+    and in the chi-square as one column, but are not tested or named on their own. When the
+    pooled column itself has fewer than ``MIN_CATEGORY_SIZE`` reviews its reviews leave this
+    feature (the same reason applies to it)."""
     rare = (totals < MIN_CATEGORY_SIZE).tolist()
     if not any(rare):
         return []
@@ -495,54 +473,6 @@ def _pooling_notes(
         f"{'its value' if len(rare_labels) == 1 else 'their values'} ({shown}) "
         f"{'is' if len(rare_labels) == 1 else 'are'} seen in fewer than {MIN_CATEGORY_SIZE} reviews"
     ]
-
-
-def _pool_rare_categories(
-    name: str, codes: NDArray[np.intp], labels: list[Hashable]
-) -> tuple[NDArray[np.bool_], NDArray[np.intp], list[Hashable], NDArray[np.bool_], list[str]]:
-    """Categories seen in fewer than ``MIN_CATEGORY_SIZE`` reviews pooled into one column.
-
-    Why: a 0/1 indicator that is 1 for a single review has zero variance in every star group but
-    one, so its ANOVA/Tukey statistic and its Pearson X² cell, (1 − E)²/E with E = n_star/N, are
-    huge although an exact test could not call one review unusual (Fisher's p for one hit among
-    N is n_star/N at best). One 1-star review from Japan among 200 from the United States made a
-    product "suspicious". Pooled, the rare categories still count in every star level's total and
-    in the chi-square as one column ("other"), but are not tested or named on their own. When the
-    pooled column itself has fewer than ``MIN_CATEGORY_SIZE`` reviews its reviews leave this
-    feature (the same reason applies to it).
-
-    Returns (reviews kept, codes of the kept reviews, labels, which labels are real categories
-    (False for the pooled column), notes).
-    """
-    totals = np.bincount(codes, minlength=len(labels))
-    rare = totals < MIN_CATEGORY_SIZE
-    if not rare.any():
-        return np.ones(codes.size, dtype=bool), codes, labels, np.ones(len(labels), bool), []
-    rare_labels = [label for label, is_rare in zip(labels, rare, strict=True) if is_rare]
-    common = (~rare).nonzero()[0]
-    recode = np.full(len(labels), common.size, dtype=np.intp)  # rare → the pooled column
-    recode[common] = np.arange(common.size)
-    new_codes = recode[codes]
-    kept_labels: list[Hashable] = [labels[i] for i in common]
-    pooled = int(totals[rare].sum())
-    shown = ", ".join(str(label) for label in rare_labels[:5])
-    shown += ", …" if len(rare_labels) > 5 else ""
-    reviews = f"review{'s' if pooled != 1 else ''}"
-    if pooled >= MIN_CATEGORY_SIZE:
-        note = (
-            f"{len(rare_labels)} values of {feature(name).noun} seen in fewer than "
-            f"{MIN_CATEGORY_SIZE} reviews each ({shown}) are pooled as one group of {pooled} "
-            f"{reviews}"
-        )
-        named = np.append(np.ones(common.size, bool), False)
-        return np.ones(codes.size, bool), new_codes, [*kept_labels, "other"], named, [note]
-    note = (
-        f"{pooled} {reviews} left out of {feature(name).noun}: "
-        f"{'its value' if len(rare_labels) == 1 else 'their values'} ({shown}) "
-        f"{'is' if len(rare_labels) == 1 else 'are'} seen in fewer than {MIN_CATEGORY_SIZE} reviews"
-    )
-    keep = ~rare[codes]
-    return keep, new_codes[keep], kept_labels, np.ones(common.size, bool), [note]
 
 
 def _single_category(name: str, labels: list[Hashable]) -> str:

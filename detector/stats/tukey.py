@@ -42,6 +42,7 @@ __all__ = [
     "anova_arrays",
     "anova_tukey_arrays",
     "one_way_anova",
+    "pair_index_lists",
     "pair_indices",
     "pair_results",
     "summarize_codes",
@@ -66,6 +67,13 @@ def _pair_indices(n_groups: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
 
 
 pair_indices = _pair_indices
+
+
+@functools.cache
+def pair_index_lists(n_groups: int) -> tuple[list[int], list[int]]:
+    """``pair_indices`` as lists (read, never changed, by the callers that build records)."""
+    index_a, index_b = _pair_indices(n_groups)
+    return index_a.tolist(), index_b.tolist()
 
 
 def json_float(value: float) -> float | None:

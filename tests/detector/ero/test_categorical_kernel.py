@@ -93,7 +93,7 @@ def test_the_square_is_libms_pow_not_a_product() -> None:
 def _reference_table(
     stars: np.ndarray, codes: np.ndarray, n_labels: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """``category_table`` with numpy: the rules of ``features._pool_rare_categories`` and the
+    """``category_table`` with numpy: the rules of ``features._pooling_notes`` and the
     star groups, written out separately."""
     present = codes >= 0
     totals = np.bincount(codes[present], minlength=n_labels)
