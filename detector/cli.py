@@ -176,6 +176,7 @@ def _read_and_fit(
         table = ProductTable.from_columns(columns)
         del columns  # the table holds the same columns, product after product
         fit = _reference_fit(path, table, given, args.reference_size, pool)
+        _release_free_memory()  # the read's blocks, before the graph fit's peak
         with stages("graph fit"):
             graph = fit_file_graph(table)
         with stages("reference fit (waited for)"):
