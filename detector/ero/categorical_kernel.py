@@ -106,10 +106,13 @@ def category_table(
             g = group[stars[i]]
             if j >= 0 and g >= 0:
                 full[g, j] += 1
+    column_totals = np.zeros(n_columns, dtype=np.int64)
+    for g in range(n_groups):
+        for j in range(n_columns):
+            column_totals[j] += full[g, j]
     seen = 0
     for j in range(n_columns):
-        if full[:, j].sum() > 0:
-            seen += 1
+        seen += column_totals[j] > 0
     label_of_column = np.full(n_columns, -1, dtype=np.int64)  # column → label (−1: pooled)
     for c in range(n_labels):
         if column[c] >= 0 and totals[c] >= min_category:
@@ -118,8 +121,9 @@ def category_table(
     seen_label = np.empty(seen, dtype=np.int64)
     k = 0
     for j in range(n_columns):
-        if full[:, j].sum() > 0:
-            table[:, k] = full[:, j]
+        if column_totals[j] > 0:
+            for g in range(n_groups):
+                table[g, k] = full[g, j]
             seen_label[k] = label_of_column[j]
             k += 1
     return table, seen_label, totals, per_star, missing, pooled
@@ -155,58 +159,93 @@ def indicator_statistics(
 
 
 @njit(cache=True)
-def _cochran_adequate(rows: np.ndarray, columns: np.ndarray, total: int) -> bool:
-    """``sparse_table.cochran_adequate``: min E ≥ 1 and at most 20% of the cells E < 5."""
-    if rows.min() * columns.min() < total:
+def _cochran_adequate(
+    rows: np.ndarray, n_rows: int, columns: np.ndarray, n_columns: int, total: int
+) -> bool:
+    """``sparse_table.cochran_adequate`` of the first ``n_rows`` row and ``n_columns`` column
+    totals: min E ≥ 1 and at most 20% of the cells E < 5."""
+    row_least = rows[0]
+    for i in range(1, n_rows):
+        row_least = min(row_least, rows[i])
+    column_least = columns[0]
+    for j in range(1, n_columns):
+        column_least = min(column_least, columns[j])
+    if row_least * column_least < total:
         return False
     limit = 5 * total - 1
     small = 0
-    for r in rows:
-        bound = limit // r
-        for c in columns:
-            small += c <= bound
-    return small <= 0.2 * rows.size * columns.size
+    for i in range(n_rows):
+        bound = limit // rows[i]
+        for j in range(n_columns):
+            small += columns[j] <= bound
+    return small <= 0.2 * n_rows * n_columns
+
+
+@njit(cache=True)
+def _first_least(values: np.ndarray, count: int, skip: int) -> int:
+    """Index of the first smallest of ``values[:count]`` other than ``skip`` (−1: none)."""
+    best = -1
+    for i in range(count):
+        if i != skip and (best < 0 or values[i] < values[best]):
+            best = i
+    return best
+
+
+@njit(cache=True)
+def _margins(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """(row totals, column totals, total) of a table."""
+    rows = np.zeros(cells.shape[0], dtype=np.int64)
+    columns = np.zeros(cells.shape[1], dtype=np.int64)
+    for i in range(cells.shape[0]):
+        for j in range(cells.shape[1]):
+            rows[i] += cells[i, j]
+            columns[j] += cells[i, j]
+    total = 0
+    for i in range(cells.shape[0]):
+        total += rows[i]
+    return rows, columns, total
 
 
 @njit(cache=True)
 def _pooled(cells: np.ndarray) -> np.ndarray:
     """``sparse_table.pool_cells``: ``cells`` pooled until Cochran's rule holds or 2 × 2 (a copy
     of ``cells`` when it holds already or cannot be pooled further)."""
-    rows = cells.sum(axis=1)
-    columns = cells.sum(axis=0)
-    total = rows.sum()
-    row_of = np.arange(rows.size)  # original row → its pooled row
-    column_of = np.arange(columns.size)
-    while not _cochran_adequate(rows, columns, total):
-        row_least, column_least = rows.min(), columns.min()
-        can_row, can_column = rows.size > 2, columns.size > 2
-        if can_row and (not can_column or row_least <= column_least):
-            i = int(np.argmin(rows))  # the first smallest joins the smaller of its neighbours
-            if i == 0 or (i + 1 < rows.size and rows[i + 1] < rows[i - 1]):
+    rows, columns, total = _margins(cells)
+    n_rows, n_columns = rows.shape[0], columns.shape[0]
+    row_of = np.arange(n_rows)  # original row → its pooled row
+    column_of = np.arange(n_columns)
+    while not _cochran_adequate(rows, n_rows, columns, n_columns, total):
+        i = _first_least(rows, n_rows, -1)
+        c = _first_least(columns, n_columns, -1)
+        can_row, can_column = n_rows > 2, n_columns > 2
+        if can_row and (not can_column or rows[i] <= columns[c]):
+            # the first smallest star level joins the smaller of its neighbours
+            if i == 0 or (i + 1 < n_rows and rows[i + 1] < rows[i - 1]):
                 j = i + 1
             else:
                 i, j = i - 1, i
-            rows = np.concatenate((rows[:i], rows[i : i + 1] + rows[j : j + 1], rows[j + 1 :]))
-            for r in range(row_of.size):
+            rows[i] += rows[j]
+            for r in range(j, n_rows - 1):
+                rows[r] = rows[r + 1]
+            n_rows -= 1
+            for r in range(row_of.shape[0]):
                 if row_of[r] >= j:
                     row_of[r] -= 1
         elif can_column:  # the two smallest categories merge (first on ties)
-            first = int(np.argmin(columns))
-            second = -1
-            for c in range(columns.size):
-                if c != first and (second < 0 or columns[c] < columns[second]):
-                    second = c
-            a, b = min(first, second), max(first, second)
+            second = _first_least(columns, n_columns, c)
+            a, b = min(c, second), max(c, second)
             columns[a] += columns[b]
-            columns = np.concatenate((columns[:b], columns[b + 1 :]))
-            for c in range(column_of.size):
-                if column_of[c] == b:
-                    column_of[c] = a
-                elif column_of[c] > b:
-                    column_of[c] -= 1
+            for r in range(b, n_columns - 1):
+                columns[r] = columns[r + 1]
+            n_columns -= 1
+            for r in range(column_of.shape[0]):
+                if column_of[r] == b:
+                    column_of[r] = a
+                elif column_of[r] > b:
+                    column_of[r] -= 1
         else:
             break
-    out = np.zeros((rows.size, columns.size), dtype=np.int64)
+    out = np.zeros((n_rows, n_columns), dtype=np.int64)
     for r in range(cells.shape[0]):
         for c in range(cells.shape[1]):
             out[row_of[r], column_of[c]] += cells[r, c]
@@ -246,11 +285,11 @@ def chi_square(table: np.ndarray, square: float) -> tuple[float, int, float, int
     of ``table`` after Cochran pooling; pooled rows and columns 0 when no pooling was needed,
     Fisher's p NaN unless pooled down to 2 × 2. X² is 0 when dof is 0. ``square`` is 2.0
     (module docstring)."""
-    adequate = _cochran_adequate(table.sum(axis=1), table.sum(axis=0), table.sum())
+    rows, columns, total = _margins(table)
+    adequate = _cochran_adequate(rows, rows.size, columns, columns.size, total)
     cells = table if adequate else _pooled(table)
-    rows = cells.sum(axis=1)
-    columns = cells.sum(axis=0)
-    total = rows.sum()
+    if not adequate:
+        rows, columns, total = _margins(cells)
     was_pooled = not adequate
     dof = (rows.size - 1) * (columns.size - 1)
     statistic = 0.0
