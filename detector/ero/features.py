@@ -539,10 +539,11 @@ def _pearson(cells: list[list[int]]) -> ChiSquareResult:
     """Pearson's X² of independence (no continuity correction, so it matches the calibration's
     model): E = row·col/N, X² = Σ (O − E)²/E, dof = (r − 1)(c − 1), p = P(χ²_dof ≥ X²) — what
     ``scipy.stats.chi2_contingency(table, correction=False)`` computes, without its per-call
-    overhead (tests/detector/ero compare the two), on nested lists (at most 5 rows and a few
-    columns: plain Python is several times faster than numpy here). Every row and column has a
-    count. The categorical test gives it its table after pooling (``_categorical_chi_square``):
-    on sparser tables the χ² tail is too light."""
+    overhead (tests/detector/ero compare the two), on nested lists. Every row and column has a
+    count. The categorical test's compiled ``categorical_kernel.chi_square`` does the same
+    arithmetic on a table of fewer than ``EXACT_TOTAL`` reviews, this one above that (and as the
+    reference it is tested against), after pooling (``_categorical_chi_square_lists``): on
+    sparser tables the χ² tail is too light."""
     rows = [sum(row) for row in cells]
     columns = [sum(column) for column in zip(*cells, strict=True)]
     total = sum(rows)
