@@ -61,7 +61,14 @@ from detector.groups import review_events
 from detector.io import BadReviewFile, ProductReviews
 from detector.prepare import MIN_REVIEWS
 from detector.read_columns import read_columns
-from detector.reference import ReferenceModel, default_reference_model, fit_reference
+from detector.reference import (
+    ReferenceEvidence,
+    ReferenceModel,
+    default_reference_model,
+    fit_reference,
+    fit_reference_evidence,
+    reference_evidence,
+)
 from detector.stages import Stages
 from detector.variants import merge_variants
 from detector.verdict import AnalysisParams, Verdict
@@ -175,7 +182,7 @@ def _read_and_fit(
             print(f"detector: {merge.sentence(merge.repeats + columns.n_reviews)}", file=sys.stderr)
         table = ProductTable.from_columns(columns)
         del columns  # the table holds the same columns, product after product
-        fit = _reference_fit(path, table, given, args.reference_size, pool)
+        fit = _reference_fit(path, table, given, args.reference_size, pool, args.jobs)
         _release_free_memory()  # the read's blocks, before the graph fit's peak
         with stages("graph fit"):
             graph = fit_file_graph(table)
@@ -248,6 +255,7 @@ def _reference_fit(
     given: ReferenceModel | None,
     reference_size: int,
     pool: multiprocessing.pool.Pool | None,
+    jobs: int = 1,
 ) -> Callable[[], ReferenceModel]:
     """Start choosing the model; the returned call gives it (waiting for a worker's fit)."""
     if given is not None:
@@ -266,21 +274,57 @@ def _reference_fit(
         file=sys.stderr,
     )
     products = [table.product(index) for index in sample]
-    job = (
-        [p.reviews for p in products],
-        [p.parent_asin or p.asin or "" for p in products],
-        f"{len(sample)} products of {path.name}",
-    )
+    reviews = [p.reviews for p in products]
+    ids = [p.parent_asin or p.asin or "" for p in products]
+    source = f"{len(sample)} products of {path.name}"
     if pool is None:
-        return lambda: _fit_reference(*job)
-    pending = pool.apply_async(_fit_reference, job)
-    return lambda: pending.get()
+        return lambda: _fit_reference(reviews, ids, source)
+    return _parallel_reference_fit(pool, jobs, reviews, ids, source)
 
 
 def _fit_reference(
     reviews: list[dict[str, np.ndarray]], ids: list[str], source: str
 ) -> ReferenceModel:
     return fit_reference(reviews, robust=True, sample_ids=ids, source=source)
+
+
+def _parallel_reference_fit(
+    pool: multiprocessing.pool.Pool,
+    pieces: int,
+    reviews: list[dict[str, np.ndarray]],
+    ids: list[str],
+    source: str,
+) -> Callable[[], ReferenceModel]:
+    """``fit_reference`` in the pool while this process fits the review graph: the sample's
+    per-product evidence (``reference_evidence``: its ERO statistics, most of the fit) in one
+    piece per worker, then, as soon as the pieces are in, the fit on their evidence joined in
+    order (``fit_reference_evidence``) in one worker — the same model as one ``fit_reference``
+    call. The returned call waits for it."""
+    size = -(-len(reviews) // pieces)
+    jobs = [(reviews[at : at + size], at) for at in range(0, len(reviews), size)]
+    fitted: list[multiprocessing.pool.AsyncResult[ReferenceModel]] = []
+
+    def fit(parts: list[list[ReferenceEvidence]]) -> None:  # the pool's result thread
+        evidence = [item for part in parts for item in part]
+        fitted.append(pool.apply_async(_fit_evidence, (evidence, ids, source)))
+
+    pending = pool.starmap_async(_reference_evidence, jobs, chunksize=1, callback=fit)
+
+    def model() -> ReferenceModel:
+        pending.get()  # raises what a piece raised; on success ``fit`` has run
+        return fitted[0].get()
+
+    return model
+
+
+def _reference_evidence(
+    reviews: list[dict[str, np.ndarray]], first_position: int
+) -> list[ReferenceEvidence]:
+    return reference_evidence(reviews, first_position=first_position)
+
+
+def _fit_evidence(evidence: list[ReferenceEvidence], ids: list[str], source: str) -> ReferenceModel:
+    return fit_reference_evidence(evidence, robust=True, sample_ids=ids, source=source)
 
 
 def reference_sample(sizes: np.ndarray, reference_size: int) -> tuple[int, list[int]]:

@@ -57,9 +57,12 @@ __all__ = [
     "DEFAULT_FALSE_ALARM_RATE",
     "DEFAULT_VERDICT_FEATURES",
     "SCHEMA",
+    "ReferenceEvidence",
     "ReferenceModel",
     "default_reference_model",
     "fit_reference",
+    "fit_reference_evidence",
+    "reference_evidence",
 ]
 
 SCHEMA = "reviewsec.reference/1"
@@ -198,31 +201,116 @@ def fit_reference(
     """
     if not 0.0 < false_alarm_rate < 1.0:
         raise ValueError(f"false_alarm_rate must lie strictly between 0 and 1: {false_alarm_rate}")
+    evidence = reference_evidence(
+        products,
+        verdict_features=verdict_features,
+        min_reviews=min_reviews,
+        calibration=calibration,
+    )
+    return fit_reference_evidence(
+        evidence,
+        h0=h0,
+        nu=nu,
+        false_alarm_rate=false_alarm_rate,
+        verdict_features=verdict_features,
+        min_reviews=min_reviews,
+        robust=robust,
+        sample_ids=sample_ids,
+        source=source,
+        version=version,
+        calibration=calibration,
+        trim=trim,
+        max_rounds=max_rounds,
+    )
+
+
+@dataclass(frozen=True)
+class ReferenceEvidence:
+    """What ``fit_reference`` reads of one product with ``min_reviews``+ reviews: its position
+    among the products given, its stars in arrival order, the omnibus statistic of each testable
+    verdict feature and its star-group leans. Computed product by product
+    (``reference_evidence``), so a caller may compute it in several processes and join the
+    lists in order (``python -m detector`` does)."""
+
+    position: int
+    ratings: NDArray[np.int64]
+    statistics: Statistics
+    leans: dict[str, LeanStatistic]
+
+
+def reference_evidence(
+    products: Iterable[Mapping[str, Any] | HasArrays],
+    *,
+    verdict_features: Sequence[str] = DEFAULT_VERDICT_FEATURES,
+    min_reviews: int = MIN_REVIEWS,
+    calibration: str = "tail",
+    first_position: int = 0,
+) -> list[ReferenceEvidence]:
+    """The evidence of each product with ``min_reviews``+ reviews, in order (positions counted
+    from ``first_position``)."""
     if calibration not in ("tail", "sum"):
         raise ValueError(f"calibration must be 'tail' or 'sum', got {calibration!r}")
-    kept, ids, positions = _eligible(products, min_reviews, sample_ids)
     wanted = set(verdict_features)
+    evidence = []
+    for index, product in enumerate(products, start=first_position):
+        arrays = product.to_arrays() if hasattr(product, "to_arrays") else product
+        prepared = prepare_reviews(arrays)
+        if prepared.ratings.size >= min_reviews:
+            statistics = _omnibus_statistics(prepared, wanted, log_scaled=calibration == "tail")
+            leans = _lean_statistics(prepared)
+            evidence.append(ReferenceEvidence(index, prepared.ratings, statistics, leans))
+    return evidence
+
+
+def fit_reference_evidence(
+    evidence: Sequence[ReferenceEvidence],
+    *,
+    h0: float = DEFAULT_H0,
+    nu: float = DEFAULT_NU,
+    false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE,
+    verdict_features: Sequence[str] = DEFAULT_VERDICT_FEATURES,
+    min_reviews: int = MIN_REVIEWS,
+    robust: bool = False,
+    sample_ids: Sequence[str] = (),
+    source: str = "",
+    version: str = "1",
+    calibration: str = "tail",
+    trim: float = DEFAULT_TRIM,
+    max_rounds: int = 20,
+) -> ReferenceModel:
+    """``fit_reference`` from the products' evidence (``reference_evidence``, in order)."""
+    if not 0.0 < false_alarm_rate < 1.0:
+        raise ValueError(f"false_alarm_rate must lie strictly between 0 and 1: {false_alarm_rate}")
+    if calibration not in ("tail", "sum"):
+        raise ValueError(f"calibration must be 'tail' or 'sum', got {calibration!r}")
+    if len(evidence) < 2:
+        raise ValueError(
+            f"a reference model needs at least two products with {min_reviews}+ reviews, "
+            f"got {len(evidence)}"
+        )
+    ids = [str(sample_ids[e.position]) for e in evidence if len(sample_ids) > e.position]
+    positions = [e.position for e in evidence]
     tail = calibration == "tail"
-    statistics = [_omnibus_statistics(p, wanted, log_scaled=tail) for p in kept]
+    statistics = [e.statistics for e in evidence]
     rounds = 0
     if tail:
         members, rounds = fixed_point_members(statistics, trim=trim, max_rounds=max_rounds)
     else:
-        members = robust_members(statistics) if robust else list(range(len(kept)))
+        members = robust_members(statistics) if robust else list(range(len(evidence)))
     inside = set(members)
     set_aside = tuple(
-        ids[i] if len(ids) == len(kept) else f"#{positions[i]}"
-        for i in range(len(kept))
+        ids[i] if len(ids) == len(evidence) else f"#{positions[i]}"
+        for i in range(len(evidence))
         if i not in inside
     )
     if len(members) < 2:
         raise ValueError("fewer than two reference products are left after trimming")
-    series: list[NDArray[np.float64]] = [kept[i].ratings.astype(np.float64) for i in members]
+    series: list[NDArray[np.float64]] = [evidence[i].ratings.astype(np.float64) for i in members]
     if robust:  # each product's own ratings in a seeded random order: no change left in time
         series = [
             np.random.default_rng([_SHUFFLE_SEED, i]).permutation(x) for i, x in enumerate(series)
         ]
-    member_ids = [ids[i] for i in members] if len(ids) == len(kept) else []
+    member_ids = [ids[i] for i in members] if len(ids) == len(evidence) else []
     threshold_model = cvt.fit(series, h0=h0, nu=nu, sample_ids=member_ids)
     threshold_model = raise_to_false_alarm_rate(threshold_model, series, false_alarm_rate)
     member_statistics = [statistics[i] for i in members]
@@ -238,7 +326,7 @@ def fit_reference(
         set_aside=set_aside,
         rounds=rounds,
         trim=float(trim) if tail else None,
-        leans=LeanCalibration.fit([_lean_statistics(kept[i]) for i in members]),
+        leans=LeanCalibration.fit([evidence[i].leans for i in members]),
     )
 
 
@@ -278,28 +366,6 @@ def raise_to_false_alarm_rate(
     residual = excursions - model.a1 * c_index
     a0 = float(np.quantile(residual, 1.0 - false_alarm_rate, method="higher"))
     return replace(model, a0=a0)
-
-
-def _eligible(
-    products: Iterable[Mapping[str, Any] | HasArrays], min_reviews: int, sample_ids: Sequence[str]
-) -> tuple[list[PreparedReviews], list[str], list[int]]:
-    kept: list[PreparedReviews] = []
-    ids: list[str] = []
-    positions: list[int] = []
-    for index, product in enumerate(products):
-        arrays = product.to_arrays() if hasattr(product, "to_arrays") else product
-        prepared = prepare_reviews(arrays)
-        if prepared.ratings.size >= min_reviews:
-            kept.append(prepared)
-            positions.append(index)
-            if len(sample_ids) > index:
-                ids.append(str(sample_ids[index]))
-    if len(kept) < 2:
-        raise ValueError(
-            f"a reference model needs at least two products with {min_reviews}+ reviews, "
-            f"got {len(kept)}"
-        )
-    return kept, ids, positions
 
 
 Statistics = dict[str, OmnibusStatistic]

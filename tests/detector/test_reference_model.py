@@ -123,3 +123,18 @@ def test_the_vectorised_trimming_satisfaction_equals_analyze_ero(honest_products
         for p in prepared
     ]
     assert satisfactions(calibration, statistics) == pytest.approx(expected, abs=1e-12)
+
+
+def test_evidence_computed_in_pieces_gives_the_same_model(honest_products):
+    """``python -m detector`` computes the sample's evidence in one piece per worker and fits on
+    the pieces joined: the model (set-aside ids, line, calibration, leans) is the one call's."""
+    from detector.reference import fit_reference_evidence, reference_evidence
+
+    mixed = [*honest_products[:40], simulate("tiny", seed=2), *honest_products[40:]]
+    ids = [getattr(p, "asin", "") for p in mixed]
+    whole = fit_reference(mixed, robust=True, sample_ids=ids, source="s")
+    first, second = mixed[:25], mixed[25:]
+    evidence = [*reference_evidence(first), *reference_evidence(second, first_position=25)]
+    pieces = fit_reference_evidence(evidence, robust=True, sample_ids=ids, source="s")
+    assert json.dumps(pieces.to_dict()) == json.dumps(whole.to_dict())
+    assert len(evidence) == len(mixed) - 1  # the tiny product is left out
