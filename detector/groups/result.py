@@ -82,7 +82,8 @@ class GroupParams:
     four label draws (its draw among linked campaigns 0.906 -> 0.983 either way: the label
     seeds) and indep s2's first, whose precision it lowers 0.980 -> 0.970.
     ``min_focus``: the block's share of its members' cells in its windows
-    (``BlockJudge.focus``: deal hunters on a sale's products review many others that week).
+    (``BlockJudge.focus``: deal hunters on a sale's products review many others that week);
+    co-review seeds face a lower bar of their own (``seeds.MIN_SEED_FOCUS``).
     ``member_fdr``: the false-discovery rate of the admission pass over each accepted group's
     reviewers (``detector.groups.admission``; 0 switches it off).
     Values outside their range raise ``ValueError`` with a message for people.

@@ -46,7 +46,7 @@ def grid_rows(
     shift: int,
     n_blocks: int,
     max_row_products: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The seeding rows of one grid, from the tensor's cells grouped by reviewer.
 
     ``product[reviewer_ptr[u]:reviewer_ptr[u+1]]`` and ``window[…]`` are reviewer u's cells
@@ -56,7 +56,7 @@ def grid_rows(
     (reviewer, window) with two or more distinct products. Counting sorts by block, then by
     window within the block, keep the product order, so distinct products are neighbours.
     Returns (X's row pointers, products, reviewer and block of every row, Y's row pointers,
-    products, Σ m(m−1) over Y's rows)."""
+    products, and per row of X the Σ m(m−1) over its Y rows)."""
     n_cells = product.size
     row_ptr = np.zeros(n_cells + 1, dtype=np.int64)
     row_products = np.empty(n_cells, dtype=product.dtype)
@@ -71,7 +71,7 @@ def grid_rows(
     by_window = np.empty(most, dtype=np.int64)
     block_start = np.zeros(n_blocks + 1, dtype=np.int64)
     window_start = np.zeros(width + 1, dtype=np.int64)
-    same_week_pairs = 0.0
+    row_same_week = np.zeros(n_cells, dtype=np.float64)
     n_rows = 0
     n_x = 0
     n_weeks = 0
@@ -125,7 +125,7 @@ def grid_rows(
                         n_y += m
                         n_weeks += 1
                         week_ptr[n_weeks] = n_y
-                        same_week_pairs += m * (m - 1)
+                        row_same_week[n_rows - 1] += m * (m - 1)
                     week = week_end
             start = end
     return (
@@ -135,7 +135,7 @@ def grid_rows(
         row_block[:n_rows].copy(),
         week_ptr[: n_weeks + 1].copy(),
         week_products[:n_y].copy(),
-        same_week_pairs,
+        row_same_week[:n_rows].copy(),
     )
 
 
@@ -389,3 +389,33 @@ def merge_pairs(
                 head[key] = n_links
                 n_links += 1
     return seed_of, products[:n_seeds].copy(), n_products[:n_seeds].copy()
+
+
+@njit(cache=True)
+def seed_focus(
+    seed_ptr: np.ndarray,
+    seed_rows: np.ndarray,
+    seed_products: np.ndarray,
+    n_seed_products: np.ndarray,
+    row_ptr: np.ndarray,
+    row_products: np.ndarray,
+    n_products: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per seed i: the products of its rows ``seed_rows[seed_ptr[i]:seed_ptr[i+1]]`` that are
+    its own (``seed_products[i, :n_seed_products[i]]``), and all their products."""
+    n_seeds = seed_ptr.size - 1
+    on = np.zeros(n_seeds, dtype=np.int64)
+    total = np.zeros(n_seeds, dtype=np.int64)
+    mine = np.zeros(n_products, dtype=np.bool_)
+    for i in range(n_seeds):
+        for t in range(n_seed_products[i]):
+            mine[seed_products[i, t]] = True
+        for k in range(seed_ptr[i], seed_ptr[i + 1]):
+            r = seed_rows[k]
+            for j in range(row_ptr[r], row_ptr[r + 1]):
+                total[i] += 1
+                if mine[row_products[j]]:
+                    on[i] += 1
+        for t in range(n_seed_products[i]):
+            mine[seed_products[i, t]] = False
+    return on, total
