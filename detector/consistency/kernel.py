@@ -624,12 +624,26 @@ def day_tie_order(day: np.ndarray, tie: np.ndarray) -> np.ndarray:
 
 @njit(cache=True)
 def hour_blocks(hours: np.ndarray, block: float) -> np.ndarray:
-    """``(hours // block).astype(np.intp)`` of finite hours: numba's float ``//`` is CPython's
-    (fmod, then the floor correction), which numpy's ``npy_divmod`` copies, at a fraction of
-    numpy's floor_divide cost (~100 µs for 10,000 hours)."""
-    out = np.empty(hours.shape[0], dtype=np.intp)
-    for i in range(hours.shape[0]):
-        out[i] = np.intp(hours[i] // block)
+    """``(hours // block).astype(np.intp)`` of finite hours. Whole hours 0 ≤ h < 2³¹ (all of
+    them) with a whole ``block`` b ≥ 1 as ⌊h / b⌋: the quotient k + r/b (r < b) lies at least
+    1/b below k + 1, far more than half its ulp, so the rounded division floors to k, the floor
+    division of the two integers. Otherwise every value by numba's float ``//``, which is
+    CPython's (fmod, then the floor correction) as numpy's ``npy_divmod`` is. numpy's
+    floor_divide, like that path, costs ~110 µs for 10,000 hours; the division ~20 µs."""
+    n = hours.shape[0]
+    out = np.empty(n, dtype=np.intp)
+    whole = block >= 1.0 and np.floor(block) == block and block < 2.0**31
+    for i in range(n):  # first only check, so that the division loop below stays branch-free
+        h = hours[i]
+        if not (h >= 0.0 and h < 2.0**31 and np.floor(h) == h):
+            whole = False
+            break
+    if whole:
+        for i in range(n):
+            out[i] = np.intp(np.floor(hours[i] / block))
+    else:
+        for i in range(n):
+            out[i] = np.intp(hours[i] // block)
     return out
 
 

@@ -163,3 +163,17 @@ def test_joint_sequence_is_the_difference_of_numpys_standardised_sequences():
     np.testing.assert_array_equal(joint, (a - a.mean()) / a.std() - (b - b.mean()) / b.std())
     assert not joint_sequence(np.ones(400), h, 20)[1]  # constant: no sequence
     assert not joint_sequence(u[:19], h[:19], 20)[1]  # too few
+
+
+@pytest.mark.parametrize("block", [4.0, 3.0, 7.0, 1.0, 1e9 + 7])
+def test_hour_blocks_of_whole_hours_is_numpys_floor_division(block):
+    from detector.consistency.kernel import hour_blocks
+
+    rng = np.random.default_rng(int(block) % 97)
+    for hours in (
+        np.arange(24.0),
+        rng.integers(0, 24, 5000).astype(float),
+        rng.integers(0, 2**31, 5000).astype(float),  # the whole range of the division path
+    ):
+        expected = (hours // block).astype(np.intp)
+        np.testing.assert_array_equal(hour_blocks(hours, block), expected)
