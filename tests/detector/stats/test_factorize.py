@@ -18,6 +18,8 @@ WORDS = np.array(["", "a", "Japan", "United Kingdom", "Ünïcödé", "a\u0301", 
         RNG.choice(WORDS, 37),  # with the empty string
         np.array([f"user{i % 997}" for i in RNG.integers(0, 10**6, 5_000)]),  # many distinct
         np.array(["only"] * 3),
+        np.repeat(RNG.choice(WORDS, 60), RNG.integers(1, 6, 60)),  # runs: a row as the one before
+        np.array(["a", "b", "a", "a", "c"] * 7),  # one word per row (odd widths: the last word)
         RNG.choice(np.array(["a", "Japan", "zz", "United Kingdom"]), 200).astype("S"),  # bytes
         RNG.integers(1, 6, 1_000),  # star ratings
         RNG.integers(-3, 3, 1_000).astype(np.int8),
