@@ -44,7 +44,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -380,6 +380,7 @@ class _Batch:
     products: int
     analysing: float
     rendering: float
+    written: bool = False  # by the worker itself (``_OrderedWriter``): lines and review lines empty
 
 
 def _lines(indices: range) -> _Batch:
@@ -428,13 +429,86 @@ def _print_verdicts(args: argparse.Namespace, state: _State, out: TextIO, stages
         bar = stack.enter_context(
             _progress(args.file, "analysing", state.table.n_products, unit="product")
         )
-        for batch in _verdict_batches(state, args.jobs):
+        writer = None
+        if args.jobs > 1 and _context().get_start_method() == "fork":
+            writer = _OrderedWriter.for_streams(out, reviews_out)
+        for number, batch in enumerate(_verdict_batches(state, args.jobs, writer)):
             stages.add("detector.analyze (cpu)", batch.analysing)
             stages.add("JSON record (cpu)", batch.rendering)
-            write(batch.lines)
-            if reviews_out is not None:
-                reviews_out.write(batch.review_lines)
+            if writer is not None:
+                if not batch.written:
+                    writer.write(number, batch)
+            else:
+                write(batch.lines)
+                if reviews_out is not None:
+                    reviews_out.write(batch.review_lines)
             bar.update(batch.products)
+
+
+class _OrderedWriter:
+    """The verdict lines (and --reviews-out lines) written by whichever process has them, in
+    batch order: a forked worker that finishes batch k when batches 0..k−1 are already written
+    writes it itself (``write_if_turn``) instead of sending its bytes through the pool's pipe;
+    otherwise the batch goes back to the parent, which writes it in turn (``write``).
+
+    The turn (the next batch to write) is a shared counter under one lock, and every write is an
+    ``os.write`` to the inherited file descriptors under that lock, so the bytes reach the files
+    in batch order whoever writes them. Why: a worker's verdicts are ~20 kB a product (414 MB
+    for the bench file's 20,000), and receiving them cost the parent 3.3 s of CPU beside the two
+    analysing workers on a two-core machine (pickled, piped, unpickled, written)."""
+
+    def __init__(self, out_fd: int, reviews_fd: int | None) -> None:
+        context = _context()
+        self.lock = context.Lock()
+        self.turn = context.RawValue("q", 0)
+        self.fds = (out_fd, reviews_fd)
+
+    @classmethod
+    def for_streams(cls, out: TextIO, reviews_out: TextIO | None) -> _OrderedWriter | None:
+        """For ``out`` (and ``reviews_out``) when they are UTF-8 files with descriptors (stdout,
+        a file); None otherwise (``io.StringIO`` in the tests): the parent writes everything."""
+        streams = [out] if reviews_out is None else [out, reviews_out]
+        fds: list[int] = []
+        for stream in streams:
+            encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+            try:
+                fds.append(stream.fileno())
+            except (AttributeError, OSError, ValueError):
+                return None
+            if encoding != "utf8":
+                return None
+            stream.flush()  # the table's header, printed as text, goes first
+        return cls(fds[0], fds[1] if len(fds) > 1 else None)
+
+    def write_if_turn(self, number: int, batch: _Batch) -> bool:
+        """Write batch ``number`` if every batch before it is written (a worker's call)."""
+        with self.lock:
+            if self.turn.value != number:
+                return False
+            self._write(batch)
+            self.turn.value += 1
+            return True
+
+    def write(self, number: int, batch: _Batch) -> None:
+        """Write batch ``number``, whose turn it is (the parent's call: it sees the batches in
+        order, each earlier one written by a worker or by itself already)."""
+        with self.lock:
+            if self.turn.value != number:
+                raise RuntimeError(f"batch {number} out of turn ({self.turn.value})")
+            self._write(batch)
+            self.turn.value += 1
+
+    def _write(self, batch: _Batch) -> None:
+        out_fd, reviews_fd = self.fds
+        _write_all(out_fd, batch.lines)
+        if reviews_fd is not None:
+            _write_all(reviews_fd, batch.review_lines.encode("utf-8"))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
@@ -448,9 +522,12 @@ def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
     return buffer.write  # type: ignore[no-any-return]
 
 
-def _verdict_batches(state: _State, jobs: int) -> Iterator[_Batch]:
+def _verdict_batches(
+    state: _State, jobs: int, writer: _OrderedWriter | None = None
+) -> Iterator[_Batch]:
     """Batches of products in order; with ``jobs`` > 1, analysed by forked workers that see the
-    columns, the graph and the model in memory (only product indices and lines are sent)."""
+    columns, the graph and the model in memory (only product indices and lines are sent) and,
+    given a ``writer``, write the batches whose turn it is themselves."""
     count = state.table.n_products
     batches = [range(start, min(start + _BATCH, count)) for start in range(0, count, _BATCH)]
     if jobs == 1:
@@ -461,8 +538,22 @@ def _verdict_batches(state: _State, jobs: int) -> Iterator[_Batch]:
     forked = context.get_start_method() == "fork"
     if forked:
         _worker_state["state"] = state
+        _worker_writer[:] = [] if writer is None else [writer]
     with context.Pool(jobs, _init_worker, (None if forked else state,)) as pool:
-        yield from pool.imap(_lines, batches)
+        yield from pool.imap(_written_lines, enumerate(batches))
+
+
+_worker_writer: list[_OrderedWriter] = []  # set before the fork: the workers inherit it
+
+
+def _written_lines(job: tuple[int, range]) -> _Batch:
+    """``_lines`` of batch ``number``, written here if its turn has come (then only the counts
+    go back to the parent)."""
+    number, indices = job
+    batch = _lines(indices)
+    if _worker_writer and _worker_writer[0].write_if_turn(number, batch):
+        return replace(batch, lines=b"", review_lines="", written=True)
+    return batch
 
 
 def _table_header() -> str:
