@@ -232,6 +232,29 @@ def test_stdout_written_as_bytes_is_what_a_text_stream_receives(jsonl, options):
     assert len(text.splitlines()) == 12 + ("--json" not in options)
 
 
+@pytest.mark.parametrize("table", [False, True])
+def test_workers_writing_their_own_batches_keep_the_order(tmp_path, table):
+    """With --jobs 2 and stdout a file, the workers write the batches whose turn it is
+    themselves (``_OrderedWriter``): stdout and --reviews-out are byte for byte what one process
+    writes, over many batches (60 products, batches of 16 and fewer)."""
+    path = tmp_path / "many.jsonl"
+    write_jsonl(population(60, seed=23), path)
+    outputs = []
+    for jobs in ("1", "2"):
+        stdout, reviews = tmp_path / f"out{jobs}.txt", tmp_path / f"reviews{jobs}.jsonl"
+        options = [] if table else ["--json"]
+        with stdout.open("wb") as sink:
+            completed = subprocess.run(
+                [sys.executable, "-m", "detector", str(path), *options, "--jobs", jobs,
+                 "--reviews-out", str(reviews)],
+                cwd=ROOT, stdout=sink, stderr=subprocess.PIPE, timeout=300,
+            )  # fmt: skip
+        assert completed.returncode == 0, completed.stderr
+        outputs.append((stdout.read_bytes(), reviews.read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0][0].splitlines()) == 60 + table
+
+
 def test_groups_out_gives_what_detector_groups_gives_on_the_same_file(tmp_path):
     from detector.groups.cli import main as groups_main
     from detector.simulate.groups import GroupScenario, simulate_groups
