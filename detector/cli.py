@@ -169,7 +169,8 @@ def _read_and_fit(
     args: argparse.Namespace, given: ReferenceModel | None, stages: Stages
 ) -> tuple[ProductTable, ReferenceModel, FileGraph]:
     """Read the file once (in ``--jobs`` processes), fold 2018 variants, then fit the review
-    graph here while a worker fits the reference model on the sample."""
+    graph here while the workers fit the reference model on the sample
+    (``_parallel_reference_fit``)."""
     path: Path = args.file
     size = None if path.suffix == ".gz" else path.stat().st_size
     with _pool(args.jobs) as pool, _progress(path, "reading", size) as bar:
