@@ -13,20 +13,21 @@ stage seconds, the fit's total, the child's peak RSS, member recall/precision ag
 planted campaigns, and the greedy dense-block peel on the same tensor. One machine, numpy +
 numba, single-threaded; the machine is shared, so read the figures as ratios.
 
-Measured now (load ~2–3 on the 2 cores, CPU s in brackets; market draws 9, the default, and 3):
-10⁷ draw 9 46.4 s (38.3: tensor 5.5, seeds 11.0, CP 17.6, tail 0.6, refine 3.1, judge 0.5),
-3,034 MiB, member recall/precision 0.980/0.997; draw 3 84.3 s wall at load ~4 (37.5), 0.904 /
-0.994. find_groups on the same markets: 3·10⁶ draw 9 0.998/0.995, draw 3 0.997/0.989; 10⁶
-draw 9 0.986/0.978, draw 3 0.936/0.987. Before (e4d7c12, same runs and markets):
-10⁷ 0.947/0.997 (37.2 s CPU) and 0.788/0.998 (37.6); 3·10⁶ 0.949/0.998, 0.934/0.995; 10⁶
+Measured now (load ~2–4 on the 2 cores, CPU s in brackets; market draws 9,
+the default, and 3): 10⁷ draw 9 57.5 s (33.7: tensor 5.9, seeds 10.7, CP 13.0, tail 0.4,
+refine 3.3, judge 0.4), 2,726 MiB, member recall/precision 0.969/0.997; draw 3 57.0 s (37.7),
+0.908/0.996. find_groups on the same markets: 3·10⁶ draw 9 0.979/0.998, draw 3 0.977/0.995;
+10⁶ draw 9 0.983/0.987, draw 3 0.938/0.985. Before (e4d7c12, same runs and markets): 10⁷
+0.947/0.997 (37.2 s CPU) and 0.788/0.998 (37.6); 3·10⁶ 0.949/0.998, 0.934/0.995; 10⁶
 0.981/0.984, 0.922/0.985. What changed: at 10⁷ deal hunters' seeds (a few products of two
-sales, 100–150 hunters each) took 290 of the 320 seed slots of draw 3 and 23 of its 39
-campaigns had a seed; seeds now need a focus (``seeds.MIN_SEED_FOCUS``) and the pairs' null
-knows busy rows (``seeds._expected_pairs``): 36 of 39 (draw 9: 31 -> 39 of 40). The slots the
-hunters left went partly to multi-item order buyers of popular small sellers, whose blocks
-(one session per buyer) scored 27.9–36.3, over the floor: the judge now needs
-``min_reviewers`` members with two or more sessions (``blocks`` step 4), precision 0.918 ->
-0.994 on draw 3.
+sales, 100–150 hunters each) took 298 of the 320 seed slots of draw 3 and 23 of its 39
+campaigns had a seed; seeds now need a focus (``seeds.MIN_SEED_FOCUS``): 34 of 39 (draw 9: 31
+-> 36 of 40). The slots the hunters left went partly to multi-item order buyers of popular
+small sellers, whose blocks (one session per buyer) scored 27.9–36.3, over the floor: the
+judge now needs ``min_reviewers`` members with two or more sessions (``blocks`` step 4).
+9202387 also summed the pairs' null over classes of rows by size (a sale's products meet
+busy rows): 10⁷ 0.980/0.997 and 0.904/0.994, 3·10⁶ 0.998/0.995 and 0.997/0.989, but eval_groups'
+own s1 0.972 -> 0.938 recall (a 2-product campaign's seed merged 11 products), so it was dropped.
 
 Measured at 1faaa8c (load ~4.5 on the 2 cores, so CPU s in brackets), wall s: 10⁶ 9.3 (9.1),
 3·10⁶ 12.7 (12.1), 10⁷ 47.6 (31.3: tensor 3.9, seeds 7.6, CP 13.8, tail 0.5, refine 3.0, judge

@@ -46,8 +46,8 @@ makes it dense.
    27.9–36.3 against the floor 25 once the seeds stopped being deal hunters'
    (``seeds._SeedTable.focus``); the rule also drops two 2-product campaigns of 12 and 5
    members there (1 and 4 with two sessions; member recall 0.918 -> 0.904, precision 0.918 ->
-   0.994); dropping the one-session members from blocks instead cost more (recall 0.884).
-   One star level
+   0.994, measured with a row-size-aware seed null since dropped); dropping the one-session
+   members from blocks instead cost more (recall 0.884). One star level
    (``min_rating_share``), the bipartite core with sellers (``min_seller_density``: the share of
    member × seller pairs where the member reviewed one of the seller's block products); the
    score bar (Bonferroni over the candidates judged, with a floor: ``detector.groups.score_bar``)

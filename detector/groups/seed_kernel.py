@@ -46,7 +46,7 @@ def grid_rows(
     shift: int,
     n_blocks: int,
     max_row_products: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
     """The seeding rows of one grid, from the tensor's cells grouped by reviewer.
 
     ``product[reviewer_ptr[u]:reviewer_ptr[u+1]]`` and ``window[…]`` are reviewer u's cells
@@ -56,7 +56,7 @@ def grid_rows(
     (reviewer, window) with two or more distinct products. Counting sorts by block, then by
     window within the block, keep the product order, so distinct products are neighbours.
     Returns (X's row pointers, products, reviewer and block of every row, Y's row pointers,
-    products, and per row of X the Σ m(m−1) over its Y rows)."""
+    products, Σ m(m−1) over Y's rows)."""
     n_cells = product.size
     row_ptr = np.zeros(n_cells + 1, dtype=np.int64)
     row_products = np.empty(n_cells, dtype=product.dtype)
@@ -71,7 +71,7 @@ def grid_rows(
     by_window = np.empty(most, dtype=np.int64)
     block_start = np.zeros(n_blocks + 1, dtype=np.int64)
     window_start = np.zeros(width + 1, dtype=np.int64)
-    row_same_week = np.zeros(n_cells, dtype=np.float64)
+    same_week_pairs = 0.0
     n_rows = 0
     n_x = 0
     n_weeks = 0
@@ -125,7 +125,7 @@ def grid_rows(
                         n_y += m
                         n_weeks += 1
                         week_ptr[n_weeks] = n_y
-                        row_same_week[n_rows - 1] += m * (m - 1)
+                        same_week_pairs += m * (m - 1)
                     week = week_end
             start = end
     return (
@@ -135,7 +135,7 @@ def grid_rows(
         row_block[:n_rows].copy(),
         week_ptr[: n_weeks + 1].copy(),
         week_products[:n_y].copy(),
-        row_same_week[:n_rows].copy(),
+        same_week_pairs,
     )
 
 

@@ -11,17 +11,15 @@ order or a sale is reviewed within a week (one shopping trip, however many produ
 account rates a campaign's products on different days of 3–12 weeks; at 10⁷ reviews the
 same-week pairs of orders and sales filled every seed slot (3 of 40 planted campaigns had a
 seed). Under independence a pair expects E_pq = S₂ d_p d_q / D² (d_p: rows with p, D = Σ d,
-S₂ = Σ n(n−1) over X's rows less the same over Y's), summed over classes of rows by size
-(``_expected_pairs``: a sale's products are reviewed by busy rows, which meet more partners).
-Pairs are taken by Poisson surprise −log P(Poisson(E_pq) ≥ C'_pq), at least
-``MIN_CO_REVIEWS`` co-reviews, the first K of a grid (``_pair_budget``: K grows with the
-products; equal surprise by product codes); a pair sharing a product and grid block with a seed
-joins it, adding its surprise (a block of many products outranks one odd pair). A seed is
-(products, reviewers who co-reviewed them in the block, the block's windows); seeds are ranked
-by surprise among those whose focus — their products' share of their reviewers' products in
-the block — reaches ``MIN_SEED_FOCUS`` (``_SeedTable.focus``): at 10⁷ reviews deal
-hunters' seeds on a few products of two sales took 290 of the 320 seed slots of bench_groups'
-draw-3 market, where 16 of 39 campaigns then had none.
+S₂ = Σ n(n−1) over X's rows less the same over Y's). Pairs are taken by Poisson surprise
+−log P(Poisson(E_pq) ≥ C'_pq), at least ``MIN_CO_REVIEWS`` co-reviews, the first K of a grid
+(``_pair_budget``: K grows with the products; equal surprise by product codes); a pair sharing
+a product and grid block with a seed joins it, adding its surprise (a block of many products
+outranks one odd pair). A seed is (products, reviewers who co-reviewed them in the block, the
+block's windows); seeds are ranked by surprise among those whose focus — their products' share
+of their reviewers' products in the block — reaches ``MIN_SEED_FOCUS`` (``_SeedTable.focus``):
+at 10⁷ reviews deal hunters' seeds on a few products of two sales took 298 of the 320 seed
+slots of bench_groups' draw-3 market, where 16 of 39 campaigns then had none (5 now).
 
 The loops over rows, pairs and seeds are compiled (``detector.groups.seed_kernel``): at 10⁷
 reviews a grid has ~3·10⁷ co-reviewed pairs and ~10⁵ pairs to merge.
@@ -56,7 +54,6 @@ MAX_SEED_SELLERS = 3  # a collusion block is a core of reviewers and a few selle
 MAX_SEED_PRODUCTS = 20  # a seed stops growing here (sale weeks chain products)
 MAX_PAIRS = 5000  # most surprising pairs per grid considered, at least (``_pair_budget``)
 PAIRS_PER_PRODUCT = 1.0  # one pair per product and grid (``_pair_budget``)
-ROW_SIZE_EDGES = np.array([2, 3, 4, 6, 9, 13, 19])  # classes of X's rows (``_expected_pairs``)
 MIN_SEED_FOCUS = 0.15  # seeds' focus at least this (``_SeedTable.focus``)
 
 MAX_LABEL_SEEDS = 64  # components started on labelled accounts, beyond ``limit``
@@ -117,11 +114,11 @@ class _SeedTable:
     block is the campaign's products and a little camouflage. A seed's focus runs below its
     judged block's (the whole 12-week block, every product its reviewers rated there, thin
     members kept), so ``seeds`` asks ``MIN_SEED_FOCUS`` = 0.15, not the judge's 0.25: on
-    bench_groups' 10⁷ market (draw 3) the 290 deal-hunter seeds among the 320 most surprising
-    all had focus < 0.15, the 29 campaign seeds 0.4–0.85; the campaigns' best seeds on
-    eval_groups' markets (both generators, seeds 1–3) 0.199–0.44 at the low end — a pool running
-    two campaigns in the same weeks (own s2 campaign 18: 0.22, lost at 0.25, 18 of 24 members
-    found through it)."""
+    bench_groups' 10⁷ market (draw 3) the 298 deal-hunter seeds among the 320 most surprising
+    had focus 0.084–0.109, the 22 campaign seeds 0.46–0.82; the campaigns' best seeds on
+    eval_groups' markets (both generators, seeds 1–3) 0.25–0.36 at the low end (a pool running
+    two campaigns in the same weeks). With a null by classes of rows by size, tried alongside,
+    own s2 campaign 18's seed fell to 0.22 and was lost at a bar of 0.25."""
 
     surprise: FloatArray
     focus: FloatArray
@@ -221,7 +218,7 @@ def _grid_seeds(
     first ``_pair_budget`` pairs' members, merged (``_merged``)."""
     n_products = tensor.shape[2]
     n_blocks = (tensor.shape[4] - 1 + shift) // width + 1
-    row_ptr, row_products, row_reviewer, row_block, week_ptr, week_products, row_same_week = (
+    row_ptr, row_products, row_reviewer, row_block, week_ptr, week_products, same_week_pairs = (
         grid_rows(*grouped, width, shift, n_blocks, MAX_ROW_PRODUCTS)
     )
     if row_reviewer.size == 0:
@@ -232,8 +229,12 @@ def _grid_seeds(
         x.row_products, x.product_ptr, x.product_entry, x.product_end,
         y.row_products, y.product_ptr, y.product_entry, y.product_end, MIN_CO_REVIEWS,
     )  # fmt: skip
-    expected = _expected_pairs(x, row_same_week, p, q)
-    surprise = -np.asarray(stats.poisson.logsf(count - 1, expected), dtype=np.float64)
+    degree = x.product_degrees().astype(np.float64)
+    n_row = x.row_sizes().astype(np.float64)
+    total = degree.sum()
+    pairs_total = float((n_row * (n_row - 1)).sum()) - same_week_pairs
+    expected = pairs_total * degree[p] * degree[q] / total**2
+    surprise = -stats.poisson.logsf(count - 1, expected)
     # most surprising first; equal surprise by (p, q)
     order = np.lexsort((q, p, -surprise))[: _pair_budget(n_products)]
     a, b, surprise = p[order], q[order], surprise[order]
@@ -241,42 +242,6 @@ def _grid_seeds(
         x.product_ptr, x.product_rows, row_block, a, b, n_blocks
     )
     return _merged(a, b, surprise, main, member_ptr, members, row_reviewer, x, tensor, width, shift)
-
-
-def _expected_pairs(
-    x: _Incidence, row_same_week: FloatArray, p: IntArray, q: IntArray
-) -> FloatArray:
-    """E_pq, the co-reviews in different weeks pair (p, q) expects under independence within
-    each class c of X's rows by size (``ROW_SIZE_EDGES``: 2, 3, 4–5, 6–8, 9–12, 13–18, 19+
-    products): E_pq = Σ_c S₂(c) d_p(c) d_q(c) / D(c)², d_p(c) the rows of class c holding p,
-    D(c) = Σ_p d_p(c), S₂(c) = Σ n(n−1) over the class's rows less their same-week pairs
-    (``row_same_week``). With one class this is the plain E_pq = S₂ d_p d_q / D² of the module
-    docstring. Why classes: a product most of whose rows are busy (a sale's product, reviewed by
-    deal hunters with 10–30 products each in a block) meets more partners per row than one
-    reviewed by the marketplace at large, and the plain null, which spreads every row's pairs
-    over all products alike, counts those co-reviews as surprise. On bench_groups' 10⁷ market,
-    campaigns without a seed among the 320 (with the focus filter): draw 3, 5 of 39 with the
-    plain null, 3 with the classes; draw 9, 4 of 40 and 1."""
-    n_products = x.product_ptr.size - 1
-    n_row = x.row_sizes()
-    row_class = np.searchsorted(ROW_SIZE_EDGES, n_row, side="right") - 1
-    n_classes = ROW_SIZE_EDGES.size
-    degree = (
-        np.bincount(
-            np.repeat(row_class, n_row) * n_products + x.row_products,
-            minlength=n_classes * n_products,
-        )
-        .reshape(n_classes, n_products)
-        .astype(np.float64)
-    )
-    size = n_row.astype(np.float64)
-    s2 = np.bincount(row_class, weights=size * (size - 1) - row_same_week, minlength=n_classes)
-    total = np.bincount(row_class, weights=size, minlength=n_classes)
-    rate = np.maximum(s2, 0.0) / np.maximum(total, 1.0) ** 2
-    expected = np.zeros(p.size)
-    for c in np.flatnonzero(rate > 0).tolist():
-        expected += rate[c] * degree[c, p] * degree[c, q]
-    return expected
 
 
 def _pair_budget(n_products: int) -> int:
