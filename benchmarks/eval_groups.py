@@ -32,7 +32,9 @@ independent generator's seeds 1–3. The block judge's member-day count and its 
 rule were checked on seeds 4 and 5 of both generators (not 1–3) before being kept. The session
 score on one side of the scale and the floor 25 were chosen on the honest-majority blocks of
 seeds 1–3 of both generators (judged 1–6 of both); admission's widening of the tested weeks
-(``admission.CONTINUED``) on the independent generator's seeds 6 and 8. Seeds never used to
+(``admission.CONTINUED``) on the independent generator's seeds 6 and 8. The seeds' focus bar
+(``seeds.MIN_SEED_FOCUS``), the judge's two-session rule and the choice of the plain pair null
+on bench_groups' 10⁷ draws 3 and 9 and seeds 1–3 of both generators. Seeds never used to
 choose anything: independent 7 and 9, own 7 and 8.
 """
 
