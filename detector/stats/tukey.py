@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "anova_arrays",
     "anova_tukey_arrays",
     "one_way_anova",
+    "pair_dicts",
     "pair_index_lists",
     "pair_indices",
     "pair_results",
@@ -96,13 +97,16 @@ class AnovaResult:
     df_within: int
 
     def to_dict(self) -> dict[str, Any]:
-        f = float(self.f)  # json_float, written out (one per category and feature)
-        return {
-            "f": f if math.isfinite(f) else None,
-            "p": self.p,
-            "df_between": self.df_between,
-            "df_within": self.df_within,
-        }
+        """{"f", "p", "df_between", "df_within"}: the fields, f by ``json_float``.
+
+        The instance ``__dict__`` copied (``quick_init`` writes the fields there in field order,
+        and ``dataclasses.replace``, ``replaced``, copy and pickle keep that order) and f fixed
+        in place: one per category and feature, ~3 times cheaper than the dict literal."""
+        block = self.__dict__.copy()
+        f = block["f"]
+        if f.__class__ is not float or f - f != 0.0:  # not a finite Python float
+            block["f"] = json_float(f)
+        return block
 
 
 @quick_init
@@ -120,18 +124,28 @@ class PairResult:
     statistic: float  # the studentized range q (inf for a perfect separation)
 
     def to_dict(self) -> dict[str, Any]:
-        # json_float written out (a record holds ~70 pairs: the two calls were a third of this)
-        diff, q = float(self.mean_diff), float(self.statistic)
-        return {
-            "a": self.a,
-            "b": self.b,
-            "mean_diff": diff if math.isfinite(diff) else None,
-            "p_adj": self.p_adj,
-            "reject": self.reject,
-            "mean_a": self.mean_a,
-            "mean_b": self.mean_b,
-            "q": q if math.isfinite(q) else None,
-        }
+        """The fields, ``statistic`` as "q" (last), mean_diff and q by ``json_float``."""
+        return pair_dicts((self,))[0]
+
+
+def pair_dicts(pairs: Iterable[PairResult]) -> list[dict[str, Any]]:
+    """``[pair.to_dict() for pair in pairs]`` in one pass (a verdict's record holds ~70 pairs).
+
+    Each dict is the instance ``__dict__`` copied - the fields in field order, as ``quick_init``
+    writes them (``dataclasses.replace``, ``replaced``, copy and pickle keep the order) - with
+    ``statistic`` moved to "q" (still last) and mean_diff and q through ``json_float`` where
+    they are not finite Python floats already (``x - x == 0`` exactly when x is finite). The
+    same dicts as the dict literal (keys, order, types and values), at ~half its cost."""
+    blocks = []
+    for pair in pairs:
+        block = pair.__dict__.copy()
+        q = block.pop("statistic")
+        diff = block["mean_diff"]
+        if diff.__class__ is not float or diff - diff != 0.0:
+            block["mean_diff"] = json_float(diff)
+        block["q"] = q if q.__class__ is float and q - q == 0.0 else json_float(q)
+        blocks.append(block)
+    return blocks
 
 
 @dataclass(frozen=True)
