@@ -26,7 +26,10 @@ product's reviews in file order: ``{"user_id", "parent_asin", "timestamp", "susp
 too few reviews to judge).
 
 A bad file (unreadable, empty, a missing column, a rating that is not 1–5 stars) stops the run
-before any verdict is printed, with a one-line message on stderr and exit status 1.
+before any verdict is printed, with a one-line message on stderr and exit status 1. So does a
+``--jobs`` worker that dies (a signal, the out-of-memory killer), as soon as the run waits for it
+(``concurrent.futures.ProcessPoolExecutor`` fails the lost tasks; ``multiprocessing.Pool`` would
+respawn the worker and wait for them forever).
 """
 
 from __future__ import annotations
@@ -38,15 +41,20 @@ import functools
 import json
 import multiprocessing
 import multiprocessing.context
-import multiprocessing.pool
+import multiprocessing.process
 import os
 import resource
+import signal
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 import numpy as np
 from tqdm import tqdm
@@ -144,7 +152,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 _write_groups(args, table.in_file_order())
         elif getattr(args, "labels", None) is not None:
             raise BadReviewFile("--labels needs --groups-out")
-    except BadReviewFile as error:
+    except (BadReviewFile, WorkerDied) as error:
         print(f"detector: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as Unix tools do
@@ -175,7 +183,7 @@ def _read_and_fit(
     size = None if path.suffix == ".gz" else path.stat().st_size
     with _pool(args.jobs) as pool, _progress(path, "reading", size) as bar:
         with stages("read"):
-            mapper = None if pool is None else functools.partial(pool.imap, chunksize=1)
+            mapper = None if pool is None else pool.map  # in order, one range a task
             columns = read_columns(path, mapper, bar.update)
         with stages("variants"):
             columns, merge = merge_variants(columns)
@@ -205,13 +213,66 @@ def _release_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+class WorkerDied(Exception):
+    """A ``--jobs`` worker process ended abruptly (killed by a signal, e.g. the out-of-memory
+    killer's SIGKILL); the message names how, in one line for stderr."""
+
+
 @contextlib.contextmanager
-def _pool(jobs: int) -> Iterator[multiprocessing.pool.Pool | None]:
+def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     if jobs == 1:
         yield None
         return
-    with _context().Pool(jobs) as pool:
-        yield pool
+    with _executor(jobs) as executor:
+        yield executor
+
+
+@contextlib.contextmanager
+def _executor(
+    jobs: int, initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = ()
+) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` worker processes (forked on Linux). A worker that dies fails every task still
+    waited for with ``BrokenProcessPool`` (``multiprocessing.Pool`` respawned it and waited for
+    its lost task forever), turned here into ``WorkerDied``. On leaving, the tasks not started
+    are cancelled (a ``| head`` that stopped reading, an error) and the running ones awaited."""
+    executor = ProcessPoolExecutor(
+        jobs, mp_context=_context(), initializer=initializer, initargs=initargs
+    )
+    try:
+        yield executor
+    except BrokenProcessPool:
+        workers = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=True)  # the executor joins its workers: their exit codes known
+        raise WorkerDied(_death(workers)) from None
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _death(workers: Iterable[multiprocessing.process.BaseProcess]) -> str:
+    """How the pool's first dead worker ended, e.g. "signal 9 (SIGKILL)", from its exit code
+    (−N: killed by signal N). The executor terminates the other workers (SIGTERM) once one is
+    dead, so a SIGTERM is named only when no worker ended otherwise. The workers are the
+    executor's own table of them (``_processes``, which the typeshed stubs declare); a dead
+    worker's pipe closes a moment before the system can report its exit, hence the join."""
+    codes = []
+    for process in workers:
+        process.join(timeout=5)
+        if process.exitcode:
+            codes.append(process.exitcode)
+    codes.sort(key=lambda code: code == -signal.SIGTERM)
+    how = "abruptly"
+    if codes and codes[0] < 0:
+        number = -codes[0]
+        with contextlib.suppress(ValueError):
+            how = f"(signal {number}: {signal.Signals(number).name})"
+        if how == "abruptly":
+            how = f"(signal {number})"
+    elif codes:
+        how = f"(exit status {codes[0]})"
+    return (
+        f"a worker process died {how}, perhaps killed by the out-of-memory killer; "
+        "the run stopped (try fewer --jobs, or --jobs 1)"
+    )
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -255,7 +316,7 @@ def _reference_fit(
     table: ProductTable,
     given: ReferenceModel | None,
     reference_size: int,
-    pool: multiprocessing.pool.Pool | None,
+    pool: ProcessPoolExecutor | None,
     jobs: int = 1,
 ) -> Callable[[], ReferenceModel]:
     """Start choosing the model; the returned call gives it (waiting for a worker's fit)."""
@@ -290,7 +351,7 @@ def _fit_reference(
 
 
 def _parallel_reference_fit(
-    pool: multiprocessing.pool.Pool,
+    pool: ProcessPoolExecutor,
     pieces: int,
     reviews: list[dict[str, np.ndarray]],
     ids: list[str],
@@ -300,20 +361,36 @@ def _parallel_reference_fit(
     per-product evidence (``reference_evidence``: its ERO statistics, most of the fit) in one
     piece per worker, then, as soon as the pieces are in, the fit on their evidence joined in
     order (``fit_reference_evidence``) in one worker — the same model as one ``fit_reference``
-    call. The returned call waits for it."""
+    call. The returned call waits for it (and raises what a piece or the fit raised, or
+    ``BrokenProcessPool`` if a worker died).
+
+    The final fit is submitted by a small thread of this process that waits for the pieces: not
+    by a done-callback, which would run in the executor's manager thread and submit from there.
+    The thread ends before the returned call returns, so no thread is running when the
+    analysis workers are forked."""
     size = -(-len(reviews) // pieces)
-    jobs = [(reviews[at : at + size], at) for at in range(0, len(reviews), size)]
-    fitted: list[multiprocessing.pool.AsyncResult[ReferenceModel]] = []
+    parts = [
+        pool.submit(_reference_evidence, reviews[at : at + size], at)
+        for at in range(0, len(reviews), size)
+    ]
+    fitted: list[Future[ReferenceModel]] = []
+    failed: list[BaseException] = []
 
-    def fit(parts: list[list[ReferenceEvidence]]) -> None:  # the pool's result thread
-        evidence = [item for part in parts for item in part]
-        fitted.append(pool.apply_async(_fit_evidence, (evidence, ids, source)))
+    def fit() -> None:
+        try:
+            evidence = [item for part in parts for item in part.result()]
+            fitted.append(pool.submit(_fit_evidence, evidence, ids, source))
+        except BaseException as error:  # raised again by ``model``
+            failed.append(error)
 
-    pending = pool.starmap_async(_reference_evidence, jobs, chunksize=1, callback=fit)
+    starter = threading.Thread(target=fit, name="reference fit", daemon=True)
+    starter.start()
 
     def model() -> ReferenceModel:
-        pending.get()  # raises what a piece raised; on success ``fit`` has run
-        return fitted[0].get()
+        starter.join()
+        if failed:
+            raise failed[0]
+        return fitted[0].result()
 
     return model
 
@@ -463,6 +540,8 @@ class _OrderedWriter:
         self.lock = context.Lock()
         self.turn = context.RawValue("q", 0)
         self.fds = (out_fd, reviews_fd)
+        # the parent's check while it waits for the lock: a worker killed holding it never frees it
+        self.abandoned: Callable[[], bool] = lambda: False
 
     @classmethod
     def for_streams(cls, out: TextIO, reviews_out: TextIO | None) -> _OrderedWriter | None:
@@ -492,12 +571,22 @@ class _OrderedWriter:
 
     def write(self, number: int, batch: _Batch) -> None:
         """Write batch ``number``, whose turn it is (the parent's call: it sees the batches in
-        order, each earlier one written by a worker or by itself already)."""
-        with self.lock:
+        order, each earlier one written by a worker or by itself already). A worker killed while
+        holding the lock (checking its turn) would keep it forever: the wait gives up with
+        ``WorkerDied`` once ``abandoned()`` says the pool broke."""
+        while not self.lock.acquire(timeout=1.0):
+            if self.abandoned():
+                raise WorkerDied(
+                    "a worker process died holding the output lock; the run stopped "
+                    "(try fewer --jobs, or --jobs 1)"
+                )
+        try:
             if self.turn.value != number:
                 raise RuntimeError(f"batch {number} out of turn ({self.turn.value})")
             self._write(batch)
             self.turn.value += 1
+        finally:
+            self.lock.release()
 
     def _write(self, batch: _Batch) -> None:
         out_fd, reviews_fd = self.fds
@@ -535,13 +624,28 @@ def _verdict_batches(
         _worker_state["state"] = state
         yield from map(_lines, batches)
         return
-    context = _context()
-    forked = context.get_start_method() == "fork"
+    forked = _context().get_start_method() == "fork"
     if forked:
         _worker_state["state"] = state
         _worker_writer[:] = [] if writer is None else [writer]
-    with context.Pool(jobs, _init_worker, (None if forked else state,)) as pool:
-        yield from pool.imap(_written_lines, enumerate(batches))
+    with _executor(jobs, _init_worker, (None if forked else state,)) as executor:
+        # every batch submitted at once (a range each), its result dropped once yielded
+        pending = deque(executor.submit(_written_lines, job) for job in enumerate(batches))
+        if writer is not None:
+            writer.abandoned = functools.partial(_broken, pending)
+        while pending:
+            yield pending.popleft().result()
+
+
+def _broken(futures: Iterable[Future[_Batch]]) -> bool:
+    """Whether the pool broke (a worker died): it fails every task not finished, so one of
+    ``futures`` (those not yet yielded) holds ``BrokenProcessPool``."""
+    return any(
+        future.done()
+        and not future.cancelled()
+        and isinstance(future.exception(), BrokenProcessPool)
+        for future in futures
+    )
 
 
 _worker_writer: list[_OrderedWriter] = []  # set before the fork: the workers inherit it
