@@ -9,7 +9,31 @@
   const ref = ReviewSec.productRefFromUrl(location.href);
   if (!ref || document.getElementById("reviewsec-badge")) return;
 
-  const ask = (message) => ext.runtime.sendMessage(message);
+  // A message to the service worker fails when Chrome has stopped the worker and the message
+  // races its restart ("Receiving end does not exist", or the port closing before the answer).
+  // Reads (verdict, job status, the rules) are asked again after a pause and reach the new
+  // worker; a POST is not repeated, as it may have reached the server. A message that gets no
+  // answer gives the unreachable answer (status 0), so the badge says so instead of staying on
+  // "Checking".
+  const READ_TRIES = 4;
+  const UNREACHABLE = { status: 0, body: null };
+  async function askOnce(message) {
+    try {
+      const answer = await ext.runtime.sendMessage(message);
+      return answer === undefined ? null : answer;
+    } catch {
+      return null;
+    }
+  }
+  async function ask(message) {
+    const tries = message.type === "analyse" || message.type === "submit" ? 1 : READ_TRIES;
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await askOnce(message);
+      if (answer !== null) return answer;
+      if (attempt >= tries) return UNREACHABLE;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
   const badge = document.createElement("span");
   badge.id = "reviewsec-badge";
   badge.className = "reviewsec-badge";
@@ -137,6 +161,15 @@
     panel.replaceChildren(start, bar, " ", status, " ", cancel);
 
     const spec = await ask({ type: "spec" });
+    if (!spec || !spec.selectors) {
+      // The packaged rules never arrived (the worker did not answer): nothing was read or sent.
+      cancel.remove();
+      start.hidden = false;
+      collecting = false;
+      if (shown) render(shown);
+      status.textContent = "The extension did not answer; reload the page and try again.";
+      return;
+    }
     const stored = await ext.storage.sync.get({ collectDelayMs: C.DEFAULT_DELAY_MS });
     // Firefox runs content-script fetches as the extension; content.fetch runs them as the page.
     const pageFetch = (globalThis.content && globalThis.content.fetch) || globalThis.fetch;

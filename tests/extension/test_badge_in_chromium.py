@@ -116,7 +116,8 @@ def test_analyse_now_follows_the_job_to_the_verdict(extension_context, sent_jobs
 
     page = context.new_page()
     page.goto(f"{server}/demo-market/dp/{asin}")
-    page.get_by_role("button", name="Analyse now").click(timeout=BADGE_WAIT_MS)
+    _badge(page, "none")
+    page.get_by_role("button", name="Analyse now").click()
     page.locator("#reviewsec-badge[data-tone='working']").wait_for(timeout=10_000)
     # The badge turns "working" as the request leaves; the job is sent once its row commits.
     deadline = time.monotonic() + 10
