@@ -550,12 +550,11 @@ class _OrderedWriter:
         streams = [out] if reviews_out is None else [out, reviews_out]
         fds: list[int] = []
         for stream in streams:
-            encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
             try:
                 fds.append(stream.fileno())
             except (AttributeError, OSError, ValueError):
                 return None
-            if encoding != "utf8":
+            if not _encodes_utf8(stream):
                 return None
             stream.flush()  # the table's header, printed as text, goes first
         return cls(fds[0], fds[1] if len(fds) > 1 else None)
@@ -563,11 +562,7 @@ class _OrderedWriter:
     def write_if_turn(self, number: int, batch: _Batch) -> bool:
         """Write batch ``number`` if every batch before it is written (a worker's call)."""
         with self.lock:
-            if self.turn.value != number:
-                return False
-            self._write(batch)
-            self.turn.value += 1
-            return True
+            return self._write_in_turn(number, batch)
 
     def write(self, number: int, batch: _Batch) -> None:
         """Write batch ``number``, whose turn it is (the parent's call: it sees the batches in
@@ -581,12 +576,18 @@ class _OrderedWriter:
                     "(try fewer --jobs, or --jobs 1)"
                 )
         try:
-            if self.turn.value != number:
+            if not self._write_in_turn(number, batch):
                 raise RuntimeError(f"batch {number} out of turn ({self.turn.value})")
-            self._write(batch)
-            self.turn.value += 1
         finally:
             self.lock.release()
+
+    def _write_in_turn(self, number: int, batch: _Batch) -> bool:
+        """Under the lock: write batch ``number`` and pass the turn on, if the turn is its."""
+        if self.turn.value != number:
+            return False
+        self._write(batch)
+        self.turn.value += 1
+        return True
 
     def _write(self, batch: _Batch) -> None:
         out_fd, reviews_fd = self.fds
@@ -605,11 +606,16 @@ def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
     """Write UTF-8 lines to ``out``: straight to its byte buffer when it has one (stdout, a file
     opened as text), else decoded (``io.StringIO`` in the tests)."""
     buffer = getattr(out, "buffer", None)
-    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
-    if buffer is None or encoding != "utf8":
+    if buffer is None or not _encodes_utf8(out):
         return lambda blob: out.write(blob.decode("utf-8"))
     out.flush()  # the table's header, printed as text, goes first
     return buffer.write  # type: ignore[no-any-return]
+
+
+def _encodes_utf8(stream: TextIO) -> bool:
+    """Whether text written to ``stream`` reaches its bytes as UTF-8 (``utf-8``, ``UTF8``, …),
+    so the verdicts' UTF-8 bytes may go to its buffer or descriptor directly."""
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "") == "utf8"
 
 
 def _verdict_batches(
