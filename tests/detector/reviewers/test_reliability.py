@@ -154,23 +154,67 @@ def test_an_online_update_matches_a_refit_closely_and_touches_only_its_block():
     np.testing.assert_array_equal(updated.quality[untouched], fit.quality[untouched])
 
 
+def numpy_sweeps(
+    reviewer,
+    product,
+    rating,
+    product_reviewer,
+    product_product,
+    product_rating,
+    reviewers,
+    products,
+    counts,
+    quality,
+    alpha,
+    shape_less_one,
+    rate,
+    prior_term,
+    precision,
+    tol,
+    max_sweeps,
+):
+    """The block coordinate descent written with numpy (bincount sums in row order): α of the
+    given reviewers, then x of the given products, until max |Δx| < tol."""
+    for sweep in range(1, max_sweeps + 1):
+        residual = rating - quality[product]
+        squared = np.bincount(reviewer, weights=residual * residual, minlength=alpha.size)
+        alpha[reviewers] = (shape_less_one + 0.5 * counts[reviewers]) / (
+            rate + 0.5 * squared[reviewers]
+        )
+        a = alpha[product_reviewer]
+        weighted = np.bincount(product_product, weights=a * product_rating, minlength=quality.size)
+        weights = np.bincount(product_product, weights=a, minlength=quality.size)
+        new = (prior_term + weighted[products]) / (precision + weights[products])
+        change = float(np.max(np.abs(new - quality[products]))) if products.size else 0.0
+        quality[products] = new
+        if change < tol:
+            return sweep, True
+    return max_sweeps, False
+
+
 @pytest.mark.parametrize("seed", [3, 4])
-def test_the_compiled_full_sweeps_are_the_numpy_sweeps_to_the_bit(seed, monkeypatch):
-    """A full fit runs every sweep in one compiled call (``_full_sweeps``); the block solver's
-    numpy sweeps (what an update runs) give the same numbers bit for bit."""
+def test_the_compiled_sweeps_are_numpy_sweeps_to_the_bit(seed, monkeypatch):
+    """Every sweep runs in one compiled call (``_sweeps``), a full fit's and an update's: the
+    same numbers bit for bit as the closed forms written with numpy."""
     from detector.reviewers import reliability
 
     graph = random_graph(seed, n_reviewers=300, n_products=40, n=3000)
     prior = ReliabilityPrior(alpha_shape=3.0, alpha_rate=1.5, quality_precision=0.7)
+    rng = np.random.default_rng(seed)
+    bigger = graph_append(
+        graph,
+        user_id=[f"u{k}" for k in rng.integers(0, 320, 40)],
+        product_id=[f"p{k}" for k in rng.integers(0, 45, 40)],
+        rating=rng.integers(1, 6, 40),
+        timestamp_ms=np.ones(40),
+    )
     compiled = reliability_fit(graph, prior=prior)
-    solve = reliability._solve_block
-
-    def numpy_sweeps(graph, reviewer_rows, product_rows, *rest):
-        return solve(graph, reviewer_rows, product_rows.copy(), *rest)  # not the same rows
-
-    monkeypatch.setattr(reliability, "_solve_block", numpy_sweeps)
+    compiled_update = reliability_update(compiled, bigger, first_new_row=graph.n_reviews)
+    monkeypatch.setattr(reliability, "_sweeps", numpy_sweeps)
     plain = reliability_fit(graph, prior=prior)
-    assert compiled.sweeps == plain.sweeps
-    np.testing.assert_array_equal(compiled.alpha, plain.alpha)
-    np.testing.assert_array_equal(compiled.quality, plain.quality)
-    assert compiled.loss == plain.loss
+    plain_update = reliability_update(plain, bigger, first_new_row=graph.n_reviews)
+    for ours, theirs in ((compiled, plain), (compiled_update, plain_update)):
+        assert ours.sweeps == theirs.sweeps
+        np.testing.assert_array_equal(ours.alpha, theirs.alpha)
+        np.testing.assert_array_equal(ours.quality, theirs.quality)
+        assert ours.loss == theirs.loss
