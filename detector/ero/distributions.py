@@ -75,16 +75,6 @@ def round_exactly(x: NDArray[np.float64], digits: int) -> tuple[NDArray[np.float
 
 
 @njit(cache=True)
-def star_quartiles(
-    ratings: NDArray[np.int64], values: NDArray[np.float64]
-) -> tuple[NDArray[Any], ...]:
-    """Per star level with a known value (ascending): (star, count, mean, median, q1, q3), as
-    ``star_statistics`` finds them."""
-    present, counts, stats = star_statistics(ratings, values)
-    return present, counts, stats[0], stats[1], stats[2], stats[3]
-
-
-@njit(cache=True)
 def star_statistics(
     ratings: NDArray[np.int64], values: NDArray[np.float64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:

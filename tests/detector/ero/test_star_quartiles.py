@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.ero.distributions import star_quartiles
+from detector.ero.distributions import star_statistics
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_star_quartiles_match_numpy(seed: int) -> None:
+def test_star_statistics_match_numpy(seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 400))
     ratings = rng.integers(1, 6, n)
@@ -17,7 +17,7 @@ def test_star_quartiles_match_numpy(seed: int) -> None:
     values[rng.random(n) < 0.15] = np.nan
     if seed == 0:
         ratings[ratings == 2] = 3  # a star level with no review
-    groups, counts, means, medians, q1, q3 = star_quartiles(ratings, values)
+    groups, counts, (means, medians, q1, q3) = star_statistics(ratings, values)
     known = ~np.isnan(values)
     expected_groups = np.unique(ratings[known])
     np.testing.assert_array_equal(groups, expected_groups)
