@@ -300,16 +300,6 @@ def table_log_odds_ratio(reviews: int, group: int, both: int, marked: int) -> Le
     return LeanStatistic(math.log(a * d / (b * c)), math.sqrt(1 / a + 1 / b + 1 / c + 1 / d))
 
 
-def log_odds_ratio(group: BoolArray, marked: BoolArray) -> LeanStatistic:
-    """Haldane–Anscombe log odds ratio of ``marked`` in ``group`` against the rest, and its se."""
-    return table_log_odds_ratio(
-        int(group.size),
-        int(np.count_nonzero(group)),
-        int(np.count_nonzero(marked & group)),
-        int(np.count_nonzero(marked)),
-    )
-
-
 def lean_p_values(
     ratings: npt.NDArray[np.int64],
     *,

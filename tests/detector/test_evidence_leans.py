@@ -173,14 +173,20 @@ def test_a_lean_calibration_round_trips_through_json():
 
 def _statistics_by_masks(ratings, history, verified):
     """Each side's table from boolean masks, one side at a time (the definition in
-    ``lean_statistics``' docstring), through ``log_odds_ratio``."""
-    from detector.leans import LEAN_MIN_REVIEWS, log_odds_ratio
+    ``lean_statistics``' docstring), counted with ``np.count_nonzero`` and passed to
+    ``table_log_odds_ratio``."""
+    from detector.leans import LEAN_MIN_REVIEWS, table_log_odds_ratio
 
     found = {}
 
     def put(side, group, marked):
         if group.any() and not group.all():
-            found[side] = log_odds_ratio(group, marked)
+            found[side] = table_log_odds_ratio(
+                int(group.size),
+                int(np.count_nonzero(group)),
+                int(np.count_nonzero(marked & group)),
+                int(np.count_nonzero(marked)),
+            )
 
     known = np.isfinite(history)
     one = known & (np.nan_to_num(history, nan=99.0) <= 1)
