@@ -23,7 +23,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detector.consistency.iso_dates import iso_strings
-from detector.consistency.kernel import alarm_intervals, covered_counts, detection_functions
+from detector.consistency.kernel import (
+    alarm_intervals,
+    chart_series,
+    covered_counts,
+    detection_functions,
+)
 
 __all__ = [
     "DEFAULT_H0",
@@ -246,12 +251,13 @@ class ConsistencyResult:
                     f"dates must give one date per rating ({self.ratings.size}), "
                     f"got shape {stamps.shape}"
                 )
-            ends = [i for interval in self.intervals for i in (interval.start, interval.end)]
-            day = dict(
-                zip(ends, stamps[ends].astype("datetime64[D]").astype(str).tolist(), strict=True)
-            )
             series_dates = iso_strings(stamps)
-        whole = bool((self.ratings == np.round(self.ratings)).all())
+            day = _interval_days(self.intervals, stamps, series_dates)
+        running_mean, g_plus, g_minus, whole = chart_series(
+            np.ascontiguousarray(self.ratings, dtype=np.float64),
+            np.ascontiguousarray(self.g_plus, dtype=np.float64),
+            np.ascontiguousarray(self.g_minus, dtype=np.float64),
+        )
         return {
             "mu0": round(self.mu0, 6),
             "nu": self.nu,
@@ -284,11 +290,27 @@ class ConsistencyResult:
             "series": {
                 "dates": series_dates,
                 "ratings": (self.ratings.astype(int) if whole else self.ratings).tolist(),
-                "running_mean": self.running_mean.round(4).tolist(),  # what np.round calls
-                "g_plus": self.g_plus.round(4).tolist(),
-                "g_minus": self.g_minus.round(4).tolist(),
+                # np.round(·, 4) of the running mean, g⁺ and g⁻ (``kernel.chart_series``)
+                "running_mean": running_mean.tolist(),
+                "g_plus": g_plus.tolist(),
+                "g_minus": g_minus.tolist(),
             },
         }
+
+
+def _interval_days(
+    intervals: Sequence[ChangeInterval], stamps: NDArray[Any], series_dates: list[str]
+) -> dict[int, str]:
+    """The ISO date of every interval end, as ``stamps[i].astype("datetime64[D]")`` writes it:
+    the date part of the series' stamp (``iso_strings``: "YYYY-MM-DD", then "THH:MM:SS" for
+    second precision) for day and second stamps of years 0000-9999, else numpy's own string."""
+    ends = [i for interval in intervals for i in (interval.start, interval.end)]
+    unit = np.datetime_data(stamps.dtype)[0]
+    written = [series_dates[i] for i in ends]
+    if unit in ("s", "D") and all(len(text) == (19 if unit == "s" else 10) for text in written):
+        return {i: text[:10] for i, text in zip(ends, written, strict=True)}
+    found = stamps[ends].astype("datetime64[D]").astype(str).tolist()
+    return dict(zip(ends, found, strict=True))
 
 
 def analyze_consistency(

@@ -672,3 +672,88 @@ def joint_sequence(u: np.ndarray, h: np.ndarray, min_values: int) -> tuple[np.nd
     if spread_a == 0.0 or spread_b == 0.0:
         return np.empty(0), False
     return z_a - z_b, True
+
+
+@njit(cache=True)
+def chart_series(
+    ratings: np.ndarray, g_plus: np.ndarray, g_minus: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The consistency chart's series in one pass (``ConsistencyResult.to_dict``): the running
+    mean, g⁺ and g⁻ rounded to 4 decimals, and whether every rating is a whole number. The
+    numpy expressions it replaces, to the last bit: the running mean ``np.cumsum(r) /
+    np.arange(1, n + 1)`` (cumsum adds one after another; the count is converted to a double),
+    ``x.round(4)`` = rint(x · 10⁴) / 10⁴ (``PyArray_Round``: multiply, rint, true_divide by the
+    double 10⁴), and ``(r == np.round(r)).all()`` (rint: NaN is not whole)."""
+    n = ratings.shape[0]
+    running = np.empty(n)
+    up = np.empty(n)
+    down = np.empty(n)
+    whole = True
+    total = 0.0
+    for i in range(n):
+        value = ratings[i]
+        total += value
+        running[i] = np.rint(total / (i + 1) * 10_000.0) / 10_000.0
+        up[i] = np.rint(g_plus[i] * 10_000.0) / 10_000.0
+        down[i] = np.rint(g_minus[i] * 10_000.0) / 10_000.0
+        if value != np.rint(value):  # NaN too
+            whole = False
+    return running, up, down, whole
+
+
+@njit(cache=True)
+def _first_at_least(day: np.ndarray, value: int) -> int:
+    """``np.searchsorted(day, value, side="left")`` of an ascending array."""
+    low = 0
+    high = day.shape[0]
+    while low < high:
+        middle = (low + high) // 2
+        if day[middle] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+@njit(cache=True)
+def whole_days(day: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """``start``..``end`` widened to whole days of the ascending epoch days ``day``: (first
+    index of ``day[start]``'s day, last index of ``day[end]``'s day), the two searchsorted
+    calls of ``WindowContrast.whole_days``."""
+    return _first_at_least(day, day[start]), _first_at_least(day, day[end] + 1) - 1
+
+
+@njit(cache=True)
+def window_stretch(
+    stars: np.ndarray, top: bool, half_nu: float, day: np.ndarray
+) -> tuple[float, float, float, int, int]:
+    """One side of the star window (``star_window._side``) up to its law and contrast:
+    (share, θ, M, first, last) of the mark x = 1[star ≥ 4] (``top``) or 1[star ≤ 2]: share =
+    count / n, x standardised z = (x − share)/sd with sd = √(share (1 − share)), θ the Lundberg
+    root of z's two-point law (``lundberg_roots``), M and the stretch of ``top_excursion`` on z,
+    widened to whole days (``whole_days``); θ = M = 0 and first = 0, last = −1 when the share is 0
+    or 1. The same operations numpy did on the arrays, element by element."""
+    n = stars.shape[0]
+    marks = np.empty(n)
+    count = 0
+    for i in range(n):
+        marked = stars[i] >= 4 if top else stars[i] <= 2
+        marks[i] = 1.0 if marked else 0.0
+        count += marked
+    share = count / n
+    if share == 0.0 or share == 1.0:
+        return share, 0.0, 0.0, 0, -1
+    sd = np.sqrt(share * (1.0 - share))
+    z = np.empty(n)
+    for i in range(n):
+        z[i] = (marks[i] - share) / sd
+    p = np.empty(2)
+    p[0] = 1.0 - share
+    p[1] = share
+    support = np.empty(2)
+    support[0] = -share / sd
+    support[1] = (1.0 - share) / sd
+    theta = lundberg_roots(p, support, 0.0, half_nu)[0]
+    excursion, start, end = top_excursion(z, 0.0, half_nu)
+    first, last = whole_days(day, start, end)
+    return share, theta, excursion, first, last

@@ -101,9 +101,9 @@ from scipy import special
 from detector.consistency.kernel import (
     calendar_arrays,
     generalized_cmh,
-    lundberg_roots,
     stratified_contrasts,
-    top_excursion,
+    whole_days,
+    window_stretch,
     within_star_correlation_sum,
 )
 from detector.consistency.threshold import law_p
@@ -231,10 +231,8 @@ class WindowContrast:
     def whole_days(self, start: int, end: int) -> tuple[int, int]:
         """``start``..``end`` widened to whole days: a stretch cut inside a day would hold a
         biased slice of that day's hours."""
-        day = self.calendar.day
-        first = int(np.searchsorted(day, day[start], side="left"))
-        last = int(np.searchsorted(day, day[end], side="right")) - 1
-        return first, last
+        first, last = whole_days(self.calendar.day, int(start), int(end))  # two searchsorted
+        return int(first), int(last)
 
     def p(self, start: int, end: int) -> tuple[float, dict[str, float]] | None:
         """(p_contrast, z per mark) of reviews ``start``..``end`` (whole days) against the
@@ -267,20 +265,16 @@ class WindowContrast:
 
 def _side(side: Side, stars: NDArray[np.int64], contrast: WindowContrast) -> StarWindow | None:
     """One side's window, its contrast and max(0.1 · p_window, p_contrast) as ``p``."""
-    x = (stars >= 4) if side == "top" else (stars <= 2)
-    share = np.count_nonzero(x) / x.size  # = x.mean() exactly (an integer count over N)
+    # compiled: the mark, its standardisation, θ, the excursion and its stretch in whole days
+    share, theta, top, start, end = window_stretch(
+        stars, side == "top", HALF_NU, contrast.calendar.day
+    )
     if share in (0.0, 1.0):
         return None
-    sd = math.sqrt(share * (1.0 - share))
-    z = (x - share) / sd
-    support = np.array([-share / sd, (1.0 - share) / sd])
-    theta, _ = lundberg_roots(np.array([1.0 - share, share]), support, 0.0, HALF_NU)
-    top, start, end = top_excursion(z, 0.0, HALF_NU)
-    start, end = contrast.whole_days(start, end)
     length = end - start + 1
     if length < MIN_INSIDE or stars.size - length < MIN_INSIDE:
         return None
-    p_window = min(1.0, LAW_PENALTY * law_p(int(z.size), float(theta), float(top)))
+    p_window = min(1.0, LAW_PENALTY * law_p(int(stars.size), float(theta), float(top)))
     found = contrast.p(start, end)
     if found is None:
         return None

@@ -1,0 +1,93 @@
+"""The compiled star-window side and chart series against numpy, scipy and plain loops: the mark's
+share and standardisation as numpy computes them, θ by scipy's brentq, the excursion by a loop,
+the whole-day widening by ``np.searchsorted``, the chart's running mean and rounding by numpy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import optimize
+
+from detector.consistency.kernel import chart_series, whole_days, window_stretch
+
+HALF_NU = 0.25
+
+
+def _excursion(z: np.ndarray, half_nu: float) -> tuple[float, int, int]:
+    """max g⁺ of z without resets and its stretch (one after the last zero, to the peak)."""
+    g, top, last_zero, start, end = 0.0, 0.0, -1, 0, 0
+    for i, value in enumerate(z.tolist()):
+        g = max(0.0, g + value - half_nu)
+        if g == 0.0:
+            last_zero = i
+        elif g > top:
+            top, start, end = g, last_zero + 1, i
+    return top, start, end
+
+
+@pytest.mark.parametrize("top", [True, False])
+@pytest.mark.parametrize("seed", range(3))
+def test_window_stretch_is_numpys_side_and_scipys_root(top, seed):
+    rng = np.random.default_rng(seed)
+    for n in (2, 7, 20, 61, 300, 4000):
+        stars = rng.choice(np.arange(1, 6), n, p=rng.dirichlet(np.ones(5))).astype(np.int64)
+        day = np.sort(rng.integers(18_000, 18_000 + max(1, n // 3), n)).astype(np.int64)
+        share, theta, excursion, first, last = window_stretch(stars, top, HALF_NU, day)
+        x = (stars >= 4) if top else (stars <= 2)
+        expected_share = x.mean()
+        assert share == expected_share
+        if expected_share in (0.0, 1.0):
+            assert (first, last) == (0, -1)
+            continue
+        sd = math.sqrt(expected_share * (1.0 - expected_share))
+        z = (x - expected_share) / sd
+        expected, start, end = _excursion(z, HALF_NU)
+        assert excursion == expected
+        assert first == np.searchsorted(day, day[start], side="left")
+        assert last == np.searchsorted(day, day[end], side="right") - 1
+        steps = np.array([-expected_share / sd, (1.0 - expected_share) / sd]) - HALF_NU
+        weights = np.array([1.0 - expected_share, expected_share])
+
+        def excess(t: float, steps: np.ndarray = steps, weights: np.ndarray = weights) -> float:
+            with np.errstate(over="ignore"):
+                return float((weights * np.exp(t * steps)).sum() - 1.0)
+
+        root = optimize.brentq(excess, 1e-6, 1e3, xtol=1e-14)
+        assert theta == pytest.approx(root, rel=1e-9)
+
+
+def test_whole_days_widens_to_the_days_of_both_ends():
+    day = np.array([5, 5, 6, 6, 6, 9, 10, 10], dtype=np.int64)
+    for start in range(day.size):
+        for end in range(start, day.size):
+            found = whole_days(day, start, end)
+            assert found == (
+                np.searchsorted(day, day[start], side="left"),
+                np.searchsorted(day, day[end], side="right") - 1,
+            )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_chart_series_is_numpys_running_mean_and_rounding(seed):
+    rng = np.random.default_rng(seed)
+    for n in (0, 1, 9, 250, 5000):
+        ratings = rng.integers(1, 6, n).astype(np.float64)
+        if seed == 1:  # not whole
+            ratings = ratings + rng.random(n) * (rng.random(n) < 0.1)
+        g_plus = rng.normal(0.0, 10.0 ** (seed - 1), n)
+        g_minus = np.abs(rng.normal(0.0, 3.0, n))
+        if n > 3:
+            g_plus[:3] = (-0.00004, 0.00005, 0.00015)  # ties, and a −0.0 from rint
+        running, up, down, whole = chart_series(ratings, g_plus, g_minus)
+        expected = (np.cumsum(ratings) / np.arange(1, n + 1)).round(4)
+        for found, numpy_value in ((running, expected), (up, g_plus.round(4))):
+            assert found.tobytes() == numpy_value.tobytes()  # to the bit, −0.0 included
+        assert down.tobytes() == g_minus.round(4).tobytes()
+        assert whole == bool((ratings == np.round(ratings)).all())
+
+
+def test_chart_series_calls_nan_not_whole():
+    ratings = np.array([1.0, np.nan, 3.0])
+    assert chart_series(ratings, np.zeros(3), np.zeros(3))[3] is False
