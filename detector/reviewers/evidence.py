@@ -68,6 +68,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 from scipy.special import _ufuncs
 from scipy.stats import fisher_exact
 
@@ -242,21 +243,54 @@ def reviewer_counts(
     ratings: npt.NDArray[np.int64], history: FloatArray, verified: BoolArray | None
 ) -> dict[str, Any]:
     """Reviews, one-review accounts and verified purchases, overall and per star (1–5): each a
-    count of the star levels (one ``np.bincount`` per column, the overall count their sum over
-    every star, what a boolean sum per star level gave)."""
-    one = history <= 1  # NaN (unknown) compares False
-    known = not np.isnan(history).all()
-    stars = np.asarray(ratings, dtype=np.int64)
-    in_range = (stars >= 1) & (stars <= 5)
-    if not in_range.all():  # stars outside 1-5 count overall only
-        stars = np.where(in_range, stars, 0)
-    reviews = np.bincount(stars, minlength=6).tolist()
-    ones = np.bincount(stars[one], minlength=6).tolist() if known else None
-    verifieds = (
-        None
-        if verified is None
-        else np.bincount(stars[np.asarray(verified, dtype=np.bool_)], minlength=6).tolist()
-    )
+    count of the star levels (``_star_tables``, the overall count their sum over every star, what
+    a boolean sum per star level gave)."""
+    return _counts_block(_star_tables_of(ratings, history, verified), verified is not None)
+
+
+def _star_tables_of(
+    ratings: npt.NDArray[np.int64], history: FloatArray, verified: BoolArray | None
+) -> list[list[int]]:
+    flags = np.zeros(0, dtype=np.bool_) if verified is None else verified
+    return _star_tables(  # type: ignore[no-any-return]
+        np.ascontiguousarray(ratings, dtype=np.int64),
+        np.ascontiguousarray(history, dtype=np.float64),
+        np.ascontiguousarray(flags, dtype=np.bool_),
+        verified is not None,
+    ).tolist()
+
+
+@njit(cache=True)
+def _star_tables(
+    ratings: npt.NDArray[np.int64],
+    history: FloatArray,
+    verified: BoolArray,
+    has_verified: bool,
+) -> npt.NDArray[np.int64]:
+    """Per star bin (0: a rating outside 1–5, then 1–5) the reviews (row 0), the reviews of
+    one-review accounts (h ≤ 1; NaN compares False, row 1), the verified purchases (row 2) and
+    the reviews of established accounts (h ≥ 2, row 3); [4, 0]: the reviews whose history is
+    known (not NaN). One pass for the counts, the leans and the guard (three ``np.bincount``
+    and a dozen boolean sums before)."""
+    tables = np.zeros((5, 6), dtype=np.int64)
+    for i in range(ratings.shape[0]):
+        star = ratings[i]
+        level = star if 1 <= star <= 5 else 0
+        h = history[i]
+        tables[0, level] += 1
+        tables[1, level] += h <= 1.0
+        if has_verified:
+            tables[2, level] += verified[i]
+        tables[3, level] += h >= 2.0
+        tables[4, 0] += not np.isnan(h)
+    return tables
+
+
+def _counts_block(tables: list[list[int]], has_verified: bool) -> dict[str, Any]:
+    """The ``counts`` of the reviewers block from ``_star_tables``."""
+    reviews = tables[0]
+    ones = tables[1] if tables[4][0] else None  # every history unknown: no count
+    verifieds = tables[2] if has_verified else None
 
     def block(level: int | None) -> dict[str, int | None]:
         def count(column: list[int] | None) -> int | None:
@@ -288,18 +322,20 @@ def reviewer_evidence(
     n = int(ratings.size)
     stars = ratings.astype(np.float64)
     plain = float(stars.mean()) if n else float("nan")
-    counts = reviewer_counts(ratings, history, verified)
+    tables = _star_tables_of(ratings, history, verified)
+    counts = _counts_block(tables, verified is not None)
     if not judge or n == 0:
         return ReviewerEvidence(n, counts, plain)
     doubtful = history <= 1
-    established = (history >= 2) & (
-        np.ones(n, dtype=np.bool_) if scores is None else scores.review_suspicion < SUSPICION_LOW
-    )
-    leans = (
-        _lean(ratings == 5, doubtful, verified, "5"),
-        _lean(ratings == 1, doubtful, verified, "1"),
-    )
-    guard = _guard(ratings, established)
+    leans = (_lean(tables, 5, n, verified is not None), _lean(tables, 1, n, verified is not None))
+    if scores is None:
+        established = history >= 2
+        guard = _guard(sum(tables[3]), tables[3][1], tables[0][1], n)
+    else:
+        established = (history >= 2) & (scores.review_suspicion < SUSPICION_LOW)
+        count = int(np.count_nonzero(established))
+        ones = ratings == 1
+        guard = _guard(count, int(np.count_nonzero(ones & established)), tables[0][1], n)
     if scores is not None:
         fit = adjusted_rating(
             stars, scores.review_suspicion, base_suspect_share=scores.base_suspect_share
@@ -354,36 +390,36 @@ def fisher_greater(a: int, n_group: int, b: int, n_rest: int) -> float:
     return min(float(np.clip(_HYPERGEOM_CDF(k, n_group, drawn, n_group + n_rest), 0.0, 1.0)), 1.0)
 
 
-def _lean(
-    group: BoolArray, doubtful: BoolArray, verified: BoolArray | None, stars: Literal["5", "1"]
-) -> Lean:
-    rest = ~group
-    a, b = int((doubtful & group).sum()), int((doubtful & rest).sum())
-    n_group, n_rest = int(group.sum()), int(rest.sum())
+def _lean(tables: list[list[int]], level: Literal[5, 1], n: int, has_verified: bool) -> Lean:
+    """The lean of the ``level``-star group against the other reviews, from ``_star_tables``:
+    its doubtful (h ≤ 1) reviews against the rest's, and the verified shares (count / reviews,
+    the mean of the booleans exactly; None without flags or reviews)."""
+    n_group = tables[0][level]
+    n_rest = n - n_group
+    a = tables[1][level]
+    b = sum(tables[1]) - a
     p = 1.0
     if n_group and n_rest and a:
         p = fisher_greater(a, n_group, b, n_rest)
-
-    def share(rows: BoolArray) -> float | None:
-        if verified is None or not rows.any():
-            return None
-        return int(np.count_nonzero(verified & rows)) / int(
-            np.count_nonzero(rows)
-        )  # = the mean, exactly
-
-    return Lean(stars, n_group, a, n_rest, b, p, share(group), share(rest))
+    group_verified = tables[2][level]
+    rest_verified = sum(tables[2]) - group_verified
+    lean_verified = group_verified / n_group if has_verified and n_group else None
+    rest_share = rest_verified / n_rest if has_verified and n_rest else None
+    stars: Literal["5", "1"] = "5" if level == 5 else "1"
+    return Lean(stars, n_group, a, n_rest, b, p, lean_verified, rest_share)
 
 
-def _guard(ratings: npt.NDArray[np.int64], established: BoolArray) -> tuple[float, float] | None:
+def _guard(
+    established: int, ones_established: int, ones: int, n: int
+) -> tuple[float, float] | None:
     """(established reviews' 1-star share, everyone's) when the established reviewers agree with
-    the 1-star reviews (module docstring), else None."""
-    count = int(np.count_nonzero(established))
-    if count < GUARD_MIN_REVIEWS:
+    the 1-star reviews (module docstring), else None: ``established`` reviews, of them
+    ``ones_established`` 1-star, ``ones`` 1-star reviews of ``n``."""
+    if established < GUARD_MIN_REVIEWS:
         return None
-    ones = ratings == 1
     # shares as count / n: numpy's mean of booleans, exactly
-    theirs = int(np.count_nonzero(ones & established)) / count
-    everyone = int(np.count_nonzero(ones)) / ones.size
+    theirs = ones_established / established
+    everyone = ones / n
     return (theirs, everyone) if everyone > 0 and theirs >= GUARD_SHARE * everyone else None
 
 
