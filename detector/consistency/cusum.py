@@ -74,7 +74,7 @@ def as_ratings(x: ArrayLike) -> Ratings:
     return ratings
 
 
-def _check_parameters(nu: float, h: float | None = None) -> None:
+def check_parameters(nu: float, h: float | None = None) -> None:
     if not np.isfinite(nu) or nu < 0:
         raise ValueError(f"ν must be a finite number ≥ 0, got {nu}")
     if h is not None and (not np.isfinite(h) or h < 0):
@@ -99,7 +99,7 @@ def cusum(
     """The detection functions g⁺ and g⁻ without resets, for charts (float arrays, len(x));
     μ0 None: the mean of ``x``."""
     ratings = _checked(x, check_ratings)
-    _check_parameters(nu)
+    check_parameters(nu)
     g_plus, g_minus = detection_functions(ratings, _reference(ratings, mu0), nu / 2)
     return g_plus, g_minus
 
@@ -135,7 +135,7 @@ def change_intervals(
     ``h_down``: the downward statistic's own threshold (default ``h``; inf: no downward scan).
     """
     ratings = _checked(x, check_ratings)
-    _check_parameters(nu)
+    check_parameters(nu)
     reference = _reference(ratings, mu0)
     pieces: list[tuple[int, int, Direction]] = []
     sides: tuple[tuple[float, Direction, float], ...] = (
@@ -201,7 +201,7 @@ def pci_grid(
     """PCI at every threshold of ``thresholds`` in one compiled pass per threshold."""
     ratings = _checked(x, check_ratings)
     grid = np.asarray(thresholds, dtype=np.float64)
-    _check_parameters(nu)
+    check_parameters(nu)
     if grid.ndim != 1 or not np.isfinite(grid).all() or (grid < 0).any():
         raise ValueError("thresholds must be finite numbers ≥ 0")
     counts: NDArray[np.int64] = covered_counts(ratings, _reference(ratings, mu0), nu / 2, grid)
@@ -330,7 +330,7 @@ def analyze_consistency(
     records; ``h0`` defaults to ``h`` (a fixed threshold, no CvT search).
     """
     ratings = _checked(x, check_ratings)
-    _check_parameters(nu, h)
+    check_parameters(nu, h)
     reference = _reference(ratings, mu0)
     g_plus, g_minus = cusum(ratings, reference, nu, check_ratings=False)
     intervals = tuple(change_intervals(ratings, h, nu=nu, mu0=reference, check_ratings=False))

@@ -757,3 +757,28 @@ def window_stretch(
     excursion, start, end = top_excursion(z, 0.0, half_nu)
     first, last = whole_days(day, start, end)
     return share, theta, excursion, first, last
+
+
+@njit(cache=True)
+def law_statistics(
+    ratings: np.ndarray, mu0: float, half_nu: float
+) -> tuple[float, float, np.ndarray, np.ndarray, float, float]:
+    """The size-scaled law's per-product statistics in one compiled call
+    (``threshold.analyze_consistency_law``): (θ⁺, θ⁻, g⁺, g⁻, max g⁺, max g⁻). θ± are
+    ``threshold.lundberg``'s: the Lundberg roots of the ratings' empirical distribution rounded to
+    3 decimals (``np.round(v, 3)`` = rint(v · 1000) / 1000, sorted, ``sorted_support``, each
+    count over their sum); g± the detection functions without resets; their maxima 0 for no
+    ratings (no NaN in ratings, so the largest value is numpy's ``max`` in any order)."""
+    n = ratings.shape[0]
+    keys = np.empty(n)
+    for i in range(n):
+        keys[i] = np.rint(ratings[i] * 1000.0) / 1000.0
+    support, counts = sorted_support(np.sort(keys))
+    theta_up, theta_down = lundberg_roots(counts / counts.sum(), support, mu0, half_nu)
+    g_plus, g_minus = detection_functions(ratings, mu0, half_nu)
+    top_up = 0.0  # g ≥ 0: the maxima start from 0 (only their products with θ are used)
+    top_down = 0.0
+    for i in range(n):
+        top_up = max(top_up, g_plus[i])
+        top_down = max(top_down, g_minus[i])
+    return theta_up, theta_down, g_plus, g_minus, top_up, top_down

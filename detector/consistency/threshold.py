@@ -38,9 +38,9 @@ from detector.consistency.cusum import (
     ConsistencyResult,
     as_ratings,
     change_intervals,
-    cusum,
+    check_parameters,
 )
-from detector.consistency.kernel import lundberg_roots, sorted_support
+from detector.consistency.kernel import law_statistics, lundberg_roots, sorted_support
 from detector.stats.moments import mean
 
 __all__ = [
@@ -126,14 +126,18 @@ def analyze_consistency_law(
     with p_change. μ0 is the product's mean; ``h0`` records h⁺ (no CvT search)."""
     ratings = as_ratings(x) if check_ratings else np.asarray(x, dtype=np.float64)
     mu0 = mean(ratings)
-    h_up, h_down, theta_up, theta_down = side_thresholds(ratings, mu0, nu / 2, alpha)
-    g_plus, g_minus = cusum(ratings, mu0, nu, check_ratings=False)
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
+    check_parameters(nu)
+    # compiled, one call: θ± (``lundberg``), g± (``cusum``) and their maxima
+    found = law_statistics(np.ascontiguousarray(ratings), float(mu0), nu / 2)
+    theta_up, theta_down, g_plus, g_minus, top_up, top_down = found
+    n = ratings.size
+    h_up = law_threshold(n, theta_up, alpha / 2)
+    h_down = law_threshold(n, theta_down, alpha / 2)
     intervals = tuple(
         change_intervals(ratings, h_up, nu=nu, mu0=mu0, h_down=h_down, check_ratings=False)
     )
-    top_up = float(g_plus.max()) if g_plus.size else 0.0
-    top_down = float(g_minus.max()) if g_minus.size else 0.0
-    n = ratings.size
     sides = min(law_p(n, theta_up, top_up), law_p(n, theta_down, top_down))
     return ConsistencyResult(
         mu0=mu0,

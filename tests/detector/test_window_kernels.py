@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from detector.consistency.kernel import chart_series, whole_days, window_stretch
+from detector.consistency.kernel import chart_series, law_statistics, whole_days, window_stretch
 
 HALF_NU = 0.25
 
@@ -91,3 +91,35 @@ def test_chart_series_is_numpys_running_mean_and_rounding(seed):
 def test_chart_series_calls_nan_not_whole():
     ratings = np.array([1.0, np.nan, 3.0])
     assert chart_series(ratings, np.zeros(3), np.zeros(3))[3] is False
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_law_statistics_are_numpys_and_scipys(seed):
+    rng = np.random.default_rng(seed)
+    for n in (1, 2, 30, 500):
+        ratings = rng.choice(np.arange(1.0, 6.0), n, p=rng.dirichlet(np.ones(5)))
+        mu0 = float(ratings.mean())
+        theta_up, theta_down, g_plus, g_minus, top_up, top_down = law_statistics(ratings, mu0, 0.3)
+        up, down, expected_up, expected_down = 0.0, 0.0, [], []
+        for value in ratings.tolist():  # the recursions, written out
+            up = max(0.0, up + (value - mu0) - 0.3)
+            down = max(0.0, down - (value - mu0) - 0.3)
+            expected_up.append(up)
+            expected_down.append(down)
+        np.testing.assert_array_equal(g_plus, expected_up)
+        np.testing.assert_array_equal(g_minus, expected_down)
+        assert (top_up, top_down) == (max(expected_up), max(expected_down))
+        support, counts = np.unique(np.round(ratings, 3), return_counts=True)
+        weights = counts / counts.sum()
+        for sign, theta in ((1.0, theta_up), (-1.0, theta_down)):
+            steps = sign * (support - mu0) - 0.3
+            if not (steps > 0).any():
+                assert theta == np.inf
+                continue
+
+            def excess(t: float, steps: np.ndarray = steps, p: np.ndarray = weights) -> float:
+                with np.errstate(over="ignore"):
+                    return float((p * np.exp(t * steps)).sum() - 1.0)
+
+            root = optimize.brentq(excess, 1e-7, 1e3, xtol=1e-14)
+            assert theta == pytest.approx(root, rel=1e-8)
