@@ -63,7 +63,9 @@ Products drawn with replacement collapse into one tensor cell, as duplicate revi
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -254,6 +256,7 @@ def _campaigns(b: _Parts, campaigns: int, agencies: int) -> set[int]:
 
 
 def run_one(events: int, campaigns: int, skip_peel: bool, seed: int = 9) -> dict[str, object]:
+    load = os.getloadavg()[0]
     clock = time.perf_counter()
     m = market(events, campaigns, seed=seed)
     generated = time.perf_counter() - clock
@@ -272,6 +275,7 @@ def run_one(events: int, campaigns: int, skip_peel: bool, seed: int = 9) -> dict
     def now() -> tuple[float, float]:
         return time.perf_counter(), time.process_time()
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
     clocks = now()
     tensor = review_tensor(data)
     timed("tensor", clocks)
@@ -297,12 +301,21 @@ def run_one(events: int, campaigns: int, skip_peel: bool, seed: int = 9) -> dict
     clocks = now()
     groups = _judged(judge, candidates, params)
     timed("judge", clocks)
+    after = resource.getrusage(resource.RUSAGE_SELF)
     found = {int(data.reviewer[r]) for g in groups for r in g.review_rows}
     hits = len(found & m.members)
     out: dict[str, object] = {
         "events": int(data.n_reviews), "cells": tensor.nnz, "generated_s": generated,
         "timings": timings, "cpu": cpu, "groups": len(groups),
         "recall": hits / max(1, len(m.members)), "precision": hits / max(1, len(found)),
+        "system_s": after.ru_stime - before.ru_stime,
+        "page_faults": after.ru_minflt - before.ru_minflt,
+        "preempted": after.ru_nivcsw - before.ru_nivcsw,
+        "waits": after.ru_nvcsw - before.ru_nvcsw,
+        "load": (load, os.getloadavg()[0]),
+        "digest": hashlib.sha256(
+            json.dumps([g.to_dict() for g in groups], sort_keys=True).encode()
+        ).hexdigest()[:12],
     }  # fmt: skip
     if not skip_peel:
         clock = time.perf_counter()
@@ -318,6 +331,9 @@ def main() -> None:
     parser.add_argument("--campaigns", type=int, default=40)
     parser.add_argument("--skip-dense-block", action="store_true")
     parser.add_argument("--seed", type=int, default=9, help="the market's draw (default 9)")
+    parser.add_argument(
+        "--tree", help="import detector from this checkout (a baseline worktree) in the children"
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
@@ -331,7 +347,10 @@ def main() -> None:
         command = [sys.executable, __file__, "--child", str(size)]
         command += ["--campaigns", str(args.campaigns), "--seed", str(args.seed)]
         command += ["--skip-dense-block"] if args.skip_dense_block else []
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        env = dict(os.environ)
+        if args.tree:  # before the editable install's finder, which comes after sys.path
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [args.tree, env.get("PYTHONPATH")]))
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
         r = json.loads(done.stdout.strip().splitlines()[-1])
         t, c = r["timings"], r["cpu"]
         peel = f"{r['peel_s']:7.1f}" if "peel_s" in r else "      -"
@@ -340,6 +359,9 @@ def main() -> None:
         print(f"{r['events']:>11,} {r['cells']:>10,} {r['generated_s']:>6.1f} {stages} {total} "
               f"{r['peak_rss_mib']:>9.0f} {r['groups']:>6} {r['recall']:>6.3f} "
               f"{r['precision']:>6.3f} {peel}")  # fmt: skip
+        print(f"{'':>11} fit: system CPU {r['system_s']:.1f} s, {r['page_faults']:,} page faults, "
+              f"{r['preempted']:,} preemptions, {r['waits']:,} waits; load {r['load'][0]:.1f} -> "
+              f"{r['load'][1]:.1f}; groups digest {r['digest']}")  # fmt: skip
     print("goal: 10^7 review events fitted in under 60 s (fit s: the six stages, find_groups)")
 
 
