@@ -54,7 +54,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from detector.consistency.kernel import (
-    day_tie_order,
+    clock_marks,
     hour_blocks,
     joint_sequence,
     scan_statistics,
@@ -134,10 +134,10 @@ def clock_sequence(hours: ArrayLike, days: ArrayLike) -> np.ndarray | None:
     if int(known.sum()) < MIN_VALUES:
         return None
     day = np.asarray(days).astype("datetime64[D]").astype(np.int64)[known]
-    quiet = quiet_hours(h[known])
-    # by day, then tie: argsort((day − min)·n + tie, kind="stable") by two counting passes
-    order = day_tie_order(np.ascontiguousarray(day), _tie_order(day.size))
-    marks: np.ndarray = quiet.astype(np.float64)[order]
+    # compiled: quiet_hours, then by day and tie - argsort((day − min)·n + tie, kind="stable")
+    marks: np.ndarray = clock_marks(
+        np.ascontiguousarray(h[known]), day, _tie_order(day.size), float(HOUR_BLOCK)
+    )
     return marks
 
 

@@ -782,3 +782,75 @@ def law_statistics(
         top_up = max(top_up, g_plus[i])
         top_down = max(top_down, g_minus[i])
     return theta_up, theta_down, g_plus, g_minus, top_up, top_down
+
+
+@njit(cache=True)
+def clock_marks(hours: np.ndarray, day: np.ndarray, tie: np.ndarray, block: float) -> np.ndarray:
+    """The feature scan's quiet-hours marks (``feature_scan.clock_sequence``) in one pass, from
+    the known hours and their epoch days: each hour's ``block``-hour block (``hour_blocks``),
+    the blocks' counts, marked quiet the rarest blocks (a stable sort of the counts, empty blocks
+    first) while their running count stays at most half of all, each review's mark (1.0 quiet)
+    put in day order, a day's reviews by ``tie`` (``day_tie_order``). Counts are whole numbers,
+    so this is numpy's bincount / argsort / cumsum path exactly."""
+    blocks = hour_blocks(hours, block)
+    n = blocks.shape[0]
+    size = 0
+    for b in blocks:
+        size = max(size, b + 1)
+    counts = np.zeros(size, dtype=np.int64)
+    for b in blocks:
+        counts[b] += 1
+    rarest = np.argsort(counts, kind="mergesort")
+    quiet = np.zeros(size, dtype=np.bool_)
+    running = 0
+    for k in rarest:
+        running += counts[k]
+        if running <= 0.5 * n:
+            quiet[k] = True
+    order = day_tie_order(day, tie)
+    marks = np.empty(n)
+    for i in range(n):
+        marks[i] = 1.0 if quiet[blocks[order[i]]] else 0.0
+    return marks
+
+
+@njit(cache=True)
+def clock_codes(
+    stars: np.ndarray, hours: np.ndarray, width: float, blocks: int, unknown: int
+) -> np.ndarray:
+    """Each review's clock code for the star window (``star_window._Clock``): ``blocks`` ·
+    (star − 1) + ⌊hour / width⌋ where the hour is finite, ``unknown`` elsewhere (the numpy
+    expression's floor of the division, cast to an integer)."""
+    codes = np.empty(stars.shape[0], dtype=np.intp)
+    for i in range(stars.shape[0]):
+        h = hours[i]
+        if np.isfinite(h):
+            codes[i] = blocks * (stars[i] - 1) + np.intp(np.floor(h / width))
+        else:
+            codes[i] = unknown
+    return codes
+
+
+@njit(cache=True)
+def mark_rows(verified: np.ndarray, history: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """The star window's review-mark rows (``star_window._review_marks``): row 0 ``unverified``
+    (1 where not ``verified``, 0 where verified), row 1 ``new_account`` (1 where the history h
+    ≤ 1, 0 where h > 1, −1 where h is not finite), whether each row marks a known review, and how
+    many histories are known."""
+    n = verified.shape[0]
+    rows = np.empty((2, n), dtype=np.int8)
+    marking = np.zeros(2, dtype=np.bool_)
+    known = 0
+    for i in range(n):
+        unverified = not verified[i]
+        rows[0, i] = 1 if unverified else 0
+        marking[0] = marking[0] or unverified
+        h = history[i]
+        if np.isfinite(h):
+            known += 1
+            new = h <= 1.0
+            rows[1, i] = 1 if new else 0
+            marking[1] = marking[1] or new
+        else:
+            rows[1, i] = -1
+    return rows, marking, known

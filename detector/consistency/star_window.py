@@ -100,7 +100,9 @@ from scipy import special
 
 from detector.consistency.kernel import (
     calendar_arrays,
+    clock_codes,
     generalized_cmh,
+    mark_rows,
     stratified_contrasts,
     whole_days,
     window_stretch,
@@ -118,6 +120,7 @@ WINDOW_WEIGHT = 0.1  # the window half's level relative to the contrast half's (
 MIN_INSIDE = 5  # reviews inside and outside the window for a contrast
 MIN_REVIEWS = 20
 UNKNOWN_HOUR = 30  # the clock code of a review without an hour (known: 6 · (star − 1) + block)
+MARKS = ("unverified", "new_account")  # the review marks, in the rows' order
 SELF = "self: the window from this product's ratings, its reviews against the same stars' others"
 
 
@@ -298,22 +301,22 @@ def _review_marks(
     """The names of the review marks present (module docstring), each marking some review, and
     their rows (m × n: 1 marked, 0 not, −1 unknown)."""
     n = stars.size
-    found: dict[str, tuple[NDArray[np.bool_], NDArray[np.bool_]]] = {}
+    flags = np.zeros(n, dtype=np.bool_)
+    use_verified = False
     if verified is not None:
-        flags = np.asarray(verified)
-        if flags.dtype == np.bool_ and flags.shape == (n,):
-            found["unverified"] = (~flags, np.ones(n, dtype=np.bool_))
-    if history is not None:
-        counts = np.asarray(history, dtype=np.float64)
-        known = np.isfinite(counts)
-        if int(known.sum()) >= MIN_REVIEWS:
-            found["new_account"] = (known & (counts <= 1), known)
-    names = [name for name, (mark, known) in found.items() if mark[known].any()]
-    rows = np.empty((len(names), n), dtype=np.int8)
-    for row, name in enumerate(names):
-        mark, known = found[name]
-        rows[row] = np.where(known, mark, -1)
-    return names, rows
+        given = np.asarray(verified)
+        if given.dtype == np.bool_ and given.shape == (n,):
+            flags, use_verified = given, True
+    counts = np.full(n, np.nan) if history is None else np.asarray(history, dtype=np.float64)
+    if counts.shape != (n,):
+        raise ValueError(f"history has shape {counts.shape} for {n} reviews")
+    # compiled: both rows, whether each marks a review, the known histories
+    rows, marking, known = mark_rows(np.ascontiguousarray(flags), np.ascontiguousarray(counts))
+    present = [use_verified and bool(marking[0]), known >= MIN_REVIEWS and bool(marking[1])]
+    names = [name for name, kept in zip(MARKS, present, strict=True) if kept]
+    if all(present):
+        return names, rows
+    return names, rows[[row for row, kept in enumerate(present) if kept]]
 
 
 BLOCKS = 24 // HOUR_BLOCK
@@ -334,9 +337,8 @@ class _Clock:
         known = np.isfinite(h)
         if int(known.sum()) < MIN_REVIEWS:
             return None
-        block = np.where(known, np.floor(np.where(known, h, 0.0) / HOUR_BLOCK), 0.0)
-        codes = np.where(known, BLOCKS * (stars - 1) + block.astype(np.intp), UNKNOWN_HOUR)
-        return cls(codes.astype(np.intp))
+        # compiled: 6 · (star − 1) + the 4-hour block, UNKNOWN_HOUR without an hour
+        return cls(clock_codes(stars, h, float(HOUR_BLOCK), BLOCKS, UNKNOWN_HOUR))
 
     def z(self, start: int, end: int) -> float | None:
         """Φ⁻¹(1 − p) of the generalized CMH statistic for reviews ``start``..``end`` against

@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from detector.consistency.kernel import chart_series, law_statistics, whole_days, window_stretch
+from detector.consistency.kernel import (
+    chart_series,
+    clock_codes,
+    clock_marks,
+    law_statistics,
+    mark_rows,
+    whole_days,
+    window_stretch,
+)
 
 HALF_NU = 0.25
 
@@ -123,3 +131,45 @@ def test_law_statistics_are_numpys_and_scipys(seed):
 
             root = optimize.brentq(excess, 1e-7, 1e3, xtol=1e-14)
             assert theta == pytest.approx(root, rel=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_clock_marks_are_numpys_quiet_hours_in_day_order(seed):
+    rng = np.random.default_rng(seed)
+    for n in (1, 20, 333, 3000):
+        hours = rng.choice(24, n, p=rng.dirichlet(np.ones(24) * 0.5)).astype(np.float64)
+        day = np.sort(rng.integers(0, max(1, n // (seed + 1)), n)).astype(np.int64)
+        tie = rng.permutation(n)
+        blocks = (hours // 4).astype(np.intp)
+        counts = np.bincount(blocks)
+        rarest = np.argsort(counts, kind="stable")
+        quiet = np.zeros(counts.size, dtype=bool)
+        quiet[rarest[np.cumsum(counts[rarest]) <= 0.5 * counts.sum()]] = True
+        order = np.argsort((day - day.min()) * n + tie, kind="stable")
+        expected = quiet[blocks].astype(np.float64)[order]
+        np.testing.assert_array_equal(clock_marks(hours, day, tie, 4.0), expected)
+
+
+def test_clock_codes_are_numpys_star_and_block_codes():
+    rng = np.random.default_rng(5)
+    stars = rng.integers(1, 6, 500).astype(np.int64)
+    hours = rng.integers(0, 24, 500).astype(np.float64)
+    hours[rng.random(500) < 0.2] = np.nan
+    known = np.isfinite(hours)
+    block = np.where(known, np.floor(np.where(known, hours, 0.0) / 4), 0.0)
+    expected = np.where(known, 6 * (stars - 1) + block.astype(np.intp), 30)
+    np.testing.assert_array_equal(clock_codes(stars, hours, 4.0, 6, 30), expected)
+
+
+def test_mark_rows_are_numpys_marks():
+    rng = np.random.default_rng(6)
+    for n in (0, 1, 40, 700):
+        verified = rng.random(n) < 0.8
+        history = rng.integers(0, 4, n).astype(np.float64)
+        history[rng.random(n) < 0.25] = np.nan
+        rows, marking, known = mark_rows(verified, history)
+        finite = np.isfinite(history)
+        np.testing.assert_array_equal(rows[0], (~verified).astype(np.int8))
+        np.testing.assert_array_equal(rows[1], np.where(finite, history <= 1, -1))
+        assert marking.tolist() == [bool((~verified).any()), bool((finite & (history <= 1)).any())]
+        assert known == np.count_nonzero(finite)
