@@ -114,7 +114,9 @@ def analyze(
     category, reasons = _with_reviewers(category, reasons, evidence, sentences, consistency, ero)
     if prepared.undated:
         reasons.append(f"{prepared.undated} reviews without a date were left out.")
-    suspect_direction = _direction(prepared, consistency, combined, category, history, settings)
+    suspect_direction = _direction(
+        prepared, stars, consistency, combined, category, history, settings
+    )
     headline = summarize(
         category,
         reviews=n,
@@ -268,6 +270,7 @@ def _window_decides(combined: Evidence, params: AnalysisParams) -> bool:
 
 def _direction(
     prepared: PreparedReviews,
+    stars: np.ndarray,
     consistency: ConsistencyResult,
     combined: Evidence,
     category: Category,
@@ -279,8 +282,8 @@ def _direction(
     same stars' others: stronger than a change interval, which honest stretches beside a burst
     also form, in the opposite direction), else without the suspect change interval, else from
     the most significant feature, or from the one-review accounts when the lean of one-review
-    accounts or unverified purchases is stronger than every feature."""
-    stars = prepared.ratings.astype(np.float64)
+    accounts or unverified purchases is stronger than every feature. ``stars``: the ratings as
+    floats."""
     if category not in ("suspicious", "highly_suspicious"):
         return direction(stars)
     if _window_decides(combined, params):

@@ -62,6 +62,7 @@ reaches ``highly_suspicious``, never lowers a category, and ``insufficient_data`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -231,7 +232,7 @@ class ReviewerEvidence:
 
 
 def _round(value: float | None, digits: int) -> float | None:
-    if value is None or not np.isfinite(value):
+    if value is None or not math.isfinite(value):
         return None
     return round(float(value), digits)
 
