@@ -17,7 +17,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from detector.features import CATEGORICAL_FEATURES, DAY_NAMES
-from detector.stats.factorize import unique_inverse
+from detector.stats.factorize import known_unique_inverse, unique_inverse
 from detector.stats.rounding import _LARGEST, _TIE_MARGIN, rounded
 
 __all__ = ["Distribution", "feature_distribution"]
@@ -151,29 +151,19 @@ def _sort_run(run: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) -> Distribution:
-    array = np.asarray(values)
-    known = _known(array)
-    stars = ratings
-    if known is not None:
-        stars, array = ratings[known], array[known]
-    if not stars.size:
+    uniques, codes = _category_codes(np.asarray(values))
+    if not uniques.size:
         return {"groups": [], "categories": [], "shares": [], "n": []}
-    try:
-        uniques, codes = unique_inverse(array)
-    except TypeError:  # mixed types that do not sort together
-        uniques, codes = unique_inverse(array.astype(str))
     # Distinct raw values can share a label (True and "true"): count by label.
     labels = [_label(name, value) for value in uniques.tolist()]
     counts: dict[Hashable, int] = {}
-    for label, count in zip(
-        labels, np.bincount(codes, minlength=len(labels)).tolist(), strict=True
-    ):
+    for label, count in zip(labels, _code_counts(codes, len(labels)).tolist(), strict=True):
         counts[label] = counts.get(label, 0) + count
     categories = _ordered_categories(name, counts)
     position = {label: index for index, label in enumerate(categories)}
     column = np.array([position[label] for label in labels], dtype=np.intp)
     groups, totals, shares = star_shares(
-        np.ascontiguousarray(stars, dtype=np.int64), codes, column, len(categories)
+        np.ascontiguousarray(ratings, dtype=np.int64), codes, column, len(categories)
     )
     listed, exact = round_exactly(shares, ROUNDING)
     return {
@@ -184,21 +174,54 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
     }
 
 
+def _category_codes(array: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
+    """(the distinct known values, sorted; each value's code, −1 where missing): numbers, flags
+    and strings by ``known_unique_inverse``, objects with ``_known``'s missing-value test."""
+    found = known_unique_inverse(array)
+    if found is not None:
+        return found
+    known = _known(array)
+    kept = array if known is None else array[known]
+    if not kept.size:
+        return kept, np.full(array.size, -1, dtype=np.intp)
+    try:
+        uniques, kept_codes = unique_inverse(kept)
+    except TypeError:  # mixed types that do not sort together
+        uniques, kept_codes = unique_inverse(kept.astype(str))
+    if known is None:
+        return uniques, kept_codes
+    codes = np.full(array.size, -1, dtype=np.intp)
+    codes[known] = kept_codes
+    return uniques, codes
+
+
+@njit(cache=True)
+def _code_counts(codes: NDArray[np.intp], width: int) -> NDArray[np.int64]:
+    """How many values have each code 0 … width − 1 (−1, missing, not counted)."""
+    counts = np.zeros(width, dtype=np.int64)
+    for code in codes:
+        if code >= 0:
+            counts[code] += 1
+    return counts
+
+
 @njit(cache=True)
 def star_shares(
     stars: NDArray[np.int64], codes: NDArray[np.intp], column: NDArray[np.intp], width: int
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
     """Per star level present (ascending): (star, its reviews N_s, the shares c_sj / N_s of its
-    reviews in each of the ``width`` categories), ``column[codes[i]]`` review i's category. The
-    counts are whole numbers, so the division is numpy's ``table / totals`` to the last bit."""
+    reviews in each of the ``width`` categories), ``column[codes[i]]`` review i's category
+    (code −1: missing, not counted). The counts are whole numbers, so the division is numpy's
+    ``table / totals`` to the last bit."""
     levels = 0
     for star in stars:
         levels = max(levels, star + 1)
     table = np.zeros((levels, width), dtype=np.int64)
     totals = np.zeros(levels, dtype=np.int64)
     for i in range(stars.size):
-        table[stars[i], column[codes[i]]] += 1
-        totals[stars[i]] += 1
+        if codes[i] >= 0:
+            table[stars[i], column[codes[i]]] += 1
+            totals[stars[i]] += 1
     present = np.flatnonzero(totals > 0)
     shares = np.empty((present.size, width))
     for row in range(present.size):

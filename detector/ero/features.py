@@ -23,7 +23,7 @@ from detector.ero.results import (
 )
 from detector.ero.sparse_table import fisher_exact_2x2, pool_cells
 from detector.features import FeatureKind, feature, star_list
-from detector.stats.factorize import unique_inverse
+from detector.stats.factorize import known_unique_inverse, unique_inverse
 from detector.stats.group_kernels import numeric_feature
 from detector.stats.studentized_range import studentized_range_sf, studentized_range_sf_of_one_k
 from detector.stats.tukey import (
@@ -101,40 +101,46 @@ def _check_length(name: str, array: NDArray[Any], length: int) -> None:
 
 def _categorical_codes(
     name: str, values: ArrayLike, length: int
-) -> tuple[NDArray[np.bool_], NDArray[np.intp], list[Hashable]]:
-    """(present, codes of the present values, category labels) - labels JSON-safe, sorted."""
+) -> tuple[NDArray[np.intp], list[Hashable]]:
+    """(each value's category code, −1 where missing; category labels) - labels JSON-safe,
+    sorted. Numbers, flags and strings by ``known_unique_inverse`` (one compiled pass); objects
+    here (missing: None, NaN or "")."""
     array = np.asarray(values)
     _check_length(name, array, length)
     kind = array.dtype.kind
-    if kind == "O":
-        present = np.array(  # missing: None, NaN or "" (one list pass, no calls)
-            [
-                not (
-                    v is None
-                    or (isinstance(v, float) and v != v)
-                    or (isinstance(v, str) and v == "")
-                )
-                for v in array.tolist()
-            ],
-            dtype=bool,
-        )
-    elif kind == "f":
-        present = ~np.isnan(array)
-    elif kind in "US":
-        present = array != array.dtype.type()
-    else:
-        present = np.ones(array.size, dtype=bool)
-    kept = array if kind not in "OfUS" or present.all() else array[present]
+    found = known_unique_inverse(array)
+    if found is None:
+        return _object_codes(array)
+    labels, codes = found
+    if kind == "f":
+        numbers: list[float] = labels.tolist()
+        if all(number.is_integer() for number in numbers):
+            return codes, [int(number) for number in numbers]
+        return codes, list(numbers)
+    label_list: list[Hashable] = labels.tolist()
+    return codes, label_list
+
+
+def _object_codes(array: NDArray[Any]) -> tuple[NDArray[np.intp], list[Hashable]]:
+    """``_categorical_codes`` of an array ``known_unique_inverse`` does not take (objects)."""
+    present = np.array(  # missing: None, NaN or "" (one list pass, no calls)
+        [
+            not (v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and v == ""))
+            for v in array.tolist()
+        ],
+        dtype=bool,
+    )
+    kept = array[present]
     try:
-        labels, codes = unique_inverse(kept)
+        labels, kept_codes = unique_inverse(kept)
     except TypeError:  # mixed types that do not sort together
-        labels, codes = unique_inverse(kept.astype(str))
+        labels, kept_codes = unique_inverse(kept.astype(str))
     label_list = [
         label.item() if isinstance(label, np.generic) else label for label in labels.tolist()
     ]
-    if kind == "f" and all(float(label).is_integer() for label in label_list):
-        label_list = [int(label) for label in label_list]
-    return present, codes.astype(np.intp), label_list
+    codes = np.full(array.size, -1, dtype=np.intp)
+    codes[present] = kept_codes
+    return codes, label_list
 
 
 def _missing_note(name: str, missing: int) -> list[str]:
@@ -335,11 +341,7 @@ def categorical_steps(
     Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test, so
     with two columns only the rarer named one is tested. The pooled rare categories count in
     the shares and the chi-square but are not a category a reason can name."""
-    present, codes, labels = _categorical_codes(name, values, star_index.size)
-    if not present.all():
-        all_codes = np.full(star_index.size, -1, dtype=np.intp)
-        all_codes[present] = codes
-        codes = all_codes
+    codes, labels = _categorical_codes(name, values, star_index.size)
     (
         table,
         seen_label,

@@ -17,7 +17,15 @@ country names. Categories are few, so a hash table finds them in one pass:
   seen.
 
 The result is identical to ``np.unique(values, return_inverse=True)`` (tests/detector/stats
-compare the two on random arrays of every kind handled). O(N + D log D) time, O(N) memory.
+compare the two on random arrays of every kind handled).
+
+``known_unique_inverse`` is the same for a categorical feature's column with missing values: the
+distinct known values (NaN and the empty string are unknown) and each value's code, −1 where it
+is unknown - what ``np.unique`` of the known values gives, without first copying them out. The
+hash table's pass skips the empty strings, and when the distinct strings are few
+(``SORT_LIMIT``) the same pass sorts them (insertion sort of D rows compared word by word: the
+order ``np.unique`` gives strings, code point by code point, NUL padding first), so a weekday or
+country column is one compiled call. O(N + D log D) time, O(N) memory.
 Other numbers (numpy sorts them with SIMD: faster than a hash table, measured), arrays of other
 kinds (objects, structured) and empty arrays go to ``np.unique`` itself.
 """
@@ -30,7 +38,9 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["unique_inverse"]
+__all__ = ["known_unique_inverse", "unique_inverse"]
+
+SORT_LIMIT = 64  # distinct strings the hash pass sorts itself (insertion sort); more: np.argsort
 
 _FNV_OFFSET = np.uint64(14695981039346656037)
 _FNV_PRIME = np.uint64(1099511628211)
@@ -38,8 +48,14 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # mixes the odd words' chain into the e
 
 
 @njit(cache=True)
-def _hash_codes(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(code of each row in order of first appearance, index of each code's first row).
+def _hash_codes(
+    rows: np.ndarray, skip_empty: bool, sort_limit: int
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(code of each row, index of each code's first row, whether the codes are sorted).
+
+    Codes in order of first appearance, or - when at most ``sort_limit`` rows are distinct -
+    in the rows' sorted order (``_sort_codes``; then True). With ``skip_empty`` an all-zero row
+    (the empty string) gets code −1 and no code of its own.
 
     A row equal to the one before takes its code without hashing (reviews come in runs of the
     same country or flag); the hash runs two FNV-1a chains over the even and odd words, so the
@@ -63,6 +79,15 @@ def _hash_codes(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                     break
             if same:
                 codes[i] = codes[i - 1]
+                continue
+        if skip_empty:
+            empty = True
+            for j in range(width):
+                if rows[i, j] != 0:
+                    empty = False
+                    break
+            if empty:
+                codes[i] = -1
                 continue
         h = _FNV_OFFSET
         g = _FNV_PRIME
@@ -94,7 +119,44 @@ def _hash_codes(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 codes[i] = code
                 break
             slot = (slot + 1) & (size - 1)
-    return codes, firsts[:count]
+    if count > sort_limit:
+        return codes, firsts[:count], False
+    return _sort_codes(rows, codes, firsts[:count])
+
+
+@njit(cache=True)
+def _row_less(rows: np.ndarray, a: int, b: int) -> bool:
+    """Row a before row b: the first differing word decides (unsigned), as numpy orders
+    strings (code points, or bytes for ``S``; the NUL padding of a shorter string first)."""
+    for j in range(rows.shape[1]):
+        if rows[a, j] != rows[b, j]:
+            less: bool = rows[a, j] < rows[b, j]
+            return less
+    return False
+
+
+@njit(cache=True)
+def _sort_codes(
+    rows: np.ndarray, codes: np.ndarray, firsts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The codes renumbered to the sorted order of their rows (insertion sort of the few
+    distinct rows ``firsts``; codes −1 stay −1), the first rows in that order, True."""
+    count = firsts.shape[0]
+    order = firsts.copy()
+    for i in range(1, count):
+        row = order[i]
+        j = i - 1
+        while j >= 0 and _row_less(rows, row, order[j]):
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = row
+    rank = np.empty(count, dtype=np.int64)
+    for position in range(count):
+        rank[codes[order[position]]] = position
+    sorted_codes = np.empty(codes.shape[0], dtype=np.intp)
+    for i in range(codes.shape[0]):
+        sorted_codes[i] = rank[codes[i]] if codes[i] >= 0 else -1
+    return sorted_codes, order, True
 
 
 def _rows(values: NDArray[Any]) -> NDArray[Any] | None:
@@ -183,9 +245,80 @@ def unique_inverse(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]
     if rows is None:
         uniques, inverse = np.unique(array, return_inverse=True)
         return uniques, inverse.reshape(-1).astype(np.intp)
-    codes, firsts = _hash_codes(rows)
+    return _hashed(array, rows, skip_empty=False)
+
+
+def _hashed(
+    array: NDArray[Any], rows: NDArray[Any], *, skip_empty: bool
+) -> tuple[NDArray[Any], NDArray[np.intp]]:
+    """(sorted distinct values, codes) of strings by ``_hash_codes``; codes −1 for the empty
+    string with ``skip_empty``."""
+    codes, firsts, ordered = _hash_codes(rows, skip_empty, SORT_LIMIT)
     representatives = array[firsts]
+    if ordered:
+        return representatives, codes.astype(np.intp, copy=False)
     order = np.argsort(representatives, kind="stable")
     rank = np.empty(order.size, dtype=np.intp)
     rank[order] = np.arange(order.size)
-    return representatives[order], rank[codes]
+    renumbered = rank[codes]
+    if skip_empty:
+        renumbered[codes < 0] = -1
+    return representatives[order], renumbered
+
+
+def known_unique_inverse(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]] | None:
+    """(``np.unique`` of the known values, each value's index in it or −1 where unknown) of a
+    one-dimensional array of numbers, flags or strings: NaN and the empty string are unknown
+    (module docstring). None for other arrays (objects, more dimensions, empty), which the
+    caller factorizes itself."""
+    array = np.asarray(values)
+    if array.ndim != 1 or not array.size:
+        return None
+    kind = array.dtype.kind
+    if kind in "US":
+        rows = _rows(array)
+        return None if rows is None else _hashed(array, rows, skip_empty=True)
+    if kind == "f":
+        uniques, codes = _known_whole_codes(np.ascontiguousarray(array, dtype=np.float64))
+        if codes.size == array.size:
+            return uniques.astype(array.dtype), codes
+        known = ~np.isnan(array)
+        found, inverse = np.unique(array[known], return_inverse=True)
+        codes = np.full(array.size, -1, dtype=np.intp)
+        codes[known] = inverse.reshape(-1)
+        return found, codes
+    if kind in "biu":
+        return unique_inverse(array)
+    return None
+
+
+@njit(cache=True)
+def _known_whole_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_whole_codes`` of the values that are not NaN, code −1 for NaN; empty codes when a
+    known value is not whole or the range is too wide."""
+    n = values.shape[0]
+    known = 0
+    for i in range(n):
+        known += not np.isnan(values[i])
+    integers = np.empty(known, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        value = values[i]
+        if np.isnan(value):
+            continue
+        if not abs(value) < 2.0**52 or np.floor(value) != value:
+            return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.intp)
+        integers[k] = np.int64(value)
+        k += 1
+    codes = np.full(n, -1, dtype=np.intp)
+    if known == 0:
+        return np.empty(0, dtype=np.float64), codes
+    uniques, known_codes = _integer_codes(integers)
+    if known_codes.size != known:
+        return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.intp)
+    k = 0
+    for i in range(n):
+        if not np.isnan(values[i]):
+            codes[i] = known_codes[k]
+            k += 1
+    return uniques.astype(np.float64), codes

@@ -108,3 +108,20 @@ def test_a_categorical_distribution_with_shares_to_round():
 def test_a_categorical_feature_never_known_gives_empty_lists():
     found = feature_distribution("hour_of_day", np.array([1, 2, 3]), np.full(3, np.nan))
     assert found == {"groups": [], "categories": [], "shares": [], "n": []}
+
+
+def test_star_shares_leave_out_missing_codes():
+    rng = np.random.default_rng(7)
+    stars = rng.integers(1, 6, 300)
+    codes = rng.integers(-1, 4, 300).astype(np.intp)  # -1: the value is missing
+    stars[codes < 0] = np.where(rng.random(int((codes < 0).sum())) < 0.5, 2, 5)
+    column = np.arange(4, dtype=np.intp)
+    groups, totals, shares = star_shares(stars, codes, column, 4)
+    known = codes >= 0
+    cells = Counter(zip(stars[known].tolist(), codes[known].tolist(), strict=True))
+    expected_groups = sorted(set(stars[known].tolist()))
+    assert groups.tolist() == expected_groups
+    for row, star in enumerate(expected_groups):
+        total = int(((stars == star) & known).sum())
+        assert totals[row] == total
+        assert shares[row].tolist() == [cells[(star, j)] / total for j in range(4)]

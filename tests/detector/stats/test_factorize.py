@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.stats.factorize import unique_inverse
+from detector.stats.factorize import known_unique_inverse, unique_inverse
 
 RNG = np.random.default_rng(18)
 WORDS = np.array(["", "a", "Japan", "United Kingdom", "Ünïcödé", "a\u0301", "zz", "Monday"])
@@ -47,3 +47,39 @@ def test_strings_that_collide_in_a_tiny_table_still_get_their_own_codes() -> Non
     uniques, inverse = unique_inverse(values)
     assert uniques.size == 3_000
     np.testing.assert_array_equal(uniques[inverse], values)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        RNG.choice(WORDS, 500),  # weekdays/countries with missing ("") values
+        RNG.choice(WORDS[:3], 40).astype("S"),  # bytes
+        np.array([f"user{i}" for i in RNG.integers(0, 300, 2_000)]),  # more than SORT_LIMIT
+        np.array(["", "", ""]),  # nothing known
+        np.where(RNG.random(300) < 0.2, np.nan, np.floor(RNG.integers(0, 24, 300) / 4.0) * 4.0),
+        np.where(RNG.random(300) < 0.2, np.nan, RNG.normal(size=300)),  # not whole: np.unique
+        np.full(7, np.nan),
+        np.array([2.0**60, np.nan, 1.0]),  # too wide a range to count
+        RNG.integers(0, 2, 50).astype(bool),
+        RNG.integers(-3, 9, 50),
+    ],
+)
+def test_known_values_are_numpy_unique_of_the_known_ones(values: np.ndarray) -> None:
+    known = ~np.isnan(values) if values.dtype.kind == "f" else values != values.dtype.type()
+    if values.dtype.kind in "bi":
+        known = np.ones(values.size, dtype=bool)
+    expected_uniques, expected_inverse = np.unique(values[known], return_inverse=True)
+    found = known_unique_inverse(values)
+    assert found is not None
+    uniques, codes = found
+    assert uniques.dtype == expected_uniques.dtype
+    np.testing.assert_array_equal(uniques, expected_uniques)
+    expected_codes = np.full(values.size, -1)
+    expected_codes[known] = expected_inverse.reshape(-1)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert codes.dtype == np.intp
+
+
+def test_objects_and_empty_arrays_are_left_to_the_caller() -> None:
+    assert known_unique_inverse(np.array(["a", None], dtype=object)) is None
+    assert known_unique_inverse(np.array([], dtype=np.float64)) is None
