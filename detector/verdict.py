@@ -182,7 +182,7 @@ class AnalysisParams:
     def coerce(cls, params: AnalysisParams | Mapping[str, Any] | None) -> AnalysisParams:
         """``params`` as given, built from a mapping of field names, or the defaults."""
         if params is None:
-            return cls()
+            return _DEFAULT_PARAMS if cls is AnalysisParams else cls()
         if isinstance(params, AnalysisParams):
             return params
         known = {f.name for f in fields(cls)}
@@ -197,6 +197,9 @@ class AnalysisParams:
         """A change interval counts in the rule when its contrast p is below
         ``interval_contrast``, or unknown (None: the rule before the contrast)."""
         return contrast is None or contrast < self.interval_contrast
+
+
+_DEFAULT_PARAMS = AnalysisParams()  # frozen: one checked instance serves every default call
 
 
 def categorize(
