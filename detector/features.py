@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
@@ -169,17 +170,44 @@ def features_from_reviews(
     NaN where unknown, in the clock of ``posted_at`` (UTC for Amazon's millisecond timestamps).
     Other arrays are passed through (numbers as float arrays) when given.
     """
-    times = np.asarray(posted_at).astype("datetime64[s]")
+    given = np.asarray(posted_at)
+    unit = _UNIT_SECONDS.get(given.dtype) if given.ndim == 1 else None
+    if unit is not None:
+        # compiled: weekday and hour from the epoch seconds (or days), when no date is NaT
+        # (prepare_reviews leaves none)
+        weekday, hours, every = _day_and_hour(given.view(np.int64), unit)
+        if every:
+            features: dict[str, NDArray[Any]] = {"day_of_week": _DAY_NAME_ARRAY[weekday]}
+            if has_time:
+                features["hour_of_day"] = hours
+            return _passed_through(
+                features, text_length, country, verified, helpful_votes, reviewer_review_count
+            )
+    times = given.astype("datetime64[s]")
     known = ~np.isnat(times)
     every = bool(known.all())  # ``prepare_reviews`` leaves no NaT: the masks below change nothing
     days = times.astype("datetime64[D]")
     weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (index 3)
     names = _DAY_NAME_ARRAY[weekday if every else np.where(known, weekday, 0)]
     day_of_week = names if every else np.where(known, names, "")
-    features: dict[str, NDArray[Any]] = {"day_of_week": day_of_week}
+    features = {"day_of_week": day_of_week}
     if has_time:
         hours = ((times - days).astype(np.int64) // 3600).astype(np.float64)
         features["hour_of_day"] = hours if every else np.where(known, hours, np.nan)
+    return _passed_through(
+        features, text_length, country, verified, helpful_votes, reviewer_review_count
+    )
+
+
+def _passed_through(
+    features: dict[str, NDArray[Any]],
+    text_length: ArrayLike | None,
+    country: ArrayLike | None,
+    verified: ArrayLike | None,
+    helpful_votes: ArrayLike | None,
+    reviewer_review_count: ArrayLike | None,
+) -> dict[str, NDArray[Any]]:
+    """``features`` with the given arrays added, numbers as float arrays."""
     if text_length is not None:
         features["text_length"] = np.asarray(text_length, dtype=np.float64)
     if country is not None:
@@ -191,3 +219,29 @@ def features_from_reviews(
     if reviewer_review_count is not None:
         features["reviewer_review_count"] = np.asarray(reviewer_review_count, dtype=np.float64)
     return features
+
+
+_NAT = np.iinfo(np.int64).min  # NaT's integer
+# the datetime units read by the compiled path: seconds in one unit
+_UNIT_SECONDS = {np.dtype("datetime64[s]"): 1, np.dtype("datetime64[D]"): 86_400}
+
+
+@njit(cache=True)
+def _day_and_hour(
+    stamps: NDArray[np.int64], unit: int
+) -> tuple[NDArray[np.int64], NDArray[np.float64], bool]:
+    """(weekday index 0-6, hour 0-23 as a float, no NaT) of epoch stamps in units of ``unit``
+    seconds (1 or 86,400): the day ⌊s / 86400⌋ of the seconds s (datetime64[s] → [D] floors),
+    the weekday (day + 3) mod 7 (1970-01-01 was a Thursday; Python's and numpy's modulo), the
+    hour ⌊(s − 86400 · day) / 3600⌋; False at the first NaT."""
+    n = stamps.shape[0]
+    weekday = np.empty(n, dtype=np.int64)
+    hours = np.empty(n)
+    for i in range(n):
+        if stamps[i] == _NAT:
+            return weekday, hours, False
+        value = stamps[i] * unit
+        day = value // 86_400
+        weekday[i] = (day + 3) % 7
+        hours[i] = float((value - day * 86_400) // 3_600)
+    return weekday, hours, True
