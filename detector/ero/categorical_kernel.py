@@ -322,52 +322,65 @@ def categorical_feature(
 ) -> tuple[
     np.ndarray,
     np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    tuple[int, int, int, int],
-    np.ndarray,
-    np.ndarray,
+    tuple[int, int, int, int, int, int, int, int],
     tuple[float, int, float, int, int, float],
-    tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int],
 ]:
     """One categorical feature in one call (what Python reads from the arrays is counted here,
-    each numpy call on a handful of numbers costing more than the arithmetic):
+    each numpy call on a handful of numbers costing more than the arithmetic), packed into two
+    arrays - each array a compiled function returns costs about a microsecond to hand over,
+    more than the numbers in it:
 
-    (table, each column's label or −1, label totals, reviews per star level,
-    (missing, pooled, labels rarer than ``min_category``, reviews in the table),
-    column totals, tested columns, ``chi_square`` of the table,
-    (shares, F, mean differences, q, each tested row's strongest pair and its q, the row of
-    the largest q (first on ties))).
+    (whole numbers: the reviews per star level (5), each label's total (``n_labels``), each
+    table column's label or −1 for the pooled column (C), each column's total (C), the tested
+    columns (T), each tested row's strongest pair (T);
+    reals: each tested row's largest q (T), the driver's q per pair (P), each tested row's F
+    (T), the driver's shares per star group (K), the driver's mean differences per pair (P);
+    (missing, pooled, labels rarer than ``min_category``, reviews in the table, C, T, the
+    driver - the tested row of the largest q, first on ties -, K star groups kept),
+    ``chi_square`` of the table).
 
     Tested: the columns of real (not pooled) categories, or with exactly two columns the real
     one of fewer reviews (first on ties): its indicator and the other's are complements, the
-    same test. Fewer than two star levels or columns: what follows the table is empty."""
+    same test. Fewer than two star levels or columns: nothing is tested (T = 0, no reals)."""
     table, seen_label, totals, per_star, missing, pooled = category_table(
         stars, codes, n_labels, min_category, min_group
     )
     rare = 0
     for c in range(n_labels):
         rare += totals[c] < min_category
-    columns = table.shape[1]
+    groups, columns = table.shape
     column_totals = np.zeros(columns, dtype=np.int64)
     for j in range(columns):
-        for g in range(table.shape[0]):
+        for g in range(groups):
             column_totals[j] += table[g, j]
-    counts = (missing, pooled, rare, column_totals.sum())
-    if table.shape[0] < 2 or columns < 2:
-        empty = np.zeros((0, 0))
-        nothing = np.zeros(0, dtype=np.int64)
-        return (
-            table,
-            seen_label,
-            totals,
-            per_star,
-            counts,
-            column_totals,
-            nothing,
-            (0.0, 0, 0.0, 0, 0, np.nan),
-            (empty, np.zeros(0), empty, empty, nothing, np.zeros(0), 0),
-        )
+    tested = _tested_columns(seen_label, column_totals)
+    if groups < 2 or columns < 2:
+        tested = tested[:0]
+    whole = np.concatenate(
+        (per_star, totals, seen_label, column_totals, tested, np.zeros(tested.size, np.int64))
+    )
+    counts = (missing, pooled, rare, column_totals.sum(), columns, tested.size, 0, groups)
+    if tested.size == 0:
+        return whole, np.zeros(0), counts, (0.0, 0, 0.0, 0, 0, np.nan)
+    statistics = chi_square(table, square)
+    _, shares, f, mean_diff, q, strongest = indicator_statistics(table, tested, noise)
+    rows = q.shape[0]
+    whole[whole.size - rows :] = strongest
+    max_q = np.empty(rows)
+    driver = 0
+    for r in range(rows):
+        max_q[r] = q[r, strongest[r]]
+        if max_q[r] > max_q[driver]:
+            driver = r
+    reals = np.concatenate((max_q, q[driver], f, shares[driver], mean_diff[driver]))
+    counts = (missing, pooled, rare, column_totals.sum(), columns, rows, driver, groups)
+    return whole, reals, counts, statistics
+
+
+@njit(cache=True)
+def _tested_columns(seen_label: np.ndarray, column_totals: np.ndarray) -> np.ndarray:
+    """The columns whose indicators are tested (``categorical_feature``)."""
+    columns = seen_label.shape[0]
     if columns == 2:
         tested = np.zeros(1, dtype=np.int64)
         best = -1
@@ -375,32 +388,14 @@ def categorical_feature(
             if seen_label[j] >= 0 and (best < 0 or column_totals[j] < column_totals[best]):
                 best = j
         tested[0] = best
-    else:
-        named = 0
-        for j in range(columns):
-            named += seen_label[j] >= 0
-        tested = np.empty(named, dtype=np.int64)
-        k = 0
-        for j in range(columns):
-            if seen_label[j] >= 0:
-                tested[k] = j
-                k += 1
-    statistics = chi_square(table, square)
-    _, shares, f, mean_diff, q, strongest = indicator_statistics(table, tested, noise)
-    max_q = np.empty(tested.size)
-    driver = 0
-    for r in range(tested.size):
-        max_q[r] = q[r, strongest[r]]
-        if max_q[r] > max_q[driver]:
-            driver = r
-    return (
-        table,
-        seen_label,
-        totals,
-        per_star,
-        counts,
-        column_totals,
-        tested,
-        statistics,
-        (shares, f, mean_diff, q, strongest, max_q, driver),
-    )
+        return tested
+    named = 0
+    for j in range(columns):
+        named += seen_label[j] >= 0
+    tested = np.empty(named, dtype=np.int64)
+    k = 0
+    for j in range(columns):
+        if seen_label[j] >= 0:
+            tested[k] = j
+            k += 1
+    return tested

@@ -241,8 +241,9 @@ def numeric_steps(
 ) -> Steps:
     """``analyze_numeric`` as steps (``Steps``): yields its Tukey q's once for their p-values."""
     # One compiled call (``detector.stats.group_kernels.numeric_feature``): per star level the
-    # known values, and over the levels kept their means, F, the pairs' differences and q.
-    known_per_star, summary, means, f, mean_diff, q, _ = numeric_feature(
+    # known values, and over the levels kept F and (packed) their means, the pairs' differences
+    # and q.
+    known_per_star, summary, f, packed = numeric_feature(
         star_index, np.asarray(values, dtype=np.float64), MIN_GROUP_SIZE, NOISE
     )
     missing, reviews, _, low, high = summary
@@ -261,17 +262,19 @@ def numeric_steps(
     if not pairs:
         return _omnibus_only(name, "numeric", notes, omnibus, known)
     p = float(special.fdtrc(df_between, df_within, f))
-    p_adj = yield q, n_groups, df_within
+    pairs_count = n_groups * (n_groups - 1) // 2
+    p_adj = yield packed[n_groups + pairs_count :], n_groups, df_within  # the q's
     pair_a, pair_b = pair_index_lists(n_groups)
     p_list = p_adj.tolist()
+    listed = packed.tolist()
     found = pair_results(
         groups,
-        means.tolist(),
+        listed[:n_groups],
         pair_a,
         pair_b,
-        mean_diff.tolist(),
+        listed[n_groups : n_groups + pairs_count],
         p_list,
-        q.tolist(),
+        listed[n_groups + pairs_count :],
         alpha,
     )
     if not math.isfinite(f):
@@ -342,17 +345,7 @@ def categorical_steps(
     with two columns only the rarer named one is tested. The pooled rare categories count in
     the shares and the chi-square but are not a category a reason can name."""
     codes, labels = _categorical_codes(name, values, star_index.size)
-    (
-        table,
-        seen_label,
-        totals,
-        per_star,
-        (missing, pooled, rare, reviews),
-        column_totals,
-        tested_columns,
-        chi_statistics,
-        (shares, f, mean_diff, q, strongest_pairs, max_q, driver),
-    ) = categorical_kernel.categorical_feature(
+    whole, reals, counts, chi_statistics = categorical_kernel.categorical_feature(
         star_index,
         codes,
         len(labels),
@@ -361,15 +354,23 @@ def categorical_steps(
         NOISE,
         categorical_kernel.SQUARE,
     )
+    missing, pooled, rare, reviews, columns, factor, driver, n_groups = counts
+    # the whole numbers as the kernel packs them (its docstring): one list, cut in six
+    numbers = whole.tolist()
+    labels_end = 5 + len(labels)
+    per_star, totals = numbers[:5], numbers[5:labels_end]
+    label_index = numbers[labels_end : labels_end + columns]
+    totals_list = numbers[labels_end + columns : labels_end + 2 * columns]
+    tested = numbers[labels_end + 2 * columns : labels_end + 2 * columns + factor]
+    strongest = numbers[labels_end + 2 * columns + factor :]  # each category's driving pair
     notes = _missing_note(name, missing)
     if rare:
         notes += _pooling_notes(name, labels, totals, pooled)
-    groups, dropped, group_notes = _star_groups(name, per_star.tolist())
+    groups, dropped, group_notes = _star_groups(name, per_star)
     notes += group_notes
     known: dict[str, Any] = {"groups": groups, "dropped_groups": dropped}
     if len(groups) < 2:
         return _untestable(name, "categorical", notes, _too_few_groups(name), **known)
-    label_index = seen_label.tolist()
     column_labels = [labels[c] if c >= 0 else "other" for c in label_index]
     known["reviews"] = reviews
     if len(column_labels) < 2:
@@ -380,24 +381,34 @@ def categorical_steps(
             "reviews: nothing to compare"
         )
         return _untestable(name, "categorical", notes, reason, **known)
+    table = (  # the table itself only where the chi-square is computed in Python
+        categorical_kernel.category_table(
+            star_index, codes, len(labels), MIN_CATEGORY_SIZE, MIN_GROUP_SIZE
+        )[0]
+        if reviews >= categorical_kernel.EXACT_TOTAL
+        else None
+    )
     chi_square, pooled_shape = _chi_square_result(table, reviews, chi_statistics)
     omnibus = OmnibusStatistic("chi_square", chi_square.statistic, chi_square.dof, 0, reviews)
     if not pairs:
         return _omnibus_only(name, "categorical", notes, omnibus, known)
-    n_groups = len(groups)
     df_between, df_within = n_groups - 1, reviews - n_groups
+    pairs_count = n_groups * (n_groups - 1) // 2
+    # the reals as packed: each category's largest q and the driver's q's (one studentized
+    # range sf each: it falls with q at the same K and ν for every category, so a category's
+    # smallest adjusted p is sf(max q)), each category's F, the driver's shares and differences
+    asked = reals[: factor + pairs_count]
+    f = reals[factor + pairs_count : 2 * factor + pairs_count]
     p_list = special.fdtrc(df_between, df_within, f).tolist()  # NaN F (constant): NaN p
-    strongest = strongest_pairs.tolist()  # each category's driving pair
-    totals_list = column_totals.tolist()
-    # The studentized range sf falls with q (same K and ν for every category), so the smallest
-    # adjusted p of a category is sf(max q): one sf value per category, plus the driver's pairs.
-    p_values = yield np.concatenate((max_q, q[driver])), n_groups, df_within
-    tested = tested_columns.tolist()
-    factor = len(tested)
+    p_values = yield asked, n_groups, df_within
     every_p = p_values.tolist()
     category_list, driver_p = every_p[:factor], every_p[factor:]
     pair_a, pair_b = pair_index_lists(n_groups)
-    f_list = f.tolist()
+    listed = reals.tolist()
+    f_list = listed[factor + pairs_count : 2 * factor + pairs_count]
+    driver_q = listed[factor : factor + pairs_count]
+    driver_shares = listed[2 * factor + pairs_count : 2 * factor + pairs_count + n_groups]
+    driver_diff = listed[2 * factor + pairs_count + n_groups :]
     categories = tuple(
         [
             CategoryResult(  # (category, reviews, anova, satisfaction, adjusted, pair)
@@ -412,7 +423,7 @@ def categorical_steps(
         ]
     )
     if pooled_shape is not None:
-        notes.append(_pooled_note(table.shape, pooled_shape))
+        notes.append(_pooled_note((n_groups, columns), pooled_shape))
     if chi_square.low_expected_share > 0.2 and pooled_shape != (2, 2):  # 2 × 2: Fisher's p
         notes.append(
             f"The chi-square p-value is rough: {chi_square.low_expected_share:.0%} of the "
@@ -424,14 +435,7 @@ def categorical_steps(
         satisfaction=min(1.0, factor * category_list[driver]),
         anova=categories[driver].anova,
         pairs=pair_results(  # (shares are real means: no unit)
-            groups,
-            shares[driver].tolist(),
-            pair_a,
-            pair_b,
-            mean_diff[driver].tolist(),
-            driver_p,
-            q[driver].tolist(),
-            alpha,
+            groups, driver_shares, pair_a, pair_b, driver_diff, driver_p, driver_q, alpha
         ),
         category=categories[driver].category,
         categories=categories,
@@ -443,9 +447,7 @@ def categorical_steps(
     )
 
 
-def _pooling_notes(
-    name: str, labels: list[Hashable], totals: NDArray[np.int64], pooled: int
-) -> list[str]:
+def _pooling_notes(name: str, labels: list[Hashable], totals: list[int], pooled: int) -> list[str]:
     """What ``category_table`` did with the categories seen in fewer than ``MIN_CATEGORY_SIZE``
     reviews: pooled into one column ("other"), or left out when even pooled they are fewer.
 
@@ -457,7 +459,7 @@ def _pooling_notes(
     and in the chi-square as one column, but are not tested or named on their own. When the
     pooled column itself has fewer than ``MIN_CATEGORY_SIZE`` reviews its reviews leave this
     feature (the same reason applies to it)."""
-    rare = (totals < MIN_CATEGORY_SIZE).tolist()
+    rare = [total < MIN_CATEGORY_SIZE for total in totals]
     if not any(rare):
         return []
     rare_labels = [label for label, is_rare in zip(labels, rare, strict=True) if is_rare]
@@ -496,12 +498,15 @@ def _categorical_chi_square(
 
 
 def _chi_square_result(
-    table: NDArray[np.int64], reviews: int, statistics: tuple[float, int, float, int, int, float]
+    table: NDArray[np.int64] | None,
+    reviews: int,
+    statistics: tuple[float, int, float, int, int, float],
 ) -> tuple[ChiSquareResult, tuple[int, int] | None]:
     """``_categorical_chi_square`` from ``categorical_kernel.chi_square``'s results on a table
     of ``reviews`` reviews: below ``EXACT_TOTAL`` the same floats, above it by
-    ``_categorical_chi_square_lists``."""
+    ``_categorical_chi_square_lists`` (which needs the ``table``)."""
     if reviews >= categorical_kernel.EXACT_TOTAL:
+        assert table is not None, "a table of 2**26 or more reviews is tested in Python"
         return _categorical_chi_square_lists(table)
     statistic, dof, low_share, pooled_rows, pooled_columns, fisher = statistics
     shape = (pooled_rows, pooled_columns) if pooled_rows else None

@@ -199,35 +199,43 @@ def test_categorical_feature_is_its_three_steps(seed: int) -> None:
         stars = rng.choice(5, n, p=rng.dirichlet(np.ones(5))).astype(np.intp)
         codes = rng.choice(n_labels, n, p=rng.dirichlet(np.ones(n_labels) * 0.5)).astype(np.intp)
         codes[rng.random(n) < 0.1] = -1
-        found = categorical_kernel.categorical_feature(
+        whole, reals, counts, chi = categorical_kernel.categorical_feature(
             stars, codes, n_labels, MIN_CATEGORY_SIZE, MIN_GROUP_SIZE, NOISE, 2.0
         )
-        table, seen_label, totals, per_star, counts, column_totals, tested, chi, rows = found
-        steps = categorical_kernel.category_table(
+        table, seen_label, totals, per_star, missing, pooled = categorical_kernel.category_table(
             stars, codes, n_labels, MIN_CATEGORY_SIZE, MIN_GROUP_SIZE
         )
-        for ours, expected in zip((table, seen_label, totals, per_star), steps, strict=False):
+        groups, columns = table.shape
+        rare = int((totals < MIN_CATEGORY_SIZE).sum())
+        assert counts[:5] == (missing, pooled, rare, int(table.sum()), columns)
+        assert counts[7] == groups
+        factor = counts[5]
+        # the whole numbers in their documented order
+        cut = np.cumsum([5, n_labels, columns, columns, factor, factor])
+        parts = np.split(whole, cut[:-1])
+        assert whole.size == cut[-1]
+        expected_whole = (per_star, totals, seen_label, table.sum(axis=0))
+        for ours, expected in zip(parts[:4], expected_whole, strict=True):
             np.testing.assert_array_equal(ours, expected)
-        assert counts == (
-            steps[4],
-            steps[5],
-            int((totals < MIN_CATEGORY_SIZE).sum()),
-            int(table.sum()),
-        )
-        if table.shape[0] < 2 or table.shape[1] < 2:
-            assert tested.size == 0
+        if groups < 2 or columns < 2:
+            assert factor == 0 and reals.size == 0
             continue
-        np.testing.assert_array_equal(column_totals, table.sum(axis=0))
         named = np.flatnonzero(seen_label >= 0)
         expected_tested = (
-            [int(named[np.argmin(column_totals[named])])] if table.shape[1] == 2 else named
+            [int(named[np.argmin(table.sum(axis=0)[named])])] if columns == 2 else named
         )
-        np.testing.assert_array_equal(tested, expected_tested)
+        np.testing.assert_array_equal(parts[4], expected_tested)
         np.testing.assert_array_equal(chi, categorical_kernel.chi_square(table, 2.0))  # NaN p
         _, shares, f, mean_diff, q, strongest = categorical_kernel.indicator_statistics(
-            table, tested, NOISE
+            table, parts[4], NOISE
         )
-        for ours, expected in zip(rows[:5], (shares, f, mean_diff, q, strongest), strict=True):
+        np.testing.assert_array_equal(parts[5], strongest)
+        np.testing.assert_array_equal(strongest, q.argmax(axis=1))
+        driver = int(np.argmax(q.max(axis=1)))
+        assert counts[6] == driver
+        pairs = groups * (groups - 1) // 2
+        expected_reals = (q.max(axis=1), q[driver], f, shares[driver], mean_diff[driver])
+        cut = np.cumsum([factor, pairs, factor, groups, pairs])
+        assert reals.size == cut[-1]
+        for ours, expected in zip(np.split(reals, cut[:-1]), expected_reals, strict=True):
             np.testing.assert_array_equal(ours, expected)
-        np.testing.assert_array_equal(rows[5], q.max(axis=1))
-        assert rows[6] == int(np.argmax(q.max(axis=1)))

@@ -87,14 +87,17 @@ def test_numeric_feature_is_the_summary_then_the_batch_bit_for_bit(case: int) ->
     from detector.stats.group_kernels import numeric_feature
 
     stars, x = _cases()[case]
-    known, summary, means, f, mean_diff, q, counts = numeric_feature(stars, x, 2, NOISE)
+    known, summary, f, packed = numeric_feature(stars, x, 2, NOISE)
     ref_known, ref_means, ref_squares, unit, low, high, missing = numeric_summary(
         stars, x, 2, NOISE
     )
     kept = np.flatnonzero(ref_known >= 2)
     np.testing.assert_array_equal(known, ref_known)
     assert summary == (missing, int(ref_known[kept].sum()), unit, low, high)
-    np.testing.assert_array_equal(counts, ref_known[kept].astype(np.float64))
+    counts = ref_known[kept].astype(np.float64)
+    pairs = kept.size * (kept.size - 1) // 2
+    means, mean_diff, q = np.split(packed, [kept.size, kept.size + pairs])
+    assert q.size == pairs
     ref = anova_tukey_arrays(
         counts, ref_means[kept][None, :], ref_squares[kept][None, :], scale=1.0
     )
@@ -110,7 +113,7 @@ def test_numeric_feature_f_is_scipys_f_oneway() -> None:
     from detector.stats.group_kernels import numeric_feature
 
     stars, x = _cases()[1]
-    _, _, _, f, _, _, _ = numeric_feature(stars, x, 2, NOISE)
+    _, _, f, _ = numeric_feature(stars, x, 2, NOISE)
     present = ~np.isnan(x)
     samples = [x[present & (stars == s)] for s in range(5)]
     assert f == pytest.approx(stats.f_oneway(*samples).statistic, rel=1e-10)
@@ -120,8 +123,6 @@ def test_numeric_feature_with_one_kept_level_is_untestable() -> None:
     from detector.stats.group_kernels import numeric_feature
 
     stars = np.array([0, 0, 0, 1], dtype=np.intp)
-    known, summary, means, f, _, q, counts = numeric_feature(
-        stars, np.array([1.0, 2.0, 3.0, 4.0]), 2, NOISE
-    )
+    known, summary, f, packed = numeric_feature(stars, np.array([1.0, 2.0, 3.0, 4.0]), 2, NOISE)
     assert known.tolist() == [3, 1, 0, 0, 0] and summary[1] == 3
-    assert np.isnan(f) and means.size == 0 and q.size == 0 and counts.tolist() == [3.0]
+    assert np.isnan(f) and packed.size == 0
