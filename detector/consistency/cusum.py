@@ -15,6 +15,7 @@ reset); PCI(h) = (indices inside intervals) / N. Consistency score = 1 − PCI.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -75,9 +76,9 @@ def as_ratings(x: ArrayLike) -> Ratings:
 
 
 def check_parameters(nu: float, h: float | None = None) -> None:
-    if not np.isfinite(nu) or nu < 0:
+    if not math.isfinite(nu) or nu < 0:
         raise ValueError(f"ν must be a finite number ≥ 0, got {nu}")
-    if h is not None and (not np.isfinite(h) or h < 0):
+    if h is not None and (not math.isfinite(h) or h < 0):
         raise ValueError(f"the threshold h must be a finite number ≥ 0, got {h}")
 
 
@@ -88,7 +89,7 @@ def _checked(x: ArrayLike, check_ratings: bool) -> Ratings:
 def _reference(ratings: Ratings, mu0: float | None) -> float:
     if mu0 is None:
         return float(ratings.mean())
-    if not np.isfinite(mu0):
+    if not math.isfinite(mu0):
         raise ValueError(f"μ0 must be finite, got {mu0}")
     return float(mu0)
 
@@ -143,9 +144,9 @@ def change_intervals(
         (-1.0, "down", float(h if h_down is None else h_down)),
     )
     for sign, direction, threshold in sides:
-        if np.isnan(threshold) or threshold < 0:
+        if math.isnan(threshold) or threshold < 0:
             raise ValueError(f"the threshold h must be a number ≥ 0, got {threshold}")
-        if np.isinf(threshold):
+        if math.isinf(threshold):
             continue
         starts, ends = alarm_intervals(ratings, reference, nu / 2, threshold, sign)
         pieces += [(int(s), int(e), direction) for s, e in zip(starts, ends, strict=True)]

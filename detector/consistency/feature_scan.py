@@ -89,12 +89,11 @@ def feature_scan_p(values: ArrayLike, half_nu: float = HALF_NU, side: str = "bot
     n, theta_up, theta_down, top_up, top_down = scan_statistics(y, float(half_nu), MIN_VALUES)
     if n == 0:  # too few finite values, or a constant sequence
         return 1.0
-    up, down = law_p(n, theta_up, top_up), law_p(n, theta_down, top_down)
-    if side == "up":
-        return up
+    if side == "up":  # one side: its law alone
+        return law_p(n, theta_up, top_up)
     if side == "down":
-        return down
-    return min(1.0, 2.0 * min(up, down))
+        return law_p(n, theta_down, top_down)
+    return min(1.0, 2.0 * min(law_p(n, theta_up, top_up), law_p(n, theta_down, top_down)))
 
 
 def _scan_values(name: str, values: np.ndarray) -> np.ndarray | None:
