@@ -766,14 +766,13 @@ def law_statistics(
     """The size-scaled law's per-product statistics in one compiled call
     (``threshold.analyze_consistency_law``): (θ⁺, θ⁻, g⁺, g⁻, max g⁺, max g⁻). θ± are
     ``threshold.lundberg``'s: the Lundberg roots of the ratings' empirical distribution rounded to
-    3 decimals (``np.round(v, 3)`` = rint(v · 1000) / 1000, sorted, ``sorted_support``, each
-    count over their sum); g± the detection functions without resets; their maxima 0 for no
+    3 decimals (``rounded_support``, numpy's unique of ``np.round(v, 3)``; each count over their
+    sum); g± the detection functions without resets; their maxima 0 for no
     ratings (no NaN in ratings, so the largest value is numpy's ``max`` in any order)."""
     n = ratings.shape[0]
-    keys = np.empty(n)
-    for i in range(n):
-        keys[i] = np.rint(ratings[i] * 1000.0) / 1000.0
-    support, counts = sorted_support(np.sort(keys))
+    # np.unique(np.round(v, 3), return_counts=True): counted in a table on large products
+    # (ratings hold no 0, so rounded_support's ±0.0 caveat does not arise)
+    support, counts = rounded_support(ratings)
     theta_up, theta_down = lundberg_roots(counts / counts.sum(), support, mu0, half_nu)
     g_plus, g_minus = detection_functions(ratings, mu0, half_nu)
     top_up = 0.0  # g ≥ 0: the maxima start from 0 (only their products with θ are used)
