@@ -13,7 +13,28 @@ stage seconds, the fit's total, the child's peak RSS, member recall/precision ag
 planted campaigns, and the greedy dense-block peel on the same tensor. One machine, numpy +
 numba, single-threaded; the machine is shared, so read the figures as ratios.
 
-Measured now (load ~2–4 on the 2 cores, CPU s in brackets; market draws 9,
+``--tree PATH`` imports ``detector`` from another checkout in the children (a baseline
+worktree: PYTHONPATH comes before the editable install's finder). Under each row: the fit's
+system CPU, page faults, preemptions (involuntary context switches: runnable, not running),
+waits (voluntary ones: I/O, locks), the load average before and after, and a digest of the
+groups' ``to_dict`` (equal digests: the same groups, bit for bit).
+
+Measured at 1e0af81 against ae0b908 (same markets, one after the other; wall = CPU when the
+machine is quiet), fit s wall (CPU): 10⁷ draw 9, load 1.1: 23.6 (23.6) -> 20.7 (20.7), CP
+10.0 -> 7.2, tensor 3.3 -> 2.6 (noise: unchanged code), peak 2,720 MiB both; draw 3, load
+1.3–1.7: 26.9 (26.9) -> 24.9 (23.9), CP 12.1 -> 8.7 (9.3 wall); the same groups (digests
+344c55bc3b6a, 72c8d9ba5434), recall/precision 0.969/0.997 and 0.908/0.996 both. 10⁶ draw 3:
+CP 10.3 -> 6.0 s CPU (digests equal at draws 9 and 3). **Wall against CPU**: at load 6.2 the
+same 10⁷ draw-9 fit of ae0b908 took 90.1 s wall for 39.1 s CPU, 11,309 preemptions and 14
+waits (no I/O: 2 major faults over the run), so the excess is other processes' load; CPU
+itself grows under load too (seeds 15.9 against 7.7 s: the two cores share the caches). The
+market's generation is not in "fit s". System CPU is 3–6 s of a 10⁷ fit, ~450,000 page faults:
+memory this VM has not touched costs ~1.5 s of system CPU per GB at first touch, reused memory
+~0.13 s per GB; with glibc keeping freed memory (``MALLOC_MMAP_MAX_=0
+MALLOC_TRIM_THRESHOLD_=100000000000``) the draw-9 fit took 126,331 faults and 2.4 s system CPU
+(at load 6.7) instead of 477,165 and 4.1 s — a process setting, not the library's.
+
+Measured before (load ~2–4 on the 2 cores, CPU s in brackets; market draws 9,
 the default, and 3): 10⁷ draw 9 57.5 s (33.7: tensor 5.9, seeds 10.7, CP 13.0, tail 0.4,
 refine 3.3, judge 0.4), 2,726 MiB, member recall/precision 0.969/0.997; draw 3 57.0 s (37.7),
 0.908/0.996. find_groups on the same markets: 3·10⁶ draw 9 0.979/0.998, draw 3 0.977/0.995;

@@ -33,7 +33,8 @@ The sweep asks for the random rows of its cells a few cells early (``pg_kernel.p
 batch is gathered and counting-sorted in one compiled pass (``pg_kernel.sorted_batch``) and the
 start's |z|-transpose and E[a²] are compiled passes writing E[a²] into the draws' memory; the
 values are those of numpy's formulation to the bit (the tests hold both), and at 10⁷ reviews
-the fit took 13.8 instead of 17.9 s of CPU on the loaded machine (10⁶: 6.0 instead of 10.3 s).
+the fit took 7.2 instead of 10.0 s of CPU on a quiet machine (``benchmarks/bench_groups.py``
+market draw 9; draw 3: 8.7 instead of 12.1 s).
 
 **Zeros.** The tensor has ~10¹³ zero cells. They are represented by ``negatives`` cells per
 non-zero, drawn from the product of the reviewer's marginal and the (seller, product, rating,
