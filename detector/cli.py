@@ -189,7 +189,8 @@ def _read_and_fit(
             columns, merge = merge_variants(columns)
         if merge.repeats:
             print(f"detector: {merge.sentence(merge.repeats + columns.n_reviews)}", file=sys.stderr)
-        table = ProductTable.from_columns(columns)
+        groups = getattr(args, "groups_out", None) is not None
+        table = ProductTable.from_columns(columns, keep_file_order=groups)
         del columns  # the table holds the same columns, product after product
         fit = _reference_fit(path, table, given, args.reference_size, pool, args.jobs)
         _release_free_memory()  # the read's blocks, before the graph fit's peak

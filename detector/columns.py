@@ -328,14 +328,17 @@ class ProductTable:
 
     columns: ReviewColumns  # already in product order
     offsets: IntArray
-    file_order: npt.NDArray[np.intp]  # columns row i is row file_order[i] of the file
+    file_order: npt.NDArray[np.intp] | None  # columns row i is row file_order[i] of the file
 
     @classmethod
-    def from_columns(cls, columns: ReviewColumns) -> ProductTable:
+    def from_columns(cls, columns: ReviewColumns, *, keep_file_order: bool = True) -> ProductTable:
+        """The columns grouped by product. ``keep_file_order=False`` drops the permutation back
+        to file order (8 bytes a review, held for the whole run) when nothing will ask for it
+        (``in_file_order``: the CLI's ``--groups-out``)."""
         order = np.argsort(columns.product, kind="stable")
         sizes = np.bincount(columns.product, minlength=columns.n_products)
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        return cls(columns.take(order), offsets, order)
+        return cls(columns.take(order), offsets, order if keep_file_order else None)
 
     @property
     def n_products(self) -> int:
@@ -343,6 +346,8 @@ class ProductTable:
 
     def in_file_order(self) -> ReviewColumns:
         """The columns back in file order (a copy)."""
+        if self.file_order is None:
+            raise ValueError("this table was built without its file order (keep_file_order)")
         back = np.empty_like(self.file_order)
         back[self.file_order] = np.arange(self.file_order.size)
         return self.columns.take(back)
