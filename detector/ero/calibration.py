@@ -58,6 +58,7 @@ stay out of the verdict. ``to_dict``/``from_dict`` round-trip through JSON. ``fi
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ __all__ = [
     "EROCalibration",
     "FeatureCalibration",
     "combine_evidence",
+    "mixed_tail_p_values",
     "robust_location_scale",
 ]
 
@@ -208,6 +210,54 @@ def batch_tail_p_values(
         noncentral = _noncentral_tails(kind, at_value, at_df1, at_df2, at_lam)
     tails = tail_kernel.filled_tails(central, index, noncentral, _NODES.size)
     mixed = (tails @ _WEIGHTS).tolist()
+    return [
+        1.0 if v <= 0.0 else min(max(p, SMALLEST_P), 1.0) for v, p in zip(value, mixed, strict=True)
+    ]
+
+
+def mixed_tail_p_values(
+    chi_square: int,
+    location: list[float],
+    scale: list[float],
+    value: list[float],
+    df1: list[int],
+    df2: list[int],
+    reviews: list[int],
+) -> list[float]:
+    """``batch_tail_p_values`` of features of both kinds in one pass: the first ``chi_square``
+    features are chi-square statistics, the others ANOVA F. Each kind's tails come from its own
+    ufuncs and are mixed by its own (F_kind, 91) matrix product, so every value is bit for bit
+    ``batch_tail_p_values`` of that kind's features alone; the grid, the fill-in and the
+    conversions are shared (a product's features: their fixed cost was the cost)."""
+    columns = np.array([location, scale, value, df1, df2, reviews], dtype=np.float64)
+    first, second, values = columns[3], columns[4], columns[2]
+    index, at_value, at_df1, at_df2, at_lam = tail_kernel.noncentral_nodes(
+        columns[0], columns[1], values, first, second, columns[5], _NODES
+    )
+    split = int(np.searchsorted(index, chi_square * _NODES.size))  # nodes of the chi-squares
+    with np.errstate(all="ignore"):
+        central = np.concatenate(
+            (
+                special.chdtrc(first[:chi_square], values[:chi_square]),
+                special.fdtrc(first[chi_square:], second[chi_square:], values[chi_square:]),
+            )
+        )
+        noncentral = np.concatenate(
+            (
+                _noncentral_tails(
+                    "chi_square",
+                    at_value[:split],
+                    at_df1[:split],
+                    at_df2[:split],
+                    at_lam[:split],
+                ),
+                _noncentral_tails(
+                    "anova_f", at_value[split:], at_df1[split:], at_df2[split:], at_lam[split:]
+                ),
+            )
+        )
+    tails = tail_kernel.filled_tails(central, index, noncentral, _NODES.size)
+    mixed = (tails[:chi_square] @ _WEIGHTS).tolist() + (tails[chi_square:] @ _WEIGHTS).tolist()
     return [
         1.0 if v <= 0.0 else min(max(p, SMALLEST_P), 1.0) for v, p in zip(value, mixed, strict=True)
     ]
@@ -426,37 +476,46 @@ class EROCalibration:
             return 1.0 / (len(feature.effects) + 1.0)
         return feature.calibrated_p(statistic)
 
+    @functools.cached_property
+    def _tail_features(self) -> dict[str, tuple[str, float, float]]:
+        """name → (statistic kind, location, scale) of the features with a model tail and
+        enough reference products: what ``calibrated_ps`` vectorises (the same for every
+        product a reference model judges, so read once)."""
+        return {
+            name: (feature.statistic, float(feature.location), float(feature.scale or 0.0))
+            for name, feature in self.features.items()
+            if feature.location is not None and len(feature.effects) >= self.min_reference
+        }
+
     def calibrated_ps(self, tested: list[tuple[str, OmnibusStatistic]]) -> list[float | None]:
         """``calibrated_p`` of several features at once: the model-tail ones in one vectorised
-        call per statistic kind (a product's features: the per-call cost was the cost)."""
+        pass (``mixed_tail_p_values``; a product's features: the per-call cost was the cost)."""
         found: list[float | None] = [None] * len(tested)
-        batches: dict[str, list[tuple[int, FeatureCalibration, OmnibusStatistic]]] = {}
+        tails = self._tail_features
+        batches: dict[str, list[tuple[int, float, float, OmnibusStatistic]]] = {
+            "chi_square": [],
+            "anova_f": [],
+        }
         for index, (name, statistic) in enumerate(tested):
-            feature = self.features.get(name)
-            vectorised = (
-                feature is not None
-                and feature.location is not None
-                and feature.statistic == statistic.kind
-                and len(feature.effects) >= self.min_reference
-                and not math.isinf(statistic.value)
-            )
-            if not vectorised:
+            tail = tails.get(name)
+            if tail is None or tail[0] != statistic.kind or math.isinf(statistic.value):
                 found[index] = self.calibrated_p(name, statistic)
-                continue
-            assert feature is not None
-            batches.setdefault(statistic.kind, []).append((index, feature, statistic))
-        for kind, batch in batches.items():
-            p = batch_tail_p_values(
-                [float(f.location or 0.0) for _, f, _ in batch],
-                [float(f.scale or 0.0) for _, f, _ in batch],
-                kind,
-                [s.value for _, _, s in batch],
-                [s.df1 for _, _, s in batch],
-                [s.df2 for _, _, s in batch],
-                [s.reviews for _, _, s in batch],
-            )
-            for (index, _, _), value in zip(batch, p, strict=True):
-                found[index] = value
+            else:
+                batches[statistic.kind].append((index, tail[1], tail[2], statistic))
+        batch = batches["chi_square"] + batches["anova_f"]
+        if not batch:
+            return found
+        p = mixed_tail_p_values(
+            len(batches["chi_square"]),
+            [location for _, location, _, _ in batch],
+            [scale for _, _, scale, _ in batch],
+            [s.value for _, _, _, s in batch],
+            [s.df1 for _, _, _, s in batch],
+            [s.df2 for _, _, _, s in batch],
+            [s.reviews for _, _, _, s in batch],
+        )
+        for (index, _, _, _), value in zip(batch, p, strict=True):
+            found[index] = value
         return found
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from detector.ero.calibration import batch_tail_p_values, tail_p_values
+from detector.ero.calibration import batch_tail_p_values, mixed_tail_p_values, tail_p_values
 
 
 @pytest.mark.parametrize("kind", ["chi_square", "anova_f"])
@@ -43,3 +43,27 @@ def test_a_statistic_next_to_zero_at_a_large_effect_has_no_evidence(kind: str) -
     expected = tail_p_values([0.4, 0.4], [0.1, 0.1], kind, [1e-9, 3.0], [1, 1], df2, [5000, 5000])
     assert p == expected.tolist()
     assert p[0] == pytest.approx(1.0, abs=1e-4) and p[1] < 1.0
+
+
+@pytest.mark.parametrize("chi_square,anova", [(0, 3), (4, 0), (4, 3), (1, 1), (5, 2)])
+def test_both_kinds_in_one_pass_are_each_kind_alone_bit_for_bit(
+    chi_square: int, anova: int
+) -> None:
+    rng = np.random.default_rng(10 * chi_square + anova)
+    for _ in range(40):
+        features = chi_square + anova
+        location = rng.normal(0.05, 0.1, features).tolist()
+        scale = rng.uniform(0.03, 0.2, features).tolist()
+        value = rng.choice([0.0, 0.01, 0.5, 3.0, 12.0, 80.0, np.nan], features).tolist()
+        df1 = rng.integers(1, 30, features).tolist()
+        reviews = rng.integers(20, 5000, features).tolist()
+        df2 = [0] * chi_square + [n - d - 1 for n, d in zip(reviews, df1, strict=True)][chi_square:]
+        ours = mixed_tail_p_values(chi_square, location, scale, value, df1, df2, reviews)
+        expected = []
+        kinds = (("chi_square", slice(0, chi_square)), ("anova_f", slice(chi_square, None)))
+        for kind, part in kinds:
+            if part.start == features or part.stop == 0:
+                continue
+            columns = [column[part] for column in (location, scale, value, df1, df2, reviews)]
+            expected += tail_p_values(columns[0], columns[1], kind, *columns[2:]).tolist()
+        assert ours == expected
