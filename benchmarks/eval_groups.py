@@ -18,9 +18,9 @@ Labels: the members and sellers of 10 % of the campaigns become ``Label(..., abu
 recall (and precision) is measured on the members of the other 90 % (labelled accounts left
 out), unsupervised and semi-supervised, side by side, for ``--label-draws`` draws per seed, and
 apart on the members of the campaigns linked to the labelled ones (sharing accounts or sellers):
-labels reach an unlabelled campaign only through what it shares with a labelled one (label seeds,
-the lifted floor of ``detector.groups._judged``), so on a draw with no linked campaign the two
-recalls can only differ by the fit's noise.
+label seeds (and the lifted floor of ``detector.groups._judged``, off by default) reach only
+those; the learned seeds (``detector.groups.learned_seeds``: the pairs most like the confirmed
+pools', by a logistic regression) reach the others.
 Seed coverage: for each campaign, the rank of the first co-review seed holding three of its
 members (a component of the decomposition starts only on a seed; rank ``GroupParams().rank``).
 

@@ -81,6 +81,10 @@ class GroupParams:
     session score and the floor 25 (ed77088): the same recall with it on or off on indep s1's
     four label draws (its draw among linked campaigns 0.906 -> 0.983 either way: the label
     seeds) and indep s2's first, whose precision it lowers 0.980 -> 0.970.
+    ``learned_seeds``: with confirmed accounts among the labels, the co-reviewed pairs most like
+    the confirmed pools' (a logistic regression of their pairs against all others,
+    ``detector.groups.learned_seeds``) start candidate blocks of their own, judged like every
+    other: how labels reach a campaign that shares no account or seller with a labelled one.
     ``min_focus``: the block's share of its members' cells in its windows
     (``BlockJudge.focus``: deal hunters on a sale's products review many others that week);
     co-review seeds face a lower bar of their own (``seeds.MIN_SEED_FOCUS``).
@@ -111,6 +115,7 @@ class GroupParams:
     blocks: int = 4
     refine: bool = True
     lift_floor_for_confirmed: bool = False
+    learned_seeds: bool = True
     member_fdr: float = 0.05
 
     def __post_init__(self) -> None:

@@ -58,7 +58,7 @@ MIN_SEED_FOCUS = 0.15  # seeds' focus at least this (``_SeedTable.focus``)
 
 MAX_LABEL_SEEDS = 64  # components started on labelled accounts, beyond ``limit``
 
-__all__ = ["Seed", "label_seeds", "seeds"]
+__all__ = ["GridPairs", "Seed", "by_reviewer", "grid_pairs", "grid_width", "label_seeds", "seeds"]
 
 
 @dataclass
@@ -207,22 +207,54 @@ def _by_reviewer(tensor: ReviewTensor) -> tuple[IntArray, npt.NDArray[np.int32],
     return _pointers(tensor.reviewer, tensor.shape[1]), product, tensor.window[cells]
 
 
-def _grid_seeds(
+@dataclass(frozen=True)
+class GridPairs:
+    """One grid's chosen pairs (the first ``_pair_budget``, most surprising first): pair k is
+    products (``a[k]``, ``b[k]``) co-reviewed ``count[k]`` times in different weeks against
+    ``expected[k]`` under independence (``surprise[k]`` = −log P(Poisson ≥ count)), in grid
+    block ``main[k]``, by X's rows ``members[member_ptr[k]:member_ptr[k+1]]`` (reviewers
+    ``row_reviewer[rows]``); ``x`` is X, ``width`` and ``shift`` the grid."""
+
+    a: IntArray
+    b: IntArray
+    count: IntArray
+    expected: FloatArray
+    surprise: FloatArray
+    main: IntArray
+    member_ptr: IntArray
+    members: IntArray
+    row_reviewer: IntArray
+    x: _Incidence
+    width: int
+    shift: int
+
+    def first_window(self) -> IntArray:
+        """The first window of every pair's grid block."""
+        return np.maximum(0, self.main * self.width - self.shift)
+
+
+def grid_width(tensor: ReviewTensor) -> int:
+    """Windows per grid block (``SEED_WEEKS`` weeks)."""
+    weeks_per_window = max(1, round(tensor.window_ms / (7 * 86_400_000)))
+    return max(1, SEED_WEEKS // weeks_per_window)
+
+
+def grid_pairs(
     tensor: ReviewTensor,
     grouped: tuple[IntArray, npt.NDArray[np.int32], IntArray],
     width: int,
     shift: int,
-) -> _SeedTable:
-    """The merged seeds of the grid of ``width`` windows starting ``shift`` windows early:
+) -> GridPairs | None:
+    """The chosen pairs of the grid of ``width`` windows starting ``shift`` windows early:
     X, Y and Σ n(n−1) (``seed_kernel.grid_rows``), the strong pairs and their surprise, the
-    first ``_pair_budget`` pairs' members, merged (``_merged``)."""
+    first ``_pair_budget`` pairs and their members; None for a grid with no rows."""
     n_products = tensor.shape[2]
     n_blocks = (tensor.shape[4] - 1 + shift) // width + 1
     row_ptr, row_products, row_reviewer, row_block, week_ptr, week_products, same_week_pairs = (
         grid_rows(*grouped, width, shift, n_blocks, MAX_ROW_PRODUCTS)
     )
     if row_reviewer.size == 0:
-        return _empty_table()
+        return None
     x = _Incidence.of(row_ptr, row_products, n_products)
     y = _Incidence.of(week_ptr, week_products, n_products)
     p, q, count = strong_pairs(
@@ -237,11 +269,35 @@ def _grid_seeds(
     surprise = -stats.poisson.logsf(count - 1, expected)
     # most surprising first; equal surprise by (p, q)
     order = np.lexsort((q, p, -surprise))[: _pair_budget(n_products)]
-    a, b, surprise = p[order], q[order], surprise[order]
+    a, b = p[order], q[order]
     member_ptr, members, main = pair_members(
         x.product_ptr, x.product_rows, row_block, a, b, n_blocks
     )
-    return _merged(a, b, surprise, main, member_ptr, members, row_reviewer, x, tensor, width, shift)
+    return GridPairs(
+        a, b, np.asarray(count[order], dtype=np.int64), expected[order], surprise[order], main,
+        member_ptr, members, row_reviewer, x, width, shift,
+    )  # fmt: skip
+
+
+def by_reviewer(tensor: ReviewTensor) -> tuple[IntArray, npt.NDArray[np.int32], IntArray]:
+    """The cells grouped by reviewer (``_by_reviewer``), as ``grid_pairs`` takes them."""
+    return _by_reviewer(tensor)
+
+
+def _grid_seeds(
+    tensor: ReviewTensor,
+    grouped: tuple[IntArray, npt.NDArray[np.int32], IntArray],
+    width: int,
+    shift: int,
+) -> _SeedTable:
+    """The merged seeds of one grid: its chosen pairs (``grid_pairs``), merged (``_merged``)."""
+    pairs = grid_pairs(tensor, grouped, width, shift)
+    if pairs is None:
+        return _empty_table()
+    return _merged(
+        pairs.a, pairs.b, pairs.surprise, pairs.main, pairs.member_ptr, pairs.members,
+        pairs.row_reviewer, pairs.x, tensor, width, shift,
+    )  # fmt: skip
 
 
 def _pair_budget(n_products: int) -> int:
