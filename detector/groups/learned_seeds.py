@@ -23,10 +23,12 @@ probability become seeds: the pair's products and the products of its block that
 reviewed there, its members, its grid block.
 
 The judge decides on the data alone: a learned seed is one more candidate block, judged and
-scored like every other, under the same floor and a Bonferroni bar that counts it (labels never
-put anyone in a group). An earlier attempt learned what accepted *blocks* look like and accepted
-look-alikes under the floor: it cost precision (0.996 -> 0.889 on independent seed 1), since
-honest 5–6-member blocks have a campaign's shape; here the labels only choose where to look.
+scored like every other, under the same floor (labels never put anyone in a group); its group
+is kept only when it holds ``min_reviewers`` members no other group holds
+(``detector.groups._with_learned``). An earlier attempt learned what accepted *blocks* look
+like and accepted look-alikes under the floor: it cost precision (0.996 -> 0.889 on
+independent seed 1), since honest 5–6-member blocks have a campaign's shape; here the labels
+only choose where to look.
 """
 
 from __future__ import annotations
