@@ -176,45 +176,6 @@ def _noncentral_sf(
     return tails
 
 
-def batch_tail_p_values(
-    location: list[float],
-    scale: list[float],
-    kind: str,
-    value: list[float],
-    df1: list[int],
-    df2: list[int],
-    reviews: list[int],
-) -> list[float]:
-    """``tail_p_values`` of F features (lists of length F), bit for bit: the grid of λ and the
-    filling-in of the tails compiled (``detector.ero.tail_kernel``), the same ufuncs on the
-    same arguments, the same (F, 91) matrix product."""
-    as_array = np.array  # lists of Python numbers: one conversion each
-    values = as_array(value, dtype=np.float64)
-    first, second = as_array(df1, dtype=np.float64), as_array(df2, dtype=np.float64)
-    index, at_value, at_df1, at_df2, at_lam = tail_kernel.noncentral_nodes(
-        as_array(location, dtype=np.float64),
-        as_array(scale, dtype=np.float64),
-        values,
-        first,
-        second,
-        as_array(reviews, dtype=np.float64),
-        _NODES,
-    )
-    central: NDArray[Any]
-    noncentral: Any  # the Boost ufunc, or scipy.stats' frozen-distribution result
-    with np.errstate(all="ignore"):
-        if kind == "chi_square":
-            central = special.chdtrc(first, values)
-        else:
-            central = special.fdtrc(first, second, values)
-        noncentral = _noncentral_tails(kind, at_value, at_df1, at_df2, at_lam)
-    tails = tail_kernel.filled_tails(central, index, noncentral, _NODES.size)
-    mixed = (tails @ _WEIGHTS).tolist()
-    return [
-        1.0 if v <= 0.0 else min(max(p, SMALLEST_P), 1.0) for v, p in zip(value, mixed, strict=True)
-    ]
-
-
 def mixed_tail_p_values(
     chi_square: int,
     location: list[float],
@@ -224,11 +185,13 @@ def mixed_tail_p_values(
     df2: list[int],
     reviews: list[int],
 ) -> list[float]:
-    """``batch_tail_p_values`` of features of both kinds in one pass: the first ``chi_square``
-    features are chi-square statistics, the others ANOVA F. Each kind's tails come from its own
-    ufuncs and are mixed by its own (F_kind, 91) matrix product, so every value is bit for bit
-    ``batch_tail_p_values`` of that kind's features alone; the grid, the fill-in and the
-    conversions are shared (a product's features: their fixed cost was the cost)."""
+    """``tail_p_values`` of F features (lists of length F) of both kinds in one pass, bit for
+    bit: the first ``chi_square`` features are chi-square statistics, the others ANOVA F (0 or F
+    for one kind alone). The grid of λ and the filling-in of the tails are compiled
+    (``detector.ero.tail_kernel``) and shared with the conversions (a product's features: their
+    fixed cost was the cost); each kind's tails come from its own ufuncs on the same arguments
+    and are mixed by its own (F_kind, 91) matrix product, as ``tail_p_values`` of that kind's
+    features alone."""
     columns = np.array([location, scale, value, df1, df2, reviews], dtype=np.float64)
     first, second, values = columns[3], columns[4], columns[2]
     index, at_value, at_df1, at_df2, at_lam = tail_kernel.noncentral_nodes(

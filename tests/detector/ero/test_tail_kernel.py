@@ -1,5 +1,6 @@
-"""``calibration.batch_tail_p_values`` (compiled grid and fill-in) is ``tail_p_values`` bit for
-bit; the tail itself is checked against scipy's ncx2/ncf in test_fast_tails.py."""
+"""``calibration.mixed_tail_p_values`` (compiled grid and fill-in) is ``tail_p_values`` bit for
+bit, one kind alone or both in one pass; the tail itself is checked against scipy's ncx2/ncf in
+test_fast_tails.py."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from detector.ero.calibration import batch_tail_p_values, mixed_tail_p_values, tail_p_values
+from detector.ero.calibration import mixed_tail_p_values, tail_p_values
+
+
+def _one_kind(kind: str, location: list[float], scale: list[float], value: list[float],
+              df1: list[int], df2: list[int], reviews: list[int]) -> list[float]:  # fmt: skip
+    """``mixed_tail_p_values`` of features all of ``kind``."""
+    chi_square = len(value) if kind == "chi_square" else 0
+    return mixed_tail_p_values(chi_square, location, scale, value, df1, df2, reviews)
 
 
 @pytest.mark.parametrize("kind", ["chi_square", "anova_f"])
 @pytest.mark.parametrize("features", [1, 2, 4, 7])
-def test_batch_tail_p_values_is_tail_p_values_bit_for_bit(kind: str, features: int) -> None:
+def test_one_kind_is_tail_p_values_bit_for_bit(kind: str, features: int) -> None:
     rng = np.random.default_rng(features)
     for _ in range(40):
         location = rng.normal(0.05, 0.1, features).tolist()  # some wholly below u = 0
@@ -23,14 +31,14 @@ def test_batch_tail_p_values_is_tail_p_values_bit_for_bit(kind: str, features: i
         df2 = [n - d - 1 for n, d in zip(reviews, df1, strict=True)]
         if kind == "chi_square":
             df2 = [0] * features
-        ours = batch_tail_p_values(location, scale, kind, value, df1, df2, reviews)
+        ours = _one_kind(kind, location, scale, value, df1, df2, reviews)
         expected = tail_p_values(location, scale, kind, value, df1, df2, reviews)
         assert ours == expected.tolist()
 
 
-def test_batch_tail_p_values_is_the_central_tail_below_zero_effect() -> None:
+def test_one_kind_is_the_central_tail_below_zero_effect() -> None:
     value = [0.2, 3.84, 25.0]
-    p = batch_tail_p_values([-1.0] * 3, [0.03] * 3, "chi_square", value, [3] * 3, [0] * 3, [99] * 3)
+    p = _one_kind("chi_square", [-1.0] * 3, [0.03] * 3, value, [3] * 3, [0] * 3, [99] * 3)
     np.testing.assert_allclose(p, stats.chi2.sf(value, 3), rtol=1e-12, atol=0)
 
 
@@ -39,7 +47,7 @@ def test_a_statistic_next_to_zero_at_a_large_effect_has_no_evidence(kind: str) -
     """Boost's ncx2 raises OverflowError at T ~ 1e-9, λ ≥ ~500 (a nearly proportional table of
     a large product); the tail there is 1 (scipy's central tail at such T is 1 - 2.5e-5·√T)."""
     df2 = [0, 0] if kind == "chi_square" else [4000, 4000]
-    p = batch_tail_p_values([0.4, 0.4], [0.1, 0.1], kind, [1e-9, 3.0], [1, 1], df2, [5000, 5000])
+    p = _one_kind(kind, [0.4, 0.4], [0.1, 0.1], [1e-9, 3.0], [1, 1], df2, [5000, 5000])
     expected = tail_p_values([0.4, 0.4], [0.1, 0.1], kind, [1e-9, 3.0], [1, 1], df2, [5000, 5000])
     assert p == expected.tolist()
     assert p[0] == pytest.approx(1.0, abs=1e-4) and p[1] < 1.0
