@@ -240,18 +240,10 @@ def _round(value: float | None, digits: int) -> float | None:
 # --- the analysis -----------------------------------------------------------------------------
 
 
-def reviewer_counts(
-    ratings: npt.NDArray[np.int64], history: FloatArray, verified: BoolArray | None
-) -> dict[str, Any]:
-    """Reviews, one-review accounts and verified purchases, overall and per star (1–5): each a
-    count of the star levels (``_star_tables``, the overall count their sum over every star, what
-    a boolean sum per star level gave)."""
-    return _counts_block(_star_tables_of(ratings, history, verified), verified is not None)
-
-
 def _star_tables_of(
     ratings: npt.NDArray[np.int64], history: FloatArray, verified: BoolArray | None
 ) -> list[list[int]]:
+    """``_star_tables`` of one product's aligned arrays, as lists (``verified`` None: no column)."""
     flags = np.zeros(0, dtype=np.bool_) if verified is None else verified
     return _star_tables(  # type: ignore[no-any-return]
         np.ascontiguousarray(ratings, dtype=np.int64),

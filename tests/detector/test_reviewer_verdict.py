@@ -174,7 +174,7 @@ def test_the_rule_raises_by_one_step_at_most(category, strong, agrees, expected)
 
 @pytest.mark.parametrize("seed", range(4))
 def test_reviewer_counts_are_the_boolean_sums_per_star(seed):
-    from detector.reviewers.evidence import reviewer_counts
+    from detector.reviewers.evidence import reviewer_evidence
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 300))
@@ -196,4 +196,5 @@ def test_reviewer_counts_are_the_boolean_sums_per_star(seed):
         **block(np.ones(n, dtype=bool)),
         "by_star": {str(s): block(ratings == s) for s in range(1, 6)},
     }
-    assert reviewer_counts(ratings, history, verified) == expected
+    found = reviewer_evidence(ratings, history=history, verified=verified, judge=False)
+    assert found.counts == expected
