@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detector.groups.blocks import Candidate
-from detector.groups.seeds import SEED_WEEKS
+from detector.groups.seeds import grid_width
 from detector.groups.tensor import ReviewTensor
 
 IntArray = npt.NDArray[np.int64]
@@ -44,8 +44,7 @@ __all__ = ["dense_block_candidates", "densest_block", "suspiciousness"]
 
 def dense_block_candidates(tensor: ReviewTensor, blocks: int, max_sellers: int) -> list[Candidate]:
     """``blocks`` zoomed dense blocks per slab of both grids (module docstring)."""
-    weeks_per_window = max(1, round(tensor.window_ms / (7 * 86_400_000)))
-    width = max(1, SEED_WEEKS // weeks_per_window)
+    width = grid_width(tensor)
     candidates = []
     for shift in (0, width // 2):
         slab = (tensor.window + shift) // width

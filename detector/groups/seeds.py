@@ -74,9 +74,8 @@ def seeds(tensor: ReviewTensor, limit: int, min_focus: float = MIN_SEED_FOCUS) -
     """Up to ``limit`` seeds, most surprising first (see the module docstring); a seed sharing a
     product and over half of its (or the other's) reviewers with a more surprising one is left
     out, and so is a seed whose focus is under ``min_focus`` (``_SeedTable.focus``)."""
-    weeks_per_window = max(1, round(tensor.window_ms / (7 * 86_400_000)))
-    width = max(1, SEED_WEEKS // weeks_per_window)
-    grouped = _by_reviewer(tensor)
+    width = grid_width(tensor)
+    grouped = by_reviewer(tensor)
     found = _SeedTable.joined(
         [_grid_seeds(tensor, grouped, width, shift) for shift in (0, width // 2)]
     )
@@ -197,10 +196,10 @@ def _pointers(keys: npt.NDArray[np.integer[Any]], size: int) -> IntArray:
     return np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=size))]).astype(np.int64)
 
 
-def _by_reviewer(tensor: ReviewTensor) -> tuple[IntArray, npt.NDArray[np.int32], IntArray]:
+def by_reviewer(tensor: ReviewTensor) -> tuple[IntArray, npt.NDArray[np.int32], IntArray]:
     """The cells grouped by reviewer, ascending product within each (two counting sorts):
     each reviewer's slice and the cells' products (int32: half the memory traffic of the
-    co-review loop) and windows in that order."""
+    co-review loop) and windows in that order, as ``grid_pairs`` takes them."""
     by_product = stable_order(tensor.product, tensor.shape[2])
     cells = by_product[stable_order(tensor.reviewer[by_product], tensor.shape[1])]
     product = tensor.product[cells].astype(np.int32)
@@ -277,11 +276,6 @@ def grid_pairs(
         a, b, np.asarray(count[order], dtype=np.int64), expected[order], surprise[order], main,
         member_ptr, members, row_reviewer, x, width, shift,
     )  # fmt: skip
-
-
-def by_reviewer(tensor: ReviewTensor) -> tuple[IntArray, npt.NDArray[np.int32], IntArray]:
-    """The cells grouped by reviewer (``_by_reviewer``), as ``grid_pairs`` takes them."""
-    return _by_reviewer(tensor)
 
 
 def _grid_seeds(
@@ -363,8 +357,7 @@ def label_seeds(tensor: ReviewTensor, reviewers: IntArray, known: list[Seed]) ->
     is no group by itself: the block judge needs ``min_reviewers`` members and judges the block
     on the data alone. Seeds covering a ``known`` seed's products in the same block are skipped;
     at most ``MAX_LABEL_SEEDS``, those with most labelled reviews first."""
-    weeks_per_window = max(1, round(tensor.window_ms / (7 * 86_400_000)))
-    width = max(1, SEED_WEEKS // weeks_per_window)
+    width = grid_width(tensor)
     mine = np.isin(tensor.reviewer, reviewers)
     if not mine.any():
         return []

@@ -16,7 +16,7 @@ from detector.groups.seed_kernel import (
     seed_focus,
     strong_pairs,
 )
-from detector.groups.seeds import _by_reviewer, _Incidence
+from detector.groups.seeds import _Incidence, by_reviewer
 from detector.groups.tensor import ReviewTensor
 
 DAY_MS = 86_400_000
@@ -47,7 +47,7 @@ def test_grid_rows_are_the_reviewer_blocks_and_weeks(seed: int, width: int, shif
     tensor = _random_tensor(seed)
     n_blocks = (tensor.shape[4] - 1 + shift) // width + 1
     row_ptr, row_products, reviewer, block, week_ptr, week_products, week_pairs = grid_rows(
-        *_by_reviewer(tensor), width, shift, n_blocks, 4
+        *by_reviewer(tensor), width, shift, n_blocks, 4
     )
     cell_block = (tensor.window + shift) // width
     expected = _rows_by_numpy(tensor.reviewer * n_blocks + cell_block, tensor.product, 2, 4)
