@@ -58,10 +58,12 @@ The interval is the weighted mean's sandwich (Huber–White) standard error, ±1
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -98,6 +100,59 @@ def suspicion_weight(
     return result
 
 
+@njit(cache=True)
+def _clipped_weights(
+    review_suspicion: FloatArray, low: float, high: float
+) -> tuple[FloatArray, int]:
+    """``suspicion_weight`` in one pass, (high − s)/(high − low) clipped to [0, 1] (NaN stays
+    NaN, as ``np.clip`` leaves it), and how many weights are below ½."""
+    n = review_suspicion.shape[0]
+    weights = np.empty(n)
+    below = 0
+    span = high - low
+    for i in range(n):
+        w = (high - review_suspicion[i]) / span
+        if w < 0.0:  # np.clip's comparisons: NaN passes, −0.0 stays −0.0
+            w = 0.0
+        elif w > 1.0:
+            w = 1.0
+        weights[i] = w
+        below += w < 0.5
+    return weights, below
+
+
+@njit(cache=True)
+def _opened(weights: FloatArray, opened: float) -> None:
+    """w' = 1 − g (1 − w), in place."""
+    for i in range(weights.shape[0]):
+        weights[i] = 1.0 - opened * (1.0 - weights[i])
+
+
+def gated_weights(
+    review_suspicion: npt.ArrayLike,
+    *,
+    base_suspect_share: float,
+    low: float = SUSPICION_LOW,
+    high: float = SUSPICION_HIGH,
+    gate: str = "z",
+    prior_reviews: float = PRIOR_REVIEWS,
+) -> tuple[FloatArray, float]:
+    """(w'_r per review, the product's suspect share k_p / n_p): ``adjusted_rating``'s weights
+    without its mean and interval (``detector.reviewers.evidence`` recomputes both after
+    restoring the established critics' weights). Two compiled passes where numpy took a clip,
+    a sum, a mean of booleans and two array operations (issue 18); the same doubles: w is
+    ``suspicion_weight``'s, the share count / n is numpy's mean of the booleans exactly, and
+    1 − g (1 − w) is the same two roundings per review."""
+    suspicion = np.ascontiguousarray(review_suspicion, dtype=np.float64)
+    n = int(suspicion.size)
+    weights, below = _clipped_weights(suspicion, float(low), float(high))
+    if prior_reviews <= 0 and weights.sum() <= 0:  # every review suspect: say the plain mean
+        weights, below = np.ones(n), 0
+    own_share = below / n if n else 0.0
+    _opened(weights, gate_share(own_share, n, base_suspect_share, gate))
+    return weights, own_share
+
+
 def adjusted_rating(
     rating: npt.ArrayLike,
     review_suspicion: npt.ArrayLike,
@@ -119,13 +174,17 @@ def adjusted_rating(
     ``high=RANK_SUSPICION_HIGH``, ``gate="ratio"``, ``prior_reviews=0``.
     """
     ratings = np.asarray(rating, dtype=np.float64)
-    weights = suspicion_weight(np.asarray(review_suspicion, dtype=np.float64), low=low, high=high)
+    weights, own_share = gated_weights(
+        review_suspicion,
+        base_suspect_share=base_suspect_share,
+        low=low,
+        high=high,
+        gate=gate,
+        prior_reviews=prior_reviews,
+    )
+    if weights.shape != ratings.shape:
+        raise ValueError(f"{weights.size} suspicions for {ratings.size} ratings")
     plain = float(ratings.mean()) if ratings.size else float("nan")
-    if weights.sum() <= 0 and prior_reviews <= 0:  # every review suspect: say the plain mean
-        weights = np.ones_like(ratings)
-    own_share = float(np.mean(weights < 0.5)) if ratings.size else 0.0
-    opened = gate_share(own_share, ratings.size, base_suspect_share, gate)
-    weights = 1.0 - opened * (1.0 - weights)
     mean, se = weighted_mean_se(ratings, weights)
     if prior_reviews > 0 and ratings.size:
         mean = float(
@@ -140,17 +199,24 @@ def adjusted_rating(
     )
 
 
+def _clip(value: float, low: float, high: float) -> float:
+    """``float(np.clip(value, low, high))`` of one number, without numpy's per-call overhead: its
+    comparisons (below ``low``: ``low``, above ``high``: ``high``), so NaN passes through and
+    −0.0 stays −0.0 as in numpy."""
+    return low if value < low else high if value > high else value
+
+
 def gate_share(own_share: float, n: int, base: float, gate: str = "z") -> float:
     """How far (0–1) a product's suspect share opens the discount, against the graph's base."""
     if n == 0:
         return 0.0
     if gate == "ratio":
-        return float(np.clip((own_share - base) / max(base, 1e-9), 0, 1))
+        return _clip((own_share - base) / max(base, 1e-9), 0.0, 1.0)
     if gate != "z":
         raise ValueError(f"gate must be 'z' or 'ratio', not {gate!r}")
-    base = float(np.clip(base, 1e-3, 1 - 1e-3))
-    z = (own_share - base) * np.sqrt(n / (base * (1 - base)))
-    return float(np.clip((z - GATE_Z_LOW) / (GATE_Z_HIGH - GATE_Z_LOW), 0, 1))
+    base = _clip(float(base), 1e-3, 1 - 1e-3)
+    z = (own_share - base) * math.sqrt(n / (base * (1 - base)))
+    return _clip((z - GATE_Z_LOW) / (GATE_Z_HIGH - GATE_Z_LOW), 0.0, 1.0)
 
 
 def weighted_mean_se(rating: FloatArray, weight: FloatArray) -> tuple[float, float]:

@@ -73,7 +73,9 @@ from numba import njit
 from scipy.special import _ufuncs
 from scipy.stats import fisher_exact
 
-from detector.reviewers import adjusted_rating
+from detector.consistency.kernel import pairwise_sum
+from detector.reviewers.adjusted import gated_weights
+from detector.stats.moments import mean
 from detector.verdict import Category
 
 __all__ = [
@@ -241,16 +243,27 @@ def _round(value: float | None, digits: int) -> float | None:
 
 
 def _star_tables_of(
-    ratings: npt.NDArray[np.int64], history: FloatArray, verified: BoolArray | None
+    ratings: npt.NDArray[np.int64],
+    history: FloatArray,
+    verified: BoolArray | None,
+    suspicion: FloatArray | None = None,
 ) -> list[list[int]]:
-    """``_star_tables`` of one product's aligned arrays, as lists (``verified`` None: no column)."""
-    flags = np.zeros(0, dtype=np.bool_) if verified is None else verified
+    """``_star_tables`` of one product's aligned arrays, as lists (``verified`` None: no column;
+    ``suspicion`` None: no graph fit)."""
+    flags = _NO_FLAGS if verified is None else verified
+    scores = _NO_SCORES if suspicion is None else suspicion
     return _star_tables(  # type: ignore[no-any-return]
         np.ascontiguousarray(ratings, dtype=np.int64),
         np.ascontiguousarray(history, dtype=np.float64),
         np.ascontiguousarray(flags, dtype=np.bool_),
         verified is not None,
+        np.ascontiguousarray(scores, dtype=np.float64),
+        suspicion is not None,
     ).tolist()
+
+
+_NO_FLAGS = np.zeros(0, dtype=np.bool_)
+_NO_SCORES = np.zeros(0, dtype=np.float64)
 
 
 @njit(cache=True)
@@ -259,13 +272,16 @@ def _star_tables(
     history: FloatArray,
     verified: BoolArray,
     has_verified: bool,
+    suspicion: FloatArray,
+    has_scores: bool,
 ) -> npt.NDArray[np.int64]:
     """Per star bin (0: a rating outside 1–5, then 1–5) the reviews (row 0), the reviews of
-    one-review accounts (h ≤ 1; NaN compares False, row 1), the verified purchases (row 2) and
-    the reviews of established accounts (h ≥ 2, row 3); [4, 0]: the reviews whose history is
-    known (not NaN). One pass for the counts, the leans and the guard (three ``np.bincount``
-    and a dozen boolean sums before)."""
-    tables = np.zeros((5, 6), dtype=np.int64)
+    one-review accounts (h ≤ 1; NaN compares False, row 1), the verified purchases (row 2),
+    the reviews of established accounts (h ≥ 2, row 3) and, with a graph fit, of established
+    reviews (h ≥ 2 and suspicion below ``SUSPICION_LOW``, row 5); [4, 0]: the reviews whose
+    history is known (not NaN). One pass for the counts, the leans and the guard (three
+    ``np.bincount`` and a dozen boolean sums before)."""
+    tables = np.zeros((6, 6), dtype=np.int64)
     for i in range(ratings.shape[0]):
         star = ratings[i]
         level = star if 1 <= star <= 5 else 0
@@ -276,7 +292,43 @@ def _star_tables(
             tables[2, level] += verified[i]
         tables[3, level] += h >= 2.0
         tables[4, 0] += not np.isnan(h)
+        if has_scores:
+            tables[5, level] += h >= 2.0 and suspicion[i] < SUSPICION_LOW
     return tables
+
+
+@njit(cache=True)
+def _critics_kept(
+    weights: FloatArray,
+    ratings: npt.NDArray[np.int64],
+    history: FloatArray,
+    suspicion: FloatArray,
+    has_scores: bool,
+) -> tuple[float, int, int]:
+    """Weight 1 for the established reviews' 1- and 2-star ratings (h ≥ 2 and, with a graph
+    fit, suspicion below ``SUSPICION_LOW``), in place; then (Σ w in numpy's pairwise order,
+    how many weights are not 0, how many are below ½)."""
+    nonzero = 0
+    below = 0
+    for i in range(weights.shape[0]):
+        established = history[i] >= 2.0 and (not has_scores or suspicion[i] < SUSPICION_LOW)
+        if established and ratings[i] <= 2:
+            weights[i] = 1.0
+        nonzero += weights[i] != 0.0
+        below += weights[i] < 0.5
+    return pairwise_sum(weights, 0, weights.shape[0]), nonzero, below
+
+
+@njit(cache=True)
+def _sandwich_sum(weights: FloatArray, stars: FloatArray, mean: float) -> float:
+    """Σ w² (r − m)² in numpy's order (``np.sum(weights**2 * (stars - mean) ** 2)``: each
+    square, their product, the pairwise sum)."""
+    n = weights.shape[0]
+    terms = np.empty(n)
+    for i in range(n):
+        d = stars[i] - mean
+        terms[i] = (weights[i] * weights[i]) * (d * d)
+    return pairwise_sum(terms, 0, n)
 
 
 def _counts_block(tables: list[list[int]], has_verified: bool) -> dict[str, Any]:
@@ -310,39 +362,50 @@ def reviewer_evidence(
     params: RuleParams | None = None,
 ) -> ReviewerEvidence:
     """The reviewer evidence of one product's reviews (aligned arrays; ``history`` NaN where
-    unknown). ``judge=False`` (too few reviews): counts and the plain mean only."""
-    params = params or RuleParams()
+    unknown). ``judge=False`` (too few reviews): counts and the plain mean only.
+
+    Issue 18: the per-review work is three compiled passes (``_star_tables``, ``_critics_kept``,
+    ``_sandwich_sum``) beside the graph weights' two (``gated_weights``), with numpy's pairwise
+    sums, so every figure is the one the boolean masks and numpy reductions gave."""
+    params = params or _RULE_PARAMS
     n = int(ratings.size)
     stars = ratings.astype(np.float64)
-    plain = float(stars.mean()) if n else float("nan")
-    tables = _star_tables_of(ratings, history, verified)
+    plain = mean(stars) if n else float("nan")
+    suspicion = None if scores is None else scores.review_suspicion
+    tables = _star_tables_of(ratings, history, verified, suspicion)
     counts = _counts_block(tables, verified is not None)
     if not judge or n == 0:
         return ReviewerEvidence(n, counts, plain)
-    doubtful = history <= 1
-    leans = (_lean(tables, 5, n, verified is not None), _lean(tables, 1, n, verified is not None))
-    if scores is None:
-        established = history >= 2
-        guard = _guard(sum(tables[3]), tables[3][1], tables[0][1], n)
-    else:
-        established = (history >= 2) & (scores.review_suspicion < SUSPICION_LOW)
-        count = int(np.count_nonzero(established))
-        ones = ratings == 1
-        guard = _guard(count, int(np.count_nonzero(ones & established)), tables[0][1], n)
+    has_verified = verified is not None
+    leans = (_lean(tables, 5, n, has_verified), _lean(tables, 1, n, has_verified))
+    established = tables[3] if scores is None else tables[5]
+    guard = _guard(sum(established), established[1], tables[0][1], n)
     if scores is not None:
-        fit = adjusted_rating(
-            stars, scores.review_suspicion, base_suspect_share=scores.base_suspect_share
+        weights, suspect_share = gated_weights(
+            scores.review_suspicion, base_suspect_share=scores.base_suspect_share
         )
-        weights = fit.weights.copy()
-        suspect_share: float = fit.suspect_share
+        if weights.shape != stars.shape:
+            raise ValueError(f"{weights.size} review suspicions for {n} ratings")
     else:
-        weights = _lean_weights(ratings, doubtful, leans, guard, params)
+        weights = _lean_weights(ratings, history <= 1, leans, guard, params)
         suspect_share = int(np.count_nonzero(weights < 0.5)) / weights.size  # their mean, exactly
-    weights[established & (ratings <= 2)] = 1.0  # never discount established critics
-    adjusted, se = _weighted_mean_se(stars, weights)
+    total, nonzero, doubted = _critics_kept(  # never discount established critics
+        weights,
+        np.ascontiguousarray(ratings, dtype=np.int64),
+        np.ascontiguousarray(history, dtype=np.float64),
+        _NO_SCORES if suspicion is None else np.ascontiguousarray(suspicion, dtype=np.float64),
+        suspicion is not None,
+    )
+    adjusted, se = _weighted_mean_se(stars, weights, total, nonzero)
     interval = (max(1.0, adjusted - 1.96 * se), min(5.0, adjusted + 1.96 * se))
     base = None if scores is None else scores.base_suspect_share
-    evidence = ReviewerEvidence(
+    direction, strong = _judgement(
+        plain, adjusted, interval, suspect_share, base, leans, guard is not None, params
+    )
+    findings = _findings(
+        plain, adjusted, interval, suspect_share, base, leans, doubted, guard, params
+    )
+    return ReviewerEvidence(
         reviews=n,
         counts=counts,
         plain_mean=plain,
@@ -350,14 +413,15 @@ def reviewer_evidence(
         interval=interval,
         suspect_share=suspect_share,
         base_suspect_share=base,
+        direction=direction,
+        strong=strong,
         leans=leans,
+        findings=findings,
         weights=weights,
     )
-    direction, strong = _judgement(evidence, guard is not None, params)
-    findings = _findings(evidence, guard, params)
-    return ReviewerEvidence(
-        **{**evidence.__dict__, "direction": direction, "strong": strong, "findings": findings}
-    )
+
+
+_RULE_PARAMS = RuleParams()  # frozen: one instance serves every default call
 
 
 # The hypergeometric cdf behind scipy.stats.fisher_exact (Boost's), taken as the ufunc: the
@@ -380,7 +444,10 @@ def fisher_greater(a: int, n_group: int, b: int, n_rest: int) -> float:
     drawn = k + n_rest - b
     if min(n_group, n_rest, a + b, drawn) == 0 or k >= min(n_group, drawn):
         return 1.0
-    return min(float(np.clip(_HYPERGEOM_CDF(k, n_group, drawn, n_group + n_rest), 0.0, 1.0)), 1.0)
+    cdf = float(_HYPERGEOM_CDF(k, n_group, drawn, n_group + n_rest))
+    # np.clip(cdf, 0, 1) without its per-call overhead (its comparisons: NaN passes)
+    cdf = 0.0 if cdf < 0.0 else 1.0 if cdf > 1.0 else cdf
+    return min(cdf, 1.0)
 
 
 def _lean(tables: list[list[int]], level: Literal[5, 1], n: int, has_verified: bool) -> Lean:
@@ -435,26 +502,35 @@ def _lean_weights(
     return weights
 
 
-def _weighted_mean_se(stars: FloatArray, weights: FloatArray) -> tuple[float, float]:
-    """Σ w r / Σ w and its sandwich standard error (Σ w² (r − m)² / (Σ w)² · n/(n − 1))½."""
-    total = float(weights.sum())
+def _weighted_mean_se(
+    stars: FloatArray, weights: FloatArray, total: float, nonzero: int
+) -> tuple[float, float]:
+    """Σ w r / Σ w and its sandwich standard error (Σ w² (r − m)² / (Σ w)² · n/(n − 1))½, n the
+    nonzero weights; ``total`` (Σ w) and ``nonzero`` from ``_critics_kept``. All weights 0:
+    the plain mean and its se."""
     if total <= 0:
-        weights, total = np.ones_like(stars), float(stars.size)
-    mean = float(np.dot(weights, stars) / total)
-    n = int(np.count_nonzero(weights))
-    if n < 2:
-        return mean, 0.0
-    variance = float(np.sum(weights**2 * (stars - mean) ** 2)) / total**2 * n / (n - 1)
-    return mean, float(np.sqrt(variance))
+        weights, total, nonzero = np.ones_like(stars), float(stars.size), int(stars.size)
+    average = float(np.dot(weights, stars) / total)
+    if nonzero < 2:
+        return average, 0.0
+    squares = _sandwich_sum(weights, np.ascontiguousarray(stars, dtype=np.float64), average)
+    variance = float(squares) / total**2 * nonzero / (nonzero - 1)
+    return average, math.sqrt(variance)
 
 
 def _judgement(
-    evidence: ReviewerEvidence, guarded: bool, params: RuleParams
+    plain: float,
+    adjusted: float,
+    interval: tuple[float, float],
+    suspect_share: float | None,
+    base: float | None,
+    leans: tuple[Lean, ...],
+    guarded: bool,
+    params: RuleParams,
 ) -> tuple[Direction, bool]:
     """(direction of the suspect reviews, whether the evidence is strong): rule items 1–4."""
-    assert evidence.adjusted_rating is not None and evidence.interval is not None
-    shift = evidence.plain_mean - evidence.adjusted_rating
-    boost, badmouth = (lean.holds(params) for lean in evidence.leans)
+    shift = plain - adjusted
+    boost, badmouth = (lean.holds(params) for lean in leans)
     direction: Direction = "none"
     if boost and (not badmouth or shift > 0):
         direction = "inflated"
@@ -462,19 +538,29 @@ def _judgement(
         direction = "deflated"
     if direction == "none" or (shift > 0) != (direction == "inflated"):
         return direction, False
-    base, share = evidence.base_suspect_share, evidence.suspect_share
-    enough = base is None or (share is not None and share >= params.base_ratio * base)
-    low, high = evidence.interval
-    excludes = not low <= evidence.plain_mean <= high
+    enough = base is None or (
+        suspect_share is not None and suspect_share >= params.base_ratio * base
+    )
+    low, high = interval
+    excludes = not low <= plain <= high
     return direction, enough and abs(shift) >= params.min_shift and excludes
 
 
 def _findings(
-    evidence: ReviewerEvidence, guard: tuple[float, float] | None, params: RuleParams
+    plain: float,
+    adjusted: float,
+    interval: tuple[float, float],
+    share: float | None,
+    base: float | None,
+    leans: tuple[Lean, ...],
+    doubted: int,
+    guard: tuple[float, float] | None,
+    params: RuleParams,
 ) -> tuple[Finding, ...]:
-    """The figures behind the evidence, most telling first."""
+    """The figures behind the evidence, most telling first (``doubted``: the reviews weighted
+    below ½)."""
     found: list[Finding] = []
-    for lean in evidence.leans:
+    for lean in leans:
         if lean.holds(params):
             found.append(
                 Finding(
@@ -486,30 +572,28 @@ def _findings(
                         "reviews": lean.lean_reviews,
                         "rest_reviews": lean.rest_reviews,
                         "p": float(f"{lean.p:.3g}"),
-                        "graph": evidence.base_suspect_share is not None,
+                        "graph": base is not None,
                         "verified_share": _round(lean.lean_verified, 4),
                         "rest_verified_share": _round(lean.rest_verified, 4),
                     },
                 )
             )
-    base, share = evidence.base_suspect_share, evidence.suspect_share
     if base is not None and share is not None and share >= params.base_ratio * base:
         found.append(Finding("suspect_share", {"share": round(share, 4), "base": round(base, 4)}))
-    assert evidence.adjusted_rating is not None and evidence.interval is not None
-    if abs(evidence.adjusted_rating - evidence.plain_mean) >= 0.05:
+    if abs(adjusted - plain) >= 0.05:
         found.append(
             Finding(
                 "adjusted_rating",
                 {
-                    "adjusted": round(evidence.adjusted_rating, 2),
-                    "low": round(evidence.interval[0], 2),
-                    "high": round(evidence.interval[1], 2),
-                    "plain": round(evidence.plain_mean, 2),
-                    "doubted": evidence.doubted,
+                    "adjusted": round(adjusted, 2),
+                    "low": round(interval[0], 2),
+                    "high": round(interval[1], 2),
+                    "plain": round(plain, 2),
+                    "doubted": doubted,
                 },
             )
         )
-    if guard is not None and evidence.leans[1].holds(params):  # why 1-star reviews still count
+    if guard is not None and leans[1].holds(params):  # why 1-star reviews still count
         found.append(
             Finding("established_agree", {"share": round(guard[0], 4), "all": round(guard[1], 4)})
         )

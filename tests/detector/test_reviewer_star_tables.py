@@ -18,7 +18,9 @@ def test_star_tables_are_numpys_counts_per_star(seed):
         if seed == 4:
             history[:] = np.nan
         verified = rng.random(n) < 0.7
-        tables = _star_tables(ratings, history, verified, seed != 2)
+        suspicion = rng.random(n)
+        suspicion[rng.random(n) < 0.1] = np.nan
+        tables = _star_tables(ratings, history, verified, seed != 2, suspicion, seed != 1)
         level = np.where((ratings >= 1) & (ratings <= 5), ratings, 0)
         for row, selected in enumerate(
             (np.ones(n, bool), history <= 1, verified if seed != 2 else np.zeros(n, bool))
@@ -31,3 +33,6 @@ def test_star_tables_are_numpys_counts_per_star(seed):
         )
         assert tables[4, 0] == np.count_nonzero(~np.isnan(history))
         assert not tables[4, 1:].any()
+        established = (history >= 2) & (suspicion < 0.70)  # NaN compares False
+        expected = [np.count_nonzero(established & (level == s)) for s in range(6)]
+        np.testing.assert_array_equal(tables[5], expected if seed != 1 else [0] * 6)
