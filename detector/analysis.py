@@ -38,7 +38,7 @@ from detector.consistency.threshold import analyze_consistency_law
 from detector.direction import Direction, Evidence, IntervalContrast, direction, suspect_interval
 from detector.ero import EROResult, analyze_ero
 from detector.ero.distributions import Distribution, feature_distribution
-from detector.ero.features import HOUR_BLOCK
+from detector.ero.features import HOUR_BLOCK, Factorized, factorized
 from detector.features import CATEGORICAL_FEATURES
 from detector.leans import LeanCalibration, lean_p_values
 from detector.prepare import PreparedReviews, prepare_reviews
@@ -94,14 +94,19 @@ def analyze(
         return Verdict("insufficient_data", (reason,), 0, reviewers=empty, summary=headline)
     stars = prepared.ratings.astype(np.float64)
     consistency = _consistency(stars, model, settings)
+    blocked = model.calibration is not None and model.calibration.log_scaled
+    tested = _categorical_values(prepared, blocked)
+    found = {name: factorized(values) for name, values in tested.items()}
+    codes = {name: pair for name, pair in found.items() if pair is not None}
     ero = analyze_ero(
         prepared.ratings,
         prepared.features,
         alpha=settings.alpha,
         calibration=model.calibration,
         check_ratings=False,
+        codes=codes,
     )
-    distributions = _distributions(prepared, model)
+    distributions = _distributions(prepared, model, tested, codes)
     history = _history(prepared, reviews, scores)
     combined = _combined_evidence(prepared, ero, settings, history, model.leans, consistency)
     category, reasons = _decide(
@@ -142,15 +147,39 @@ def analyze(
     )
 
 
-def _distributions(prepared: PreparedReviews, model: ReferenceModel) -> dict[str, Distribution]:
+def _categorical_values(prepared: PreparedReviews, blocked: bool) -> dict[str, Any]:
+    """The categorical features' values as ERO tests them: the hours in 4-hour blocks under a
+    model-tail calibration (``blocked``; ``detector.ero.features.transform_features``'s
+    arithmetic), the others as they are. Each is factorized once (``factorized``) for both its
+    test and its chart: the codes were computed twice a product (issue 18)."""
+    tested: dict[str, Any] = {}
+    for name, values in prepared.features.items():
+        if name in CATEGORICAL_FEATURES:
+            if name == "hour_of_day" and blocked:  # NaN stays NaN, quietly
+                with np.errstate(invalid="ignore"):
+                    values = np.floor(np.asarray(values, np.float64) / HOUR_BLOCK) * HOUR_BLOCK
+            tested[name] = values
+    return tested
+
+
+def _distributions(
+    prepared: PreparedReviews,
+    model: ReferenceModel,
+    tested: Mapping[str, Any] | None = None,
+    codes: Mapping[str, Factorized] | None = None,
+) -> dict[str, Distribution]:
     """Each feature's distribution by star level, with the hours grouped as ERO tested them
-    (4-hour blocks under a model-tail calibration), so a sentence's shares match its test."""
+    (4-hour blocks under a model-tail calibration), so a sentence's shares match its test.
+    ``tested``: ``_categorical_values`` (computed here when not given), ``codes`` their
+    factorization where ``analyze`` has it."""
     blocked = model.calibration is not None and model.calibration.log_scaled
+    if tested is None:
+        tested = _categorical_values(prepared, blocked)
+    codes = codes or {}
     distributions = {}
     for name, values in prepared.features.items():
-        if name == "hour_of_day" and blocked:  # NaN stays NaN, quietly
-            values = np.floor(np.asarray(values, np.float64) / HOUR_BLOCK) * HOUR_BLOCK
-        distributions[name] = feature_distribution(name, prepared.ratings, values)
+        values = tested.get(name, values)
+        distributions[name] = feature_distribution(name, prepared.ratings, values, codes.get(name))
     if blocked and "hour_of_day" in distributions:
         distributions["hour_of_day"]["hour_block"] = HOUR_BLOCK
     return distributions

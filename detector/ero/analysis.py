@@ -46,6 +46,7 @@ from detector.ero.calibration import (
     combine_evidence,
 )
 from detector.ero.features import (
+    Factorized,
     Steps,
     categorical_steps,
     numeric_steps,
@@ -71,6 +72,7 @@ def analyze_ero(
     check_ratings: bool = True,
     log_scaled: bool | None = None,
     pairs: bool = True,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> EROResult:
     """ERO analysis of one product (see the module docstring).
 
@@ -83,7 +85,10 @@ def analyze_ero(
     non-numeric values in a numeric feature, or alpha outside (0, 1). ``check_ratings=False``
     skips the ratings' check, for ratings already checked (``detector.prepare``).
     ``pairs=False`` skips Tukey's pairs and their studentized-range p-values (``satisfaction``
-    None): what a reference fit, which keeps only the omnibus statistics, does.
+    None): what a reference fit, which keeps only the omnibus statistics, does. ``codes``:
+    ``detector.ero.features.factorized`` of categorical features' values as tested (after
+    ``transform_features`` when log-scaled: hours in blocks), where the caller has them
+    already (``detector.analysis`` shares them with the charts); the others are factorized here.
     """
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
@@ -95,7 +100,10 @@ def analyze_ero(
     steps: list[Steps] = []
     for name, values in features.items():
         if name in categorical:
-            steps.append(categorical_steps(name, star_index, values, alpha, pairs=pairs))
+            found = None if codes is None else codes.get(name)
+            steps.append(
+                categorical_steps(name, star_index, values, alpha, pairs=pairs, found=found)
+            )
         else:
             numbers = numeric_values(name, values, star_index.size)
             steps.append(numeric_steps(name, star_index, numbers, alpha, pairs=pairs))

@@ -17,7 +17,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from detector.features import CATEGORICAL_FEATURES, DAY_NAMES
-from detector.stats.factorize import known_unique_inverse, unique_inverse
+from detector.stats.factorize import known_string_objects, known_unique_inverse, unique_inverse
 from detector.stats.rounding import _LARGEST, _TIE_MARGIN, rounded
 
 __all__ = ["Distribution", "feature_distribution"]
@@ -30,11 +30,16 @@ COUNTING_FROM = 256  # values of a star level from which a run of whole numbers 
 
 
 def feature_distribution(
-    name: str, ratings: NDArray[np.int64], values: NDArray[Any]
+    name: str,
+    ratings: NDArray[np.int64],
+    values: NDArray[Any],
+    found: tuple[NDArray[Any], NDArray[np.intp]] | None = None,
 ) -> Distribution:
-    """The feature's distribution by star level (see the module docstring); JSON-safe."""
+    """The feature's distribution by star level (see the module docstring); JSON-safe.
+    ``found``: a categorical feature's (distinct known values, sorted; codes, −1 where missing)
+    when the caller has them already (``detector.ero.features.factorized``)."""
     if name in CATEGORICAL_FEATURES:
-        return _categorical(name, ratings, values)
+        return _categorical(name, ratings, values, found)
     return _numeric(ratings, np.asarray(values, dtype=np.float64))
 
 
@@ -150,8 +155,13 @@ def _sort_run(run: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) -> Distribution:
-    uniques, codes = _category_codes(np.asarray(values))
+def _categorical(
+    name: str,
+    ratings: NDArray[np.int64],
+    values: NDArray[Any],
+    found: tuple[NDArray[Any], NDArray[np.intp]] | None = None,
+) -> Distribution:
+    uniques, codes = _category_codes(np.asarray(values)) if found is None else found
     if not uniques.size:
         return {"groups": [], "categories": [], "shares": [], "n": []}
     # Distinct raw values can share a label (True and "true"): count by label.
@@ -176,8 +186,11 @@ def _categorical(name: str, ratings: NDArray[np.int64], values: NDArray[Any]) ->
 
 def _category_codes(array: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
     """(the distinct known values, sorted; each value's code, −1 where missing): numbers, flags
-    and strings by ``known_unique_inverse``, objects with ``_known``'s missing-value test."""
+    and strings by ``known_unique_inverse``, objects that are all strings or None by
+    ``known_string_objects``, other objects with ``_known``'s missing-value test."""
     found = known_unique_inverse(array)
+    if found is None:
+        found = known_string_objects(array)
     if found is not None:
         return found
     known = _known(array)

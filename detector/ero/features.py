@@ -23,7 +23,7 @@ from detector.ero.results import (
 )
 from detector.ero.sparse_table import fisher_exact_2x2, pool_cells
 from detector.features import FeatureKind, feature, star_list
-from detector.stats.factorize import known_unique_inverse, unique_inverse
+from detector.stats.factorize import known_string_objects, known_unique_inverse, unique_inverse
 from detector.stats.group_kernels import numeric_feature
 from detector.stats.studentized_range import studentized_range_sf, studentized_range_sf_of_one_k
 from detector.stats.tukey import (
@@ -37,10 +37,12 @@ __all__ = [
     "MIN_CATEGORY_SIZE",
     "MIN_GROUP_SIZE",
     "STARS",
+    "Factorized",
     "Steps",
     "analyze_categorical",
     "analyze_numeric",
     "categorical_steps",
+    "factorized",
     "numeric_steps",
     "numeric_values",
     "rating_index",
@@ -100,15 +102,17 @@ def _check_length(name: str, array: NDArray[Any], length: int) -> None:
 
 
 def _categorical_codes(
-    name: str, values: ArrayLike, length: int
+    name: str, values: ArrayLike, length: int, found: Factorized | None = None
 ) -> tuple[NDArray[np.intp], list[Hashable]]:
     """(each value's category code, −1 where missing; category labels) - labels JSON-safe,
-    sorted. Numbers, flags and strings by ``known_unique_inverse`` (one compiled pass); objects
-    here (missing: None, NaN or "")."""
+    sorted. Numbers, flags and strings by ``known_unique_inverse`` (one compiled pass), objects
+    that are all strings or None by ``known_string_objects``, other objects here (missing:
+    None, NaN or ""). ``found``: ``factorized(values)`` when the caller has it already."""
     array = np.asarray(values)
     _check_length(name, array, length)
     kind = array.dtype.kind
-    found = known_unique_inverse(array)
+    if found is None:
+        found = factorized(array)
     if found is None:
         return _object_codes(array)
     labels, codes = found
@@ -119,6 +123,20 @@ def _categorical_codes(
         return codes, list(numbers)
     label_list: list[Hashable] = labels.tolist()
     return codes, label_list
+
+
+Factorized = tuple[NDArray[Any], NDArray[np.intp]]
+
+
+def factorized(values: ArrayLike) -> Factorized | None:
+    """(the distinct known values, sorted; each value's index in them, −1 where missing) of a
+    categorical feature's values by ``known_unique_inverse`` or ``known_string_objects``; None
+    for other object arrays (``_object_codes`` and ``distributions._category_codes`` factorize
+    those, each with its own missing-value test). ``detector.analysis`` computes it once a
+    feature for both the test and the chart."""
+    array = np.asarray(values)
+    found = known_unique_inverse(array)
+    return known_string_objects(array) if found is None else found
 
 
 def _object_codes(array: NDArray[Any]) -> tuple[NDArray[np.intp], list[Hashable]]:
@@ -334,7 +352,13 @@ def analyze_categorical(
 
 
 def categorical_steps(
-    name: str, star_index: NDArray[np.intp], values: ArrayLike, alpha: float, *, pairs: bool = True
+    name: str,
+    star_index: NDArray[np.intp],
+    values: ArrayLike,
+    alpha: float,
+    *,
+    pairs: bool = True,
+    found: Factorized | None = None,
 ) -> Steps:
     """``analyze_categorical`` as steps (``Steps``): yields its q's once for their p-values.
 
@@ -343,8 +367,9 @@ def categorical_steps(
     indicators' ANOVA/Tukey statistics); this function reads the labels and writes the notes.
     Two complementary indicators ([y = A] and [y = B] = 1 − [y = A]) give the same test, so
     with two columns only the rarer named one is tested. The pooled rare categories count in
-    the shares and the chi-square but are not a category a reason can name."""
-    codes, labels = _categorical_codes(name, values, star_index.size)
+    the shares and the chi-square but are not a category a reason can name. ``found``:
+    ``factorized(values)`` when the caller has it already."""
+    codes, labels = _categorical_codes(name, values, star_index.size, found)
     whole, reals, counts, chi_statistics = categorical_kernel.categorical_feature(
         star_index,
         codes,

@@ -38,7 +38,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["known_unique_inverse", "unique_inverse"]
+__all__ = ["known_string_objects", "known_unique_inverse", "unique_inverse"]
 
 SORT_LIMIT = 64  # distinct strings the hash pass sorts itself (insertion sort); more: np.argsort
 
@@ -290,6 +290,37 @@ def known_unique_inverse(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np
     if kind in "biu":
         return unique_inverse(array)
     return None
+
+
+def known_string_objects(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]] | None:
+    """``known_unique_inverse`` of a one-dimensional object array whose values are all Python
+    strings or None (a country column as the readers give it): (the distinct known strings,
+    sorted, as an object array; each value's index in them, −1 for None and the empty string);
+    None for any other array (the caller then factorizes it itself).
+
+    Why: ``np.unique`` of an object array sorts all N values by Python comparisons and costs
+    ~20 µs on a product's 50 country names, twice a product (its test and its chart). The
+    distinct values are few, so a set of them, sorted, and one dict look-up per value give the
+    same: Python's ``sorted`` orders strings by the same ``<`` that ``np.unique``'s object sort
+    uses, and a set merges exactly the values ``np.unique`` finds equal (``==`` on strings)."""
+    array = np.asarray(values)
+    if array.dtype.kind != "O" or array.ndim != 1 or not array.size:
+        return None
+    listed = array.tolist()
+    if not {value.__class__ for value in listed} <= _STRING_OR_NONE:
+        return None
+    distinct = set(listed)
+    distinct.discard(None)
+    distinct.discard("")
+    ordered = sorted(distinct)
+    rank: dict[Any, int] = {label: index for index, label in enumerate(ordered)}
+    codes = np.array([rank.get(value, -1) for value in listed], dtype=np.intp)
+    uniques = np.empty(len(ordered), dtype=object)
+    uniques[:] = ordered
+    return uniques, codes
+
+
+_STRING_OR_NONE = frozenset({str, type(None)})
 
 
 @njit(cache=True)

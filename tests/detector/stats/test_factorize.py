@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.stats.factorize import known_unique_inverse, unique_inverse
+from detector.stats.factorize import known_string_objects, known_unique_inverse, unique_inverse
 
 RNG = np.random.default_rng(18)
 WORDS = np.array(["", "a", "Japan", "United Kingdom", "Ünïcödé", "a\u0301", "zz", "Monday"])
@@ -83,3 +83,41 @@ def test_known_values_are_numpy_unique_of_the_known_ones(values: np.ndarray) -> 
 def test_objects_and_empty_arrays_are_left_to_the_caller() -> None:
     assert known_unique_inverse(np.array(["a", None], dtype=object)) is None
     assert known_unique_inverse(np.array([], dtype=np.float64)) is None
+
+
+def _objects(values: list[object]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        _objects(RNG.choice(WORDS, 500).tolist()),  # with the empty string
+        _objects([None if RNG.random() < 0.2 else w for w in RNG.choice(WORDS, 300).tolist()]),
+        _objects([f"user{i % 97}" for i in RNG.integers(0, 10**6, 2_000)]),
+        _objects(["only"] * 3),
+        _objects([None, "", None]),
+    ],
+)
+def test_string_objects_are_numpy_unique_of_the_known_ones(values: np.ndarray) -> None:
+    known = np.array([value is not None and value != "" for value in values.tolist()], bool)
+    expected_uniques, expected_inverse = np.unique(values[known], return_inverse=True)
+    found = known_string_objects(values)
+    assert found is not None
+    uniques, codes = found
+    assert uniques.dtype == object
+    assert uniques.tolist() == expected_uniques.tolist()
+    assert all(type(label) is str for label in uniques.tolist())
+    expected_codes = np.full(values.size, -1)
+    expected_codes[known] = expected_inverse.reshape(-1)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert codes.dtype == np.intp
+
+
+def test_other_objects_are_left_to_the_caller() -> None:
+    assert known_string_objects(_objects(["a", 1])) is None  # mixed types
+    assert known_string_objects(_objects(["a", float("nan")])) is None  # NaN: the caller's test
+    assert known_string_objects(np.array(["a", "b"])) is None  # not objects
+    assert known_string_objects(_objects([])) is None
