@@ -243,7 +243,7 @@ def direction(
     change interval if any, else from ``feature`` (name, values in arrival order,
     categorical?), else "none"."""
     r = np.asarray(ratings, dtype=np.float64)
-    plain = float(r.mean())
+    plain = mean(r)  # float(r.mean()) to the last bit (detector.stats.moments)
     if window is not None:
         return _without(r, window.start, window.end, "star_window")
     chosen = suspect_interval(r, intervals) if intervals else None
@@ -263,10 +263,10 @@ def direction(
 
 def _without(r: NDArray[np.float64], start: int, end: int, source: str) -> Direction:
     """The rating without reviews ``start``..``end``."""
-    plain = float(r.mean())
+    plain = mean(r)
     keep = np.ones(r.size, dtype=bool)
     keep[start : end + 1] = False
-    adjusted = float(r[keep].mean()) if keep.any() else plain
+    adjusted = mean(r[keep]) if start > 0 or end + 1 < r.size else plain
     return _named(plain, adjusted, end - start + 1, source)
 
 

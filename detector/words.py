@@ -27,6 +27,7 @@ from detector.ero import EROResult, FeatureResult
 from detector.ero.distributions import Distribution
 from detector.features import feature, star_list
 from detector.reviewers.evidence import Direction, Finding, ReviewerEvidence
+from detector.stats import moments
 from detector.verdict import Category
 
 __all__ = [
@@ -300,7 +301,7 @@ def interval_sentence(
     mean: float,
 ) -> str:
     """One change interval: when, how many reviews, which way and by how much."""
-    inside = float(ratings[interval.start : interval.end + 1].mean())
+    inside = moments.mean(ratings[interval.start : interval.end + 1])  # float(·.mean()) exactly
     way = "more positive" if interval.direction == "up" else "more negative"
     count = _plural(interval.length, "review")
     if dates is None:

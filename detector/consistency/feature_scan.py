@@ -130,7 +130,7 @@ def clock_sequence(hours: ArrayLike, days: ArrayLike) -> np.ndarray | None:
     docstring); None with fewer than ``MIN_VALUES`` known hours."""
     h = np.asarray(hours, dtype=np.float64)
     known = np.isfinite(h)
-    if int(known.sum()) < MIN_VALUES:
+    if np.count_nonzero(known) < MIN_VALUES:
         return None
     day = np.asarray(days).astype("datetime64[D]").astype(np.int64)[known]
     # compiled: quiet_hours, then by day and tie - argsort((day − min)·n + tie, kind="stable")
@@ -172,7 +172,7 @@ def scan_p(
         if name not in features:
             continue
         values = _scan_values(name, np.asarray(features[name]))
-        if values is None or np.isfinite(values).sum() < MIN_VALUES:
+        if values is None or np.count_nonzero(np.isfinite(values)) < MIN_VALUES:
             continue
         sequences[name] = values
         if name in CAMPAIGN_SIDE:

@@ -335,7 +335,7 @@ class _Clock:
             return None
         h = np.asarray(hours, dtype=np.float64)
         known = np.isfinite(h)
-        if int(known.sum()) < MIN_REVIEWS:
+        if np.count_nonzero(known) < MIN_REVIEWS:
             return None
         # compiled: 6 · (star − 1) + the 4-hour block, UNKNOWN_HOUR without an hour
         return cls(clock_codes(stars, h, float(HOUR_BLOCK), BLOCKS, UNKNOWN_HOUR))
