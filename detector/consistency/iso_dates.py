@@ -16,13 +16,15 @@ tests/detector compare the two.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["iso_strings"]
+__all__ = ["iso_days", "iso_strings"]
 
 
 @njit(cache=True)
@@ -88,11 +90,35 @@ def iso_strings(stamps: NDArray[Any]) -> list[str]:
     """``np.datetime_as_string(stamps).tolist()`` of a one-dimensional datetime64 array."""
     unit = np.datetime_data(stamps.dtype)[0]
     listed: list[str]
-    if stamps.ndim != 1 or unit not in ("s", "D") or not stamps.size or np.isnat(stamps).any():
+    if stamps.ndim != 1 or unit not in ("s", "D") or not stamps.size:
         listed = np.datetime_as_string(stamps).tolist()
         return listed
-    out, in_range = _write(np.ascontiguousarray(stamps.astype(np.int64)), unit == "s")
+    # NaT (the least int64) falls on a year far below 0000: ``_write`` reports it out of range
+    out, in_range = _write(np.ascontiguousarray(stamps).view(np.int64), unit == "s")
     if not in_range:
         listed = np.datetime_as_string(stamps).tolist()
         return listed
     return out.tobytes()[:-1].decode("ascii").split(",")
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_FIRST_DAY = date(1, 1, 1).toordinal() - _EPOCH_ORDINAL  # 0001-01-01, epoch days
+_LAST_DAY = date(9999, 12, 31).toordinal() - _EPOCH_ORDINAL
+
+
+def iso_days(stamps: NDArray[Any], positions: Iterable[int]) -> list[str]:
+    """``[str(stamps[i].astype("datetime64[D]")) for i in positions]`` of a one-dimensional
+    datetime64 array: "YYYY-MM-DD" of the day each stamp falls on. For second and day stamps of
+    years 0001-9999 the day is ⌊s / 86400⌋ of the epoch count (numpy's cast to days floors) and
+    its string ``date.isoformat`` of the proleptic-Gregorian date numpy also uses (a numpy scalar's
+    cast and ``str`` cost ~2 µs a stamp, the star window writes two a product); anything else
+    (other units, NaT, other years) through numpy itself. tests/detector compare the two."""
+    wanted = list(positions)
+    unit = np.datetime_data(stamps.dtype)[0]
+    if stamps.ndim == 1 and unit in ("s", "D"):
+        counts = stamps.view(np.int64)
+        per_day = 86_400 if unit == "s" else 1
+        days = [int(counts[i]) // per_day for i in wanted]
+        if all(_FIRST_DAY <= day <= _LAST_DAY for day in days):  # NaT's count is far below
+            return [date.fromordinal(day + _EPOCH_ORDINAL).isoformat() for day in days]
+    return [str(stamps[i].astype("datetime64[D]")) for i in wanted]

@@ -98,6 +98,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from detector.consistency.iso_dates import iso_days
 from detector.consistency.kernel import (
     calendar_arrays,
     clock_codes,
@@ -143,7 +144,7 @@ class StarWindow:
     def to_dict(self, dates: NDArray[np.datetime64] | None = None) -> dict[str, Any]:
         days = None
         if dates is not None and dates.size > self.end:
-            days = [str(dates[i].astype("datetime64[D]")) for i in (self.start, self.end)]
+            days = iso_days(dates, (self.start, self.end))
         return {
             "side": self.side,
             "start": self.start,

@@ -26,3 +26,25 @@ SECONDS = RNG.integers(-62_000_000_000, 253_000_000_000, 50_000)  # years 0005 t
 )
 def test_the_same_strings_as_numpy(stamps: np.ndarray) -> None:
     assert iso_strings(stamps) == np.datetime_as_string(stamps).tolist()
+
+
+def test_iso_days_are_numpys_day_strings():
+    """``iso_days`` against numpy's own cast and str, at every unit and edge it handles apart."""
+    from detector.consistency.iso_dates import iso_days
+
+    rng = np.random.default_rng(7)
+    seconds = np.concatenate(
+        [
+            rng.integers(-62_135_596_800, 253_402_300_799, 3_000),  # 0001-01-01 .. 9999-12-31
+            [0, -1, 86_399, 86_400, -86_400, -86_401, -62_135_596_800, 253_402_300_799],
+            [-62_135_596_801, 253_402_300_800],  # one second outside: numpy's strings
+        ]
+    )
+    for unit, values in (("s", seconds), ("D", seconds // 86_400), ("ms", seconds * 1000)):
+        stamps = values.astype(f"datetime64[{unit}]")
+        for start in range(0, stamps.size, 97):
+            positions = [start, min(start + 5, stamps.size - 1)]
+            expected = [str(stamps[i].astype("datetime64[D]")) for i in positions]
+            assert iso_days(stamps, positions) == expected
+    with_nat = np.array(["2021-03-01T10:00:00", "NaT"], dtype="datetime64[s]")
+    assert iso_days(with_nat, (0, 1)) == ["2021-03-01", "NaT"]
