@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -95,12 +96,18 @@ def file_review_graph(table: ProductTable) -> ReviewGraph:
         reviewer_labels=[c.user_labels[code] for code in by_first.tolist()],
         product_labels=[str(code) for code in range(table.n_products)],
         verified=c.verified == 1 if (c.verified >= 0).any() else None,
-        helpful_votes=None if np.isnan(c.helpful_votes).all() else c.helpful_votes,
-        text_length=None if np.isnan(c.text_length).all() else c.text_length,
-        reported_reviews=(
-            None if np.isnan(c.reviewer_review_count).all() else c.reviewer_review_count
-        ),
+        helpful_votes=_wide(c.helpful_votes),
+        text_length=_wide(c.text_length),
+        reported_reviews=_wide(c.reviewer_review_count),
     )
+
+
+def _wide(values: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64] | None:
+    """A table's optional float column (float32 where that is exact, ``columns._compact``) as
+    the float64 the fit computes with — the same values — or None where no review says it."""
+    if np.isnan(values).all():
+        return None
+    return np.asarray(values, dtype=np.float64)
 
 
 @dataclass(frozen=True)

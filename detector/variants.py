@@ -82,16 +82,16 @@ class VariantMerge:
 
 def merge_variants(columns: ReviewColumns) -> tuple[ReviewColumns, VariantMerge]:
     """The columns with 2018 variants folded into listings and repeated reviews dropped."""
-    keyed = np.flatnonzero(columns.review_key != 0)
+    keyed = np.flatnonzero(columns.content_keys() != 0)
     if keyed.size == 0:
         return columns, VariantMerge(0, 0, 0)
     listing = _listings(columns, keyed)
     merged = listing[columns.product]
     keep = np.ones(columns.n_reviews, dtype=bool)
     # Among keyed rows, the first line of each (listing, review) pair is kept.
-    order = np.lexsort((keyed, columns.review_key[keyed], merged[keyed]))
+    order = np.lexsort((keyed, columns.content_keys()[keyed], merged[keyed]))
     rows = keyed[order]
-    pairs = np.stack([merged[rows], columns.review_key[rows].view(np.int64)], axis=1)
+    pairs = np.stack([merged[rows], columns.content_keys()[rows].view(np.int64)], axis=1)
     repeat = np.zeros(rows.size, dtype=bool)
     repeat[1:] = (pairs[1:] == pairs[:-1]).all(axis=1)
     keep[rows[repeat]] = False
@@ -117,7 +117,7 @@ def merge_variants(columns: ReviewColumns) -> tuple[ReviewColumns, VariantMerge]
 
 def _listings(columns: ReviewColumns, keyed: np.ndarray) -> np.ndarray:
     """For each product code, the code of the first product of its listing (itself if alone)."""
-    return listing_heads(columns.product[keyed], columns.review_key[keyed], columns.n_products)
+    return listing_heads(columns.product[keyed], columns.content_keys()[keyed], columns.n_products)
 
 
 def listing_heads(products: np.ndarray, keys: np.ndarray, n_products: int) -> np.ndarray:
