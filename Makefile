@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format worker beat bench clean lock audit
+.PHONY: install warm run test lint format worker beat bench clean lock audit
 
 # The locked versions (requirements/dev.lock, from `make lock`), then the project itself without
 # resolving anything again: every checkout installs exactly what CI tested.
@@ -20,6 +20,12 @@ $(STAMP): pyproject.toml requirements/dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Compile the detector's numba kernels into their disk cache once (detector/warm.py), so the first
+# `python -m detector` of a fresh checkout does not compile them in the parent and again in every
+# --jobs worker. ~50-60 s of CPU on two cores, hence not part of `make install`.
+warm: install
+	$(BIN)/python -m detector.warm
 
 # The embedded default: SQLite in var/, Celery tasks in-process, the demo marketplace on.
 run: export DEMO_MARKET ?= 1
