@@ -34,7 +34,9 @@ score on one side of the scale and the floor 25 were chosen on the honest-majori
 seeds 1–3 of both generators (judged 1–6 of both); admission's widening of the tested weeks
 (``admission.CONTINUED``) on the independent generator's seeds 6 and 8. The seeds' focus bar
 (``seeds.MIN_SEED_FOCUS``), the judge's two-session rule and the choice of the plain pair null
-on bench_groups' 10⁷ draws 3 and 9 and seeds 1–3 of both generators. Seeds never used to
+on bench_groups' 10⁷ draws 3 and 9 and seeds 1–3 of both generators. ``learned_new_score``
+(a learned or label seed's group kept only when its new members score 10 on their own) on the
+3 random label draws of seeds 1–3 of both generators. Seeds never used to
 choose anything: independent 7 and 9, own 7 and 8.
 """
 

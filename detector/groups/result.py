@@ -85,6 +85,10 @@ class GroupParams:
     the confirmed pools' (a logistic regression of their pairs against all others,
     ``detector.groups.learned_seeds``) start candidate blocks of their own, judged like every
     other: how labels reach a campaign that shares no account or seller with a labelled one.
+    ``learned_new_score``: a group proposed from a learned or a label seed is kept only when
+    its members outside the other groups and the confirmed accounts score this much on their
+    own (``detector.groups._new_members_dense``: honest co-reviewers beside a campaign already
+    found scored 5.4–9.5 on the tuning draws, a missed campaign's members 19.4 and more).
     ``min_focus``: the block's share of its members' cells in its windows
     (``BlockJudge.focus``: deal hunters on a sale's products review many others that week);
     co-review seeds face a lower bar of their own (``seeds.MIN_SEED_FOCUS``).
@@ -116,6 +120,7 @@ class GroupParams:
     refine: bool = True
     lift_floor_for_confirmed: bool = False
     learned_seeds: bool = True
+    learned_new_score: float = 10.0
     member_fdr: float = 0.05
 
     def __post_init__(self) -> None:
@@ -135,6 +140,8 @@ class GroupParams:
             raise ValueError("alpha must lie strictly between 0 and 1, min_score must be ≥ 0")
         if not (0 <= self.min_focus <= 1):
             raise ValueError("min_focus is a share in [0, 1]")
+        if not (self.learned_new_score >= 0):
+            raise ValueError("learned_new_score must be ≥ 0")
         if not (0 <= self.member_fdr < 1):
             raise ValueError("member_fdr is a rate in [0, 1) (0: no admission pass)")
         if not (0 <= self.min_rating_share <= 1 and 0 <= self.min_seller_density <= 1):
